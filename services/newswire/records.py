@@ -1,0 +1,215 @@
+"""The messages newswire's services exchange through Kafka, one versioned schema each.
+
+Every record is JSON on the wire with two envelope fields first, ``type`` and
+``schema_version``, so an operator reading a topic can tell what a message is and a consumer
+can refuse a version it does not understand with a clear error (which sends the message to the
+dead-letter topic instead of crashing the stream). Raw page bytes travel base64-encoded and
+are never re-encoded as text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal, TypeVar
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class RecordError(ValueError):
+    """A message could not be turned into a record; ``reason`` is a short machine label."""
+
+    reason = "undecodable"
+
+
+class SchemaVersionError(RecordError):
+    reason = "unknown_schema_version"
+
+
+class RecordTypeError(RecordError):
+    reason = "unexpected_record_type"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Record(BaseModel):
+    """Base of every message: adds the envelope and strict JSON (de)serialisation."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        ser_json_bytes="base64",
+        val_json_bytes="base64",
+        frozen=False,
+    )
+
+    #: Bump when a change is not backwards compatible; consumers refuse other versions.
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    def to_bytes(self) -> bytes:
+        body = self.model_dump_json().encode()
+        # The envelope goes first so it is the first thing a human sees in a topic browser.
+        return b'{"type":"%s","schema_version":%d,%s' % (
+            type(self).__name__.encode(),
+            self.SCHEMA_VERSION,
+            body[1:] if len(body) > 2 else b"}",
+        )
+
+    @classmethod
+    def from_bytes(cls: type[R], data: bytes | str) -> R:
+        return decode(data, cls)
+
+
+R = TypeVar("R", bound=Record)
+
+# --- crawl frontier --------------------------------------------------------------------------
+
+CrawlKind = Literal["page", "list", "feed", "sitemap"]
+CrawlSource = Literal["seed", "outlink", "feed", "sitemap", "cli", "schedule", "replay"]
+
+
+class CrawlRequest(Record):
+    """A URL the fetcher should fetch; keyed by host on ``crawl.requests``."""
+
+    url: str
+    site: str | None = None
+    kind: CrawlKind = "page"
+    source: CrawlSource = "cli"
+    referrer: str | None = None
+    depth: int = 0
+    #: Fetch even if the URL was fetched before (articles are otherwise fetched once).
+    force: bool = False
+    title: str | None = None
+    published_at: datetime | None = None
+    requested_at: datetime = Field(default_factory=utcnow)
+
+
+# --- fetched pages ---------------------------------------------------------------------------
+
+
+class RawPage(Record):
+    """One HTTP response exactly as received; keyed by ``url_id`` on ``pages.raw``."""
+
+    url_id: str
+    requested_url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    content_type: str | None = None
+    body: bytes
+    #: True when the body was cut at the fetcher's size cap.
+    truncated: bool = False
+    fetched_at: datetime = Field(default_factory=utcnow)
+    site: str | None = None
+    kind: CrawlKind = "page"
+    depth: int = 0
+    elapsed_ms: float | None = None
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+class Image(BaseModel):
+    url: str
+    caption: str | None = None
+
+
+class Link(BaseModel):
+    title: str
+    url: str
+
+
+class Outlink(BaseModel):
+    url: str
+    title: str | None = None
+    summary: str | None = None
+    published_at: datetime | None = None
+
+
+PageType = Literal["article", "list", "other"]
+
+
+class Article(Record):
+    """A normalised article; keyed by ``id`` on ``articles`` and ``_id`` in the index."""
+
+    id: str
+    url: str
+    canonical_url: str
+    site: str | None = None
+    lang: str | None = None
+    page_type: PageType = "article"
+    title: str | None = None
+    section: list[str] = Field(default_factory=list)
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    authors: list[str] = Field(default_factory=list)
+    editor: str | None = None
+    source: str | None = None
+    text: str = ""
+    headings: list[str] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    related: list[Link] = Field(default_factory=list)
+    outlinks: list[Outlink] = Field(default_factory=list)
+    views: int | None = None
+    length: int = 0
+    content_hash: str = ""
+    #: 64-bit SimHash of the text as 16 hex digits (unsigned; JSON numbers lose precision).
+    simhash: str = ""
+    extractor: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    #: Monotonic per article id (the fetch time in ms): the index's external version.
+    version: int = 0
+    fetched_at: datetime | None = None
+
+
+# --- failures --------------------------------------------------------------------------------
+
+Stage = Literal["fetch", "parse", "index", "decode"]
+
+
+class DeadLetter(Record):
+    """Something a stage could not handle, with everything needed to replay it after a fix."""
+
+    stage: Stage
+    #: Short, stable label for grouping (``http_404``, ``extract_error``, ``mapper_parsing``).
+    reason: str
+    #: Human-readable detail: the exception text or the engine's error.
+    error: str
+    origin_topic: str | None = None
+    origin_partition: int | None = None
+    origin_offset: int | None = None
+    origin_key: bytes | None = None
+    payload: bytes = b""
+    url: str | None = None
+    url_id: str | None = None
+    failed_at: datetime = Field(default_factory=utcnow)
+    replays: int = 0
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, DeadLetter)
+}
+
+
+def decode(data: bytes | str, expected: type[R]) -> R:
+    """Parse a message into ``expected``; raises a :class:`RecordError` subclass otherwise."""
+    try:
+        obj: Any = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(f"not JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
+    kind = obj.pop("type", None)
+    version = obj.pop("schema_version", None)
+    if kind != expected.__name__:
+        raise RecordTypeError(f"expected a {expected.__name__} record, got type={kind!r}")
+    if version != expected.SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{kind} schema_version {version!r} is not supported "
+            f"(this build reads version {expected.SCHEMA_VERSION})"
+        )
+    try:
+        return expected.model_validate_json(orjson.dumps(obj))
+    except ValidationError as exc:
+        raise RecordError(f"invalid {kind}: {exc.error_count()} errors: {exc}") from exc

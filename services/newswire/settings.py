@@ -1,0 +1,88 @@
+"""All runtime configuration, read once from ``NEWSWIRE_*`` environment variables.
+
+Every service, admin command and test asks :func:`get_settings` instead of reading the
+environment itself, so each knob has exactly one name, one type and one default.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", env_file=None, extra="ignore")
+
+    # --- Kafka -------------------------------------------------------------------------
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
+        "PLAINTEXT"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    #: Prepended to every topic name, so several deployments can share one cluster.
+    topic_prefix: str = ""
+    #: Partitions for the topics that carry work; replicas of a service scale up to this.
+    partitions: int = Field(default=6, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+
+    # --- Search engine -----------------------------------------------------------------
+    search_backend: Literal["opensearch", "elasticsearch"] = "opensearch"
+    search_url: str = "http://127.0.0.1:9200"
+    search_api_key: SecretStr | None = None
+    search_username: str | None = None
+    search_password: SecretStr | None = None
+    search_verify_certs: bool = True
+    search_ca_certs: Path | None = None
+    #: The alias other teams query; the concrete indices behind it are ``<alias>-NNNNNN``.
+    index_alias: str = "newswire-articles"
+    index_shards: int = Field(default=1, ge=1)
+    index_replicas: int = Field(default=0, ge=0)
+
+    # --- Fetcher -----------------------------------------------------------------------
+    seeds_file: Path = REPO_ROOT / "seeds" / "sites.yaml"
+    user_agent: str = "newswire/0.1 (+https://github.com/newswire/newswire)"
+    fetch_timeout_s: float = 20.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_decompressed_bytes: int = 40 * 1024 * 1024
+    max_redirects: int = 5
+    host_delay_s: float = 1.0
+    host_concurrency: int = 1
+    max_crawl_delay_s: float = 30.0
+    max_connections: int = 200
+    max_retries: int = 3
+    obey_robots: bool = True
+    robots_ttl_s: float = 24 * 3600
+    #: Hosts or CIDR ranges that may resolve to private/loopback addresses (tests: 127.0.0.1).
+    allow_private_networks: list[str] = Field(default_factory=list)
+    refetch_articles: bool = False
+
+    # --- Parser ------------------------------------------------------------------------
+    extract_workers: int = Field(default=1, ge=0)
+    default_timezone: str = "Asia/Shanghai"
+    follow_offsite_links: bool = False
+
+    # --- Indexer -----------------------------------------------------------------------
+    bulk_max_docs: int = Field(default=500, ge=1)
+    bulk_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    bulk_max_wait_s: float = Field(default=1.0, gt=0)
+    bulk_max_retry_s: float = 60.0
+
+    # --- Operations ------------------------------------------------------------------------
+    log_level: str = "INFO"
+    log_json: bool | None = None
+    metrics_port: int | None = None
+    data_dir: Path = REPO_ROOT / ".data" / "services"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
