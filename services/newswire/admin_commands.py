@@ -1,9 +1,38 @@
-"""Admin commands that span services: topics, status, dead letters."""
+"""Admin commands that span services: topics (and, as they land, status and dead letters)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import typer
+
+topics_app = typer.Typer(help="Kafka topics newswire uses.", no_args_is_help=True)
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create every newswire topic that does not exist yet (safe to run again)."""
+    from newswire.broker import create_topics
+
+    created = asyncio.run(create_topics())
+    typer.echo(f"created: {', '.join(created)}" if created else "all topics already exist")
+
+
+@topics_app.command("list")
+def topics_list() -> None:
+    """Print the declared topics with their partitions and configuration."""
+    from newswire.settings import get_settings
+    from newswire.topics import TOPICS, partitions_for, topic_name
+
+    settings = get_settings()
+    for topic, spec in TOPICS.items():
+        config = ", ".join(f"{k}={v}" for k, v in spec.config.items())
+        typer.echo(
+            f"{topic_name(topic, settings):<28} partitions={partitions_for(topic, settings):<3} "
+            f"key={spec.key:<11} {config}"
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add the admin commands to the ``newswire`` CLI."""
+    app.add_typer(topics_app, name="topics")

@@ -1,0 +1,263 @@
+"""Text to a bounded lxml tree, cleaning, and the page as a list of text blocks.
+
+Every later stage works on :class:`Block` s — runs of visible text between block-level
+boundaries, in reading order, each with its owning element, link share and flags — so
+the tree is walked once per page. Limits keep hostile input cheap: the text handed to
+libxml2 is capped, libxml2 itself stops at 256 levels of nesting (without HUGE), and the
+walk stops after a fixed number of elements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser
+
+#: Characters of decoded text handed to the parser; the rest is dropped with a warning.
+MAX_CHARS = 2_000_000
+#: Elements visited by the block walk; a real news page has a few thousand.
+MAX_NODES = 40_000
+
+_PARSER = HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    recover=True,
+    collect_ids=False,
+    encoding="utf-8",
+)
+
+# Never visible text.
+DROP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
+        "embed", "canvas", "button", "select", "option", "textarea", "input", "link", "meta",
+        "head", "title", "audio", "video", "source", "track", "map", "area", "dialog",
+    }
+)
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+        "td", "th", "tr", "table", "tbody", "thead", "tfoot", "caption", "section", "article",
+        "main", "header", "footer", "nav", "aside", "blockquote", "pre", "figure",
+        "figcaption", "address", "hr", "br", "center", "form", "fieldset", "legend", "body",
+        "html", "details", "summary", "menu",
+    }
+)
+HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BOLD_TAGS = frozenset({"strong", "b"})
+# Elements whose whole subtree is page furniture whatever it contains.
+BOILER_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+# class/id words of furniture: sidebars, comments, share bars, footers, recommendations.
+_BOILER_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:comments?|comment-?list|reply|replies|sidebar|side-?bar|footer|foot|"
+    r"copyright|share|sharing|social|recommend|related|relate|hot-?news|hotnews|rank|"
+    r"ranking|advert|ads?|ad-?box|banner|nav|navbar|menu|breadcrumbs?|crumbs?|topbar|"
+    r"subscribe|newsletter|promo|sponsor|popular|most-?read|trending|tags?|pager|"
+    r"pagination|login|signup|modal|cookie|disclaimer|outbrain|taboola|widget)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Block:
+    """One run of visible text between block boundaries."""
+
+    el: HtmlElement
+    text: str
+    link_chars: int
+    #: 1-6 for h1-h6, 0 otherwise.
+    heading: int
+    #: The whole text is bold (a subheading in many CMSs).
+    bold: bool
+    #: Inside nav/aside/footer or an element whose class/id says furniture.
+    boiler: bool
+    index: int = 0
+    #: Set by the content stage: inside a repeated teaser item of a story list.
+    teaser: bool = False
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass
+class Page:
+    root: HtmlElement
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_html(text: str) -> Page | None:
+    """Parse decoded text; None when there is no document at all."""
+    warnings: list[str] = []
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+        warnings.append("input_truncated")
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    data = text.encode("utf-8", errors="replace")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
+        return None
+    for entry in _PARSER.error_log:
+        if "Excessive depth" in entry.message or "huge" in entry.message.lower():
+            warnings.append("too_deep_truncated")
+            break
+    return Page(root, warnings)
+
+
+def attr_words(el: HtmlElement) -> str:
+    """class and id of an element, for furniture tests."""
+    cls = el.get("class")
+    ident = el.get("id")
+    if cls and ident:
+        return f"{cls} {ident}"
+    return cls or ident or ""
+
+
+def is_boiler_attr(value: str) -> bool:
+    return bool(value) and _BOILER_ATTR.search(value) is not None
+
+
+def clean(root: HtmlElement) -> None:
+    """Remove elements that are never visible text (after metadata has been read)."""
+    doomed = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            doomed.append(el)
+            continue
+        if tag in DROP_TAGS:
+            doomed.append(el)
+            continue
+        style = el.get("style")
+        if (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None:
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        try:
+            el.drop_tree()
+        except (AttributeError, ValueError):
+            parent.remove(el)
+
+
+def norm_ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Walker:
+    """Linearise the tree into blocks in one recursive pass."""
+
+    __slots__ = ("blocks", "budget", "cur_bold", "cur_el", "cur_link", "cur_parts", "truncated")
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.cur_parts: list[str] = []
+        self.cur_link = 0
+        self.cur_bold = 0
+        self.cur_el: HtmlElement | None = None
+        self.budget = MAX_NODES
+        self.truncated = False
+
+    def flush(self, boiler: bool) -> None:
+        if not self.cur_parts:
+            return
+        raw = "".join(self.cur_parts)
+        text = " ".join(raw.split())
+        if text and self.cur_el is not None:
+            el = self.cur_el
+            heading = HEADING_TAGS.get(el.tag, 0)
+            bold = self.cur_bold >= len(raw.strip()) > 0
+            self.blocks.append(
+                Block(
+                    el,
+                    text,
+                    min(self.cur_link, len(text)),
+                    heading,
+                    bold,
+                    boiler,
+                    len(self.blocks),
+                )
+            )
+        self.cur_parts = []
+        self.cur_link = 0
+        self.cur_bold = 0
+
+    def add(self, s: str, owner: HtmlElement, in_link: bool, in_bold: bool) -> None:
+        if not self.cur_parts:
+            if s.isspace():
+                return
+            self.cur_el = owner
+        self.cur_parts.append(s)
+        if in_link or in_bold:
+            n = len(s.strip())
+            if in_link:
+                self.cur_link += n
+            if in_bold:
+                self.cur_bold += n
+
+    def walk(
+        self,
+        el: HtmlElement,
+        owner: HtmlElement,
+        boiler: bool,
+        in_link: bool,
+        in_bold: bool,
+    ) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            self.truncated = True
+            return
+        tag = el.tag
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.flush(boiler)
+            owner = el
+            if not boiler:
+                if tag in BOILER_TAGS:
+                    boiler = True
+                else:
+                    words = el.get("class") or el.get("id")
+                    if words and is_boiler_attr(attr_words(el)):
+                        boiler = True
+            if tag == "br" or tag == "hr":
+                return
+        elif tag == "a":
+            in_link = True
+        elif tag in BOLD_TAGS:
+            in_bold = True
+        if el.text:
+            self.add(el.text, owner, in_link, in_bold)
+        for child in el:
+            if not isinstance(child.tag, str):
+                if child.tail:
+                    self.add(child.tail, owner, in_link, in_bold)
+                continue
+            self.walk(child, owner, boiler, in_link, in_bold)
+            if child.tail:
+                # A tail belongs to this element's block, outside the child's link/bold.
+                if child.tag in BLOCK_TAGS:
+                    self.flush(boiler)
+                self.add(child.tail, owner, in_link, in_bold)
+        if is_block:
+            self.flush(boiler)
+
+
+def blocks_of(root: HtmlElement) -> tuple[list[Block], bool]:
+    """The page's text blocks in reading order, and whether the walk hit its budget."""
+    body = root.find("body")
+    start = body if body is not None else root
+    walker = _Walker()
+    walker.walk(start, start, False, False, False)
+    walker.flush(False)
+    return walker.blocks, walker.truncated

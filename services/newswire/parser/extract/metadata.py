@@ -1,0 +1,260 @@
+"""Structured metadata: JSON-LD, OpenGraph / ``article:*``, ``<meta>`` tags and ``<link>``.
+
+Read before the tree is cleaned (scripts and the head are dropped afterwards). Values are
+kept raw here; the caller decides how much to trust them against what the page shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from lxml.html import HtmlElement
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "techarticle",
+        "scholarlyarticle", "liveblogposting", "report", "socialmediaposting", "posting",
+        "medicalwebpage", "webpage", "discussionforumposting", "howto", "recipe", "review",
+    }
+)
+_PERSON_TYPES = frozenset({"person"})
+_ORG_TYPES = frozenset(
+    {"organization", "newsmediaorganization", "corporation", "organisation", "localbusiness"}
+)
+
+# meta name/property -> our key (first one found wins, in this priority order per key).
+_META_KEYS: dict[str, str] = {
+    "og:title": "og_title",
+    "twitter:title": "twitter_title",
+    "og:site_name": "site_name",
+    "application-name": "app_name",
+    "og:url": "og_url",
+    "og:type": "og_type",
+    "og:description": "description",
+    "description": "description",
+    "og:image": "og_image",
+    "og:locale": "locale",
+    "article:published_time": "published",
+    "article:published": "published",
+    "og:article:published_time": "published",
+    "og:published_time": "published",
+    "article:modified_time": "modified",
+    "og:updated_time": "modified",
+    "article:section": "section",
+    "article:author": "author",
+    "author": "author",
+    "byl": "author",
+    "dc.creator": "author",
+    "dcterms.creator": "author",
+    "sailthru.author": "author",
+    "parsely-author": "author",
+    "article:author_name": "author",
+    "twitter:creator": "twitter_creator",
+    "pubdate": "published",
+    "publishdate": "published",
+    "publish-date": "published",
+    "publish_date": "published",
+    "publication_date": "published",
+    "date": "published",
+    "dc.date": "published",
+    "dc.date.issued": "published",
+    "dcterms.date": "published",
+    "dcterms.created": "published",
+    "dc.date.created": "published",
+    "sailthru.date": "published",
+    "parsely-pub-date": "published",
+    "citation_publication_date": "published",
+    "citation_date": "published",
+    "article.published": "published",
+    "og:release_date": "published",
+    "datepublished": "published",
+    "created": "published",
+    "ptime": "published",
+    "weibo: article:create_at": "published",
+    "lastmod": "modified",
+    "last-modified": "modified",
+    "dcterms.modified": "modified",
+    "mediaid": "source",
+    "source": "source",
+    "og:source": "source",
+    "article:source": "source",
+    "contentsource": "source",
+    "editor": "editor",
+    "keywords": "keywords",
+    "content-language": "lang",
+    "dc.language": "lang",
+}
+
+
+@dataclass
+class Metadata:
+    meta: dict[str, str] = field(default_factory=dict)
+    #: The most article-like JSON-LD object, if any.
+    ld: dict[str, Any] | None = None
+    ld_authors: list[str] = field(default_factory=list)
+    #: Organisations named as author in JSON-LD: an outlet, so a source.
+    ld_org_authors: list[str] = field(default_factory=list)
+    ld_breadcrumbs: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    lang: str | None = None
+    title_tag: str | None = None
+    #: URL found in <base href>, to resolve relative links.
+    base: str | None = None
+
+    def get(self, key: str) -> str | None:
+        return self.meta.get(key)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value or None
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    if isinstance(value, dict):
+        return _text(value.get("name") or value.get("@value"))
+    return None
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.lower()}
+    if isinstance(t, list):
+        return {x.lower() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _walk_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 6 or len(out) > 50:
+        return
+    if isinstance(data, list):
+        for item in data[:50]:
+            _walk_ld(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        graph = data.get("@graph")
+        if graph is not None:
+            _walk_ld(graph, out, depth + 1)
+        main = data.get("mainEntity")
+        if isinstance(main, dict | list):
+            _walk_ld(main, out, depth + 1)
+
+
+def _people(value: Any, persons: list[str], orgs: list[str]) -> None:
+    if isinstance(value, list):
+        for v in value[:20]:
+            _people(v, persons, orgs)
+        return
+    if isinstance(value, str):
+        name = _text(value)
+        if name:
+            persons.append(name)
+        return
+    if isinstance(value, dict):
+        name = _text(value.get("name"))
+        if not name:
+            return
+        kinds = _types(value)
+        if kinds & _ORG_TYPES:
+            orgs.append(name)
+        else:
+            persons.append(name)
+
+
+def read_metadata(root: HtmlElement) -> Metadata:
+    md = Metadata()
+    html_lang = root.get("lang") or root.get("xml:lang")
+    if html_lang:
+        md.lang = html_lang
+    head = root.find("head")
+    scope = head if head is not None else root
+    lds: list[dict[str, Any]] = []
+    # Meta tags are usually in the head, but CMS templates put them anywhere.
+    for el in root.iter("meta", "link", "script", "title", "base"):
+        tag = el.tag
+        if tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip()
+            key = key.lower()
+            content = el.get("content")
+            if not key:
+                equiv = (el.get("http-equiv") or "").lower()
+                if equiv == "content-language" and content:
+                    md.meta.setdefault("lang", content)
+                continue
+            mapped = _META_KEYS.get(key)
+            if mapped and content and content.strip():
+                md.meta.setdefault(mapped, " ".join(content.split())[:2000])
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel and md.canonical is None:
+                href = el.get("href")
+                if href:
+                    md.canonical = href.strip()
+        elif tag == "script":
+            if "ld+json" in (el.get("type") or "").lower() and el.text and len(lds) < 50:
+                raw = el.text.strip()
+                if raw.startswith("<!--"):
+                    raw = raw[4:].rstrip("->").strip()
+                try:
+                    data = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    continue
+                _walk_ld(data, lds)
+        elif tag == "title":
+            if md.title_tag is None and el.text:
+                md.title_tag = " ".join(el.text_content().split()) or None
+        elif tag == "base" and md.base is None:
+            md.base = el.get("href")
+    del scope
+    _pick_ld(md, lds)
+    if not md.lang and md.meta.get("lang"):
+        md.lang = md.meta["lang"]
+    if not md.lang and md.meta.get("locale"):
+        md.lang = md.meta["locale"]
+    return md
+
+
+def _pick_ld(md: Metadata, lds: list[dict[str, Any]]) -> None:
+    best: dict[str, Any] | None = None
+    best_rank = -1
+    for obj in lds:
+        kinds = _types(obj)
+        if "breadcrumblist" in kinds and not md.ld_breadcrumbs:
+            items = obj.get("itemListElement")
+            if isinstance(items, list):
+                crumbs = []
+                for it in items[:20]:
+                    if isinstance(it, dict):
+                        name = _text(it.get("name")) or _text(it.get("item"))
+                        if name and not name.startswith("http"):
+                            crumbs.append(name)
+                md.ld_breadcrumbs = crumbs
+            continue
+        if not kinds & _ARTICLE_TYPES:
+            continue
+        # Prefer real article types over a generic WebPage.
+        rank = 1 if kinds & {"webpage", "medicalwebpage"} else 2
+        if "headline" in obj or "articleBody" in obj:
+            rank += 1
+        if rank > best_rank:
+            best, best_rank = obj, rank
+    if best is None:
+        return
+    md.ld = best
+    persons: list[str] = []
+    orgs: list[str] = []
+    _people(best.get("author"), persons, orgs)
+    if not persons:
+        _people(best.get("creator"), persons, orgs)
+    md.ld_authors = persons
+    md.ld_org_authors = orgs
+
+
+def ld_value(md: Metadata, key: str) -> str | None:
+    if md.ld is None:
+        return None
+    return _text(md.ld.get(key))
