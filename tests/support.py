@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -33,3 +34,114 @@ def settings_env(settings: Settings) -> dict[str, str]:
             continue
         env[f"NEWSWIRE_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
+
+
+# --- Kafka helpers for integration tests ------------------------------------------------------
+
+
+async def produce(
+    settings: Settings, topic: str, messages: list[tuple[bytes | None, bytes]]
+) -> None:
+    """Send (key, value) pairs to a topic and wait until the broker has them all."""
+    from aiokafka import AIOKafkaProducer
+
+    from newswire import broker
+
+    producer = AIOKafkaProducer(**broker.producer_options(settings))
+    await producer.start()
+    try:
+        batch = [await producer.send(topic, value=value, key=key) for key, value in messages]
+        for future in batch:
+            await future
+    finally:
+        await producer.stop()
+
+
+async def consume(
+    settings: Settings,
+    topic: str,
+    *,
+    until: int,
+    timeout: float = 120.0,
+    alive: subprocess.Popen | None = None,
+) -> list:
+    """Read a topic from the beginning until ``until`` messages arrived (or time runs out)."""
+    import asyncio
+    import time
+
+    from aiokafka import AIOKafkaConsumer
+
+    from newswire import broker
+
+    consumer = AIOKafkaConsumer(
+        topic,
+        **broker.client_options(settings),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        max_partition_fetch_bytes=32 * 1024 * 1024,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    await consumer.start()
+    messages: list = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(messages) < until and time.monotonic() < deadline:
+            if alive is not None and alive.poll() is not None:
+                break
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                messages.extend(records)
+            await asyncio.sleep(0)
+    finally:
+        await consumer.stop()
+    return messages
+
+
+class ServiceProcess:
+    """A newswire service (``newswire <command>``) running as a child process, as in production."""
+
+    def __init__(self, settings: Settings, *command: str, log_path: Path) -> None:
+        self.settings = settings
+        self.command = command
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> ServiceProcess:
+        import sys
+
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "newswire", *self.command],
+            env=settings_env(self.settings),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no final commit — a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
+        if hasattr(self, "_log"):
+            self._log.close()
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def __enter__(self) -> ServiceProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -33,6 +33,27 @@ def topics_list() -> None:
         )
 
 
+def setup() -> None:
+    """Prepare a cluster: create the topics and the index template and alias (idempotent)."""
+    from newswire.broker import create_topics
+    from newswire.indexer.index_design import ensure_index
+    from newswire.search import connect
+    from newswire.settings import get_settings
+
+    settings = get_settings()
+
+    async def run() -> tuple[list[str], str]:
+        created = await create_topics(settings)
+        async with await connect(settings) as client:
+            index = await ensure_index(client, settings)
+        return created, index
+
+    created, index = asyncio.run(run())
+    typer.echo(f"topics created: {', '.join(created) or 'none (all exist)'}")
+    typer.echo(f"index ready: {index}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the admin commands to the ``newswire`` CLI."""
     app.add_typer(topics_app, name="topics")
+    app.command("setup")(setup)

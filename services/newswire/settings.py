@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     extract_workers: int = Field(default=1, ge=0)
     default_timezone: str = "Asia/Shanghai"
     follow_offsite_links: bool = False
+    #: Links more than this many hops from a seed are not followed (pagination traps).
+    crawl_max_depth: int = Field(default=6, ge=0)
+    #: Seconds one page may take in the extractor before it is dead-lettered.
+    extract_timeout_s: float = 30.0
+    #: Pages handed to the extractor pool at once; bounds memory and in-flight work.
+    parse_batch_size: int = Field(default=32, ge=1)
 
     # --- Indexer -----------------------------------------------------------------------
     bulk_max_docs: int = Field(default=500, ge=1)

@@ -146,7 +146,9 @@ class Site(BaseModel):
     @model_validator(mode="after")
     def _derive_hosts(self) -> Site:
         if not self.hosts:
-            derived = dict.fromkeys(host_of(u) for u in (*self.start_urls, *self.feeds, *self.sitemaps))
+            derived = dict.fromkeys(
+                host_of(u) for u in (*self.start_urls, *self.feeds, *self.sitemaps)
+            )
             if not derived:
                 raise ValueError("a site needs hosts or at least one start URL, feed or sitemap")
             object.__setattr__(self, "hosts", tuple(derived))

@@ -19,6 +19,7 @@ class Topic(StrEnum):
     PAGES_RAW = "pages.raw"
     ARTICLES = "articles"
     DEAD_LETTERS = "deadletters"
+    FETCHER_URL_STATE = "fetcher.url-state"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,20 @@ TOPICS: dict[Topic, TopicSpec] = {
                 "retention.ms": str(30 * 24 * 3600 * 1000),
                 "compression.type": "zstd",
                 "max.message.bytes": str(24 * 1024 * 1024),
+            },
+        ),
+        TopicSpec(
+            Topic.FETCHER_URL_STATE,
+            "The fetcher's per-URL state (first seen, last fetched, status, ETag, hash): "
+            "its durable memory across restarts.",
+            key="url id",
+            # Written to the same partition number as the crawl request it came from (which
+            # is keyed by host), like a faust table changelog: the fetcher instance that owns
+            # crawl.requests partition N restores state partition N. Compacted: latest per URL.
+            config={
+                "cleanup.policy": "compact",
+                "compression.type": "zstd",
+                "min.compaction.lag.ms": str(3600 * 1000),
             },
         ),
     )

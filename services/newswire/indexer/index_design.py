@@ -103,21 +103,26 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
-def template_body(settings: Settings) -> dict[str, Any]:
+#: The refresh interval readers get; a migration fills a new index with refresh off first.
+REFRESH_INTERVAL = "1s"
+
+
+def template_body(settings: Settings, version: int = TEMPLATE_VERSION) -> dict[str, Any]:
+    """The index template; ``version`` is a parameter only so tests can install an older one."""
     return {
         "index_patterns": [f"{settings.index_alias}-*"],
-        "version": TEMPLATE_VERSION,
+        "version": version,
         "priority": 200,
         "template": {
             "settings": {
                 "number_of_shards": settings.index_shards,
                 "number_of_replicas": settings.index_replicas,
-                "refresh_interval": "1s",
+                "refresh_interval": REFRESH_INTERVAL,
                 "analysis": ANALYSIS,
             },
-            "mappings": MAPPINGS,
+            "mappings": {**MAPPINGS, "_meta": {"template_version": version}},
         },
-        "_meta": {"owner": "newswire", "template_version": TEMPLATE_VERSION},
+        "_meta": {"owner": "newswire", "template_version": version},
     }
 
 
@@ -145,10 +150,68 @@ async def alias_targets(client: SearchClient, alias: str) -> list[str]:
     return sorted(result)
 
 
-async def put_template(client: SearchClient, settings: Settings) -> None:
+async def installed_template_version(client: SearchClient, settings: Settings) -> int | None:
+    """The version of the template stored in the cluster (None when there is none)."""
+    try:
+        result = await client.request("GET", f"/_index_template/{template_name(settings)}")
+    except SearchError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    for entry in result.get("index_templates", []):
+        if entry.get("name") == template_name(settings):
+            return int(entry["index_template"].get("version") or 0)
+    return None
+
+
+async def put_template(
+    client: SearchClient, settings: Settings, version: int = TEMPLATE_VERSION
+) -> None:
+    """Install the template unless the cluster already holds a newer one.
+
+    During a rolling upgrade an indexer still running the old code must not put the old
+    template back over the new one (the next index would then get the old mapping).
+    """
+    installed = await installed_template_version(client, settings)
+    if installed is not None and installed > version:
+        return
     await client.request(
-        "PUT", f"/_index_template/{template_name(settings)}", body=template_body(settings)
+        "PUT",
+        f"/_index_template/{template_name(settings)}",
+        body=template_body(settings, version),
     )
+
+
+async def index_template_version(client: SearchClient, index: str) -> int:
+    """The template version an existing index was created with (0 when unknown)."""
+    result = await client.request("GET", f"/{index}/_mapping")
+    meta = result.get(index, {}).get("mappings", {}).get("_meta", {})
+    return int(meta.get("template_version") or 0)
+
+
+async def write_index(client: SearchClient, alias: str) -> str | None:
+    """The index the alias writes to (its ``is_write_index``, or its only index)."""
+    try:
+        result = await client.request("GET", f"/_alias/{alias}")
+    except SearchError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    if len(result) == 1:
+        return next(iter(result))
+    for index, entry in sorted(result.items()):
+        if entry.get("aliases", {}).get(alias, {}).get("is_write_index"):
+            return index
+    return None
+
+
+async def generations(client: SearchClient, settings: Settings) -> list[str]:
+    """Every concrete index of this alias's family (``<alias>-NNNNNN``), oldest first."""
+    result = await client.request(
+        "GET", f"/{settings.index_alias}-*", params={"expand_wildcards": "open,closed"}
+    )
+    family = re.compile(re.escape(settings.index_alias) + r"-\d{6}")
+    return sorted(name for name in result if family.fullmatch(name))
 
 
 async def ensure_index(client: SearchClient, settings: Settings) -> str:
@@ -157,9 +220,9 @@ async def ensure_index(client: SearchClient, settings: Settings) -> str:
     Returns the index the alias currently points at.
     """
     await put_template(client, settings)
-    targets = await alias_targets(client, settings.index_alias)
-    if targets:
-        return targets[-1]
+    current = await write_index(client, settings.index_alias)
+    if current:
+        return current
     first = index_name(settings, 1)
     try:
         await client.request(
@@ -168,7 +231,63 @@ async def ensure_index(client: SearchClient, settings: Settings) -> str:
             body={"aliases": {settings.index_alias: {"is_write_index": True}}},
         )
     except SearchError as exc:
-        # Another indexer replica created it first.
+        # Another indexer replica created it first, or a first index lost its alias.
         if exc.status != 400 or "resource_already_exists" not in str(exc.body):
             raise
+        if await write_index(client, settings.index_alias) is None:
+            await client.request(
+                "POST",
+                "/_aliases",
+                body={"actions": [{"add": {
+                    "index": first, "alias": settings.index_alias, "is_write_index": True,
+                }}]},
+            )
     return first
+
+
+async def describe(client: SearchClient, settings: Settings) -> dict[str, Any]:
+    """What ``newswire index info`` and ``newswire status`` show about the index.
+
+    Plain JSON-able data: the alias, the index it writes to, every generation with its doc
+    count and template version, and the freshness of the newest document.
+    """
+    alias = settings.index_alias
+    current = await write_index(client, alias)
+    readers = set(await alias_targets(client, alias))
+    indices = []
+    for name in await generations(client, settings):
+        stats = await client.request("GET", f"/{name}/_count")
+        indices.append({
+            "name": name,
+            "docs": int(stats["count"]),
+            "template_version": await index_template_version(client, name),
+            "in_alias": name in readers,
+            "write_index": name == current,
+        })
+    info: dict[str, Any] = {
+        "alias": alias,
+        "write_index": current,
+        "template_version": {
+            "code": TEMPLATE_VERSION,
+            "installed": await installed_template_version(client, settings),
+            "write_index": await index_template_version(client, current) if current else None,
+        },
+        "indices": indices,
+        "docs": None,
+        "newest_fetched_at": None,
+        "newest_indexed_at": None,
+    }
+    if readers:
+        result = await client.search(alias, {
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": {
+                "fetched": {"max": {"field": "fetched_at"}},
+                "indexed": {"max": {"field": "indexed_at"}},
+            },
+        })
+        info["docs"] = int(result["hits"]["total"]["value"])
+        aggs = result.get("aggregations", {})
+        info["newest_fetched_at"] = aggs.get("fetched", {}).get("value_as_string")
+        info["newest_indexed_at"] = aggs.get("indexed", {}).get("value_as_string")
+    return info

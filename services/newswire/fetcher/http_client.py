@@ -1,0 +1,304 @@
+"""One HTTP GET, done safely: guarded redirects, capped bodies, exact bytes.
+
+* One shared ``httpx.AsyncClient`` (connection limits, timeouts, our user agent; no proxies
+  or ``.netrc`` from the environment, so the address guard sees the real destination).
+* Redirects are followed here, not by httpx, so every hop is checked by the
+  :class:`~newswire.fetcher.address_guard.AddressGuard` *before* connecting; at most
+  ``max_redirects`` hops, loops detected; the final URL is recorded.
+* The body is streamed and the download stops at ``max_body_bytes`` on the wire (the result is
+  marked truncated). Content-Encoding is decoded here (we only offer gzip/deflate) with a
+  separate cap on the decoded size, so a compression bomb cannot exhaust memory.
+* HTTP error statuses are results, not exceptions: the caller decides what is transient.
+  Network problems raise :class:`FetchError` with a short ``reason`` and ``transient`` flag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
+from newswire.settings import Settings
+from newswire.urls import redact
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: Response headers that describe the wire encoding, which no longer applies to the stored body.
+_WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
+
+
+class FetchError(Exception):
+    """A fetch that produced no usable HTTP response."""
+
+    def __init__(self, reason: str, message: str, *, transient: bool, status: int | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.transient = transient
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    user_agent: str
+    timeout_s: float = 20.0
+    #: Whole fetch, all hops and the body: stops a server that drips one byte a second.
+    total_timeout_s: float = 60.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_decompressed_bytes: int = 40 * 1024 * 1024
+    max_redirects: int = 5
+    max_connections: int = 200
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchOptions:
+        return cls(
+            user_agent=settings.user_agent,
+            timeout_s=settings.fetch_timeout_s,
+            total_timeout_s=max(3 * settings.fetch_timeout_s, 10.0),
+            max_body_bytes=settings.max_body_bytes,
+            max_decompressed_bytes=settings.max_decompressed_bytes,
+            max_redirects=settings.max_redirects,
+            max_connections=settings.max_connections,
+        )
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    requested_url: str
+    final_url: str
+    status: int
+    #: Lower-case names; repeated headers joined with ", ".
+    headers: dict[str, str]
+    body: bytes
+    truncated: bool
+    elapsed_ms: float
+    redirects: tuple[str, ...] = ()
+    wire_bytes: int = 0
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+
+class BodyDecoder:
+    """Accumulates a body, undoing gzip/deflate, stopping at ``limit`` decoded bytes."""
+
+    def __init__(self, encoding: str | None, limit: int):
+        encoding = (encoding or "identity").strip().lower()
+        self.limit = limit
+        self.body = bytearray()
+        self.truncated = False
+        self._decoder: zlib._Decompress | None = None  # type: ignore[name-defined]
+        self._deflate_fallback = False
+        if encoding in ("gzip", "x-gzip"):
+            self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            # "deflate" is zlib-wrapped by the spec, raw deflate by many servers: try both.
+            self._decoder = zlib.decompressobj(zlib.MAX_WBITS)
+            self._deflate_fallback = True
+        #: True when the stored body is the decoded one (the wire headers no longer apply).
+        self.decodes = self._decoder is not None
+
+    def feed(self, chunk: bytes) -> bool:
+        """Add a wire chunk; False once the decoded cap is reached (stop reading)."""
+        if self._decoder is None:
+            return self._append(chunk)
+        room = self.limit - len(self.body)
+        try:
+            out = self._decoder.decompress(chunk, room + 1)
+        except zlib.error:
+            if self._deflate_fallback and not self.body:
+                self._deflate_fallback = False
+                self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.feed(chunk)
+            raise
+        self._deflate_fallback = False
+        if not self._append(out):
+            return False
+        if self._decoder.unconsumed_tail:
+            # Output was bounded by max_length, i.e. we are past the cap.
+            self.truncated = True
+            return False
+        return True
+
+    def _append(self, data: bytes) -> bool:
+        room = self.limit - len(self.body)
+        if len(data) > room:
+            self.body += data[:room]
+            self.truncated = True
+            return False
+        self.body += data
+        return True
+
+    def finish(self) -> bytes:
+        if self._decoder is not None and not self.truncated:
+            with contextlib.suppress(zlib.error):
+                self._append(self._decoder.flush())
+        return bytes(self.body)
+
+
+def _header_dict(headers: httpx.Headers) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for name, value in headers.multi_items():
+        name = name.lower()
+        merged[name] = f"{merged[name]}, {value}" if name in merged else value
+    return merged
+
+
+class HttpClient:
+    def __init__(self, options: FetchOptions, guard: AddressGuard):
+        self.options = options
+        self.guard = guard
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(options.timeout_s, connect=min(options.timeout_s, 10.0)),
+            limits=httpx.Limits(
+                max_connections=options.max_connections,
+                max_keepalive_connections=options.max_connections,
+                keepalive_expiry=30.0,
+            ),
+            headers={
+                "User-Agent": options.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
+                "application/rss+xml,application/atom+xml,*/*;q=0.8",
+                "Accept-Encoding": "gzip, deflate",
+                "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+            },
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        max_body_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET ``url``, following redirects under the guard; raises :class:`FetchError`."""
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.options.total_timeout_s):
+                return await self._fetch(url, headers or {}, max_body_bytes, started)
+        except TimeoutError:
+            raise FetchError(
+                "timeout", f"fetch took too long: {redact(url)}", transient=True
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise FetchError(
+                "timeout", f"{type(exc).__name__}: {redact(url)}", transient=True
+            ) from None
+        except AddressRefused as exc:
+            raise FetchError(exc.reason, str(exc), transient=False) from None
+        except ResolutionFailed as exc:
+            raise FetchError(exc.reason, str(exc), transient=True) from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise FetchError("invalid_url", f"{exc}", transient=False) from None
+        except httpx.ConnectError as exc:
+            raise FetchError(
+                "connect_error", f"{exc or type(exc).__name__}", transient=True
+            ) from None
+        except httpx.DecodingError as exc:
+            raise FetchError("decode_error", str(exc), transient=False) from None
+        except zlib.error as exc:
+            raise FetchError(
+                "decode_error", f"bad content encoding: {exc}", transient=False
+            ) from None
+        except httpx.TransportError as exc:
+            # Read/write errors, protocol errors, a server closing mid-response.
+            raise FetchError(
+                "network_error", f"{type(exc).__name__}: {exc}", transient=True
+            ) from None
+
+    async def _fetch(
+        self, url: str, headers: dict[str, str], max_body: int | None, started: float
+    ) -> FetchResult:
+        current = url
+        hops: list[str] = []
+        # Exact URLs, not normalised ones: a redirect that strips tracking parameters is not a loop.
+        seen = {url.split("#", 1)[0]}
+        while True:
+            await self.guard.check(current)
+            request = self._client.build_request("GET", current, headers=headers)
+            response = await self._client.send(request, stream=True)
+            try:
+                location = response.headers.get("location")
+                if response.status_code in REDIRECT_STATUSES and location:
+                    target = urljoin(current, location.strip())
+                    if urlsplit(target).scheme.lower() not in ("http", "https"):
+                        raise FetchError(
+                            "scheme_refused",
+                            f"redirect to {redact(target)}",
+                            transient=False,
+                            status=response.status_code,
+                        )
+                    key = target.split("#", 1)[0]
+                    if key in seen:
+                        raise FetchError(
+                            "redirect_loop",
+                            f"redirect loop at {redact(target)}",
+                            transient=False,
+                            status=response.status_code,
+                        )
+                    if len(hops) >= self.options.max_redirects:
+                        raise FetchError(
+                            "too_many_redirects",
+                            f"more than {self.options.max_redirects} redirects",
+                            transient=False,
+                            status=response.status_code,
+                        )
+                    seen.add(key)
+                    hops.append(current)
+                    current = target
+                    continue
+                return await self._read(response, url, current, hops, max_body, started)
+            finally:
+                await response.aclose()
+
+    async def _read(
+        self,
+        response: httpx.Response,
+        requested: str,
+        final: str,
+        hops: list[str],
+        max_body: int | None,
+        started: float,
+    ) -> FetchResult:
+        cap = self.options.max_body_bytes if max_body is None else max_body
+        encoding = response.headers.get("content-encoding")
+        decoder = BodyDecoder(encoding, self.options.max_decompressed_bytes)
+        wire = 0
+        truncated = False
+        async for chunk in response.aiter_raw(65536):
+            if wire + len(chunk) > cap:
+                chunk = chunk[: cap - wire]
+                truncated = True
+            wire += len(chunk)
+            if not decoder.feed(chunk) or truncated:
+                truncated = True
+                # Leaving the stream unread closes the connection: the download stops here.
+                break
+        body = decoder.finish()
+        headers = _header_dict(response.headers)
+        if decoder.decodes:
+            for name in _WIRE_HEADERS:
+                value = headers.pop(name, None)
+                if value is not None:
+                    headers[f"x-newswire-wire-{name}"] = value
+        return FetchResult(
+            requested_url=requested,
+            final_url=final,
+            status=response.status_code,
+            headers=headers,
+            body=body,
+            truncated=truncated or decoder.truncated,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            redirects=tuple(hops),
+            wire_bytes=wire,
+        )

@@ -1,0 +1,158 @@
+"""Per-host politeness: how many requests a host gets at once, and how far apart they start.
+
+Each host has a slot limit (``host_concurrency``, default 1) and a minimum spacing between
+request starts: the larger of the configured delay (site override or ``host_delay_s``) and the
+robots.txt ``Crawl-delay`` (capped at ``max_crawl_delay_s``, so a hostile robots.txt cannot
+stall a worker). A ``429``/``503`` with ``Retry-After`` pauses the host until then and doubles
+its spacing; successes halve the slowdown again.
+
+:class:`HostPacer` is the pure bookkeeping (times in, start times out) and is unit-tested with
+a fake clock; :class:`Politeness` adds the waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+MAX_SLOWDOWN = 8.0
+
+
+@dataclass
+class HostPacer:
+    """Start-time bookkeeping for one host."""
+
+    next_start: float = 0.0
+    backoff_until: float = 0.0
+    slowdown: float = 1.0
+    active: int = 0
+    waiting: int = 0
+    semaphore: asyncio.Semaphore | None = field(default=None, repr=False)
+
+    def reserve(self, now: float, delay_s: float) -> float:
+        """Claim the next start time (>= now) and push the following one ``delay`` later."""
+        start = max(now, self.next_start, self.backoff_until)
+        self.next_start = start + delay_s * self.slowdown
+        return start
+
+    def back_off(self, now: float, retry_after_s: float, max_backoff_s: float) -> None:
+        self.backoff_until = max(
+            self.backoff_until, now + min(max(retry_after_s, 0), max_backoff_s)
+        )
+        self.slowdown = min(self.slowdown * 2, MAX_SLOWDOWN)
+
+    def relax(self) -> None:
+        self.slowdown = max(1.0, self.slowdown / 2)
+
+    def idle(self, now: float) -> bool:
+        return (
+            self.active == 0
+            and self.waiting == 0
+            and self.slowdown == 1.0
+            and now >= self.next_start
+            and now >= self.backoff_until
+        )
+
+
+class Politeness:
+    """The per-host scheduler all fetches (robots.txt included) go through."""
+
+    PRUNE_ABOVE = 4096
+
+    def __init__(
+        self,
+        *,
+        delay_s: float,
+        concurrency: int,
+        max_delay_s: float,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.default_delay_s = delay_s
+        self.concurrency = max(1, concurrency)
+        self.max_delay_s = max_delay_s
+        self.clock = clock
+        self._hosts: dict[str, HostPacer] = {}
+
+    def effective_delay(
+        self, configured_s: float | None = None, crawl_delay_s: float | None = None
+    ) -> float:
+        """Spacing for a host: site override (or the default), raised by robots up to the cap."""
+        delay = self.default_delay_s if configured_s is None else configured_s
+        if crawl_delay_s:
+            delay = max(delay, min(crawl_delay_s, self.max_delay_s))
+        return delay
+
+    def _pacer(self, host: str) -> HostPacer:
+        pacer = self._hosts.get(host)
+        if pacer is None:
+            pacer = self._hosts[host] = HostPacer(semaphore=asyncio.Semaphore(self.concurrency))
+        return pacer
+
+    @asynccontextmanager
+    async def slot(self, host: str, delay_s: float | None = None) -> AsyncIterator[None]:
+        """Hold one of the host's slots, entered no earlier than its pacing allows."""
+        delay = self.default_delay_s if delay_s is None else delay_s
+        pacer = self._pacer(host)
+        assert pacer.semaphore is not None
+        pacer.waiting += 1
+        try:
+            await pacer.semaphore.acquire()
+        finally:
+            pacer.waiting -= 1
+        try:
+            start = pacer.reserve(self.clock(), delay)
+            while (wait := start - self.clock()) > 0:
+                await asyncio.sleep(wait)
+                # A 429 seen by another slot while we slept pushes this start back too.
+                if pacer.backoff_until > start:
+                    start = pacer.reserve(self.clock(), delay)
+            pacer.active += 1
+            try:
+                yield
+            finally:
+                pacer.active -= 1
+        finally:
+            pacer.semaphore.release()
+            if len(self._hosts) > self.PRUNE_ABOVE:
+                self.prune()
+
+    def prune(self) -> None:
+        """Forget idle hosts, so a long crawl over many hosts does not grow without bound."""
+        now = self.clock()
+        for host in [h for h, p in self._hosts.items() if p.idle(now)]:
+            del self._hosts[host]
+
+    def back_off(self, host: str, retry_after_s: float) -> None:
+        """A 429/503: pause the host for ``retry_after_s`` (capped) and slow it down."""
+        self._pacer(host).back_off(self.clock(), retry_after_s, self.max_delay_s * 10)
+
+    def relax(self, host: str) -> None:
+        if pacer := self._hosts.get(host):
+            pacer.relax()
+
+    def queue_depth(self, host: str) -> int:
+        pacer = self._hosts.get(host)
+        return pacer.waiting if pacer else 0
+
+    def queue_depths(self) -> dict[str, int]:
+        return {host: p.waiting + p.active for host, p in self._hosts.items()}
+
+
+def parse_retry_after(value: str | None, now_epoch: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now_epoch = time.time() if now_epoch is None else now_epoch
+    return max(0.0, when.timestamp() - now_epoch)

@@ -1,0 +1,169 @@
+"""What the fetcher remembers about each URL, and the pure rules that decide whether to fetch.
+
+The record (:class:`UrlState`) is what makes the crawl restart-safe: articles are fetched once
+(across restarts, because the state is durable on Kafka, see :mod:`frontier`) and list pages,
+feeds and sitemaps are re-fetched no more often than their re-visit interval, with a
+conditional GET built from the ETag and Last-Modified of the last 200.
+
+Nothing in this module does I/O; the worker feeds it requests, outcomes and the time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+
+from newswire.records import CrawlKind, CrawlRequest
+
+#: Statuses after which an article is settled: fetched, or permanently not there.
+_SETTLED = frozenset(
+    {200, 203, 204, 206, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 410, 414, 451}
+)
+
+
+class UrlState(BaseModel):
+    """The durable per-URL record, keyed by ``url_id``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    url: str
+    url_id: str
+    kind: CrawlKind = "page"
+    site: str | None = None
+    first_seen: datetime
+    last_fetched: datetime | None = None
+    #: HTTP status of the last attempt (None: no response, e.g. timeout or robots denial).
+    status: int | None = None
+    #: ``fetched``, ``not_modified`` or a failure reason (``http_404``, ``robots_denied``...).
+    outcome: str | None = None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    fetch_count: int = 0
+    #: Consecutive failed attempts (reset by a success).
+    failures: int = 0
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json", exclude_defaults=True))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> UrlState:
+        return cls.model_validate_json(data)
+
+    @property
+    def settled(self) -> bool:
+        """An article in this state need not be fetched again."""
+        if self.outcome == "fetched":
+            return True
+        return self.status in _SETTLED and self.outcome != "robots_denied"
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """What to do with a crawl request: fetch (maybe conditionally) or skip, and why."""
+
+    action: Literal["fetch", "skip"]
+    reason: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fetch(self) -> bool:
+        return self.action == "fetch"
+
+
+def plan_fetch(
+    request: CrawlRequest,
+    state: UrlState | None,
+    now: datetime,
+    *,
+    revisit_s: float,
+    refetch_articles: bool = False,
+) -> FetchPlan:
+    """Decide whether ``request`` is fetched, given what is known about its URL.
+
+    * forced requests are always fetched, unconditionally;
+    * new URLs are fetched;
+    * articles (kind ``page``) are fetched once: a settled state skips them, unless
+      ``refetch_articles``; a transient failure (timeout, 5xx, 429) leaves them fetchable;
+    * list pages, feeds and sitemaps are fetched again once ``revisit_s`` has passed since
+      the last fetch (duplicates from the scheduler, several replicas and outlinks collapse),
+      with ``If-None-Match``/``If-Modified-Since`` from the last 200 response.
+    """
+    if request.force:
+        return FetchPlan("fetch", "forced")
+    if state is None or state.last_fetched is None:
+        return FetchPlan("fetch", "new")
+    if request.kind == "page" and state.kind == "page":
+        if state.settled and not refetch_articles:
+            return FetchPlan("skip", "already_fetched")
+        return FetchPlan("fetch", "refetch" if state.settled else "retry")
+    due_at = state.last_fetched + timedelta(seconds=revisit_s)
+    if now < due_at and state.failures == 0:
+        return FetchPlan("skip", "not_due")
+    return FetchPlan("fetch", "revisit", conditional_headers(state))
+
+
+def conditional_headers(state: UrlState) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if state.outcome not in ("fetched", "not_modified"):
+        return headers
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of one fetch, as far as the URL's state is concerned."""
+
+    #: ``fetched``, ``not_modified`` or a failure reason.
+    result: str
+    status: int | None = None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+
+
+def apply_outcome(
+    state: UrlState | None, request: CrawlRequest, url_id: str, outcome: Outcome, now: datetime
+) -> UrlState:
+    """The URL's new state after ``outcome`` (a new object; the old one is not modified)."""
+    if state is None:
+        state = UrlState(
+            url=request.url, url_id=url_id, kind=request.kind, site=request.site, first_seen=now
+        )
+    update: dict[str, object] = {
+        "last_fetched": now,
+        "status": outcome.status,
+        "outcome": outcome.result,
+        "fetch_count": state.fetch_count + 1,
+        # A page first seen as an outlink may later be requested as a list page, or back.
+        "kind": request.kind,
+        "site": request.site or state.site,
+    }
+    if outcome.result == "fetched":
+        update.update(
+            failures=0,
+            final_url=outcome.final_url,
+            etag=outcome.etag,
+            last_modified=outcome.last_modified,
+            content_hash=outcome.content_hash,
+        )
+    elif outcome.result == "not_modified":
+        # Keep the validators and hash of the version we have; servers may omit them on 304.
+        update.update(
+            failures=0,
+            etag=outcome.etag or state.etag,
+            last_modified=outcome.last_modified or state.last_modified,
+        )
+    else:
+        update["failures"] = state.failures + 1
+    return state.model_copy(update=update)

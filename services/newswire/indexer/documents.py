@@ -1,0 +1,140 @@
+"""Articles -> index documents and bulk action lines. Pure: no I/O, no clock.
+
+Versioning. ``_id`` is the article id and the article's ``version`` (its fetch time in ms,
+monotonic per id) is the document's external version with ``version_type=external_gte``:
+
+* an older version never overwrites a newer one: the engine answers 409, which the writer
+  counts as success (the index already holds something at least as new);
+* a re-delivery of the same version (after a crash, a rebalance, a migration replay racing the
+  live indexer) rewrites the same document: harmless;
+* a re-parse of the same fetch (a fixed extractor, a dead letter replayed after a fix) keeps the
+  version and therefore *does* replace the document, which plain ``external`` would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import orjson
+
+from newswire.indexer.index_design import MAPPINGS
+from newswire.records import Article
+
+VERSION_TYPE = "external_gte"
+
+#: Only mapped fields go into the index (``outlinks`` stay in Kafka: they feed the crawler,
+#: nobody searches them, and they are the bulk of a list page's record).
+INDEXED_FIELDS: tuple[str, ...] = tuple(MAPPINGS["properties"])
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a message came from, for dead letters and for ordering within a batch."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One bulk operation: the NDJSON lines for it and what it is about."""
+
+    op: Literal["index", "delete"]
+    doc_id: str
+    version: int | None
+    lines: bytes
+    origin: Origin | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.lines)
+
+
+def to_document(article: Article, indexed_at: datetime) -> dict[str, Any]:
+    """The document stored under ``_id = article.id``; dates keep their original UTC offset."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "site": article.site,
+        "lang": article.lang,
+        "page_type": article.page_type,
+        "title": article.title,
+        "section": list(article.section),
+        "published_at": article.published_at,
+        "updated_at": article.updated_at,
+        "fetched_at": article.fetched_at,
+        "indexed_at": indexed_at,
+        "authors": list(article.authors),
+        "editor": article.editor,
+        "source": article.source,
+        "text": article.text,
+        "headings": list(article.headings),
+        "images": [{"url": i.url, "caption": i.caption} for i in article.images],
+        "related": [{"title": r.title, "url": r.url} for r in article.related],
+        "views": article.views,
+        "length": article.length,
+        "content_hash": article.content_hash,
+        "simhash": article.simhash,
+        "extractor": article.extractor,
+        "warnings": list(article.warnings),
+        "version": article.version,
+    }
+    # Leaving out empty values keeps documents small and `exists` queries meaningful.
+    return {k: v for k, v in doc.items() if v is not None and v != [] and v != ""}
+
+
+def _dumps(obj: Any) -> bytes:
+    # orjson writes aware datetimes as RFC 3339 with their own offset (+08:00 stays +08:00).
+    return orjson.dumps(obj)
+
+
+def index_action(
+    target: str, article: Article, indexed_at: datetime, origin: Origin | None = None
+) -> Action:
+    meta = {
+        "index": {
+            "_index": target,
+            "_id": article.id,
+            "version": article.version,
+            "version_type": VERSION_TYPE,
+        }
+    }
+    lines = _dumps(meta) + b"\n" + _dumps(to_document(article, indexed_at)) + b"\n"
+    return Action("index", article.id, article.version, lines, origin)
+
+
+def delete_action(target: str, doc_id: str, origin: Origin | None = None) -> Action:
+    """For a tombstone (null value) on the compacted ``articles`` topic."""
+    lines = _dumps({"delete": {"_index": target, "_id": doc_id}}) + b"\n"
+    return Action("delete", doc_id, None, lines, origin)
+
+
+def bulk_body(actions: Iterable[Action]) -> bytes:
+    return b"".join(a.lines for a in actions)
+
+
+def latest_per_id(actions: Sequence[Action]) -> list[Action]:
+    """Keep one action per document: the one the index would end up with anyway.
+
+    ``actions`` are in consumption order. A higher-or-equal version replaces a lower one; a
+    delete replaces whatever came before it and is replaced by whatever comes after it. This
+    only saves work: sending them all would give the same final index, thanks to versioning.
+    """
+    chosen: dict[str, Action] = {}
+    for action in actions:
+        previous = chosen.get(action.doc_id)
+        if (
+            previous is None
+            or action.op == "delete"
+            or previous.op == "delete"
+            or (action.version or 0) >= (previous.version or 0)
+        ):
+            chosen[action.doc_id] = action
+    return list(chosen.values())

@@ -1,0 +1,139 @@
+"""The parser service: a faust agent from ``pages.raw`` to articles, crawl requests, dead letters.
+
+Delivery is at-least-once end to end. For each page, every output is sent and *acknowledged by
+the broker* before the agent moves on; faust commits a partition's offset only up to the last
+page all of whose predecessors are done (and flushes the producer first). A crash therefore
+replays pages whose outputs may already exist — harmless, because an article replayed from the
+same fetch has the same id and the same version.
+
+Pages whose extracted content did not change since the last version are skipped; the last
+content hash per page lives in a changelog-backed faust table, written only after the article
+itself was acknowledged, so a crash can cause a duplicate but never a loss.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+
+from newswire import broker
+from newswire.parser import metrics
+from newswire.parser.page_processor import Outcome, PageProcessor, dead_letter
+from newswire.records import RawPage, RecordError
+from newswire.settings import Settings
+from newswire.sites import SiteRegistry, load_sites
+from newswire.topics import Topic, topic_name
+from newswire.urls import host_of
+
+log = logging.getLogger(__name__)
+
+
+def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust.App:
+    registry = registry if registry is not None else load_sites(settings.seeds_file)
+    app = broker.faust_app("parser", settings)
+    pages_topic = app.topic(topic_name(Topic.PAGES_RAW, settings))
+    articles_topic = app.topic(topic_name(Topic.ARTICLES, settings))
+    requests_topic = app.topic(topic_name(Topic.CRAWL_REQUESTS, settings))
+    dead_topic = app.topic(topic_name(Topic.DEAD_LETTERS, settings))
+    # url_id of the page -> content hash of its last article. Keyed like pages.raw, so the
+    # table is co-partitioned with the stream that writes it.
+    last_hashes = app.Table(
+        "page-content-hashes", default=str, partitions=settings.partitions, key_type=str
+    )
+    processor = PageProcessor(settings, registry)
+
+    @app.on_startup.connect
+    async def start_pool(app: faust.App, **_: Any) -> None:
+        processor.start()
+
+    @app.on_shutdown.connect
+    async def stop_pool(app: faust.App, **_: Any) -> None:
+        processor.stop()
+
+    async def send_dead_letter(event: faust.EventT, reason: str, error: str, page: RawPage | None) -> None:
+        message = event.message
+        letter = dead_letter(
+            reason,
+            error,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            payload=message.value,
+            page=page,
+        )
+        metrics.DEAD_LETTERS.labels(reason).inc()
+        metrics.PAGES.labels("dead_letter").inc()
+        log.warning(
+            "page dead-lettered",
+            extra={"reason": reason, "error": error[:300], "url_id": letter.url_id},
+        )
+        await (await dead_topic.send(key=message.key, value=letter.to_bytes()))
+
+    async def emit(page: RawPage, outcome: Outcome) -> None:
+        for article in outcome.articles:
+            if last_hashes[page.url_id] == article.content_hash:
+                metrics.DUPLICATES.inc()
+                metrics.PAGES.labels("duplicate").inc()
+                return
+        pending = [
+            await requests_topic.send(key=host_of(request.url).encode(), value=request.to_bytes())
+            for request in outcome.requests
+        ]
+        pending += [
+            await articles_topic.send(key=article.id.encode(), value=article.to_bytes())
+            for article in outcome.articles
+        ]
+        for future in pending:
+            await future  # acknowledged by the broker
+        for article in outcome.articles:
+            last_hashes[page.url_id] = article.content_hash
+            metrics.ARTICLES.inc()
+        for request in outcome.requests:
+            metrics.CRAWL_REQUESTS.labels(request.source).inc()
+        metrics.PAGES.labels(outcome.kind).inc()
+        log.info(
+            "page parsed",
+            extra={
+                "url_id": page.url_id,
+                "kind": outcome.kind,
+                "articles": len(outcome.articles),
+                "crawl_requests": len(outcome.requests),
+            },
+        )
+
+    async def handle(event: faust.EventT) -> None:
+        try:
+            page = RawPage.from_bytes(event.message.value or b"")
+        except RecordError as exc:
+            await send_dead_letter(event, exc.reason, str(exc), None)
+            return
+        outcome = await processor.process(page)
+        if outcome.failure is not None:
+            await send_dead_letter(event, *outcome.failure, page)
+            return
+        await emit(page, outcome)
+
+    # Several pages in flight let the pool's processes all work; faust still commits each
+    # partition only up to the first page not yet done.
+    concurrency = max(1, settings.extract_workers * 2)
+
+    @app.agent(pages_topic, concurrency=concurrency)
+    async def parse_pages(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            try:
+                await handle(event)
+            except Exception as exc:
+                # Never let one page stop the stream; keep its payload for replay.
+                log.exception("unexpected error while parsing a page")
+                await send_dead_letter(event, "parser_error", f"{type(exc).__name__}: {exc}", None)
+
+    return app
+
+
+def run_worker(settings: Settings, loglevel: str = "INFO") -> None:
+    """Run the parser until stopped (the ``newswire parser`` command)."""
+    app = build_app(settings)
+    faust.Worker(app, loglevel=loglevel).execute_from_commandline()

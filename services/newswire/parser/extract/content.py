@@ -1,0 +1,290 @@
+"""The main-content algorithm: which blocks are the article body.
+
+Each text block gets a weight — its unlinked characters when it reads like prose (enough
+text, punctuation, few links), a penalty when it is a link list, furniture (nav, footer,
+comments, share bars by tag or class) or a teaser in a story list — and every element
+scores the sum of the weights below it. The best element is the article container: it
+holds the most prose while excluding the furniture, which a maximum over sums finds even
+when the body is split over sibling wrappers. Inside it, blocks are filtered line by line
+(credits, editor and copyright lines, captions, the related-stories block) so the text is
+what a careful reader calls the article. Headings and captions are kept aside for their
+own fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+from newswire.parser.extract import zh_labels
+from newswire.parser.extract.dom import Block, norm_ws
+
+_PUNCT = "，。！？；：、,.!?;:\"“”‘’（）()…—"
+_PUNCT_TABLE = str.maketrans("", "", _PUNCT)
+_SENTENCE_END = tuple("。！？.!?…”\"」")
+_CAPTION_START = ("△", "▲", "▽", "▼", "↑", "图为", "图：", "图:", "(图", "（图")
+_CAPTION_CLASS = re.compile(r"caption|pic-?info|img-?desc|pic-?desc|picintro|imgtxt|photo-?text", re.I)
+RELATED_MARKER = re.compile(
+    r"^(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
+    r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|related(?: articles| stories| news| posts| content)?|"
+    r"more (?:stories|news|articles)|read more|read next|recommended|you (?:may|might) also like|"
+    r"more from .{1,40}|see also)\s*[:：]?$",
+    re.I,
+)
+_BOILER_LINE = re.compile(
+    r"^(?:©|\(c\)|copyright\b|版权所有|本网站|未经(?:许可|授权)|分享到|分享至|扫一扫|扫描二维码|"
+    r"【?打印】?|【?关闭(?:窗口)?】?|【?收藏】?|举报|点赞|返回顶部|返回首页|上一篇|下一篇|上一页|下一页|"
+    r"原标题|点击进入|进入专题|关注我们|微信扫|标签[:：]|关键词[:：]|tags?:|share\b|print\b|"
+    r"advertisement|sign up|subscribe)",
+    re.I,
+)
+_BOILER_ANYWHERE = re.compile(
+    r"版权所有|all rights reserved|未经.{0,6}(?:许可|授权).{0,8}(?:转载|使用)|禁止转载|转载请注明|"
+    r"(?:责任编辑|责编)\s*[:：]",
+    re.I,
+)
+_LABEL_LINE = re.compile(
+    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|\d+\s*次阅读|字号|"
+    r"点击[:：]|访问量"
+)
+
+
+def punct_count(text: str) -> int:
+    return len(text) - len(text.translate(_PUNCT_TABLE))
+
+
+@dataclass
+class Content:
+    container: HtmlElement | None
+    blocks: list[Block] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    #: (block, caption text) pairs for the image stage.
+    captions: list[Block] = field(default_factory=list)
+    #: Index (in the page's blocks) of the first and last body block.
+    first: int = -1
+    last: int = -1
+    #: The related-stories marker block, when one was found.
+    related_marker: int = -1
+
+
+def is_prose(b: Block) -> bool:
+    plain = len(b.text) - b.link_chars
+    if plain < 12 or b.link_density > 0.35:
+        return False
+    return punct_count(b.text) > 0 or plain >= 60
+
+
+def block_weight(b: Block) -> float:
+    n = len(b.text)
+    if b.boiler or b.teaser:
+        return -0.5 * n - 2
+    ld = b.link_density
+    if ld > 0.5:
+        return -0.6 * n
+    if is_prose(b):
+        plain = n - b.link_chars
+        return plain * (1.0 - ld) + 2.0 * min(punct_count(b.text), plain / 8)
+    return -1.0
+
+
+def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
+    """Flag blocks inside repeated "linked headline + summary" items; returns item count.
+
+    A story list is recognised by structure: several sibling items, each holding exactly
+    one headline-sized link, and the item's text starting with that link. Body paragraphs
+    with inline links fail the "starts with" test, so they are not mistaken for teasers.
+    """
+    title_links = []
+    counts: dict[HtmlElement, int] = {}
+    for a in root.iter("a"):
+        text = a.text_content()
+        if len(text) > 300:
+            continue
+        t = text.strip()
+        if len(t) < 8 or a.get("href") is None:
+            continue
+        title_links.append((a, t))
+        for anc in a.iterancestors():
+            counts[anc] = counts.get(anc, 0) + 1
+    if len(title_links) < 3:
+        return 0
+    items_by_parent: dict[HtmlElement, list[HtmlElement]] = {}
+    for a, t in title_links:
+        item = a
+        parent = a.getparent()
+        while parent is not None and counts.get(parent, 0) == 1 and parent.tag not in ("body", "html"):
+            item = parent
+            parent = item.getparent()
+        if item is a or parent is None:
+            continue
+        item_text = norm_ws(item.text_content())
+        if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
+            continue
+        items_by_parent.setdefault(parent, []).append(item)
+    teaser_items: set[HtmlElement] = set()
+    for items in items_by_parent.values():
+        if len(items) >= 3:
+            teaser_items.update(items)
+    if not teaser_items:
+        return 0
+    for b in blocks:
+        el: HtmlElement | None = b.el
+        for _ in range(8):
+            if el is None:
+                break
+            if el in teaser_items:
+                b.teaser = True
+                break
+            el = el.getparent()
+    return len(teaser_items)
+
+
+NEGATIVE_SCALE = 0.35
+
+
+def best_container(blocks: list[Block]) -> HtmlElement | None:
+    scores: dict[HtmlElement, float] = {}
+    depth: dict[HtmlElement, int] = {}
+    for b in blocks:
+        w = block_weight(b)
+        if w == 0:
+            continue
+        if w < 0:
+            # Furniture counts against a container, but less than prose counts for it:
+            # old layouts mix both in one cell, and a single paragraph must not win.
+            w *= NEGATIVE_SCALE
+        el: HtmlElement | None = b.el
+        chain = []
+        while el is not None:
+            chain.append(el)
+            el = el.getparent()
+        n = len(chain)
+        for i, anc in enumerate(chain):
+            scores[anc] = scores.get(anc, 0.0) + w
+            if anc not in depth:
+                depth[anc] = n - 1 - i
+    if not scores:
+        return None
+    best = max(scores, key=lambda e: (scores[e], depth[e]))
+    if scores[best] <= 0:
+        return None
+    return best
+
+
+def _inside(el: HtmlElement, container: HtmlElement) -> bool:
+    node: HtmlElement | None = el
+    while node is not None:
+        if node is container:
+            return True
+        node = node.getparent()
+    return False
+
+
+def is_caption(b: Block) -> bool:
+    if b.el.tag == "figcaption":
+        return True
+    if b.text.startswith(_CAPTION_START) and len(b.text) < 200:
+        return True
+    cls = b.el.get("class") or ""
+    return bool(cls) and _CAPTION_CLASS.search(cls) is not None and len(b.text) < 300
+
+
+def is_boiler_line(text: str) -> bool:
+    if _BOILER_LINE.match(text):
+        return True
+    if len(text) < 160 and _BOILER_ANYWHERE.search(text):
+        return True
+    return False
+
+
+def is_label_line(text: str) -> bool:
+    """A short metadata line (date, source, views) rather than a sentence of the body."""
+    if len(text) > 90 or text.endswith(("。", "！", "？")):
+        return False
+    return _LABEL_LINE.search(text) is not None or (
+        zh_labels.find_source(text) is not None and len(text) < 50
+    )
+
+
+def is_heading(b: Block) -> bool:
+    if len(b.text) > 80 or b.text.endswith(_SENTENCE_END[:3]):
+        return False
+    if 2 <= b.heading <= 6:
+        return True
+    return b.bold and len(b.text) <= 50 and b.el.tag in ("p", "div", "section", "span", "td")
+
+
+def extract_content(
+    blocks: list[Block],
+    container: HtmlElement | None,
+    title: str | None,
+) -> Content:
+    """Filter the container's blocks into body paragraphs, headings and captions."""
+    out = Content(container)
+    if container is None:
+        return out
+    inside = [b for b in blocks if _inside(b.el, container)]
+    title_key = _key(title) if title else None
+    in_related = False
+    for b in inside:
+        text = b.text
+        if title_key and b.heading and _key(text) == title_key:
+            continue
+        if title_key and _key(text) == title_key and out.first < 0:
+            continue
+        if RELATED_MARKER.match(text):
+            in_related = True
+            if out.related_marker < 0:
+                out.related_marker = b.index
+            continue
+        if in_related:
+            # The related block runs until prose resumes.
+            if b.link_density > 0.3 or not is_prose(b) or len(text) < 40:
+                continue
+            in_related = False
+        if is_caption(b):
+            out.captions.append(b)
+            continue
+        if b.boiler or b.teaser:
+            continue
+        if b.link_density > 0.5 and not (b.heading and len(text) > 6):
+            continue
+        if is_boiler_line(text):
+            continue
+        if zh_labels.is_credit_line(text):
+            continue
+        if is_label_line(text) and not is_prose_sentence(text):
+            continue
+        if is_heading(b) and out.first >= 0:
+            out.headings.append(text)
+            out.paragraphs.append(text)
+            out.blocks.append(b)
+            out.last = b.index
+            continue
+        if out.first < 0 and not is_prose(b) and len(text) < 20:
+            # Leading furniture (dates, bylines, "收藏") before the first real paragraph.
+            continue
+        out.paragraphs.append(text)
+        out.blocks.append(b)
+        if out.first < 0:
+            out.first = b.index
+        out.last = b.index
+    # Trailing short non-prose lines (share labels, "完", stray dates) are not body.
+    while out.blocks and not is_prose(out.blocks[-1]) and len(out.blocks[-1].text) < 20:
+        dropped = out.blocks.pop()
+        out.paragraphs.pop()
+        if out.headings and out.headings[-1] == dropped.text:
+            out.headings.pop()
+        out.last = out.blocks[-1].index if out.blocks else -1
+    return out
+
+
+def is_prose_sentence(text: str) -> bool:
+    return len(text) > 60 and punct_count(text) >= 3
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()

@@ -1,0 +1,124 @@
+"""Images of the article body, with lazy-load attributes understood and captions attached."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from newswire.parser.extract.dom import Block, norm_ws
+from newswire.records import Image
+
+MAX_IMAGES = 50
+# Lazy-loading libraries keep the real URL here and a placeholder in src.
+_LAZY_ATTRS = (
+    "data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-echo",
+    "data-lazyload", "data-original-src", "data-hi-res-src", "data-full-src", "file", "src",
+)
+_PLACEHOLDER = re.compile(r"(?:blank|placeholder|spacer|loading|lazy|grey|gray|pixel|1x1|transparent)\.(?:gif|png|jpe?g|svg)", re.I)
+_CAPTION_MARKS = re.compile(r"^\s*[△▲▽▼↑]\s*")
+
+
+def _best_srcset(srcset: str) -> str | None:
+    best: tuple[float, str] | None = None
+    for part in srcset.split(","):
+        bits = part.strip().split()
+        if not bits:
+            continue
+        size = 1.0
+        if len(bits) > 1:
+            try:
+                size = float(bits[1].rstrip("wxWX"))
+            except ValueError:
+                size = 1.0
+        if best is None or size > best[0]:
+            best = (size, bits[0])
+    return best[1] if best else None
+
+
+def image_url(img: HtmlElement, base: str) -> str | None:
+    candidate = None
+    for attr in _LAZY_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:") and not _PLACEHOLDER.search(value):
+            candidate = value
+            break
+    if candidate is None:
+        srcset = img.get("data-srcset") or img.get("srcset")
+        if not srcset and img.getparent() is not None and img.getparent().tag == "picture":
+            for source in img.getparent().iter("source"):
+                srcset = source.get("data-srcset") or source.get("srcset")
+                if srcset:
+                    break
+        if srcset:
+            candidate = _best_srcset(srcset)
+    if not candidate or candidate.startswith("data:"):
+        return None
+    for dim in ("width", "height"):
+        value = img.get(dim) or ""
+        if value.isdigit() and int(value) <= 10:
+            return None  # tracking pixel or spacer
+    try:
+        url = urljoin(base, candidate)
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def caption_text(text: str) -> str:
+    return _CAPTION_MARKS.sub("", norm_ws(text)).strip()
+
+
+def images(
+    container: HtmlElement | None, captions: list[Block], base: str
+) -> list[Image]:
+    """Body images in order; a caption block goes to the nearest image before it."""
+    if container is None:
+        return []
+    order: dict[HtmlElement, int] = {}
+    imgs: list[tuple[int, HtmlElement, str]] = []
+    seen: set[str] = set()
+    for i, el in enumerate(container.iter()):
+        order[el] = i
+        if el.tag == "img" and len(imgs) < MAX_IMAGES:
+            url = image_url(el, base)
+            if url and url not in seen:
+                seen.add(url)
+                imgs.append((i, el, url))
+    result = [Image(url=url) for _, _, url in imgs]
+    for cap in captions:
+        pos = order.get(cap.el)
+        if pos is None or not imgs:
+            continue
+        text = caption_text(cap.text)
+        if not text:
+            continue
+        # figcaption: the image of the same figure; otherwise nearest preceding image
+        # (an image inside the caption's own element counts as preceding).
+        target = None
+        fig = cap.el.getparent() if cap.el.tag == "figcaption" else None
+        for idx, (ipos, img, _) in enumerate(imgs):
+            if fig is not None and any(a is fig for a in img.iterancestors()):
+                target = idx
+                break
+            if ipos <= pos + _subtree_size(cap.el, order):
+                target = idx
+        if target is None:
+            target = 0
+        if result[target].caption is None:
+            result[target].caption = text
+    return result
+
+
+def _subtree_size(el: HtmlElement, order: dict[HtmlElement, int]) -> int:
+    # Images nested inside the caption's element come after it in document order.
+    n = 0
+    for _ in el.iter("img"):
+        n += 1
+    if n == 0:
+        return 0
+    last = 0
+    for d in el.iter():
+        last = max(last, order.get(d, 0))
+    return last - order.get(el, 0)

@@ -1,0 +1,657 @@
+"""The extraction pipeline: bytes -> decoded text -> tree -> fields -> :class:`Article`.
+
+Stages, in order: decode (charset), parse (bounded tree), metadata (JSON-LD, OpenGraph,
+meta), clean, blocks, site rules, content (body, headings, captions), fields read from
+what the page shows (title, section, dates, credits, views), images, related stories,
+outlinks, page type, fingerprints. Each field prefers the most reliable evidence:
+selectors from site rules, then structured data, then labelled visible text, then
+generic heuristics — except where structured data is known to mislead (an organisation
+as JSON-LD author is the source, not an author).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newswire.parser.extract import content as content_mod
+from newswire.parser.extract import dates, dom, listing, media, text_plain, zh_labels
+from newswire.parser.extract.decode import BinaryContent, content_type, decode_body
+from newswire.parser.extract.fingerprint import content_hash, simhash
+from newswire.parser.extract.metadata import Metadata, ld_value, read_metadata
+from newswire.parser.extract.rules import ExtractionRules, compile_selector
+from newswire.records import Article, Image
+from newswire.urls import host_of, normalize_url, url_id
+
+# Bodies beyond this are cut before decoding (a news page is well under 2 MB).
+MAX_BODY_BYTES = 4 * 1024 * 1024
+_ZH_DEFAULT_TZ = "Asia/Shanghai"
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*")
+_HOME_LABELS = frozenset({"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"})
+_CRUMB_ATTR = re.compile(r"crumb|breadcrumb|position|location|daohang|mbx|curpos|path|weizhi", re.I)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|/|＞|>>|\|)\s*")
+_CRUMB_TEXT = re.compile(r"^(?:(?:当前|您的|你的|所在)?位置\s*[:：]\s*)?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/)", re.I)
+_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.I)
+_BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)\s+", re.I)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|that|for|with)\b", re.I)
+
+
+@dataclass
+class ExtractResult:
+    """What :func:`extract` returns: an article, or an error label with detail."""
+
+    article: Article | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+
+def _error(label: str, detail: str = "") -> ExtractResult:
+    return ExtractResult(None, f"{label}: {detail}"[:300] if detail else label)
+
+
+def extract(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    rules: ExtractionRules | None = None,
+    *,
+    fetched_at: datetime | None = None,
+) -> ExtractResult:
+    """Extract an article from raw page bytes; never raises."""
+    try:
+        return _extract(body, url, headers, rules, fetched_at)
+    except RecursionError:
+        return _error("too_complex", "recursion limit")
+    except MemoryError:
+        return _error("too_large", "out of memory")
+    except Exception as exc:  # one bad page must never stop a batch or a worker
+        return _error("extract_error", f"{type(exc).__name__}: {exc}")
+
+
+def _extract(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None,
+    rules: ExtractionRules | None,
+    fetched_at: datetime | None,
+) -> ExtractResult:
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+    if not body or not body.strip():
+        return _error("empty_body")
+    warnings: list[str] = []
+    if len(body) > MAX_BODY_BYTES:
+        body = body[:MAX_BODY_BYTES]
+        warnings.append("body_truncated")
+    try:
+        decoded = decode_body(body, headers)
+    except BinaryContent as exc:
+        return _error("binary_content", str(exc))
+    warnings.extend(decoded.warnings)
+    text = decoded.text
+    extractor = "density"
+    ctype = (content_type(headers) or "").lower()
+    if ctype.startswith("text/plain") or (not ctype and text_plain.looks_plain(text)):
+        text = text_plain.to_html(text)
+        extractor = "text-plain"
+    page = dom.parse_html(text)
+    if page is None:
+        return _error("empty_body", "no parsable document")
+    warnings.extend(page.warnings)
+    root = page.root
+    if rules is not None and rules.remove:
+        for sel in rules.remove:
+            try:
+                doomed = compile_selector(sel)(root)
+            except (ValueError, etree.XPathEvalError):
+                continue
+            for el in doomed if isinstance(doomed, list) else []:
+                if isinstance(el, HtmlElement) and el.getparent() is not None:
+                    el.drop_tree()
+    md = read_metadata(root)
+    base = url
+    if md.base:
+        try:
+            base = urljoin(url, md.base)
+        except ValueError:
+            base = url
+    dom.clean(root)
+    blocks, truncated = dom.blocks_of(root)
+    if truncated:
+        warnings.append("too_many_nodes")
+    lang = _lang(md, blocks)
+    tz_name = (rules.timezone if rules and rules.timezone else None) or (
+        _default_zh_tz() if lang and lang.startswith("zh") else "UTC"
+    )
+    tz = dates.get_tz(tz_name)
+    now = fetched_at or datetime.now(UTC)
+
+    content_mod.mark_teasers(root, blocks)
+    container: HtmlElement | None = None
+    if rules is not None and rules.content:
+        found = [e for e in rules.select("content", root) if isinstance(e, HtmlElement)]
+        if found:
+            container = found[0]
+            extractor = "rules"
+    if container is None:
+        container = content_mod.best_container(blocks)
+    title = _title(md, blocks, container, rules, root)
+    body_content = content_mod.extract_content(blocks, container, title)
+    paragraphs = body_content.paragraphs
+    text_out = "\n\n".join(paragraphs)
+    if not text_out:
+        ld_body = ld_value(md, "articleBody")
+        if ld_body and len(ld_body) > 100:
+            text_out = ld_body
+            extractor = "json-ld"
+
+    fields = _visible_fields(blocks, body_content, title, url, tz, now, lang)
+    published = _rule_date(rules, "published_at", root, tz, url, now)
+    if published is None:
+        published = _structured_date(md, ("datePublished", "dateCreated"), "published", tz, now)
+    if published is None:
+        published = fields["published"]
+    if published is None:
+        published = dates.date_from_url(url, tz)
+    updated = _rule_date(rules, "updated_at", root, tz, url, now)
+    if updated is None:
+        updated = _structured_date(md, ("dateModified",), "modified", tz, now)
+    if updated is None:
+        updated = fields["updated"]
+
+    editor = _rule_text(rules, "editor", root) or fields["editor"]
+    source = _rule_text(rules, "source", root) or fields["source"]
+    if not source and md.ld_org_authors:
+        source = md.ld_org_authors[0]
+    if not source:
+        source = fields["slot_source"]
+    authors = _authors(rules, root, md, fields, lang, editor, source, blocks, body_content)
+
+    images: list[Image] = media.images(container, body_content.captions, base)
+    if not images and md.get("og_image") and page_type_hint(md):
+        og = urljoin(base, md.get("og_image") or "")
+        if og.startswith("http"):
+            images = [Image(url=og)]
+    marker = body_content.related_marker
+    if marker < 0:
+        marker = _find_marker(blocks, body_content.last)
+    related = listing.related_links(
+        blocks, marker, base, allow_missing_url=extractor == "text-plain"
+    )
+    links, teaser_items = listing.outlinks(root, url, base, tz, now)
+
+    canonical = _canonical(md, url, base)
+    page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
+    if page_type == "list" and len(text_out) < 200:
+        text_out = text_out or ""
+    section = _section(rules, root, blocks, md, title)
+
+    try:
+        norm_url = normalize_url(url)
+    except ValueError:
+        norm_url = url
+    article = Article(
+        id=url_id(canonical),
+        url=norm_url,
+        canonical_url=canonical,
+        site=host_of(canonical) or host_of(url) or None,
+        lang=lang,
+        page_type=page_type,
+        title=title,
+        section=section,
+        published_at=published,
+        updated_at=updated,
+        authors=authors,
+        editor=editor,
+        source=source,
+        text=text_out,
+        headings=body_content.headings,
+        images=images,
+        related=related,
+        outlinks=links,
+        views=fields["views"],
+        length=len(text_out),
+        content_hash=content_hash(text_out),
+        simhash=simhash(text_out),
+        extractor=extractor,
+        warnings=warnings,
+        version=int(fetched_at.timestamp() * 1000) if fetched_at else 0,
+        fetched_at=fetched_at,
+    )
+    if not text_out and page_type == "article":
+        article.warnings.append("no_main_content")
+    return ExtractResult(article)
+
+
+def _default_zh_tz() -> str:
+    try:
+        from newswire.settings import get_settings
+
+        return get_settings().default_timezone or _ZH_DEFAULT_TZ
+    except Exception:  # settings come from the environment; a bad value must not break us
+        return _ZH_DEFAULT_TZ
+
+
+def page_type_hint(md: Metadata) -> bool:
+    return (md.get("og_type") or "").lower() == "article" or md.ld is not None
+
+
+def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
+    sample = "".join(b.text for b in blocks[:400])[:5000]
+    if md.lang:
+        lang = md.lang.strip().replace("_", "-").split("-")[0].lower()
+        if re.fullmatch(r"[a-z]{2,3}", lang):
+            # Templates often keep lang="en" on Chinese pages: trust the script over it.
+            if lang != "zh" and len(_HAN.findall(sample)) > len(sample) * 0.2 and not _KANA.search(sample):
+                return "zh"
+            return lang
+    if not sample:
+        return None
+    han = len(_HAN.findall(sample))
+    if _KANA.search(sample) and len(_KANA.findall(sample)) > len(sample) * 0.05:
+        return "ja"
+    if len(_HANGUL.findall(sample)) > len(sample) * 0.1:
+        return "ko"
+    if han > len(sample) * 0.1:
+        return "zh"
+    if len(_CYRILLIC.findall(sample)) > len(sample) * 0.2:
+        return "ru"
+    if len(_EN_WORDS.findall(sample)) > 10:
+        return "en"
+    return None
+
+
+def _key(text: str | None) -> str:
+    if not text:
+        return ""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _strip_site_suffix(title: str, md: Metadata) -> str:
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip()]
+    if len(parts) <= 1:
+        return title.strip()
+    site = _key(md.get("site_name") or md.get("app_name"))
+    kept = [p for p in parts if not site or _key(p) != site]
+    if not kept:
+        return title.strip()
+    # The headline is the longest part (site names and sections are short).
+    return max(kept, key=len).strip()
+
+
+def _title(
+    md: Metadata,
+    blocks: list[dom.Block],
+    container: HtmlElement | None,
+    rules: ExtractionRules | None,
+    root: HtmlElement,
+) -> str | None:
+    ruled = _rule_text(rules, "title", root)
+    if ruled:
+        return ruled
+    refs = [r for r in (md.get("og_title"), ld_value(md, "headline"), md.get("twitter_title"), md.title_tag) if r]
+    ref_keys = [_key(r) for r in refs]
+    headings = [b for b in blocks if b.heading and 4 <= len(b.text) <= 200 and b.link_density < 0.9]
+    for level in ((1,), (2, 3, 4, 5, 6)):
+        for b in headings:
+            if b.heading not in level:
+                continue
+            k = _key(b.text)
+            if len(k) < 4:
+                continue
+            for rk in ref_keys:
+                if k == rk or (k in rk and len(k) >= 0.4 * len(rk)) or (len(rk) >= 8 and rk in k):
+                    return b.text
+    # Non-heading elements with a title-ish class (old CMS templates use <div class=title>).
+    for b in blocks:
+        cls = (b.el.get("class") or "") + " " + (b.el.get("id") or "")
+        if "title" in cls.lower() and 4 <= len(b.text) <= 120 and b.link_density < 0.5:
+            k = _key(b.text)
+            if any(k == rk or (len(k) >= 6 and k in rk) for rk in ref_keys):
+                return b.text
+    for ref in refs[:3]:
+        if ref != md.title_tag:
+            return _strip_site_suffix(ref, md)
+    # Generic <title> (site name only): the heading right before the body.
+    if container is not None:
+        first_prose = next((b.index for b in blocks if content_mod.is_prose(b) and content_mod._inside(b.el, container)), None)
+        if first_prose is not None:
+            for b in reversed(blocks[max(0, first_prose - 15) : first_prose]):
+                if b.heading and 5 <= len(b.text) <= 100 and b.link_density < 0.5:
+                    if md.title_tag is None or _key(b.text) != _key(md.title_tag):
+                        return b.text
+    if md.title_tag:
+        return _strip_site_suffix(md.title_tag, md)
+    h1 = next((b.text for b in headings if b.heading == 1), None)
+    return h1
+
+
+def _rule_text(rules: ExtractionRules | None, field: str, root: HtmlElement) -> str | None:
+    if rules is None:
+        return None
+    for found in rules.select(field, root):
+        text = found if isinstance(found, str) else found.text_content()
+        text = dom.norm_ws(str(text))
+        if text:
+            return text
+    return None
+
+
+def _rule_date(
+    rules: ExtractionRules | None, field: str, root: HtmlElement, tz: tzinfo, url: str, now: datetime
+) -> datetime | None:
+    if rules is None:
+        return None
+    for found in rules.select(field, root):
+        if isinstance(found, str):
+            raw = found
+        else:
+            raw = found.get("datetime") or found.get("content") or found.text_content()
+        dt = dates.parse_date(raw, tz, url=url, now=now)
+        if dt is not None:
+            return dt
+    return None
+
+
+def _structured_date(
+    md: Metadata, ld_keys: tuple[str, ...], meta_key: str, tz: tzinfo, now: datetime
+) -> datetime | None:
+    for key in ld_keys:
+        dt = dates.parse_date(ld_value(md, key), tz, now=now)
+        if dt is not None:
+            return dt
+    return dates.parse_date(md.get(meta_key), tz, now=now)
+
+
+def _visible_fields(
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+    title: str | None,
+    url: str,
+    tz: tzinfo,
+    now: datetime,
+    lang: str | None,
+) -> dict:
+    """Dates, credits and counts read from the short lines around the body."""
+    title_key = _key(title)
+    title_idx = -1
+    if title_key:
+        for b in blocks:
+            if _key(b.text) == title_key:
+                title_idx = b.index
+                break
+    first = body.first if body.first >= 0 else (title_idx + 1 if title_idx >= 0 else 0)
+    last = body.last if body.last >= 0 else first
+    start = title_idx if 0 <= title_idx < first else max(0, first - 25)
+    head = [b for b in blocks[start:first] if len(b.text) <= 200]
+    tail = blocks[last + 1 : last + 40]
+    body_blocks = body.blocks
+    out: dict = {
+        "published": None, "updated": None, "authors": [], "editor": None, "source": None,
+        "slot_source": None, "views": None,
+    }
+    date_line: str | None = None
+    for b in head + [x for x in body_blocks[:3]] + tail[:15]:
+        text = b.text
+        if len(text) > 200:
+            continue
+        for m in _DATE_CANDIDATE.finditer(text):
+            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+            if dt is None:
+                continue
+            kind = zh_labels.date_label(text, m.start()) or "published"
+            if kind == "updated":
+                out["updated"] = out["updated"] or dt
+            elif out["published"] is None:
+                out["published"] = dt
+                date_line = text
+        if out["published"] is not None and date_line is not None:
+            break
+    near = head + tail[:25]
+    for b in near:
+        text = b.text
+        if len(text) > 160:
+            continue
+        if out["source"] is None:
+            out["source"] = zh_labels.find_source(text)
+        if out["views"] is None and b in head:
+            out["views"] = zh_labels.find_views(text)
+    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + head:
+        if len(b.text) > 200:
+            continue
+        ed = zh_labels.find_editor(b.text)
+        if ed:
+            out["editor"] = ed
+            break
+    authors: list[str] = []
+    scan = head + body_blocks[:3] + body_blocks[-4:] + tail[:10]
+    for b in scan:
+        text = b.text
+        if len(text) > 300 and b not in body_blocks[-4:] and b not in body_blocks[:3]:
+            continue
+        found = zh_labels.find_paren_authors(text) if b in body_blocks else []
+        if len(text) <= 120 or b in body_blocks:
+            found = found + zh_labels.find_authors(text[:120]) + (
+                zh_labels.find_authors(text[-60:]) if len(text) > 120 else []
+            )
+        if b not in body_blocks and not found:
+            found = zh_labels.find_paren_authors(text)
+        for name in found:
+            if name not in authors:
+                authors.append(name)
+    out["authors"] = authors
+    if date_line and lang and lang.startswith("zh") and out["source"] is None:
+        out["slot_source"] = _slot_source(date_line)
+    return out
+
+
+_DATE_CANDIDATE = re.compile(
+    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
+    r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s+\d{1,2}:\d\d"
+)
+_SLOT_STOP = re.compile(r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)")
+
+
+def _slot_source(line: str) -> str | None:
+    """An outlet printed next to the date without a label (``2019年09月11日01:53 新浪科技``)."""
+    rest = _DATE_CANDIDATE.sub(" ", line)
+    for token in re.split(r"[\s|｜]+", rest):
+        token = token.strip("[]【】()（）:：")
+        token = re.sub(r"\[.*?\]|【.*?】", "", token)
+        if 2 <= len(token) <= 12 and _HAN.match(token) and not _SLOT_STOP.match(token):
+            if re.search(r"\d|次|条|人", token):
+                continue
+            return token
+    return None
+
+
+def _authors(
+    rules: ExtractionRules | None,
+    root: HtmlElement,
+    md: Metadata,
+    fields: dict,
+    lang: str | None,
+    editor: str | None,
+    source: str | None,
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+) -> list[str]:
+    ruled = _rule_text(rules, "authors", root)
+    if ruled:
+        return [a.strip() for a in re.split(r"[,，、;；]|\band\b", ruled) if a.strip()]
+    zh = bool(lang and lang.startswith("zh"))
+    candidates: list[str] = []
+    structured = [_clean_byline(a) for a in md.ld_authors]
+    meta_author = md.get("author")
+    if meta_author and not meta_author.startswith("http"):
+        structured.extend(_clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", meta_author))
+    structured = [a for a in structured if a]
+    if zh:
+        candidates = list(fields["authors"])
+        if not candidates:
+            candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
+    else:
+        candidates = structured or _byline_authors(blocks, body)
+        if not candidates:
+            candidates = list(fields["authors"])
+    site = {_key(md.get("site_name")), _key(source), _key(editor)}
+    out: list[str] = []
+    for a in candidates:
+        k = _key(a)
+        if not k or k in site or a in out or len(a) > 60:
+            continue
+        out.append(a)
+    return out[:10]
+
+
+def _clean_byline(text: str) -> str:
+    text = dom.norm_ws(text)
+    text = _BY_PREFIX.sub("", text)
+    text = re.sub(r"\s*\|.*$", "", text)
+    return text.strip(" ,;:")
+
+
+def _byline_authors(blocks: list[dom.Block], body: content_mod.Content) -> list[str]:
+    first = body.first if body.first >= 0 else len(blocks)
+    for b in blocks[max(0, first - 30) : first + 3]:
+        el: HtmlElement | None = b.el
+        hit = False
+        for _ in range(3):
+            if el is None:
+                break
+            attrs = (el.get("class") or "") + " " + (el.get("rel") or "") + " " + (el.get("itemprop") or "")
+            if _BYLINE_ATTR.search(attrs):
+                hit = True
+                break
+            el = el.getparent()
+        if hit or _BY_PREFIX.match(b.text):
+            text = _clean_byline(b.text)
+            if 3 <= len(text) <= 60 and not re.search(r"\d{4}", text):
+                names = [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", text) if n.strip()]
+                return names[:5]
+    return []
+
+
+def _find_marker(blocks: list[dom.Block], after: int) -> int:
+    for b in blocks[max(0, after) : after + 60]:
+        if content_mod.RELATED_MARKER.match(b.text):
+            return b.index
+    return -1
+
+
+def _canonical(md: Metadata, url: str, base: str) -> str:
+    try:
+        own = normalize_url(url)
+    except ValueError:
+        return url
+    for raw in (md.canonical, md.get("og_url")):
+        if not raw:
+            continue
+        cand = listing.resolve(raw, base)
+        if not cand:
+            continue
+        parts = urlsplit(cand)
+        if listing.site_key(parts.hostname or "") != listing.site_key(urlsplit(own).hostname or ""):
+            continue
+        # A canonical pointing at the home page is a template bug, not this article.
+        if parts.path in ("", "/") and urlsplit(own).path not in ("", "/"):
+            continue
+        return cand
+    return own
+
+
+def _page_type(
+    rules: ExtractionRules | None,
+    md: Metadata,
+    text: str,
+    lang: str | None,
+    teaser_items: int,
+    n_links: int,
+    url: str,
+) -> str:
+    if rules is not None and rules.page_type:
+        return rules.page_type
+    cjk = bool(lang and lang in ("zh", "ja", "ko"))
+    long_enough = len(text) >= (150 if cjk else 500)
+    if long_enough and teaser_items < 15:
+        return "article"
+    if page_type_hint(md) and len(text) >= (60 if cjk else 200):
+        return "article"
+    if teaser_items >= 5:
+        return "list"
+    if long_enough:
+        return "article"
+    if n_links >= 20:
+        return "list"
+    return "other"
+
+
+def _section(
+    rules: ExtractionRules | None,
+    root: HtmlElement,
+    blocks: list[dom.Block],
+    md: Metadata,
+    title: str | None,
+) -> list[str]:
+    if rules is not None and rules.section:
+        found = rules.select("section", root)
+        if found:
+            el = found[0]
+            labels = [dom.norm_ws(a.text_content()) for a in el.iter("a")] if not isinstance(el, str) else []
+            if not labels:
+                text = el if isinstance(el, str) else el.text_content()
+                labels = _CRUMB_SPLIT.split(dom.norm_ws(text))
+            return _clean_crumbs(labels, title)
+    for b in blocks[:300]:
+        el: HtmlElement | None = b.el
+        crumb_el = None
+        for _ in range(3):
+            if el is None:
+                break
+            if _CRUMB_ATTR.search((el.get("class") or "") + " " + (el.get("id") or "")):
+                crumb_el = el
+                break
+            el = el.getparent()
+        if crumb_el is None and not _CRUMB_TEXT.match(b.text):
+            continue
+        text = dom.norm_ws((crumb_el if crumb_el is not None else b.el).text_content())
+        if len(text) > 200 or not (_CRUMB_SPLIT.search(text) or _CRUMB_TEXT.match(text)):
+            continue
+        labels = _CRUMB_SPLIT.split(text)
+        cleaned = _clean_crumbs(labels, title)
+        if cleaned:
+            return cleaned
+    if md.ld_breadcrumbs:
+        return _clean_crumbs(md.ld_breadcrumbs, title)
+    if md.get("section"):
+        return _clean_crumbs([md.get("section") or ""], title)
+    return []
+
+
+def _clean_crumbs(labels: list[str], title: str | None) -> list[str]:
+    out = []
+    tk = _key(title)
+    for label in labels:
+        label = re.sub(r"^(?:当前|您的|你的|所在)?位置\s*[:：]\s*", "", dom.norm_ws(label)).strip()
+        if not label or label.lower() in _HOME_LABELS or len(label) > 40:
+            continue
+        if tk and _key(label) == tk:
+            continue
+        if label not in out:
+            out.append(label)
+    return out[:8]
