@@ -145,3 +145,33 @@ class ServiceProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class TopicReader:
+    """Reads a topic from the beginning; each ``await reader.read()`` returns the new messages."""
+
+    def __init__(self, settings: Settings, topic: str) -> None:
+        from aiokafka import AIOKafkaConsumer
+
+        from newswire import broker
+
+        self._consumer = AIOKafkaConsumer(
+            topic,
+            **broker.client_options(settings),
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+            max_partition_fetch_bytes=32 * 1024 * 1024,
+            fetch_max_bytes=64 * 1024 * 1024,
+        )
+
+    async def __aenter__(self) -> TopicReader:
+        await self._consumer.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._consumer.stop()
+
+    async def read(self, timeout_ms: int = 500) -> list:
+        batch = await self._consumer.getmany(timeout_ms=timeout_ms)
+        return [message for records in batch.values() for message in records]

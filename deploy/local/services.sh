@@ -5,6 +5,8 @@
 #   deploy/local/services.sh down        stop both cleanly (data kept)
 #   deploy/local/services.sh down --clean    stop and delete all local state
 #   deploy/local/services.sh status      print what is running and where the logs are
+#   deploy/local/services.sh stop-search     stop only OpenSearch (data kept; outage tests)
+#   deploy/local/services.sh start-search    start only OpenSearch again and wait until healthy
 #
 # Jars come from Maven Central through the two POMs in deploy/local/maven/ and are cached in
 # .cache/local/lib/ (gitignored). All state (Kafka log dirs, OpenSearch data, logs, pids) lives
@@ -124,7 +126,7 @@ kafka_healthy() {
 }
 
 kafka_up() {
-    if pid_alive "$kafka_dir/pid" && kafka_healthy; then
+    if kafka_healthy; then
         log "kafka already running on 127.0.0.1:$kafka_port"
         return
     fi
@@ -170,7 +172,7 @@ opensearch_healthy() {
 }
 
 opensearch_up() {
-    if pid_alive "$search_dir/pid" && opensearch_healthy; then
+    if opensearch_healthy; then
         log "opensearch already running on 127.0.0.1:$search_port"
         return
     fi
@@ -265,10 +267,43 @@ EOF
     [[ "$k" == "up" && "$s" == "up" ]]
 }
 
+cmd_stop_search() {
+    stop_one opensearch "$search_dir/pid"
+}
+
+cmd_start_search() {
+    mkdir -p "$cache" "$data"
+    # On a shared machine another session's `up` may be starting it already: then wait for
+    # that one instead of racing it for the data directory's lock.
+    pid_alive "$search_dir/pid" || (opensearch_up) || true
+    local start=$SECONDS
+    until opensearch_healthy; do
+        if ((SECONDS - start > 180)); then
+            tail -n 30 "$search_dir/stdout.log" >&2 || true
+            die "opensearch not healthy after 180s; see $search_dir/stdout.log"
+        fi
+        sleep 0.5
+    done
+    # If two starts raced anyway, the pid file may name the one that lost: record the node
+    # that actually serves, so `down` and `up` keep working.
+    local serving
+    serving="$(pgrep -f -- "OpenSearchRunner -basePath $search_dir" | head -n1 || true)"
+    [[ -n "$serving" ]] && echo "$serving" >"$search_dir/pid"
+    log "opensearch healthy after $((SECONDS - start))s"
+}
+
+# One state change at a time: two test runs calling `up` together must not start two brokers.
+mkdir -p "$data"
+exec 9>"$data/.lock"
+flock 9
+
 case "${1:-}" in
     up) cmd_up ;;
     down) shift; cmd_down "${1:-}" ;;
     status) cmd_status ;;
     resolve) mkdir -p "$cache"; resolve kafka; resolve opensearch ;;
-    *) echo "usage: $0 up | down [--clean] | status | resolve" >&2; exit 2 ;;
+    stop-search) cmd_stop_search ;;
+    start-search) cmd_start_search ;;
+    *) echo "usage: $0 up | down [--clean] | status | resolve | stop-search | start-search" >&2
+       exit 2 ;;
 esac

@@ -42,7 +42,9 @@ def client_options(settings: Settings | None = None) -> dict[str, Any]:
         options["sasl_mechanism"] = settings.kafka_sasl_mechanism
         options["sasl_plain_username"] = settings.kafka_sasl_username
         options["sasl_plain_password"] = (
-            settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
+            settings.kafka_sasl_password.get_secret_value()
+            if settings.kafka_sasl_password
+            else None
         )
     return options
 
@@ -103,6 +105,8 @@ def faust_app(service: str, settings: Settings | None = None, **overrides: Any) 
         "producer_acks": -1,
         "consumer_auto_offset_reset": "earliest",
         "consumer_max_fetch_size": MAX_REQUEST_BYTES,
+        "broker_session_timeout": settings.kafka_session_timeout_s,
+        "broker_heartbeat_interval": 3.0,
         "web_enabled": False,
         "datadir": str(datadir),
         "topic_allow_declare": True,

@@ -61,7 +61,9 @@ class _ElasticsearchTransport:
         if settings.search_api_key:
             auth["api_key"] = settings.search_api_key.get_secret_value()
         elif settings.search_username:
-            password = settings.search_password.get_secret_value() if settings.search_password else ""
+            password = (
+                settings.search_password.get_secret_value() if settings.search_password else ""
+            )
             auth["basic_auth"] = (settings.search_username, password)
         self.client = AsyncElasticsearch(
             settings.search_url,
@@ -110,7 +112,9 @@ class _OpenSearchTransport:
                 "authorization": f"ApiKey {settings.search_api_key.get_secret_value()}"
             }
         elif settings.search_username:
-            password = settings.search_password.get_secret_value() if settings.search_password else ""
+            password = (
+                settings.search_password.get_secret_value() if settings.search_password else ""
+            )
             auth["http_auth"] = (settings.search_username, password)
         self.client = AsyncOpenSearch(
             hosts=[settings.search_url],
@@ -185,9 +189,9 @@ class SearchClient:
         number = str(version.get("number", "?"))
         if self.backend == "opensearch" and distribution != "opensearch":
             raise WrongProduct(f"expected OpenSearch, found {distribution} {number}")
-        if self.backend == "elasticsearch":
-            if distribution != "elasticsearch" or not number.startswith("8."):
-                raise WrongProduct(f"expected Elasticsearch 8.x, found {distribution} {number}")
+        wrong_elastic = distribution != "elasticsearch" or not number.startswith("8.")
+        if self.backend == "elasticsearch" and wrong_elastic:
+            raise WrongProduct(f"expected Elasticsearch 8.x, found {distribution} {number}")
         return info
 
     async def health(self) -> dict[str, Any]:

@@ -21,9 +21,7 @@ class Settings(BaseSettings):
 
     # --- Kafka -------------------------------------------------------------------------
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
-    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
-        "PLAINTEXT"
-    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
@@ -33,6 +31,10 @@ class Settings(BaseSettings):
     #: Partitions for the topics that carry work; replicas of a service scale up to this.
     partitions: int = Field(default=6, ge=1)
     replication_factor: int = Field(default=1, ge=1)
+    #: How long the group waits for a silent member before giving its partitions to others:
+    #: the pause a crashed replica causes. Heartbeats run on the event loop, which the
+    #: services keep free of CPU-bound work, so this can be short.
+    kafka_session_timeout_s: float = Field(default=15.0, ge=6.0)
 
     # --- Search engine -----------------------------------------------------------------
     search_backend: Literal["opensearch", "elasticsearch"] = "opensearch"

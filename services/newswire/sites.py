@@ -23,13 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newswire.parser.extract.rules import ExtractionRules
 from newswire.records import CrawlKind, CrawlRequest
 from newswire.urls import host_of, normalize_url
-
-try:  # The extraction engine's rule model; the parser package may not be installed yet.
-    from newswire.parser.extract.rules import ExtractionRules  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - forward compatible until the extractor lands
-    ExtractionRules = dict[str, Any]  # type: ignore[misc,assignment]
 
 PageClass = Literal["article", "list"]
 
@@ -95,7 +91,7 @@ class Site(BaseModel):
     lang: str | None = None
     #: Also fetch the sitemaps that the site's robots.txt lists.
     robots_sitemaps: bool = True
-    extract: ExtractionRules | None = None  # type: ignore[valid-type]
+    extract: ExtractionRules | None = None
 
     @field_validator("start_urls", "feeds", "sitemaps", mode="before")
     @classmethod

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from tests.support import settings_env
 
 from newswire import broker
 from newswire.search import connect
 from newswire.settings import Settings
-from tests.support import settings_env
 
 ECHO_APP = Path(__file__).with_name("faust_echo_app.py")
 
@@ -30,7 +30,9 @@ async def test_faust_agent_round_trip_through_real_broker(settings: Settings) ->
         producer = AIOKafkaProducer(**broker.producer_options(settings))
         await producer.start()
         try:
-            await producer.send_and_wait(f"{settings.topic_prefix}echo.in", b"hello kafka", key=b"k")
+            await producer.send_and_wait(
+                f"{settings.topic_prefix}echo.in", b"hello kafka", key=b"k"
+            )
         finally:
             await producer.stop()
 

@@ -345,7 +345,11 @@ class FetcherWorker:
             request,
             state,
             _now(),
-            revisit_s=(site.revisit if site and site.revisit else self.sites.defaults.revisit),
+            revisit_s=(
+                site.revisit
+                if site is not None and site.revisit is not None
+                else self.sites.defaults.revisit
+            ),
             refetch_articles=self.settings.refetch_articles,
         )
         metrics.REQUESTS.labels(decision=plan.reason).inc()

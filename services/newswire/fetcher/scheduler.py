@@ -35,7 +35,7 @@ def due_requests(
     scheduled again until another full interval has passed.
     """
     for site in sites:
-        revisit = timedelta(seconds=site.revisit or default_revisit_s)
+        revisit = timedelta(seconds=site.revisit if site.revisit is not None else default_revisit_s)
         for request in site.seed_requests(source="schedule"):
             host = host_of(request.url)
             if not owns_host(host):

@@ -61,10 +61,12 @@ MAPPINGS: dict[str, Any] = {
         "site": {"type": "keyword"},
         "lang": {"type": "keyword"},
         "page_type": {"type": "keyword"},
-        "title": _text(fields={
-            "english": {"type": "text", "analyzer": "english"},
-            "keyword": {**_KEYWORD, "ignore_above": 1024},
-        }),
+        "title": _text(
+            fields={
+                "english": {"type": "text", "analyzer": "english"},
+                "keyword": {**_KEYWORD, "ignore_above": 1024},
+            }
+        ),
         "section": {"type": "keyword"},
         "published_at": {"type": "date"},
         "updated_at": {"type": "date"},
@@ -75,7 +77,10 @@ MAPPINGS: dict[str, Any] = {
             "fields": {"text": {"type": "text", "analyzer": "newswire_text"}},
         },
         "editor": {"type": "keyword"},
-        "source": {"type": "keyword", "fields": {"text": {"type": "text", "analyzer": "newswire_text"}}},
+        "source": {
+            "type": "keyword",
+            "fields": {"text": {"type": "text", "analyzer": "newswire_text"}},
+        },
         "text": _text(),
         "headings": _text(),
         "images": {
@@ -238,9 +243,17 @@ async def ensure_index(client: SearchClient, settings: Settings) -> str:
             await client.request(
                 "POST",
                 "/_aliases",
-                body={"actions": [{"add": {
-                    "index": first, "alias": settings.index_alias, "is_write_index": True,
-                }}]},
+                body={
+                    "actions": [
+                        {
+                            "add": {
+                                "index": first,
+                                "alias": settings.index_alias,
+                                "is_write_index": True,
+                            }
+                        }
+                    ]
+                },
             )
     return first
 
@@ -257,13 +270,15 @@ async def describe(client: SearchClient, settings: Settings) -> dict[str, Any]:
     indices = []
     for name in await generations(client, settings):
         stats = await client.request("GET", f"/{name}/_count")
-        indices.append({
-            "name": name,
-            "docs": int(stats["count"]),
-            "template_version": await index_template_version(client, name),
-            "in_alias": name in readers,
-            "write_index": name == current,
-        })
+        indices.append(
+            {
+                "name": name,
+                "docs": int(stats["count"]),
+                "template_version": await index_template_version(client, name),
+                "in_alias": name in readers,
+                "write_index": name == current,
+            }
+        )
     info: dict[str, Any] = {
         "alias": alias,
         "write_index": current,
@@ -278,14 +293,17 @@ async def describe(client: SearchClient, settings: Settings) -> dict[str, Any]:
         "newest_indexed_at": None,
     }
     if readers:
-        result = await client.search(alias, {
-            "size": 0,
-            "track_total_hits": True,
-            "aggs": {
-                "fetched": {"max": {"field": "fetched_at"}},
-                "indexed": {"max": {"field": "indexed_at"}},
+        result = await client.search(
+            alias,
+            {
+                "size": 0,
+                "track_total_hits": True,
+                "aggs": {
+                    "fetched": {"max": {"field": "fetched_at"}},
+                    "indexed": {"max": {"field": "indexed_at"}},
+                },
             },
-        })
+        )
         info["docs"] = int(result["hits"]["total"]["value"])
         aggs = result.get("aggregations", {})
         info["newest_fetched_at"] = aggs.get("fetched", {}).get("value_as_string")

@@ -44,15 +44,19 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
     )
     processor = PageProcessor(settings, registry)
 
-    @app.on_startup.connect
-    async def start_pool(app: faust.App, **_: Any) -> None:
+    # Start the extractor pool before the first page arrives, stop it on a clean shutdown
+    # (after a crash, the pool's processes exit when their pipe to this one closes).
+    @app.task
+    async def start_pool() -> None:
         processor.start()
 
-    @app.on_shutdown.connect
-    async def stop_pool(app: faust.App, **_: Any) -> None:
+    @app.on_before_shutdown.connect
+    def stop_pool(app: faust.App, **_: Any) -> None:
         processor.stop()
 
-    async def send_dead_letter(event: faust.EventT, reason: str, error: str, page: RawPage | None) -> None:
+    async def send_dead_letter(
+        event: faust.EventT, reason: str, error: str, page: RawPage | None
+    ) -> None:
         message = event.message
         letter = dead_letter(
             reason,
@@ -131,9 +135,3 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
                 await send_dead_letter(event, "parser_error", f"{type(exc).__name__}: {exc}", None)
 
     return app
-
-
-def run_worker(settings: Settings, loglevel: str = "INFO") -> None:
-    """Run the parser until stopped (the ``newswire parser`` command)."""
-    app = build_app(settings)
-    faust.Worker(app, loglevel=loglevel).execute_from_commandline()

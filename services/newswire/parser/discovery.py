@@ -109,7 +109,11 @@ def from_feed(
                 except ValueError:
                     continue
                 request = CrawlRequest(
-                    url=url, site=target.name, kind="page", referrer=page.final_url, depth=page.depth
+                    url=url,
+                    site=target.name,
+                    kind="page",
+                    referrer=page.final_url,
+                    depth=page.depth,
                 )
             request.source = "sitemap" if page.kind == "sitemap" else "feed"
             request.title = entry.title

@@ -62,14 +62,16 @@ def _parse_w3c_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def looks_like_sitemap(body: bytes) -> bool:
-    head = _gunzip(body)[:2048].lower() if body[:2] == b"\x1f\x8b" else body[:2048].lower()
+def _looks_like_sitemap(data: bytes) -> bool:
+    head = data[:4096].lower()
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
 def parse_sitemap(body: bytes, base_url: str) -> list[FeedEntry]:
     """URLs of a sitemap (kind "page") or of a sitemap index (kind "sitemap")."""
     data = _gunzip(body)
+    if not _looks_like_sitemap(data):
+        raise FeedError("not a sitemap: no <urlset> or <sitemapindex> element")
     entries: list[FeedEntry] = []
     context = etree.iterparse(
         io.BytesIO(data),
@@ -119,7 +121,7 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
     import feedparser
 
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
-    if not parsed.entries and parsed.get("bozo") and not parsed.feed:
+    if not parsed.entries and not parsed.get("version"):
         raise FeedError(f"not a readable feed: {parsed.get('bozo_exception')}")
     entries: list[FeedEntry] = []
     for item in parsed.entries[:MAX_ENTRIES]:
@@ -133,8 +135,13 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
     return entries
 
 
-def parse_listing_document(body: bytes, url: str, kind: str) -> list[FeedEntry]:
-    """Dispatch on what the fetcher said the document is, trusting the bytes when they differ."""
-    if kind == "sitemap" or looks_like_sitemap(body):
-        return parse_sitemap(body, url)
-    return parse_feed(body, url)
+def parse_listing_document(body: bytes, url: str) -> list[FeedEntry]:
+    """Read a feed or a sitemap, whichever the bytes are.
+
+    Whatever the seeds or robots.txt called the document, sites mislabel (a "sitemap"
+    that is an RSS feed), so the bytes decide.
+    """
+    data = _gunzip(body)
+    if _looks_like_sitemap(data):
+        return parse_sitemap(data, url)
+    return parse_feed(data, url)

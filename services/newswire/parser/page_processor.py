@@ -112,7 +112,9 @@ class PageProcessor:
 
     async def process(self, page: RawPage) -> Outcome:
         if page.status >= 400:
-            return Outcome("failed", failure=(f"http_{page.status}", "the fetcher kept an error page"))
+            return Outcome(
+                "failed", failure=(f"http_{page.status}", "the fetcher kept an error page")
+            )
         if page.kind in ("feed", "sitemap"):
             return self._listing_document(page)
         rules = self.rules_for(page.final_url)
@@ -148,7 +150,7 @@ class PageProcessor:
 
     def _listing_document(self, page: RawPage) -> Outcome:
         try:
-            entries = parse_listing_document(page.body, page.final_url, page.kind)
+            entries = parse_listing_document(page.body, page.final_url)
         except FeedError as exc:
             return Outcome("failed", failure=(f"bad_{page.kind}", str(exc)))
         requests = discovery.from_feed(

@@ -28,9 +28,16 @@ _CAPTION_START = ("△", "▲", "▽", "▼", "↑", "图为", "图：", "图:",
 _CAPTION_CLASS = re.compile(r"caption|pic-?info|img-?desc|pic-?desc|picintro|imgtxt|photo-?text", re.I)
 RELATED_MARKER = re.compile(
     r"^(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
-    r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|related(?: articles| stories| news| posts| content)?|"
+    r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|(?:作者)?最新文章|为你推荐|为您推荐|相关搜索|热门搜索|"
+    r"热门文章|热门新闻|精彩推荐|大家都在看|看了又看|相关专题|"
+    r"related(?: articles| stories| news| posts| content)?|"
     r"more (?:stories|news|articles)|read more|read next|recommended|you (?:may|might) also like|"
-    r"more from .{1,40}|see also)\s*[:：]?$",
+    r"more from .{1,40}|see also|also read|read also|you may also be interested in|"
+    r"você pode gostar|leia também|veja também|leia mais|también te puede interesar|"
+    r"te puede interesar|lire aussi|à lire aussi|sur le même sujet|weitere artikel|"
+    r"das könnte sie auch interessieren|mehr zum thema|читайте также|похожие (?:статьи|новости)|"
+    r"관련\s?기사|関連記事|popular (?:posts|stories|articles)|latest (?:news|stories|posts)|"
+    r"trending now|most (?:read|popular)|more in .{1,40})\s*[:：.…]*$",
     re.I,
 )
 _BOILER_LINE = re.compile(
@@ -48,6 +55,20 @@ _BOILER_ANYWHERE = re.compile(
 _LABEL_LINE = re.compile(
     r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|\d+\s*次阅读|字号|"
     r"点击[:：]|访问量"
+)
+
+
+# Lines after which nothing is body: the editor credit, keywords, "end of text" notes,
+# disclaimers and copyright lines.
+END_MARKER = re.compile(
+    r"^(?:[【\[(（]?\s*(?:责任编辑|责编|编辑)\s*[:：]|文章关键词|关键词\s*[:：]|关键字\s*[:：]|正文已结束|"
+    r"免责声明|声明\s*[:：]|【纠错】|\(完\)|（完）|版权声明|©|copyright\b|\(c\)\s*\d{4})",
+    re.I,
+)
+_PROMO = re.compile(
+    r"扫描.{0,12}二维码|扫码|长按识别|关注.{0,12}公众号|下载.{0,8}客户端|安装.{0,10}客户端|"
+    r"技术支持\s*[:：]|ICP备|公网安备|【下载地址】",
+    re.I,
 )
 
 
@@ -106,6 +127,10 @@ def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
         t = text.strip()
         if len(t) < 8 or a.get("href") is None:
             continue
+        tail = a.tail
+        if tail and len(tail.strip()) >= 10:
+            # Text running on after the link on the same line: an inline link in prose.
+            continue
         title_links.append((a, t))
         for anc in a.iterancestors():
             counts[anc] = counts.get(anc, 0) + 1
@@ -121,6 +146,8 @@ def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
         if item is a or parent is None:
             continue
         item_text = norm_ws(item.text_content())
+        if len(item_text) > max(400, 4 * len(t)):
+            continue  # teasers are short; a whole article body is not an item
         if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
             continue
         items_by_parent.setdefault(parent, []).append(item)
@@ -197,7 +224,7 @@ def is_boiler_line(text: str) -> bool:
         return True
     if len(text) < 160 and _BOILER_ANYWHERE.search(text):
         return True
-    return False
+    return len(text) < 120 and _PROMO.search(text) is not None
 
 
 def is_label_line(text: str) -> bool:
@@ -229,6 +256,7 @@ def extract_content(
     inside = [b for b in blocks if _inside(b.el, container)]
     title_key = _key(title) if title else None
     in_related = False
+    ended = False
     for b in inside:
         text = b.text
         if title_key and b.heading and _key(text) == title_key:
@@ -245,12 +273,22 @@ def extract_content(
             if b.link_density > 0.3 or not is_prose(b) or len(text) < 40:
                 continue
             in_related = False
+        if out.first >= 0 and len(text) < 200 and (
+            END_MARKER.match(text) or _BOILER_ANYWHERE.search(text)
+        ):
+            # The body is over; what follows (related, comments, footer) is furniture.
+            # The related block may still come, so keep looking for its marker only.
+            ended = True
+        if ended:
+            if RELATED_MARKER.match(text) and out.related_marker < 0:
+                out.related_marker = b.index
+            continue
         if is_caption(b):
             out.captions.append(b)
             continue
         if b.boiler or b.teaser:
             continue
-        if b.link_density > 0.5 and not (b.heading and len(text) > 6):
+        if b.link_density > 0.5:
             continue
         if is_boiler_line(text):
             continue
@@ -264,22 +302,69 @@ def extract_content(
             out.blocks.append(b)
             out.last = b.index
             continue
-        if out.first < 0 and not is_prose(b) and len(text) < 20:
-            # Leading furniture (dates, bylines, "收藏") before the first real paragraph.
+        if out.first < 0 and not is_prose(b):
+            # Leading furniture (crumbs, dates, bylines, "收藏") before the first paragraph.
+            continue
+        if is_date_line(text):
+            continue
+        if not is_prose(b) and not is_heading(b) and len(text) < 30 and b.el.tag not in _LIST_TAGS:
+            # Short unpunctuated lines between paragraphs: "Caption", "Close", e-mail
+            # addresses, photo credits, widget labels.
             continue
         out.paragraphs.append(text)
         out.blocks.append(b)
         if out.first < 0:
             out.first = b.index
         out.last = b.index
+    _cut_after_gap(out)
     # Trailing short non-prose lines (share labels, "完", stray dates) are not body.
-    while out.blocks and not is_prose(out.blocks[-1]) and len(out.blocks[-1].text) < 20:
+    while out.blocks and not is_prose(out.blocks[-1]) and len(out.blocks[-1].text) < 50:
         dropped = out.blocks.pop()
         out.paragraphs.pop()
         if out.headings and out.headings[-1] == dropped.text:
             out.headings.pop()
         out.last = out.blocks[-1].index if out.blocks else -1
     return out
+
+
+GAP_BLOCKS = 6
+_LIST_TAGS = frozenset({"li", "dd", "dt", "td", "th", "pre"})
+_DATE_LINE = re.compile(
+    r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+    re.I,
+)
+_DATE_LINE_WORDS = re.compile(
+    r"^(?:(?:published|posted|updated|last updated|modified|date|on|at|by|am|pm|[ap]\.m\.|"
+    r"[a-z]{3,9}day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[a-z]{2,4}t|utc|gmt|"
+    r"\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-])\s*)+$",
+    re.I,
+)
+
+
+def is_date_line(text: str) -> bool:
+    """A line that only states a date/time ("Published Monday, November 18, 2019 8:22AM")."""
+    if len(text) > 80 or not _DATE_LINE.search(text):
+        return False
+    return _DATE_LINE_WORDS.match(text.replace("\xa0", " ")) is not None
+
+
+def _cut_after_gap(out: Content) -> None:
+    """Drop a small tail separated from the body by a run of furniture (an author bio,
+    a promo line after the comments): most of a body is contiguous."""
+    blocks = out.blocks
+    total = sum(len(b.text) for b in blocks)
+    done = 0
+    for i in range(1, len(blocks)):
+        done += len(blocks[i - 1].text)
+        if blocks[i].index - blocks[i - 1].index > GAP_BLOCKS and (total - done) < 0.25 * done:
+            dropped = blocks[i:]
+            del out.blocks[i:]
+            del out.paragraphs[i:]
+            texts = {b.text for b in dropped}
+            out.headings = [h for h in out.headings if h not in texts]
+            out.last = blocks[i - 1].index
+            return
 
 
 def is_prose_sentence(text: str) -> bool:

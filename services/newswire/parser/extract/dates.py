@@ -37,7 +37,7 @@ _CJK = re.compile(
 )
 # Month-day without a year (``03-12 00:50``, ``3月12日 00:50``): the year comes from the URL.
 _MD = re.compile(
-    r"(?<![\d-])(?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?\s+(?P<H>\d{1,2})[:：](?P<M>\d\d)(?![\d:])"
+    r"(?<![\d-])(?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?\s*(?P<H>\d{1,2})[:：](?P<M>\d\d)(?![\d:])"
 )
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
@@ -153,11 +153,12 @@ def parse_date(
     url: str | None = None,
     now: datetime | None = None,
     fuzzy: bool = True,
+    ref_year: int | None = None,
 ) -> datetime | None:
     """The first plausible date (and time) in ``text``, as an aware datetime, or ``None``.
 
-    ``tz`` is the zone for times shown without one; ``url`` supplies the year for
-    month-day forms. ``fuzzy=False`` skips the dateutil fallback (for scanning page text,
+    ``tz`` is the zone for times shown without one; ``url`` (or else ``ref_year``, e.g.
+    from a page's metadata) supplies the year for month-day forms. ``fuzzy=False`` skips the dateutil fallback (for scanning page text,
     where it would find dates in anything).
     """
     if not text:
@@ -166,6 +167,14 @@ def parse_date(
     if not text:
         return None
     default_tz = get_tz(tz) if isinstance(tz, str) or tz is None else tz
+    if text.isdigit() and len(text) in (10, 13):
+        # Unix time (seconds or milliseconds), as CMS scripts print it.
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        try:
+            dt = datetime.fromtimestamp(seconds, UTC).astimezone(default_tz)
+        except (OverflowError, OSError, ValueError):
+            return None
+        return dt if MIN_YEAR <= dt.year and dt <= (now or datetime.now(UTC)) + _MAX_FUTURE else None
     m = _ISO.search(text)
     if m and m.group("H") is not None:
         return _build(
@@ -196,8 +205,8 @@ def parse_date(
                     None, default_tz, now,
                 )
     m = _MD.search(text)
-    if m and url:
-        year = year_from_url(url)
+    if m and (url or ref_year):
+        year = (year_from_url(url) if url else None) or ref_year
         if year:
             return _build(
                 year, int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), 0,

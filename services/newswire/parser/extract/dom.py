@@ -55,10 +55,14 @@ _BOILER_ATTR = re.compile(
     r"(?:^|[\s_-])(?:comments?|comment-?list|reply|replies|sidebar|side-?bar|footer|foot|"
     r"copyright|share|sharing|social|recommend|related|relate|hot-?news|hotnews|rank|"
     r"ranking|advert|ads?|ad-?box|banner|nav|navbar|menu|breadcrumbs?|crumbs?|topbar|"
-    r"subscribe|newsletter|promo|sponsor|popular|most-?read|trending|tags?|pager|"
-    r"pagination|login|signup|modal|cookie|disclaimer|outbrain|taboola|widget)(?:$|[\s_-])",
+    r"subscribe|newsletter|promo|sponsor|popular|most-?read|trending|tags|tag-?list|tag-?cloud|pager|"
+    r"pagination|login|signup|modal|cookie|disclaimer|outbrain|taboola|widget|qr-?code|ecode|weixin|"
+    r"wechat|app-?download|download-?app|author-?bio|about-?author|author-?info|bio)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# Landmarks whose class lists are generated (WordPress: "post tag-foo category-bar"):
+# never judged by class.
+_STRUCTURAL = frozenset({"article", "main", "body", "html"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
@@ -79,6 +83,9 @@ class Block:
     index: int = 0
     #: Set by the content stage: inside a repeated teaser item of a story list.
     teaser: bool = False
+    #: Ancestors whose class/id says furniture; whether they really are depends on how
+    #: much of the page's prose they hold (Blogger wraps the post in "widget Blog").
+    suspects: tuple[HtmlElement, ...] = ()
 
     @property
     def link_density(self) -> float:
@@ -158,7 +165,9 @@ def norm_ws(text: str) -> str:
 class _Walker:
     """Linearise the tree into blocks in one recursive pass."""
 
-    __slots__ = ("blocks", "budget", "cur_bold", "cur_el", "cur_link", "cur_parts", "truncated")
+    __slots__ = (
+        "blocks", "budget", "cur_bold", "cur_el", "cur_link", "cur_parts", "suspects", "truncated"
+    )
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -168,11 +177,14 @@ class _Walker:
         self.cur_el: HtmlElement | None = None
         self.budget = MAX_NODES
         self.truncated = False
+        self.suspects: tuple[HtmlElement, ...] = ()
 
     def flush(self, boiler: bool) -> None:
         if not self.cur_parts:
             return
         raw = "".join(self.cur_parts)
+        if "\u200b" in raw or "\ufeff" in raw:
+            raw = raw.replace("\u200b", "").replace("\ufeff", "")
         text = " ".join(raw.split())
         if text and self.cur_el is not None:
             el = self.cur_el
@@ -187,6 +199,8 @@ class _Walker:
                     bold,
                     boiler,
                     len(self.blocks),
+                    False,
+                    self.suspects,
                 )
             )
         self.cur_parts = []
@@ -220,16 +234,17 @@ class _Walker:
             return
         tag = el.tag
         is_block = tag in BLOCK_TAGS
+        saved = self.suspects
         if is_block:
             self.flush(boiler)
             owner = el
             if not boiler:
                 if tag in BOILER_TAGS:
                     boiler = True
-                else:
+                elif tag not in _STRUCTURAL:
                     words = el.get("class") or el.get("id")
                     if words and is_boiler_attr(attr_words(el)):
-                        boiler = True
+                        self.suspects = (*saved, el)
             if tag == "br" or tag == "hr":
                 return
         elif tag == "a":
@@ -251,6 +266,33 @@ class _Walker:
                 self.add(child.tail, owner, in_link, in_bold)
         if is_block:
             self.flush(boiler)
+        self.suspects = saved
+
+
+def resolve_suspects(blocks: list[Block]) -> None:
+    """Mark blocks under furniture-named elements as boilerplate, unless such an element
+    holds a large share of the page's prose (then the name is a template accident)."""
+    total = 0
+    held: dict[HtmlElement, int] = {}
+    for b in blocks:
+        n = len(b.text) - b.link_chars
+        if n < 12 or b.boiler:
+            continue
+        total += n
+        for el in b.suspects:
+            held[el] = held.get(el, 0) + n
+    if not held:
+        for b in blocks:
+            if b.suspects:
+                b.boiler = True
+        return
+    real = {el for el, n in held.items() if n < 0.4 * total}
+    for b in blocks:
+        if b.suspects and not b.boiler:
+            for el in b.suspects:
+                if el in real or el not in held:
+                    b.boiler = True
+                    break
 
 
 def blocks_of(root: HtmlElement) -> tuple[list[Block], bool]:
@@ -260,4 +302,5 @@ def blocks_of(root: HtmlElement) -> tuple[list[Block], bool]:
     walker = _Walker()
     walker.walk(start, start, False, False, False)
     walker.flush(False)
+    resolve_suspects(walker.blocks)
     return walker.blocks, walker.truncated

@@ -6,6 +6,7 @@ kept raw here; the caller decides how much to trust them against what the page s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,9 @@ _META_KEYS: dict[str, str] = {
     "ptime": "published",
     "weibo: article:create_at": "published",
     "lastmod": "modified",
+    "dateupdate": "modified",
+    "datemodified": "modified",
+    "dateupdated": "modified",
     "last-modified": "modified",
     "dcterms.modified": "modified",
     "mediaid": "source",
@@ -87,6 +91,16 @@ _META_KEYS: dict[str, str] = {
     "content-language": "lang",
     "dc.language": "lang",
 }
+
+
+# Publication times CMSs leave in inline scripts (qq, sina, 163 and many more).
+_SCRIPT_DATE = re.compile(
+    r"""["']?(?:pubtime|pub_time|publish_time|publishtime|pubdate|pub_date|publishdate|"""
+    r"""publish_date|ptime|posttime|post_time|newstime|first_publish_time|publishedat)["']?"""
+    r"""\s*[:=]\s*["']?((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d\d(?::\d\d)?|1\d{9})(?!\d)""",
+    re.I,
+)
+_MAX_SCRIPT_SCAN = 200_000
 
 
 @dataclass
@@ -170,8 +184,6 @@ def read_metadata(root: HtmlElement) -> Metadata:
     html_lang = root.get("lang") or root.get("xml:lang")
     if html_lang:
         md.lang = html_lang
-    head = root.find("head")
-    scope = head if head is not None else root
     lds: list[dict[str, Any]] = []
     # Meta tags are usually in the head, but CMS templates put them anywhere.
     for el in root.iter("meta", "link", "script", "title", "base"):
@@ -195,7 +207,12 @@ def read_metadata(root: HtmlElement) -> Metadata:
                 if href:
                     md.canonical = href.strip()
         elif tag == "script":
-            if "ld+json" in (el.get("type") or "").lower() and el.text and len(lds) < 50:
+            stype = (el.get("type") or "").lower()
+            if el.text and "script_published" not in md.meta and "ld+json" not in stype:
+                m = _SCRIPT_DATE.search(el.text[:_MAX_SCRIPT_SCAN])
+                if m:
+                    md.meta["script_published"] = m.group(1)
+            if "ld+json" in stype and el.text and len(lds) < 50:
                 raw = el.text.strip()
                 if raw.startswith("<!--"):
                     raw = raw[4:].rstrip("->").strip()
@@ -209,7 +226,6 @@ def read_metadata(root: HtmlElement) -> Metadata:
                 md.title_tag = " ".join(el.text_content().split()) or None
         elif tag == "base" and md.base is None:
             md.base = el.get("href")
-    del scope
     _pick_ld(md, lds)
     if not md.lang and md.meta.get("lang"):
         md.lang = md.meta["lang"]

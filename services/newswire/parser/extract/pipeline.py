@@ -160,12 +160,15 @@ def _extract(
             text_out = ld_body
             extractor = "json-ld"
 
-    fields = _visible_fields(blocks, body_content, title, url, tz, now, lang)
+    ref_year = _ref_year(md, tz, now)
+    fields = _visible_fields(blocks, body_content, title, url, tz, now, lang, ref_year)
     published = _rule_date(rules, "published_at", root, tz, url, now)
     if published is None:
         published = _structured_date(md, ("datePublished", "dateCreated"), "published", tz, now)
     if published is None:
         published = fields["published"]
+    if published is None:
+        published = dates.parse_date(md.get("script_published"), tz, now=now)
     if published is None:
         published = dates.date_from_url(url, tz)
     updated = _rule_date(rules, "updated_at", root, tz, url, now)
@@ -386,6 +389,7 @@ def _visible_fields(
     tz: tzinfo,
     now: datetime,
     lang: str | None,
+    ref_year: int | None,
 ) -> dict:
     """Dates, credits and counts read from the short lines around the body."""
     title_key = _key(title)
@@ -411,7 +415,7 @@ def _visible_fields(
         if len(text) > 200:
             continue
         for m in _DATE_CANDIDATE.finditer(text):
-            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False, ref_year=ref_year)
             if dt is None:
                 continue
             kind = zh_labels.date_label(text, m.start()) or "published"
@@ -462,8 +466,18 @@ def _visible_fields(
 
 _DATE_CANDIDATE = re.compile(
     r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
-    r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s+\d{1,2}:\d\d"
+    r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s*\d{1,2}:\d\d"
 )
+
+
+def _ref_year(md: Metadata, tz: tzinfo, now: datetime) -> int | None:
+    """A year from any machine-readable date on the page, for dates shown without one."""
+    for raw in (ld_value(md, "datePublished"), md.get("published"), md.get("script_published"),
+                ld_value(md, "dateModified"), md.get("modified")):
+        dt = dates.parse_date(raw, tz, now=now)
+        if dt is not None:
+            return dt.year
+    return None
 _SLOT_STOP = re.compile(r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)")
 
 

@@ -25,6 +25,22 @@ _NOT_PERSON = frozenset(
     新华社 中新社 中新网 人民网 新华网 央视 总台 央视网 通讯 记者站 专栏作者 主编 校对 审核
     """.split()
 )
+# Common Chinese surnames (single and compound): a credit without one is rarely a person.
+_SURNAMES_1 = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥"
+    "南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
+    "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
+    "逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+_SURNAMES_2 = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "令狐", "夏侯", "端木", "西门", "南宫", "独孤", "呼延", "万俟", "轩辕", "淳于", "百里", "东郭",
+)
 _ORG_SUFFIX = re.compile(
     r"(?:报|网|社|台|站|部|局|委|会|中心|公司|集团|支部|学院|大学|医院|协会|办公室|频道|杂志|"
     r"日报|晚报|时报|周刊|新闻|传媒|媒体|工作室|研究院|研究所|政府|银行|基金|证券|官方|客户端)$"
@@ -63,9 +79,12 @@ def clean_person(name: str) -> str | None:
     if not name or name in _NOT_PERSON:
         return None
     if re.fullmatch(_CJK_NAME, name):
-        if len(name) > 4 and "·" not in name and "•" not in name:
+        foreign = "·" in name or "•" in name
+        if len(name) > 4 and not foreign:
             return None
-        if _ORG_SUFFIX.search(name):
+        if _ORG_SUFFIX.search(name) and not foreign:
+            return None
+        if not foreign and name[0] not in _SURNAMES_1 and not name.startswith(_SURNAMES_2):
             return None
     elif not re.fullmatch(_LATIN_NAME, name):
         return None
@@ -94,6 +113,12 @@ def find_authors(text: str) -> list[str]:
             # ``论文``/``原文`` are not the 文/ credit.
             continue
         if label == "文" and not m.group("sep"):
+            continue
+        after = text[m.end() : m.end() + 3].lstrip()
+        if after.startswith("摄"):
+            continue  # a photographer's credit
+        if not m.group("sep") and len(m.group("v")) > 3:
+            # A label glued to a long word is prose (``作者最新文章``), not a credit.
             continue
         for name in _split_names(m.group("v")):
             if name not in authors:

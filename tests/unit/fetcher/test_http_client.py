@@ -1,0 +1,208 @@
+"""The HTTP client against a real local server on 127.0.0.1 (loopback only)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
+
+from newswire.fetcher.address_guard import AddressGuard
+from newswire.fetcher.http_client import BodyDecoder, FetchError, FetchOptions, HttpClient
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[LocalSite]:
+    site = await LocalSite().start()
+    yield site
+    await site.stop()
+
+
+def make_client(**overrides: object) -> HttpClient:
+    options = FetchOptions(user_agent="newswire-test/1.0 (+http://127.0.0.1/)", timeout_s=5)
+    return HttpClient(replace(options, **overrides), AddressGuard(["127.0.0.1"]))
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[HttpClient]:
+    client = make_client()
+    yield client
+    await client.aclose()
+
+
+async def test_fetch_returns_exact_bytes_and_headers(site: LocalSite, client: HttpClient) -> None:
+    result = await client.fetch(site.url("/article/7"))
+    assert result.status == 200
+    assert result.body == article_html(7)
+    assert result.final_url == site.url("/article/7")
+    assert result.content_type and result.content_type.startswith("text/html")
+    assert not result.truncated
+    assert site.hits("/article/7")[0].headers["User-Agent"].startswith("newswire-test/1.0")
+
+
+async def test_gbk_page_bytes_untouched(site: LocalSite, client: HttpClient) -> None:
+    result = await client.fetch(site.url("/gbk"))
+    assert result.body == GBK_PAGE
+    assert "gbk" in result.headers["content-type"].lower()
+
+
+async def test_gzip_is_decoded_and_wire_headers_moved(site: LocalSite, client: HttpClient) -> None:
+    result = await client.fetch(site.url("/gzip"))
+    assert result.body == article_html("gzip")
+    assert "content-encoding" not in result.headers
+    assert result.headers["x-newswire-wire-content-encoding"] == "gzip"
+
+
+async def test_redirect_chain_records_final_url(site: LocalSite, client: HttpClient) -> None:
+    result = await client.fetch(site.url("/redirect/5"))
+    assert result.status == 200
+    assert result.final_url == site.url("/article/redirected")
+    assert len(result.redirects) == 5
+
+
+async def test_more_than_five_redirects_fails(site: LocalSite, client: HttpClient) -> None:
+    with pytest.raises(FetchError) as err:
+        await client.fetch(site.url("/redirect/6"))
+    assert err.value.reason == "too_many_redirects"
+    assert not err.value.transient
+    assert "/article/redirected" not in site.paths()
+
+
+async def test_redirect_loop_detected(site: LocalSite, client: HttpClient) -> None:
+    with pytest.raises(FetchError) as err:
+        await client.fetch(site.url("/loop/a"))
+    assert err.value.reason == "redirect_loop"
+    assert site.paths() == ["/loop/a", "/loop/b"]
+
+
+async def test_redirect_to_other_loopback_refused_before_connecting(
+    site: LocalSite, client: HttpClient
+) -> None:
+    connections = 0
+
+    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    trap = await asyncio.start_server(on_connect, "127.0.0.2", 0)
+    port = trap.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(FetchError) as err:
+            await client.fetch(site.url(f"/redirect-to?url=http://127.0.0.2:{port}/x"))
+        assert err.value.reason == "address_refused"
+        await asyncio.sleep(0.05)
+        assert connections == 0
+    finally:
+        trap.close()
+        await trap.wait_closed()
+
+
+async def test_redirect_to_ipv6_loopback_refused_before_connecting(
+    site: LocalSite, client: HttpClient
+) -> None:
+    connections = 0
+
+    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    trap = None
+    port = 9  # never contacted: the guard refuses first
+    if socket.has_ipv6:
+        try:
+            trap = await asyncio.start_server(on_connect, "::1", 0)
+            port = trap.sockets[0].getsockname()[1]
+        except OSError:
+            trap = None
+    try:
+        with pytest.raises(FetchError) as err:
+            await client.fetch(site.url(f"/redirect-to?url=http://[::1]:{port}/x"))
+        assert err.value.reason == "address_refused"
+        await asyncio.sleep(0.05)
+        assert connections == 0
+    finally:
+        if trap is not None:
+            trap.close()
+            await trap.wait_closed()
+
+
+async def test_redirect_to_non_http_scheme_refused(site: LocalSite, client: HttpClient) -> None:
+    with pytest.raises(FetchError) as err:
+        await client.fetch(site.url("/redirect-to?url=file:///etc/passwd"))
+    assert err.value.reason == "scheme_refused"
+
+
+async def test_endless_body_stops_at_cap(site: LocalSite) -> None:
+    client = make_client(max_body_bytes=1024 * 1024)
+    try:
+        result = await client.fetch(site.url("/endless"))
+    finally:
+        await client.aclose()
+    assert result.truncated
+    assert len(result.body) == 1024 * 1024
+    await asyncio.sleep(0.2)
+    sent = site.endless_bytes_sent
+    await asyncio.sleep(0.2)
+    # The server stopped writing: the connection was closed at the cap.
+    assert site.endless_bytes_sent == sent
+
+
+async def test_compression_bomb_capped(site: LocalSite) -> None:
+    client = make_client(max_decompressed_bytes=2 * 1024 * 1024)
+    try:
+        result = await client.fetch(site.url("/bomb"))
+    finally:
+        await client.aclose()
+    assert result.truncated
+    assert len(result.body) == 2 * 1024 * 1024
+
+
+async def test_http_errors_are_results(site: LocalSite, client: HttpClient) -> None:
+    result = await client.fetch(site.url("/nope"))
+    assert result.status == 404
+
+
+async def test_read_timeout_is_transient(site: LocalSite) -> None:
+    client = make_client(timeout_s=0.2)
+    try:
+        with pytest.raises(FetchError) as err:
+            await client.fetch(site.url("/slow?d=2"))
+    finally:
+        await client.aclose()
+    assert err.value.reason == "timeout"
+    assert err.value.transient
+
+
+async def test_connection_refused_is_transient(client: HttpClient) -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    with pytest.raises(FetchError) as err:
+        await client.fetch(f"http://127.0.0.1:{port}/")
+    assert err.value.reason == "connect_error"
+    assert err.value.transient
+
+
+def test_body_decoder_raw_deflate_fallback() -> None:
+    import zlib
+
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    data = raw.compress(b"hello deflate") + raw.flush()
+    decoder = BodyDecoder("deflate", 1000)
+    assert decoder.feed(data)
+    assert decoder.finish() == b"hello deflate"
+
+
+def test_body_decoder_identity_cap() -> None:
+    decoder = BodyDecoder(None, 5)
+    assert not decoder.feed(b"0123456789")
+    assert decoder.finish() == b"01234"
+    assert decoder.truncated

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from newswire.fetcher.politeness import HostPacer, Politeness, parse_retry_after
+
+pytestmark = pytest.mark.unit
+
+
+def test_reserve_spaces_starts_by_delay() -> None:
+    pacer = HostPacer()
+    assert pacer.reserve(100.0, 1.0) == 100.0
+    assert pacer.reserve(100.0, 1.0) == 101.0
+    assert pacer.reserve(100.5, 1.0) == 102.0
+    # After a quiet period the next request may start immediately.
+    assert pacer.reserve(200.0, 1.0) == 200.0
+
+
+def test_back_off_pauses_and_slows_then_relaxes() -> None:
+    pacer = HostPacer()
+    pacer.reserve(0.0, 1.0)
+    pacer.back_off(0.5, retry_after_s=10, max_backoff_s=300)
+    assert pacer.reserve(0.5, 1.0) == 10.5
+    assert pacer.reserve(10.5, 1.0) == 12.5  # delay doubled
+    pacer.relax()
+    assert pacer.slowdown == 1.0
+
+
+def test_retry_after_is_capped() -> None:
+    pacer = HostPacer()
+    pacer.back_off(0.0, retry_after_s=10**9, max_backoff_s=300)
+    assert pacer.backoff_until == 300
+
+
+def test_effective_delay_honours_crawl_delay_up_to_cap() -> None:
+    polite = Politeness(delay_s=1.0, concurrency=1, max_delay_s=30)
+    assert polite.effective_delay() == 1.0
+    assert polite.effective_delay(crawl_delay_s=5) == 5
+    assert polite.effective_delay(crawl_delay_s=3600) == 30
+    assert polite.effective_delay(configured_s=2.0, crawl_delay_s=0.5) == 2.0
+    assert polite.effective_delay(configured_s=0.0) == 0.0
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now_epoch=1445412470) == 10
+
+
+async def test_slots_space_requests_per_host_and_run_hosts_in_parallel() -> None:
+    polite = Politeness(delay_s=0.2, concurrency=1, max_delay_s=30)
+    starts: dict[str, list[float]] = {"a": [], "b": []}
+
+    async def request(host: str) -> None:
+        async with polite.slot(host):
+            starts[host].append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    began = time.monotonic()
+    await asyncio.gather(*(request(h) for h in ("a", "b") for _ in range(3)))
+    for host in ("a", "b"):
+        gaps = [b - a for a, b in zip(starts[host], starts[host][1:], strict=False)]
+        assert all(gap >= 0.2 - 0.005 for gap in gaps), gaps
+    # Host b did not wait for host a: both started right away.
+    assert starts["b"][0] - began < 0.1
+
+
+async def test_concurrency_limit_per_host() -> None:
+    polite = Politeness(delay_s=0.0, concurrency=2, max_delay_s=30)
+    active = peak = 0
+
+    async def request() -> None:
+        nonlocal active, peak
+        async with polite.slot("h"):
+            active += 1
+            peak = max(peak, active)
+            await asyncio.sleep(0.02)
+            active -= 1
+
+    await asyncio.gather(*(request() for _ in range(8)))
+    assert peak == 2
+
+
+async def test_back_off_during_wait_delays_waiting_requests() -> None:
+    polite = Politeness(delay_s=0.05, concurrency=1, max_delay_s=30)
+    async with polite.slot("h"):
+        polite.back_off("h", 0.3)
+    began = time.monotonic()
+    async with polite.slot("h"):
+        assert time.monotonic() - began >= 0.29

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newswire.fetcher.url_state import Outcome, UrlState, apply_outcome, plan_fetch
+from newswire.records import CrawlRequest
+from newswire.urls import url_id
+
+pytestmark = pytest.mark.unit
+
+T0 = datetime(2025, 3, 12, 0, 50, tzinfo=UTC)
+URL = "https://news.example.com/2025/03/12/a.html"
+
+
+def fetched(kind: str = "page", **kw: object) -> UrlState:
+    request = CrawlRequest(url=URL, kind=kind)  # type: ignore[arg-type]
+    outcome = Outcome("fetched", status=200, etag='"v1"', last_modified="Wed, 12 Mar 2025", **kw)  # type: ignore[arg-type]
+    return apply_outcome(None, request, url_id(URL), outcome, T0)
+
+
+def test_new_url_is_fetched() -> None:
+    plan = plan_fetch(CrawlRequest(url=URL), None, T0, revisit_s=60)
+    assert plan.fetch and plan.reason == "new" and plan.headers == {}
+
+
+def test_article_fetched_once() -> None:
+    state = fetched()
+    plan = plan_fetch(CrawlRequest(url=URL), state, T0 + timedelta(days=3), revisit_s=60)
+    assert not plan.fetch and plan.reason == "already_fetched"
+
+
+def test_article_refetch_when_configured_or_forced() -> None:
+    state = fetched()
+    assert plan_fetch(CrawlRequest(url=URL), state, T0, revisit_s=60, refetch_articles=True).fetch
+    forced = plan_fetch(CrawlRequest(url=URL, force=True), state, T0, revisit_s=60)
+    assert forced.fetch and forced.headers == {}
+
+
+def test_article_permanent_failure_settles_transient_does_not() -> None:
+    request = CrawlRequest(url=URL)
+    gone = apply_outcome(None, request, url_id(URL), Outcome("http_404", status=404), T0)
+    assert not plan_fetch(request, gone, T0, revisit_s=60).fetch
+    timeout = apply_outcome(None, request, url_id(URL), Outcome("timeout"), T0)
+    assert plan_fetch(request, timeout, T0, revisit_s=60).reason == "retry"
+    busy = apply_outcome(None, request, url_id(URL), Outcome("http_503", status=503), T0)
+    assert plan_fetch(request, busy, T0, revisit_s=60).fetch
+    denied = apply_outcome(None, request, url_id(URL), Outcome("robots_denied"), T0)
+    assert plan_fetch(request, denied, T0, revisit_s=60).fetch
+
+
+def test_list_page_revisited_when_due_with_conditional_headers() -> None:
+    state = fetched("list")
+    request = CrawlRequest(url=URL, kind="list")
+    early = plan_fetch(request, state, T0 + timedelta(seconds=30), revisit_s=60)
+    assert not early.fetch and early.reason == "not_due"
+    due = plan_fetch(request, state, T0 + timedelta(seconds=61), revisit_s=60)
+    assert due.fetch and due.reason == "revisit"
+    assert due.headers == {"If-None-Match": '"v1"', "If-Modified-Since": "Wed, 12 Mar 2025"}
+
+
+def test_not_modified_keeps_validators_and_hash() -> None:
+    state = fetched("list", content_hash="abc")
+    request = CrawlRequest(url=URL, kind="list")
+    later = T0 + timedelta(minutes=5)
+    after = apply_outcome(state, request, state.url_id, Outcome("not_modified", status=304), later)
+    assert after.etag == '"v1"' and after.content_hash == "abc"
+    assert after.last_fetched == later and after.fetch_count == 2 and after.first_seen == T0
+
+
+def test_failed_list_page_is_retried_before_interval() -> None:
+    request = CrawlRequest(url=URL, kind="feed")
+    failed = apply_outcome(None, request, url_id(URL), Outcome("timeout"), T0)
+    assert failed.failures == 1
+    plan = plan_fetch(request, failed, T0 + timedelta(seconds=1), revisit_s=600)
+    assert plan.fetch and plan.headers == {}
+
+
+def test_state_round_trips_compactly() -> None:
+    state = fetched(content_hash="abc")
+    data = state.to_bytes()
+    assert UrlState.from_bytes(data) == state
+    assert len(data) < 400

@@ -1,0 +1,105 @@
+"""Articles become index documents and bulk lines; versioning metadata is always there."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import orjson
+
+from newswire.indexer.documents import (
+    INDEXED_FIELDS,
+    Origin,
+    delete_action,
+    index_action,
+    latest_per_id,
+    to_document,
+)
+from newswire.records import Article, Image, Link, Outlink
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2025, 3, 12, 1, 0, tzinfo=UTC)
+
+
+def article(**overrides: object) -> Article:
+    values: dict[str, object] = {
+        "id": "a1",
+        "url": "https://news.example.cn/a/1.html",
+        "canonical_url": "https://news.example.cn/a/1.html",
+        "site": "example",
+        "lang": "zh",
+        "title": "法国组织召开军方首脑会议",
+        "section": ["国际", "实时讯息"],
+        "published_at": datetime(2025, 3, 12, 0, 50, tzinfo=CST),
+        "authors": ["马瑾瑾"],
+        "editor": "王婷婷",
+        "text": "法国总统马克龙出席会议。",
+        "images": [Image(url="https://img.example.cn/1.jpg", caption="会议现场")],
+        "related": [Link(title="相关报道", url="https://news.example.cn/a/2.html")],
+        "outlinks": [Outlink(url="https://news.example.cn/a/3.html")],
+        "version": 1741711800000,
+    }
+    values.update(overrides)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+def test_document_has_only_mapped_fields_and_keeps_the_utc_offset() -> None:
+    doc = orjson.loads(orjson.dumps(to_document(article(), NOW)))
+    assert set(doc) <= set(INDEXED_FIELDS)
+    assert "outlinks" not in doc
+    assert doc["published_at"] == "2025-03-12T00:50:00+08:00"
+    assert doc["indexed_at"] == "2025-03-12T01:00:00+00:00"
+    assert doc["authors"] == ["马瑾瑾"]
+    assert doc["editor"] == "王婷婷"
+    assert doc["section"] == ["国际", "实时讯息"]
+    assert doc["images"] == [{"url": "https://img.example.cn/1.jpg", "caption": "会议现场"}]
+    assert doc["related"] == [{"title": "相关报道", "url": "https://news.example.cn/a/2.html"}]
+    assert doc["version"] == 1741711800000
+
+
+def test_empty_values_are_left_out() -> None:
+    doc = to_document(article(editor=None, authors=[], title=None, text=""), NOW)
+    assert not {"editor", "authors", "title", "text", "updated_at"} & set(doc)
+
+
+def test_index_action_uses_article_id_and_external_gte_version() -> None:
+    action = index_action("alias", article(), NOW)
+    meta_line, doc_line, rest = action.lines.split(b"\n")
+    assert rest == b""
+    meta = orjson.loads(meta_line)
+    assert meta == {
+        "index": {
+            "_index": "alias",
+            "_id": "a1",
+            "version": 1741711800000,
+            "version_type": "external_gte",
+        }
+    }
+    assert orjson.loads(doc_line)["id"] == "a1"
+    assert action.size == len(action.lines)
+
+
+def test_delete_action_is_one_line() -> None:
+    action = delete_action("alias", "a1")
+    assert action.lines == b'{"delete":{"_index":"alias","_id":"a1"}}\n'
+    assert action.op == "delete"
+
+
+def _origin(offset: int) -> Origin:
+    return Origin("articles", 0, offset, b"k", b"v")
+
+
+def test_latest_per_id_keeps_the_newest_version_whatever_the_order() -> None:
+    old = index_action("x", article(version=1), NOW, _origin(1))
+    new = index_action("x", article(version=3), NOW, _origin(2))
+    older_again = index_action("x", article(version=2), NOW, _origin(3))
+    other = index_action("x", article(id="b", version=1), NOW, _origin(4))
+    kept = latest_per_id([old, new, older_again, other])
+    assert [(a.doc_id, a.version) for a in kept] == [("a1", 3), ("b", 1)]
+
+
+def test_latest_per_id_orders_deletes_by_position() -> None:
+    indexed = index_action("x", article(version=5), NOW, _origin(1))
+    deleted = delete_action("x", "a1", _origin(2))
+    assert latest_per_id([indexed, deleted]) == [deleted]
+    again = index_action("x", article(version=6), NOW, _origin(3))
+    assert latest_per_id([indexed, deleted, again]) == [again]
