@@ -75,8 +75,6 @@ class Settings(BaseSettings):
     crawl_max_depth: int = Field(default=6, ge=0)
     #: Seconds one page may take in the extractor before it is dead-lettered.
     extract_timeout_s: float = 30.0
-    #: Pages handed to the extractor pool at once; bounds memory and in-flight work.
-    parse_batch_size: int = Field(default=32, ge=1)
 
     # --- Indexer -----------------------------------------------------------------------
     bulk_max_docs: int = Field(default=500, ge=1)

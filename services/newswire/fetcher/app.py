@@ -25,8 +25,7 @@ import contextlib
 import hashlib
 import logging
 import time
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -148,8 +147,7 @@ class FetcherWorker:
             max_partition_fetch_bytes=1024 * 1024,
         )
         self.state = UrlStateStore(self.producer, self.state_topic, client_options(settings))
-        self._offsets: dict[TopicPartition, PartitionOffsets] = {}
-        self._tasks: dict[TopicPartition, set[asyncio.Task[None]]] = defaultdict(set)
+        self._owned: dict[TopicPartition, _OwnedPartition] = {}
         self._url_locks: dict[str, asyncio.Future[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._scheduled_at: dict[str, datetime] = {}
@@ -195,9 +193,9 @@ class FetcherWorker:
 
     async def _shutdown(self) -> None:
         # Unfinished requests are abandoned, not committed: they are consumed again next time.
-        for task in [*self._background, *(t for ts in self._tasks.values() for t in ts)]:
+        tasks = [*self._background, *(t for p in self._owned.values() for t in p.tasks)]
+        for task in tasks:
             task.cancel()
-        tasks = [*self._background, *(t for ts in self._tasks.values() for t in ts)]
         await asyncio.gather(*tasks, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self._commit()
@@ -219,30 +217,37 @@ class FetcherWorker:
 
     # --- partitions and offsets --------------------------------------------------------------
 
-    async def _assigned(self, assigned: set[TopicPartition]) -> None:
-        new = [tp for tp in assigned if tp not in self._offsets]
-        await self.state.restore(tp.partition for tp in new)
+    def _own(self, tps: list[TopicPartition]) -> None:
+        """Start owning partitions: their URL state is restored before any request is handled."""
+        new = [tp for tp in tps if tp not in self._owned]
+        if not new:
+            return
+        restored = asyncio.ensure_future(self.state.restore(tp.partition for tp in new))
         for tp in new:
-            self._offsets[tp] = PartitionOffsets()
+            self._owned[tp] = _OwnedPartition(restored=restored)
+
+    async def _assigned(self, assigned: set[TopicPartition]) -> None:
+        self._own(sorted(assigned))
+        await asyncio.gather(*{self._owned[tp].restored for tp in assigned})
 
     async def _revoked(self, revoked: set[TopicPartition]) -> None:
-        tasks = [t for tp in revoked for t in self._tasks.get(tp, ())]
+        owned = [self._owned[tp] for tp in revoked if tp in self._owned]
+        tasks = [t for p in owned for t in p.tasks]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         with contextlib.suppress(KafkaError):
             await self._commit(only=revoked)
         for tp in revoked:
-            self._offsets.pop(tp, None)
-            self._tasks.pop(tp, None)
+            self._owned.pop(tp, None)
         self.state.forget(tp.partition for tp in revoked)
 
     async def _commit(self, only: set[TopicPartition] | None = None) -> None:
         offsets = {}
-        for tp, tracker in self._offsets.items():
+        for tp, owned in self._owned.items():
             if only is not None and tp not in only:
                 continue
-            offset = tracker.committable()
+            offset = owned.offsets.committable()
             if offset is not None:
                 offsets[tp] = offset
         if not offsets:
@@ -254,11 +259,11 @@ class FetcherWorker:
             log.warning("commit failed (rebalance): %s", exc)
             return
         for tp, offset in offsets.items():
-            if tp in self._offsets:
-                self._offsets[tp].committed = offset
+            if tp in self._owned:
+                self._owned[tp].offsets.committed = offset
 
     def _in_flight(self) -> int:
-        return sum(len(t) for t in self._offsets.values())
+        return sum(len(p.offsets) for p in self._owned.values())
 
     def _apply_backpressure(self) -> None:
         in_flight = self._in_flight()
@@ -271,16 +276,20 @@ class FetcherWorker:
             self._paused = False
 
     def _dispatch(self, tp: TopicPartition, record: ConsumerRecord[Any, Any]) -> None:
-        tracker = self._offsets.get(tp)
-        if tracker is None:  # consumed just as the partition was revoked
-            return
-        tracker.add(record.offset)
-        task = asyncio.create_task(self._handle(tp, record))
-        self._tasks[tp].add(task)
-        task.add_done_callback(self._tasks[tp].discard)
+        if tp not in self._owned:
+            # aiokafka may hand out records before on_partitions_assigned has run.
+            self._own([tp])
+        owned = self._owned[tp]
+        owned.offsets.add(record.offset)
+        task = asyncio.create_task(self._handle(tp, owned, record))
+        owned.tasks.add(task)
+        task.add_done_callback(owned.tasks.discard)
 
-    async def _handle(self, tp: TopicPartition, record: ConsumerRecord[Any, Any]) -> None:
+    async def _handle(
+        self, tp: TopicPartition, owned: _OwnedPartition, record: ConsumerRecord[Any, Any]
+    ) -> None:
         try:
+            await asyncio.shield(owned.restored)
             await self._process(tp, record)
         except asyncio.CancelledError:
             raise
@@ -298,9 +307,7 @@ class FetcherWorker:
                 self._fatal = dl_exc
                 self._stop.set()
                 return
-        tracker = self._offsets.get(tp)
-        if tracker is not None:
-            tracker.done(record.offset)
+        owned.offsets.done(record.offset)
 
     # --- one crawl request -----------------------------------------------------------------
 
@@ -624,7 +631,7 @@ class FetcherWorker:
         if not self._partitions:
             return False
         partition = partition_for_key(host.encode(), self._partitions)
-        return TopicPartition(self.crawl_topic, partition) in self._offsets
+        return TopicPartition(self.crawl_topic, partition) in self._owned
 
     def _state_of_host_url(self, host: str, uid: str) -> UrlState | None:
         assert self._partitions
@@ -647,6 +654,15 @@ class FetcherWorker:
                 await self._send_requests(requests)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.options.schedule_interval_s)
+
+
+@dataclass
+class _OwnedPartition:
+    """A crawl.requests partition this worker is assigned: its offsets, tasks, state restore."""
+
+    restored: asyncio.Future[int]
+    offsets: PartitionOffsets = field(default_factory=PartitionOffsets)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

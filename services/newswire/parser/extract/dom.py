@@ -34,7 +34,7 @@ DROP_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
         "embed", "canvas", "button", "select", "option", "textarea", "input", "link", "meta",
-        "head", "title", "audio", "video", "source", "track", "map", "area", "dialog",
+        "head", "title", "audio", "video", "track", "map", "area", "dialog",
     }
 )
 BLOCK_TAGS = frozenset(

@@ -46,11 +46,14 @@ def image_url(img: HtmlElement, base: str) -> str | None:
             break
     if candidate is None:
         srcset = img.get("data-srcset") or img.get("srcset")
-        if not srcset and img.getparent() is not None and img.getparent().tag == "picture":
-            for source in img.getparent().iter("source"):
-                srcset = source.get("data-srcset") or source.get("srcset")
-                if srcset:
-                    break
+        if not srcset:
+            # libxml2 does not know <source> is void, so the img may sit inside it.
+            picture = next((a for a in img.iterancestors("picture")), None)
+            if picture is not None:
+                for source in picture.iter("source"):
+                    srcset = source.get("data-srcset") or source.get("srcset")
+                    if srcset:
+                        break
         if srcset:
             candidate = _best_srcset(srcset)
     if not candidate or candidate.startswith("data:"):

@@ -57,7 +57,7 @@ _LABEL_EDITOR = re.compile(
 )
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = re.compile(
-    r"(?:记者|作者|撰文|撰稿|采写|通讯员|文字|文/图|文图|文)\s*(?P<sep>[:：/|｜]|\s)?\s*"
+    r"(?:记者|作者|撰文|撰稿|采写|通讯员|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
     r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
 )
@@ -82,7 +82,7 @@ def clean_person(name: str) -> str | None:
         foreign = "·" in name or "•" in name
         if len(name) > 4 and not foreign:
             return None
-        if _ORG_SUFFIX.search(name) and not foreign:
+        if len(name) >= 3 and _ORG_SUFFIX.search(name) and not foreign:
             return None
         if not foreign and name[0] not in _SURNAMES_1 and not name.startswith(_SURNAMES_2):
             return None
