@@ -145,7 +145,7 @@ kafka_up() {
     : >"$kafka_dir/logs/server.log"
     nohup bash -c "$(declare -f kafka_java); kafka_dir='$kafka_dir' kafka_heap='$kafka_heap' \
         lib='$lib' kafka_java kafka.Kafka '$kafka_dir/server.properties'" \
-        >"$kafka_dir/logs/stdout.log" 2>&1 &
+        >"$kafka_dir/logs/stdout.log" 2>&1 9>&- &
     echo $! >"$kafka_dir/pid"
     log "kafka starting (pid $(cat "$kafka_dir/pid"))"
 }
@@ -188,7 +188,7 @@ opensearch_up() {
         -cp "$lib/opensearch/*" org.codelibs.opensearch.runner.OpenSearchRunner \
         -basePath "$search_dir" -numOfNode 1 -baseHttpPort $((search_port - 1)) \
         -clusterName newswire-local \
-        >"$search_dir/stdout.log" 2>&1 &
+        >"$search_dir/stdout.log" 2>&1 9>&- &
     echo $! >"$search_dir/pid"
     log "opensearch starting (pid $(cat "$search_dir/pid"))"
 }
@@ -293,6 +293,7 @@ cmd_start_search() {
 }
 
 # One state change at a time: two test runs calling `up` together must not start two brokers.
+# (The daemons are started with fd 9 closed, or they would hold this lock for their lifetime.)
 mkdir -p "$data"
 exec 9>"$data/.lock"
 flock 9

@@ -333,9 +333,20 @@ def dlq_replay(
         console.print(f"  [red]refused[/red] {format_id(stored.id)}: {escape(why)}")
 
 
+def url_id_command(
+    urls: Annotated[list[str], typer.Argument(help="URLs to print the id of.")],
+) -> None:
+    """Print the URL id of each URL: grep the logs and topics for it to follow one page."""
+    from newswire.urls import url_id
+
+    for url in urls:
+        typer.echo(f"{url_id(url)}  {url}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the admin commands to the ``newswire`` CLI."""
     app.add_typer(topics_app, name="topics")
     app.command("setup")(setup)
     app.command("status")(status)
     app.add_typer(dlq_app, name="dlq")
+    app.command("url-id")(url_id_command)

@@ -35,11 +35,10 @@ import orjson
 from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
-    Counter,
     Gauge,
     disable_created_metrics,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
@@ -63,10 +62,9 @@ CONSUMER_LAG_HELP = (
     "(end offset minus committed offset, measured at scrape time). Every replica of a service "
     "reports its whole group: aggregate with max by (group, topic, partition)."
 )
-CONSUMER_LAG_ERRORS = Counter(
-    "newswire_consumer_lag_errors",
-    "Scrapes where the consumer lag could not be measured (Kafka unreachable or slow).",
-    ["service"],
+CONSUMER_LAG_ERRORS_NAME = "newswire_consumer_lag_errors"
+CONSUMER_LAG_ERRORS_HELP = (
+    "Scrapes where the consumer lag could not be measured (Kafka unreachable or slow)."
 )
 
 #: Lag is measured at most this often per service, however many scrapers ask.
@@ -88,8 +86,8 @@ async def measure_lag(settings: Settings, service: str) -> list[tuple[str, str, 
     inputs = [(t.value, topic_name(t, settings)) for t in GROUP_INPUTS[service]]
     admin = AIOKafkaAdminClient(**broker.client_options(settings))
     reader = make_reader(settings, read_committed=False)
-    await admin.start()
     try:
+        await admin.start()
         await reader.start()
         _, offsets = await topic_offsets(admin, reader, [name for _, name in inputs])
         committed = await consumer_group_offsets(admin, group)
@@ -111,6 +109,9 @@ class ConsumerLagCollector(Collector):
     def __init__(self) -> None:
         self._targets: dict[str, Settings] = {}
         self._cache: dict[str, tuple[float, list[tuple[str, str, int, int]]]] = {}
+        # Counted here rather than in a Counter: a Counter registered before this collector
+        # would be written out before the failure it counts happens in the same scrape.
+        self._errors: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def watch(self, service: str, settings: Settings) -> None:
@@ -118,9 +119,17 @@ class ConsumerLagCollector(Collector):
             self._targets[service] = settings
             self._cache.pop(service, None)
 
+    def unwatch(self, service: str) -> None:
+        with self._lock:
+            self._targets.pop(service, None)
+            self._cache.pop(service, None)
+
     def describe(self) -> Iterator[Metric]:
         yield GaugeMetricFamily(
             CONSUMER_LAG_NAME, CONSUMER_LAG_HELP, labels=["group", "topic", "partition"]
+        )
+        yield CounterMetricFamily(
+            CONSUMER_LAG_ERRORS_NAME, CONSUMER_LAG_ERRORS_HELP, labels=["service"]
         )
 
     def _rows(self, service: str, settings: Settings) -> list[tuple[str, str, int, int]]:
@@ -128,9 +137,16 @@ class ConsumerLagCollector(Collector):
         cached = self._cache.get(service)
         if cached and now - cached[0] < LAG_CACHE_S:
             return cached[1]
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lag") as pool:
-            future = pool.submit(asyncio.run, measure_lag(settings, service))
-            rows = future.result(timeout=LAG_TIMEOUT_S)
+        pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lag")
+        try:
+            future = pool.submit(
+                asyncio.run, asyncio.wait_for(measure_lag(settings, service), LAG_TIMEOUT_S)
+            )
+            rows = future.result(timeout=LAG_TIMEOUT_S + 5)
+        finally:
+            # Not `with`: its exit waits for the thread, and a hung measurement must not hang
+            # the scrape. The thread ends on its own when the inner timeout fires.
+            pool.shutdown(wait=False)
         self._cache[service] = (now, rows)
         return rows
 
@@ -144,14 +160,20 @@ class ConsumerLagCollector(Collector):
                 try:
                     rows = self._rows(service, settings)
                 except Exception as exc:  # a scrape must still answer with everything else
-                    CONSUMER_LAG_ERRORS.labels(service=service).inc()
+                    self._errors[service] = self._errors.get(service, 0) + 1
                     log.warning(
                         "consumer lag not measured", extra={"service": service, "error": str(exc)}
                     )
                     continue
                 for group, topic, partition, lag in rows:
                     family.add_metric([group, topic, str(partition)], lag)
+            errors = CounterMetricFamily(
+                CONSUMER_LAG_ERRORS_NAME, CONSUMER_LAG_ERRORS_HELP, labels=["service"]
+            )
+            for service, count in self._errors.items():
+                errors.add_metric([service], count)
         yield family
+        yield errors
 
 
 CONSUMER_LAG = ConsumerLagCollector()

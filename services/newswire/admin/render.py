@@ -70,7 +70,7 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
         ("newswire status", "bold"),
         f"  prefix={status.topic_prefix or '(none)'}  {_time(status.generated_at)} UTC  ",
         verdict,
-    )
+    )  # Text.assemble takes plain strings literally (no markup)
 
     topics = Table(title="Topics", title_justify="left", expand=True)
     for column, justify in (
@@ -84,10 +84,10 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
         topics.add_column(column, justify=justify)  # type: ignore[arg-type]
     for topic in status.topics:
         if not topic.exists:
-            topics.add_row(topic.name, Text("missing", style="red"), "", "", "", "")
+            topics.add_row(Text(topic.name), Text("missing", style="red"), "", "", "", "")
             continue
         topics.add_row(
-            topic.name,
+            Text(topic.name),
             str(len(topic.partitions)),
             f"{topic.end_offset:,}",
             f"{topic.retained:,}",
@@ -111,17 +111,17 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
             state += f" ({group.members} members)"
         topic = ", ".join(t.topic for t in group.topics)
         groups.add_row(
-            group.service,
-            group.group,
-            state,
-            topic,
+            Text(group.service),
+            Text(group.group),
+            Text(state),
+            Text(topic),
             Text(f"{group.lag:,}", style=_lag_style(group.lag, thresholds)),
             _partition_lags(group),
         )
 
     dead = status.dead_letters
     letters = Table(
-        title=f"Dead letters ({dead.total:,} total, {dead.replayed:,} replayed)",
+        title=Text(f"Dead letters ({dead.total:,} total, {dead.replayed:,} replayed)"),
         title_justify="left",
         expand=True,
     )
@@ -136,8 +136,8 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
         letters.add_column(column, justify=justify)  # type: ignore[arg-type]
     for count in dead.by_reason:
         letters.add_row(
-            count.stage,
-            count.reason,
+            Text(count.stage),
+            Text(count.reason),
             f"{count.count:,}",
             f"{count.replayed:,}",
             Text(f"{count.recent:,}", style="yellow" if count.recent else ""),
@@ -146,7 +146,7 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
     if not dead.by_reason:
         letters.add_row("-", "none", "0", "0", "0", "-")
     if dead.undecodable:
-        letters.caption = f"{dead.undecodable} records on the topic are not dead letters"
+        letters.caption = Text(f"{dead.undecodable} records on the topic are not dead letters")
 
     search = status.search
     if search.reachable:
@@ -162,7 +162,9 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
             (_age(search.freshness_s), "bold"),
         )
     else:
-        search_text = Text(f"{search.backend} at {search.url}: unreachable: {search.error}", "red")
+        search_text = Text(
+            f"{search.backend} at {search.url}: unreachable: {search.error}", style="red"
+        )
 
     parts: list[RenderableType] = [title, topics, groups, letters]
     parts.append(Panel(search_text, title="Search", title_align="left"))
@@ -194,15 +196,16 @@ def render_letters(
             if letter.origin_topic
             else "-"
         )
+        # Text(), not str: data such as "field [published_at]" must not be read as markup.
         table.add_row(
             format_id(stored.id),
             _time(letter.failed_at),
-            letter.stage,
-            letter.reason,
-            origin,
-            letter.url or "-",
+            Text(letter.stage),
+            Text(letter.reason),
+            Text(origin),
+            Text(letter.url or "-"),
             "yes" if stored.id in replayed else "",
-            (letter.error[:160] + "...") if len(letter.error) > 160 else letter.error,
+            Text((letter.error[:160] + "...") if len(letter.error) > 160 else letter.error),
         )
     return table
 
@@ -228,7 +231,7 @@ def render_letter(stored: StoredLetter, markers: Sequence[DeadLetterReplay]) -> 
     for marker in markers:
         rows.append(("replayed", f"{marker.replayed_at.isoformat()} run {marker.run_id}"))
     for name, value in rows:
-        table.add_row(name, value)
+        table.add_row(name, Text(value))
     return Group(table, Panel(Text(letter.error), title="error", title_align="left"))
 
 

@@ -61,7 +61,9 @@ def test_mislabelled_charset_still_decodes(fixtures, seed_expected, name):
 def test_header_charset_wrong_meta_right(fixtures, seed_expected):
     # The header claims UTF-8 but the bytes are GBK: detection must win, not U+FFFD soup.
     body = (fixtures / "seed_table_gbk.html").read_bytes()
-    article = extract(body, seed_expected["url"], {"content-type": "text/html; charset=utf-8"}).article
+    article = extract(
+        body, seed_expected["url"], {"content-type": "text/html; charset=utf-8"}
+    ).article
     assert article is not None
     assert article.text == seed_expected["text"]
 

@@ -21,7 +21,11 @@ SH = "Asia/Shanghai"
         ("2025年3月12日 00:50", {}, datetime(2025, 3, 12, 0, 50, tzinfo=CST)),
         ("2025年03月12日00:50 新浪科技", {}, datetime(2025, 3, 12, 0, 50, tzinfo=CST)),
         ("2025年3月12日 下午3:05", {}, datetime(2025, 3, 12, 15, 5, tzinfo=CST)),
-        ("03-12 00:50", {"url": "https://x.cn/2025/0312/a.html"}, datetime(2025, 3, 12, 0, 50, tzinfo=CST)),
+        (
+            "03-12 00:50",
+            {"url": "https://x.cn/2025/0312/a.html"},
+            datetime(2025, 3, 12, 0, 50, tzinfo=CST),
+        ),
         ("发布时间：09-3022:46", {"ref_year": 2019}, datetime(2019, 9, 30, 22, 46, tzinfo=CST)),
         ("18-03-08 23:16", {}, datetime(2018, 3, 8, 23, 16, tzinfo=CST)),
         ("2025-03-11T16:50:00Z", {}, datetime(2025, 3, 11, 16, 50, tzinfo=UTC)),
@@ -49,14 +53,23 @@ def test_month_day_without_year_source_is_none():
 
 
 def test_date_from_url():
-    assert dates.date_from_url("https://x.com/2025/03/12/story", SH) == datetime(2025, 3, 12, tzinfo=CST)
+    assert dates.date_from_url("https://x.com/2025/03/12/story", SH) == datetime(
+        2025, 3, 12, tzinfo=CST
+    )
     assert dates.date_from_url("https://x.com/story-123", SH) is None
 
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("gb2312", "gb18030"), ("GBK", "gb18030"), ("x-gbk", "gb18030"), ("iso-8859-1", "cp1252"),
-     ("UTF8", "utf-8"), ("big5", "big5hkscs"), ("nonsense", None)],
+    [
+        ("gb2312", "gb18030"),
+        ("GBK", "gb18030"),
+        ("x-gbk", "gb18030"),
+        ("iso-8859-1", "cp1252"),
+        ("UTF8", "utf-8"),
+        ("big5", "big5hkscs"),
+        ("nonsense", None),
+    ],
 )
 def test_charset_labels_as_browsers(label, codec):
     assert decode.normalize_label(label) == codec
@@ -67,7 +80,9 @@ def test_decode_prefers_bom_then_header_then_meta():
     assert decode.decode_body(b"\xef\xbb\xbf" + text.encode()).text == text
     gbk = f"<meta charset=gbk><p>{text}</p>".encode("gbk")
     assert text in decode.decode_body(gbk).text
-    assert decode.decode_body(gbk, {"Content-Type": "text/html; charset=GB2312"}).encoding == "gb18030"
+    assert (
+        decode.decode_body(gbk, {"Content-Type": "text/html; charset=GB2312"}).encoding == "gb18030"
+    )
     # gb2312-declared text using a GBK-only character still decodes (browsers use GBK).
     rare = "<meta charset=gb2312><p>镕</p>".encode("gbk")
     assert "镕" in decode.decode_body(rare).text
@@ -135,7 +150,10 @@ def test_editor_source_views_labels():
 
 
 def test_simhash_is_stable_and_near_for_near_duplicates():
-    a = "俄罗斯方面明确称此举不可接受。俄罗斯外长拉夫罗夫曾表示,俄方绝不接受任何允许北约在乌克兰驻军的和平协议。" * 3
+    a = (
+        "俄罗斯方面明确称此举不可接受。俄罗斯外长拉夫罗夫曾表示,俄方绝不接受任何允许北约在乌克兰驻军的和平协议。"
+        * 3
+    )
     b = a.replace("明确", "再次明确")
     c = "The quick brown fox jumps over the lazy dog while the cat sleeps in the sun. " * 5
     ha, hb, hc = fingerprint.simhash(a), fingerprint.simhash(b), fingerprint.simhash(c)
@@ -170,9 +188,12 @@ def test_lazy_images_and_srcset():
 
 def test_org_author_in_json_ld_is_a_source():
     html = """<html><head><script type="application/ld+json">
-    {"@type": "NewsArticle", "headline": "标题在这里很长", "datePublished": "2025-03-12T08:00:00+08:00",
-     "author": {"@type": "Organization", "name": "新华社"}}</script><title>标题在这里很长_网站</title></head>
-    <body><h1>标题在这里很长</h1><div class="content"><p>正文第一段，内容足够长，带有标点符号，能够被识别为正文。</p>
+    {"@type": "NewsArticle", "headline": "标题在这里很长",
+     "datePublished": "2025-03-12T08:00:00+08:00",
+     "author": {"@type": "Organization", "name": "新华社"}}</script>
+    <title>标题在这里很长_网站</title></head>
+    <body><h1>标题在这里很长</h1><div class="content">
+    <p>正文第一段，内容足够长，带有标点符号，能够被识别为正文。</p>
     <p>正文第二段，内容同样足够长，带有标点符号，能够被识别为正文。</p></div></body></html>""".encode()
     article = extract(html, "https://example.cn/a.html").article
     assert article is not None

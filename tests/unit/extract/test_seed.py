@@ -20,8 +20,17 @@ HTML_LAYOUTS = [
     ("seed_mobile.html", None),
 ]
 FIELDS = [
-    "site", "lang", "page_type", "title", "section", "authors", "editor", "source", "views",
-    "headings", "text",
+    "site",
+    "lang",
+    "page_type",
+    "title",
+    "section",
+    "authors",
+    "editor",
+    "source",
+    "views",
+    "headings",
+    "text",
 ]
 
 
@@ -59,7 +68,16 @@ def test_seed_layouts_give_every_field(fixtures, seed_expected: dict[str, Any], 
 def test_body_excludes_furniture(fixtures, seed_expected):
     article = _run(fixtures, "seed_cms.html", None, seed_expected["url"]).article
     assert article is not None
-    for junk in ("△", "总台记者", "更多阅读", "版权所有", "责任编辑", "现场直击", "0次浏览", "首页"):
+    for junk in (
+        "△",
+        "总台记者",
+        "更多阅读",
+        "版权所有",
+        "责任编辑",
+        "现场直击",
+        "0次浏览",
+        "首页",
+    ):
         assert junk not in article.text
 
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml.html import HtmlElement
-
 from newswire.parser.extract import zh_labels
-from newswire.parser.extract.dom import Block, norm_ws
+from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
 
-_PUNCT = "，。！？；：、,.!?;:\"“”‘’（）()…—"
+_PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
 _PUNCT_TABLE = str.maketrans("", "", _PUNCT)
-_SENTENCE_END = tuple("。！？.!?…”\"」")
+_SENTENCE_END = tuple('。！？.!?…”"」')
 _CAPTION_START = ("△", "▲", "▽", "▼", "↑", "图为", "图：", "图:", "(图", "（图")
-_CAPTION_CLASS = re.compile(r"caption|pic-?info|img-?desc|pic-?desc|picintro|imgtxt|photo-?text", re.I)
+_CAPTION_CLASS = re.compile(
+    r"caption|pic-?info|img-?desc|pic-?desc|picintro|imgtxt|photo-?text", re.I
+)
 RELATED_MARKER = re.compile(
     r"^(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
     r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|(?:作者)?最新文章|为你推荐|为您推荐|相关搜索|热门搜索|"
@@ -76,13 +76,19 @@ def punct_count(text: str) -> int:
     return len(text) - len(text.translate(_PUNCT_TABLE))
 
 
+def block_punct(b: Block) -> int:
+    if b.punct < 0:
+        b.punct = punct_count(b.text)
+    return b.punct
+
+
 @dataclass
 class Content:
-    container: HtmlElement | None
+    container: Element | None
     blocks: list[Block] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
-    #: (block, caption text) pairs for the image stage.
+    #: Caption blocks (figcaption, "△..." lines) for the image stage, not the text.
     captions: list[Block] = field(default_factory=list)
     #: Index (in the page's blocks) of the first and last body block.
     first: int = -1
@@ -95,7 +101,7 @@ def is_prose(b: Block) -> bool:
     plain = len(b.text) - b.link_chars
     if plain < 12 or b.link_density > 0.35:
         return False
-    return punct_count(b.text) > 0 or plain >= 60
+    return plain >= 60 or block_punct(b) > 0
 
 
 def block_weight(b: Block) -> float:
@@ -107,11 +113,11 @@ def block_weight(b: Block) -> float:
         return -0.6 * n
     if is_prose(b):
         plain = n - b.link_chars
-        return plain * (1.0 - ld) + 2.0 * min(punct_count(b.text), plain / 8)
+        return plain * (1.0 - ld) + 2.0 * min(block_punct(b), plain / 8)
     return -1.0
 
 
-def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
+def mark_teasers(root: Element, blocks: list[Block]) -> int:
     """Flag blocks inside repeated "linked headline + summary" items; returns item count.
 
     A story list is recognised by structure: several sibling items, each holding exactly
@@ -119,9 +125,9 @@ def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
     with inline links fail the "starts with" test, so they are not mistaken for teasers.
     """
     title_links = []
-    counts: dict[HtmlElement, int] = {}
+    counts: dict[Element, int] = {}
     for a in root.iter("a"):
-        text = a.text_content()
+        text = text_of(a)
         if len(text) > 300:
             continue
         t = text.strip()
@@ -136,29 +142,31 @@ def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
             counts[anc] = counts.get(anc, 0) + 1
     if len(title_links) < 3:
         return 0
-    items_by_parent: dict[HtmlElement, list[HtmlElement]] = {}
+    items_by_parent: dict[Element, list[Element]] = {}
     for a, t in title_links:
         item = a
         parent = a.getparent()
-        while parent is not None and counts.get(parent, 0) == 1 and parent.tag not in ("body", "html"):
+        while (
+            parent is not None and counts.get(parent, 0) == 1 and parent.tag not in ("body", "html")
+        ):
             item = parent
             parent = item.getparent()
         if item is a or parent is None:
             continue
-        item_text = norm_ws(item.text_content())
+        item_text = norm_ws(text_of(item))
         if len(item_text) > max(400, 4 * len(t)):
             continue  # teasers are short; a whole article body is not an item
         if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
             continue
         items_by_parent.setdefault(parent, []).append(item)
-    teaser_items: set[HtmlElement] = set()
+    teaser_items: set[Element] = set()
     for items in items_by_parent.values():
         if len(items) >= 3:
             teaser_items.update(items)
     if not teaser_items:
         return 0
     for b in blocks:
-        el: HtmlElement | None = b.el
+        el: Element | None = b.el
         for _ in range(8):
             if el is None:
                 break
@@ -172,9 +180,9 @@ def mark_teasers(root: HtmlElement, blocks: list[Block]) -> int:
 NEGATIVE_SCALE = 0.35
 
 
-def best_container(blocks: list[Block]) -> HtmlElement | None:
-    scores: dict[HtmlElement, float] = {}
-    depth: dict[HtmlElement, int] = {}
+def best_container(blocks: list[Block]) -> Element | None:
+    scores: dict[Element, float] = {}
+    depth: dict[Element, int] = {}
     for b in blocks:
         w = block_weight(b)
         if w == 0:
@@ -183,7 +191,7 @@ def best_container(blocks: list[Block]) -> HtmlElement | None:
             # Furniture counts against a container, but less than prose counts for it:
             # old layouts mix both in one cell, and a single paragraph must not win.
             w *= NEGATIVE_SCALE
-        el: HtmlElement | None = b.el
+        el: Element | None = b.el
         chain = []
         while el is not None:
             chain.append(el)
@@ -201,8 +209,8 @@ def best_container(blocks: list[Block]) -> HtmlElement | None:
     return best
 
 
-def _inside(el: HtmlElement, container: HtmlElement) -> bool:
-    node: HtmlElement | None = el
+def _inside(el: Element, container: Element) -> bool:
+    node: Element | None = el
     while node is not None:
         if node is container:
             return True
@@ -246,7 +254,7 @@ def is_heading(b: Block) -> bool:
 
 def extract_content(
     blocks: list[Block],
-    container: HtmlElement | None,
+    container: Element | None,
     title: str | None,
 ) -> Content:
     """Filter the container's blocks into body paragraphs, headings and captions."""
@@ -273,8 +281,10 @@ def extract_content(
             if b.link_density > 0.3 or not is_prose(b) or len(text) < 40:
                 continue
             in_related = False
-        if out.first >= 0 and len(text) < 200 and (
-            END_MARKER.match(text) or _BOILER_ANYWHERE.search(text)
+        if (
+            out.first >= 0
+            and len(text) < 200
+            and (END_MARKER.match(text) or _BOILER_ANYWHERE.search(text))
         ):
             # The body is over; what follows (related, comments, footer) is furniture.
             # The related block may still come, so keep looking for its marker only.

@@ -67,13 +67,18 @@ _MONTH_RE = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_TIME_RE = r"(?:,?\s*(?:at\s*)?(?P<H>\d{1,2})[:.](?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+_TIME_RE = (
+    r"(?:,?\s*(?:at\s*)?(?P<H>\d{1,2})[:.](?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+)
 _EN_MDY = re.compile(
     _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)" + _TIME_RE,
     re.IGNORECASE,
 )
 _EN_DMY = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<y>(?:19|20)\d\d)" + _TIME_RE,
+    r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+"
+    + _MONTH_RE
+    + r",?\s+(?P<y>(?:19|20)\d\d)"
+    + _TIME_RE,
     re.IGNORECASE,
 )
 
@@ -158,8 +163,8 @@ def parse_date(
     """The first plausible date (and time) in ``text``, as an aware datetime, or ``None``.
 
     ``tz`` is the zone for times shown without one; ``url`` (or else ``ref_year``, e.g.
-    from a page's metadata) supplies the year for month-day forms. ``fuzzy=False`` skips the dateutil fallback (for scanning page text,
-    where it would find dates in anything).
+    from a page's metadata) supplies the year for month-day forms. ``fuzzy=False`` skips
+    the RFC 2822 fallback (for scanning page text, where it would find dates in anything).
     """
     if not text:
         return None
@@ -174,25 +179,48 @@ def parse_date(
             dt = datetime.fromtimestamp(seconds, UTC).astimezone(default_tz)
         except (OverflowError, OSError, ValueError):
             return None
-        return dt if MIN_YEAR <= dt.year and dt <= (now or datetime.now(UTC)) + _MAX_FUTURE else None
+        return (
+            dt if dt.year >= MIN_YEAR and dt <= (now or datetime.now(UTC)) + _MAX_FUTURE else None
+        )
     m = _ISO.search(text)
     if m and m.group("H") is not None:
         return _build(
-            int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), _int(m["S"]),
-            _tz_from_text(m["tz"]), default_tz, now,
+            int(m["y"]),
+            int(m["m"]),
+            int(m["d"]),
+            int(m["H"]),
+            int(m["M"]),
+            _int(m["S"]),
+            _tz_from_text(m["tz"]),
+            default_tz,
+            now,
         )
     m = _CJK.search(text)
     if m:
         hh = _ampm(_int(m["H"]), m["ampm"])
         return _build(
-            int(m["y"]), int(m["m"]), int(m["d"]), hh, _int(m["M"]), _int(m["S"]),
-            None, default_tz, now,
+            int(m["y"]),
+            int(m["m"]),
+            int(m["d"]),
+            hh,
+            _int(m["M"]),
+            _int(m["S"]),
+            None,
+            default_tz,
+            now,
         )
     m = _YMD.search(text)
     if m and (len(m["y"]) == 4 or m["H"] is not None):
         return _build(
-            int(m["y"]), int(m["m"]), int(m["d"]), _int(m["H"]), _int(m["M"]), _int(m["S"]),
-            None, default_tz, now,
+            int(m["y"]),
+            int(m["m"]),
+            int(m["d"]),
+            _int(m["H"]),
+            _int(m["M"]),
+            _int(m["S"]),
+            None,
+            default_tz,
+            now,
         )
     for rx in (_EN_MDY, _EN_DMY):
         m = rx.search(text)
@@ -201,16 +229,30 @@ def parse_date(
             if mon:
                 hh = _ampm(_int(m["H"]), m["ampm"])
                 return _build(
-                    int(m["y"]), mon, int(m["d"]), hh, _int(m["M"]), _int(m["S"]),
-                    None, default_tz, now,
+                    int(m["y"]),
+                    mon,
+                    int(m["d"]),
+                    hh,
+                    _int(m["M"]),
+                    _int(m["S"]),
+                    None,
+                    default_tz,
+                    now,
                 )
     m = _MD.search(text)
     if m and (url or ref_year):
         year = (year_from_url(url) if url else None) or ref_year
         if year:
             return _build(
-                year, int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), 0,
-                None, default_tz, now,
+                year,
+                int(m["m"]),
+                int(m["d"]),
+                int(m["H"]),
+                int(m["M"]),
+                0,
+                None,
+                default_tz,
+                now,
             )
     if not fuzzy:
         return None

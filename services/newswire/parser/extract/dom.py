@@ -13,14 +13,18 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser
 
 #: Characters of decoded text handed to the parser; the rest is dropped with a warning.
 MAX_CHARS = 2_000_000
 #: Elements visited by the block walk; a real news page has a few thousand.
 MAX_NODES = 40_000
 
-_PARSER = HTMLParser(
+#: The element type of our trees (plain etree: lxml.html's class lookup costs a Python
+#: call per element proxy, which is a fifth of the walk).
+Element = etree._Element
+_STRING = etree.XPath("string()")
+
+_PARSER = etree.HTMLParser(
     remove_comments=True,
     remove_pis=True,
     no_network=True,
@@ -32,18 +36,77 @@ _PARSER = HTMLParser(
 # Never visible text.
 DROP_TAGS = frozenset(
     {
-        "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
-        "embed", "canvas", "button", "select", "option", "textarea", "input", "link", "meta",
-        "head", "title", "audio", "video", "track", "map", "area", "dialog",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "option",
+        "textarea",
+        "input",
+        "link",
+        "meta",
+        "title",
+        "audio",
+        "video",
+        "track",
+        "map",
+        "area",
     }
 )
 BLOCK_TAGS = frozenset(
     {
-        "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-        "td", "th", "tr", "table", "tbody", "thead", "tfoot", "caption", "section", "article",
-        "main", "header", "footer", "nav", "aside", "blockquote", "pre", "figure",
-        "figcaption", "address", "hr", "br", "center", "form", "fieldset", "legend", "body",
-        "html", "details", "summary", "menu",
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "address",
+        "hr",
+        "br",
+        "center",
+        "form",
+        "fieldset",
+        "legend",
+        "body",
+        "html",
+        "details",
+        "summary",
+        "menu",
     }
 )
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -63,15 +126,18 @@ _BOILER_ATTR = re.compile(
 # Landmarks whose class lists are generated (WordPress: "post tag-foo category-bar"):
 # never judged by class.
 _STRUCTURAL = frozenset({"article", "main", "body", "html"})
+_ITEMPROP_TAGS = frozenset({"span", "div", "p", "address", "li"})
+_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter|contributor", re.I)
+_CRUMB_ATTR = re.compile(r"crumb|position|location|daohang|mbx|curpos|weizhi|dqwz", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Block:
     """One run of visible text between block boundaries."""
 
-    el: HtmlElement
+    el: Element
     text: str
     link_chars: int
     #: 1-6 for h1-h6, 0 otherwise.
@@ -85,7 +151,9 @@ class Block:
     teaser: bool = False
     #: Ancestors whose class/id says furniture; whether they really are depends on how
     #: much of the page's prose they hold (Blogger wraps the post in "widget Blog").
-    suspects: tuple[HtmlElement, ...] = ()
+    suspects: tuple[Element, ...] = ()
+    #: Punctuation count, computed on first use.
+    punct: int = -1
 
     @property
     def link_density(self) -> float:
@@ -94,7 +162,7 @@ class Block:
 
 @dataclass
 class Page:
-    root: HtmlElement
+    root: Element
     warnings: list[str] = field(default_factory=list)
 
 
@@ -121,7 +189,7 @@ def parse_html(text: str) -> Page | None:
     return Page(root, warnings)
 
 
-def attr_words(el: HtmlElement) -> str:
+def attr_words(el: Element) -> str:
     """class and id of an element, for furniture tests."""
     cls = el.get("class")
     ident = el.get("id")
@@ -134,8 +202,18 @@ def is_boiler_attr(value: str) -> bool:
     return bool(value) and _BOILER_ATTR.search(value) is not None
 
 
-def clean(root: HtmlElement) -> None:
-    """Remove elements that are never visible text (after metadata has been read)."""
+# Dropped only when small: libxml2's error recovery can nest a page's content inside a
+# stray <button>, and some sites hide whole articles behind a "read more" toggle.
+_DROP_IF_SMALL = frozenset({"button", "dialog"})
+_SMALL_TEXT = 1000
+
+
+def clean(root: Element) -> None:
+    """Remove elements that are never visible text (after metadata has been read).
+
+    The head is not dropped as a whole: on broken markup libxml2 may leave the body's
+    content inside it; its scripts, styles and meta go like everywhere else.
+    """
     doomed = []
     for el in root.iter():
         tag = el.tag
@@ -145,17 +223,39 @@ def clean(root: HtmlElement) -> None:
         if tag in DROP_TAGS:
             doomed.append(el)
             continue
+        if tag in _DROP_IF_SMALL:
+            if len(text_of(el)) < _SMALL_TEXT:
+                doomed.append(el)
+            continue
         style = el.get("style")
-        if (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None:
+        hidden = (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
+        if hidden and len(text_of(el)) < _SMALL_TEXT:
             doomed.append(el)
     for el in doomed:
         parent = el.getparent()
         if parent is None:
             continue
-        try:
-            el.drop_tree()
-        except (AttributeError, ValueError):
-            parent.remove(el)
+        drop_tree(el)
+
+
+def text_of(el: Element) -> str:
+    """All text inside an element (not its tail), as one string."""
+    return str(_STRING(el))
+
+
+def drop_tree(el: Element) -> None:
+    """Remove an element and its subtree but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def norm_ws(text: str) -> str:
@@ -166,7 +266,16 @@ class _Walker:
     """Linearise the tree into blocks in one recursive pass."""
 
     __slots__ = (
-        "blocks", "budget", "cur_bold", "cur_el", "cur_link", "cur_parts", "suspects", "truncated"
+        "blocks",
+        "budget",
+        "bylines",
+        "crumbs",
+        "cur_bold",
+        "cur_el",
+        "cur_link",
+        "cur_parts",
+        "suspects",
+        "truncated",
     )
 
     def __init__(self) -> None:
@@ -174,10 +283,14 @@ class _Walker:
         self.cur_parts: list[str] = []
         self.cur_link = 0
         self.cur_bold = 0
-        self.cur_el: HtmlElement | None = None
+        self.cur_el: Element | None = None
         self.budget = MAX_NODES
         self.truncated = False
-        self.suspects: tuple[HtmlElement, ...] = ()
+        self.suspects: tuple[Element, ...] = ()
+        #: Elements whose class/id names a breadcrumb, for the section field.
+        self.crumbs: list[Element] = []
+        #: Elements marked as a byline (class, itemprop or rel "author"), in page order.
+        self.bylines: list[Element] = []
 
     def flush(self, boiler: bool) -> None:
         if not self.cur_parts:
@@ -207,7 +320,7 @@ class _Walker:
         self.cur_link = 0
         self.cur_bold = 0
 
-    def add(self, s: str, owner: HtmlElement, in_link: bool, in_bold: bool) -> None:
+    def add(self, s: str, owner: Element, in_link: bool, in_bold: bool) -> None:
         if not self.cur_parts:
             if s.isspace():
                 return
@@ -222,58 +335,72 @@ class _Walker:
 
     def walk(
         self,
-        el: HtmlElement,
-        owner: HtmlElement,
+        el: Element,
+        owner: Element,
         boiler: bool,
         in_link: bool,
         in_bold: bool,
-    ) -> None:
+    ) -> bool:
+        """Walk one element; returns whether it is block-level (for its tail)."""
         self.budget -= 1
         if self.budget < 0:
             self.truncated = True
-            return
+            return False
         tag = el.tag
         is_block = tag in BLOCK_TAGS
         saved = self.suspects
+        # One attribute read per element: every lxml call costs, and this runs per node.
+        cls = el.get("class")
         if is_block:
             self.flush(boiler)
             owner = el
+            if tag == "br" or tag == "hr":
+                return True
             if not boiler:
                 if tag in BOILER_TAGS:
                     boiler = True
                 elif tag not in _STRUCTURAL:
-                    words = el.get("class") or el.get("id")
-                    if words and is_boiler_attr(attr_words(el)):
-                        self.suspects = (*saved, el)
-            if tag == "br" or tag == "hr":
-                return
+                    ident = el.get("id")
+                    if cls or ident:
+                        words = f"{cls} {ident}" if cls and ident else (cls or ident or "")
+                        if _BOILER_ATTR.search(words):
+                            self.suspects = (*saved, el)
+                        if len(self.crumbs) < 10 and _CRUMB_ATTR.search(words):
+                            self.crumbs.append(el)
         elif tag == "a":
             in_link = True
+            rel = el.get("rel")
+            if rel and "author" in rel and len(self.bylines) < 12:
+                self.bylines.append(el)
         elif tag in BOLD_TAGS:
             in_bold = True
+        if cls and len(self.bylines) < 12 and _BYLINE_ATTR.search(cls):
+            self.bylines.append(el)
+        elif tag in _ITEMPROP_TAGS and len(self.bylines) < 12:
+            prop = el.get("itemprop")
+            if prop and "author" in prop:
+                self.bylines.append(el)
         if el.text:
             self.add(el.text, owner, in_link, in_bold)
         for child in el:
-            if not isinstance(child.tag, str):
-                if child.tail:
-                    self.add(child.tail, owner, in_link, in_bold)
-                continue
-            self.walk(child, owner, boiler, in_link, in_bold)
-            if child.tail:
+            child_block = self.walk(child, owner, boiler, in_link, in_bold)
+            tail = child.tail
+            if tail:
                 # A tail belongs to this element's block, outside the child's link/bold.
-                if child.tag in BLOCK_TAGS:
+                if child_block:
                     self.flush(boiler)
-                self.add(child.tail, owner, in_link, in_bold)
+                self.add(tail, owner, in_link, in_bold)
         if is_block:
             self.flush(boiler)
         self.suspects = saved
+        return is_block
 
 
 def resolve_suspects(blocks: list[Block]) -> None:
     """Mark blocks under furniture-named elements as boilerplate, unless such an element
     holds a large share of the page's prose (then the name is a template accident)."""
     total = 0
-    held: dict[HtmlElement, int] = {}
+    held: dict[Element, int] = {}
     for b in blocks:
         n = len(b.text) - b.link_chars
         if n < 12 or b.boiler:
@@ -295,12 +422,25 @@ def resolve_suspects(blocks: list[Block]) -> None:
                     break
 
 
-def blocks_of(root: HtmlElement) -> tuple[list[Block], bool]:
-    """The page's text blocks in reading order, and whether the walk hit its budget."""
-    body = root.find("body")
-    start = body if body is not None else root
+@dataclass
+class Linear:
+    """The page as blocks, plus what the walk noticed on the way."""
+
+    blocks: list[Block]
+    #: The walk stopped at MAX_NODES.
+    truncated: bool
+    #: Elements whose class/id names a breadcrumb.
+    crumbs: list[Element]
+    #: Elements marked as bylines.
+    bylines: list[Element]
+
+
+def blocks_of(root: Element) -> Linear:
+    """The page's text blocks in reading order (one recursive pass)."""
+    # From the root, not <body>: broken pages can leave content in <head> (see clean()).
+    start = root
     walker = _Walker()
     walker.walk(start, start, False, False, False)
     walker.flush(False)
     resolve_suspects(walker.blocks)
-    return walker.blocks, walker.truncated
+    return Linear(walker.blocks, walker.truncated, walker.crumbs, walker.bylines)

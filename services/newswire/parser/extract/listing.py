@@ -11,14 +11,14 @@ import re
 from datetime import datetime, tzinfo
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement
-
 from newswire.parser.extract import dates
-from newswire.parser.extract.dom import Block, norm_ws
+from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
 from newswire.records import Link, Outlink
 from newswire.urls import normalize_url
 
 MAX_OUTLINKS = 300
+#: Anchors examined per page (mega-menus and sitemaps pages have thousands).
+MAX_ANCHORS = 2000
 _STATIC_EXT = re.compile(
     r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|css|js|json|xml|rss|pdf|zip|rar|7z|gz|exe|apk|dmg|"
     r"mp3|mp4|m4a|avi|mov|flv|wmv|doc|docx|xls|xlsx|ppt|pptx|txt|woff2?|ttf)$",
@@ -27,6 +27,21 @@ _STATIC_EXT = re.compile(
 _TRAILING_ARROWS = re.compile(r"\s*(?:>>|»|>|›|→)+\s*$")
 # Second-level labels under which registrable domains sit one level deeper (news.sina.com.cn).
 _SLD = frozenset({"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go", "mil"})
+
+
+# URLs already in normal form (lower-case host, no port, query, fragment, escapes or
+# characters quote() would touch): normalize_url returns them unchanged, so skip it.
+_ALREADY_NORMAL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?"
+)
+
+
+def fast_normalize(url: str) -> str:
+    """``normalize_url`` with a fast path for the common already-normal case."""
+    m = _ALREADY_NORMAL.fullmatch(url)
+    if m:
+        return url if m.group(1) else url + "/"
+    return normalize_url(url)
 
 
 def site_key(host: str) -> str:
@@ -67,7 +82,7 @@ def related_links(
         return []
     out: list[Link] = []
     seen: set[str] = set()
-    els: list[HtmlElement] = []
+    els: list[Element] = []
     for b in blocks[marker + 1 : marker + 40]:
         if b.link_density < 0.5:
             if len(b.text) < 20:
@@ -79,7 +94,7 @@ def related_links(
         anchors = [el] if el.tag == "a" else el.iter("a")
         for a in anchors:
             url = resolve(a.get("href"), base)
-            title = clean_title(a.text_content() or a.get("title") or "")
+            title = clean_title(text_of(a) or a.get("title") or "")
             if url is None and allow_missing_url and a.get("href") == "":
                 # text/plain input: the titles are known, the addresses are not.
                 url = ""
@@ -91,28 +106,63 @@ def related_links(
     return out
 
 
-def _item_of(a: HtmlElement) -> HtmlElement:
-    """The largest ancestor of a link that holds no other headline-sized link."""
-    item = a
-    parent = a.getparent()
-    for _ in range(5):
-        if parent is None or parent.tag in ("body", "html", "ul", "ol", "table", "tbody"):
-            break
-        n = 0
-        for other in parent.iter("a"):
-            if len(other.text_content().strip()) >= 8:
-                n += 1
-                if n > 1:
-                    break
-        if n > 1:
-            break
-        item = parent
-        parent = item.getparent()
-    return item
+class _Resolver:
+    """Resolve and filter a page's hrefs, with the page's origin and a cache: pages repeat
+    the same links (nav, footer) and urljoin + normalisation dominate the outlink cost."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        parts = urlsplit(base)
+        self.scheme = parts.scheme or "https"
+        self.origin = f"{self.scheme}://{parts.netloc}"
+        self.cache: dict[str, str | None] = {}
+        self.site_cache: dict[str, str] = {}
+
+    def absolute(self, href: str) -> str | None:
+        if href.startswith(("https://", "http://")):
+            return href
+        if href.startswith("//"):
+            return f"{self.scheme}:{href}"
+        if href.startswith("/"):
+            return self.origin + href
+        if href.startswith(("#", "javascript:", "mailto:", "tel:", "data:", "sms:")):
+            return None
+        try:
+            return urljoin(self.base, href)
+        except ValueError:
+            return None
+
+    def site_of(self, url: str) -> str:
+        netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
+        cached = self.site_cache.get(netloc)
+        if cached is None:
+            host = netloc.rsplit("@", 1)[-1]
+            host = host.split("]")[0] if host.startswith("[") else host.split(":")[0]
+            cached = self.site_cache[netloc] = site_key(host)
+        return cached
+
+    def same_site(self, href: str | None, own_site: str) -> str | None:
+        """Normalised URL of an on-site page link, else None."""
+        if not href:
+            return None
+        href = href.strip()
+        if href in self.cache:
+            return self.cache[href]
+        url: str | None = None
+        absolute = self.absolute(href) if href else None
+        if absolute and self.site_of(absolute) == own_site:
+            path = absolute.split("?", 1)[0].split("#", 1)[0]
+            if not _STATIC_EXT.search(path[-8:]):
+                try:
+                    url = fast_normalize(absolute)
+                except ValueError:
+                    url = None
+        self.cache[href] = url
+        return url
 
 
 def outlinks(
-    root: HtmlElement,
+    root: Element,
     page_url: str,
     base: str,
     tz: tzinfo,
@@ -128,26 +178,35 @@ def outlinks(
         self_url = normalize_url(page_url)
     except ValueError:
         self_url = page_url
-    found: dict[str, Outlink] = {}
-    items = 0
+    resolver = _Resolver(base)
+    # One pass for the anchors and their text; headline-sized anchors are counted on their
+    # ancestors so an item (the largest ancestor holding one headline) is found in O(depth).
+    anchors: list[tuple[Element, str, str]] = []
+    counts: dict[Element, int] = {}
     for a in root.iter("a"):
-        if len(found) >= MAX_OUTLINKS:
-            break
-        url = resolve(a.get("href"), base)
+        url = resolver.same_site(a.get("href"), own_site)
         if not url or url == self_url:
             continue
-        parts = urlsplit(url)
-        if site_key(parts.hostname or "") != own_site or _STATIC_EXT.search(parts.path):
-            continue
-        title = clean_title(a.text_content() or "") or clean_title(a.get("title") or "")
+        title = clean_title(text_of(a)) or clean_title(a.get("title") or "")
         if not title:
             continue
+        anchors.append((a, url, title))
+        if len(title) >= 8:
+            for anc in a.iterancestors():
+                counts[anc] = counts.get(anc, 0) + 1
+        if len(anchors) >= MAX_ANCHORS:
+            break
+    found: dict[str, Outlink] = {}
+    items = 0
+    for a, url, title in anchors:
+        if len(found) >= MAX_OUTLINKS:
+            break
         summary = None
         published = None
         if len(title) >= 8:
-            item = _item_of(a)
+            item = _item_of(a, counts)
             if item is not a:
-                rest = norm_ws(item.text_content())
+                rest = norm_ws(text_of(item))
                 pos = rest.find(title)
                 if pos >= 0:
                     rest = (rest[:pos] + " " + rest[pos + len(title) :]).strip()
@@ -158,13 +217,29 @@ def outlinks(
                     items += 1
         prev = found.get(url)
         if prev is None:
-            found[url] = Outlink(url=url, title=title[:300], summary=summary, published_at=published)
+            found[url] = Outlink(
+                url=url, title=title[:300], summary=summary, published_at=published
+            )
         else:
             if len(title) > len(prev.title or "") and len(title) < 300:
                 prev.title = title
             prev.summary = prev.summary or summary
             prev.published_at = prev.published_at or published
     return list(found.values()), items
+
+
+def _item_of(a: Element, counts: dict[Element, int]) -> Element:
+    """The largest ancestor of a link (up to 5 levels) holding no other headline link."""
+    item = a
+    parent = a.getparent()
+    for _ in range(5):
+        if parent is None or parent.tag in ("body", "html", "ul", "ol", "table", "tbody"):
+            break
+        if counts.get(parent, 0) > 1:
+            break
+        item = parent
+        parent = item.getparent()
+    return item
 
 
 _DATE_TEXT = (

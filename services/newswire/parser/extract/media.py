@@ -5,18 +5,29 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from lxml.html import HtmlElement
-
-from newswire.parser.extract.dom import Block, norm_ws
+from newswire.parser.extract.dom import Block, Element, norm_ws
 from newswire.records import Image
 
 MAX_IMAGES = 50
 # Lazy-loading libraries keep the real URL here and a placeholder in src.
 _LAZY_ATTRS = (
-    "data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-echo",
-    "data-lazyload", "data-original-src", "data-hi-res-src", "data-full-src", "file", "src",
+    "data-src",
+    "data-original",
+    "data-lazy-src",
+    "data-actualsrc",
+    "data-url",
+    "data-echo",
+    "data-lazyload",
+    "data-original-src",
+    "data-hi-res-src",
+    "data-full-src",
+    "file",
+    "src",
 )
-_PLACEHOLDER = re.compile(r"(?:blank|placeholder|spacer|loading|lazy|grey|gray|pixel|1x1|transparent)\.(?:gif|png|jpe?g|svg)", re.I)
+_PLACEHOLDER = re.compile(
+    r"(?:blank|placeholder|spacer|loading|lazy|grey|gray|pixel|1x1|transparent)\.(?:gif|png|jpe?g|svg)",
+    re.I,
+)
 _CAPTION_MARKS = re.compile(r"^\s*[△▲▽▼↑]\s*")
 
 
@@ -37,7 +48,7 @@ def _best_srcset(srcset: str) -> str | None:
     return best[1] if best else None
 
 
-def image_url(img: HtmlElement, base: str) -> str | None:
+def image_url(img: Element, base: str) -> str | None:
     candidate = None
     for attr in _LAZY_ATTRS:
         value = (img.get(attr) or "").strip()
@@ -73,14 +84,12 @@ def caption_text(text: str) -> str:
     return _CAPTION_MARKS.sub("", norm_ws(text)).strip()
 
 
-def images(
-    container: HtmlElement | None, captions: list[Block], base: str
-) -> list[Image]:
+def images(container: Element | None, captions: list[Block], base: str) -> list[Image]:
     """Body images in order; a caption block goes to the nearest image before it."""
     if container is None:
         return []
-    order: dict[HtmlElement, int] = {}
-    imgs: list[tuple[int, HtmlElement, str]] = []
+    order: dict[Element, int] = {}
+    imgs: list[tuple[int, Element, str]] = []
     seen: set[str] = set()
     for i, el in enumerate(container.iter()):
         order[el] = i
@@ -101,11 +110,12 @@ def images(
         # (an image inside the caption's own element counts as preceding).
         target = None
         fig = cap.el.getparent() if cap.el.tag == "figcaption" else None
+        limit = pos + _subtree_size(cap.el, order)
         for idx, (ipos, img, _) in enumerate(imgs):
             if fig is not None and any(a is fig for a in img.iterancestors()):
                 target = idx
                 break
-            if ipos <= pos + _subtree_size(cap.el, order):
+            if ipos <= limit:
                 target = idx
         if target is None:
             target = 0
@@ -114,7 +124,7 @@ def images(
     return result
 
 
-def _subtree_size(el: HtmlElement, order: dict[HtmlElement, int]) -> int:
+def _subtree_size(el: Element, order: dict[Element, int]) -> int:
     # Images nested inside the caption's element come after it in document order.
     n = 0
     for _ in el.iter("img"):

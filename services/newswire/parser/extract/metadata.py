@@ -6,19 +6,37 @@ kept raw here; the caller decides how much to trust them against what the page s
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from lxml.html import HtmlElement
+
+from newswire.parser.extract.dom import Element, text_of
 
 _ARTICLE_TYPES = frozenset(
     {
-        "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-        "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "techarticle",
-        "scholarlyarticle", "liveblogposting", "report", "socialmediaposting", "posting",
-        "medicalwebpage", "webpage", "discussionforumposting", "howto", "recipe", "review",
+        "newsarticle",
+        "article",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "techarticle",
+        "scholarlyarticle",
+        "liveblogposting",
+        "report",
+        "socialmediaposting",
+        "posting",
+        "medicalwebpage",
+        "webpage",
+        "discussionforumposting",
+        "howto",
+        "recipe",
+        "review",
     }
 )
 _PERSON_TYPES = frozenset({"person"})
@@ -96,11 +114,13 @@ _META_KEYS: dict[str, str] = {
 # Publication times CMSs leave in inline scripts (qq, sina, 163 and many more).
 _SCRIPT_DATE = re.compile(
     r"""["']?(?:pubtime|pub_time|publish_time|publishtime|pubdate|pub_date|publishdate|"""
-    r"""publish_date|ptime|posttime|post_time|newstime|first_publish_time|publishedat)["']?"""
-    r"""\s*[:=]\s*["']?((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d\d(?::\d\d)?|1\d{9})(?!\d)""",
+    r"""publish_date|ptime|posttime|post_time|newstime|first_publish_time|publishedat|"""
+    r"""first_publication_date|date_published|published_at|publisheddate)["']?"""
+    r"""\s*[:=]\s*["']?"""
+    r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d\d(?::\d\d)?|1\d{9})(?!\d)""",
     re.I,
 )
-_MAX_SCRIPT_SCAN = 200_000
+_MAX_SCRIPT_SCAN = 300_000
 
 
 @dataclass
@@ -117,6 +137,30 @@ class Metadata:
     title_tag: str | None = None
     #: URL found in <base href>, to resolve relative links.
     base: str | None = None
+    scripts: list[str] = field(default_factory=list)
+    #: <time datetime> values with their class and itemprop, in page order.
+    times: list[tuple[str, str]] = field(default_factory=list)
+    _script_date: str | None = None
+    _script_scanned: bool = False
+
+    def script_published(self) -> str | None:
+        """A publication time left in an inline script (``"pubtime": "2019-09-07 19:02"``)."""
+        if not self._script_scanned:
+            self._script_scanned = True
+            budget = _MAX_SCRIPT_SCAN
+            for text in self.scripts:
+                if budget <= 0:
+                    break
+                chunk = text[:budget]
+                budget -= len(chunk)
+                lowered = chunk.lower()
+                if "time" not in lowered and "date" not in lowered:
+                    continue
+                m = _SCRIPT_DATE.search(chunk)
+                if m:
+                    self._script_date = m.group(1)
+                    break
+        return self._script_date
 
     def get(self, key: str) -> str | None:
         return self.meta.get(key)
@@ -179,15 +223,21 @@ def _people(value: Any, persons: list[str], orgs: list[str]) -> None:
             persons.append(name)
 
 
-def read_metadata(root: HtmlElement) -> Metadata:
+def read_metadata(root: Element) -> Metadata:
     md = Metadata()
     html_lang = root.get("lang") or root.get("xml:lang")
     if html_lang:
         md.lang = html_lang
     lds: list[dict[str, Any]] = []
     # Meta tags are usually in the head, but CMS templates put them anywhere.
-    for el in root.iter("meta", "link", "script", "title", "base"):
+    for el in root.iter("meta", "link", "script", "title", "base", "time"):
         tag = el.tag
+        if tag == "time":
+            stamp = el.get("datetime")
+            if stamp and len(md.times) < 20:
+                kind = f"{el.get('class') or ''} {el.get('itemprop') or ''}".lower()
+                md.times.append((stamp.strip(), kind))
+            continue
         if tag == "meta":
             key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip()
             key = key.lower()
@@ -199,6 +249,8 @@ def read_metadata(root: HtmlElement) -> Metadata:
                 continue
             mapped = _META_KEYS.get(key)
             if mapped and content and content.strip():
+                if "&" in content:
+                    content = html.unescape(content)  # double-escaped by the CMS
                 md.meta.setdefault(mapped, " ".join(content.split())[:2000])
         elif tag == "link":
             rel = (el.get("rel") or "").lower().split()
@@ -208,10 +260,9 @@ def read_metadata(root: HtmlElement) -> Metadata:
                     md.canonical = href.strip()
         elif tag == "script":
             stype = (el.get("type") or "").lower()
-            if el.text and "script_published" not in md.meta and "ld+json" not in stype:
-                m = _SCRIPT_DATE.search(el.text[:_MAX_SCRIPT_SCAN])
-                if m:
-                    md.meta["script_published"] = m.group(1)
+            if el.text and "ld+json" not in stype and len(md.scripts) < 40:
+                # Kept for a lazy scan: most pages never need it, and it is the costliest regex.
+                md.scripts.append(el.text)
             if "ld+json" in stype and el.text and len(lds) < 50:
                 raw = el.text.strip()
                 if raw.startswith("<!--"):
@@ -223,7 +274,7 @@ def read_metadata(root: HtmlElement) -> Metadata:
                 _walk_ld(data, lds)
         elif tag == "title":
             if md.title_tag is None and el.text:
-                md.title_tag = " ".join(el.text_content().split()) or None
+                md.title_tag = " ".join(text_of(el).split()) or None
         elif tag == "base" and md.base is None:
             md.base = el.get("href")
     _pick_ld(md, lds)

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from lxml.html import HtmlElement
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dates, dom, listing, media, text_plain, zh_labels
 from newswire.parser.extract.decode import BinaryContent, content_type, decode_body
+from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.fingerprint import content_hash, simhash
 from newswire.parser.extract.metadata import Metadata, ld_value, read_metadata
 from newswire.parser.extract.rules import ExtractionRules, compile_selector
@@ -35,10 +35,14 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 _ZH_DEFAULT_TZ = "Asia/Shanghai"
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*")
-_HOME_LABELS = frozenset({"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"})
-_CRUMB_ATTR = re.compile(r"crumb|breadcrumb|position|location|daohang|mbx|curpos|path|weizhi", re.I)
+_HOME_LABELS = frozenset(
+    {"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"}
+)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|/|＞|>>|\|)\s*")
-_CRUMB_TEXT = re.compile(r"^(?:(?:当前|您的|你的|所在)?位置\s*[:：]\s*)?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/)", re.I)
+_CRUMB_TEXT = re.compile(
+    r"^(?:(?:当前|您的|你的|所在)?位置\s*[:：]\s*)?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/)",
+    re.I,
+)
 _BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.I)
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)\s+", re.I)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -121,8 +125,8 @@ def _extract(
             except (ValueError, etree.XPathEvalError):
                 continue
             for el in doomed if isinstance(doomed, list) else []:
-                if isinstance(el, HtmlElement) and el.getparent() is not None:
-                    el.drop_tree()
+                if isinstance(el, Element) and el.getparent() is not None:
+                    dom.drop_tree(el)
     md = read_metadata(root)
     base = url
     if md.base:
@@ -131,8 +135,9 @@ def _extract(
         except ValueError:
             base = url
     dom.clean(root)
-    blocks, truncated = dom.blocks_of(root)
-    if truncated:
+    linear = dom.blocks_of(root)
+    blocks = linear.blocks
+    if linear.truncated:
         warnings.append("too_many_nodes")
     lang = _lang(md, blocks)
     tz_name = (rules.timezone if rules and rules.timezone else None) or (
@@ -142,9 +147,9 @@ def _extract(
     now = fetched_at or datetime.now(UTC)
 
     content_mod.mark_teasers(root, blocks)
-    container: HtmlElement | None = None
+    container: Element | None = None
     if rules is not None and rules.content:
-        found = [e for e in rules.select("content", root) if isinstance(e, HtmlElement)]
+        found = [e for e in rules.select("content", root) if isinstance(e, Element)]
         if found:
             container = found[0]
             extractor = "rules"
@@ -160,20 +165,29 @@ def _extract(
             text_out = ld_body
             extractor = "json-ld"
 
-    ref_year = _ref_year(md, tz, now)
-    fields = _visible_fields(blocks, body_content, title, url, tz, now, lang, ref_year)
+    fields = _visible_fields(
+        blocks, body_content, title, url, tz, now, lang, lambda: _ref_year(md, tz, now)
+    )
     published = _rule_date(rules, "published_at", root, tz, url, now)
     if published is None:
         published = _structured_date(md, ("datePublished", "dateCreated"), "published", tz, now)
     if published is None:
-        published = fields["published"]
+        published = _time_element(
+            md, ("datepublished", "publish", "posted", "entry-date", "created"), tz, now
+        )
     if published is None:
-        published = dates.parse_date(md.get("script_published"), tz, now=now)
+        published = fields["published"]
+    if published is None and md.times:
+        published = dates.parse_date(md.times[0][0], tz, now=now)
+    if published is None:
+        published = dates.parse_date(md.script_published(), tz, now=now)
     if published is None:
         published = dates.date_from_url(url, tz)
     updated = _rule_date(rules, "updated_at", root, tz, url, now)
     if updated is None:
         updated = _structured_date(md, ("dateModified",), "modified", tz, now)
+    if updated is None:
+        updated = _time_element(md, ("datemodified", "updated", "modified"), tz, now)
     if updated is None:
         updated = fields["updated"]
 
@@ -183,7 +197,9 @@ def _extract(
         source = md.ld_org_authors[0]
     if not source:
         source = fields["slot_source"]
-    authors = _authors(rules, root, md, fields, lang, editor, source, blocks, body_content)
+    authors = _authors(
+        rules, root, md, fields, lang, editor, source, blocks, body_content, linear.bylines
+    )
 
     images: list[Image] = media.images(container, body_content.captions, base)
     if not images and md.get("og_image") and page_type_hint(md):
@@ -200,9 +216,7 @@ def _extract(
 
     canonical = _canonical(md, url, base)
     page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
-    if page_type == "list" and len(text_out) < 200:
-        text_out = text_out or ""
-    section = _section(rules, root, blocks, md, title)
+    section = _section(rules, root, blocks, md, title, linear.crumbs)
 
     try:
         norm_url = normalize_url(url)
@@ -260,7 +274,11 @@ def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
         lang = md.lang.strip().replace("_", "-").split("-")[0].lower()
         if re.fullmatch(r"[a-z]{2,3}", lang):
             # Templates often keep lang="en" on Chinese pages: trust the script over it.
-            if lang != "zh" and len(_HAN.findall(sample)) > len(sample) * 0.2 and not _KANA.search(sample):
+            if (
+                lang != "zh"
+                and len(_HAN.findall(sample)) > len(sample) * 0.2
+                and not _KANA.search(sample)
+            ):
                 return "zh"
             return lang
     if not sample:
@@ -300,14 +318,23 @@ def _strip_site_suffix(title: str, md: Metadata) -> str:
 def _title(
     md: Metadata,
     blocks: list[dom.Block],
-    container: HtmlElement | None,
+    container: Element | None,
     rules: ExtractionRules | None,
-    root: HtmlElement,
+    root: Element,
 ) -> str | None:
     ruled = _rule_text(rules, "title", root)
     if ruled:
         return ruled
-    refs = [r for r in (md.get("og_title"), ld_value(md, "headline"), md.get("twitter_title"), md.title_tag) if r]
+    refs = [
+        r
+        for r in (
+            md.get("og_title"),
+            ld_value(md, "headline"),
+            md.get("twitter_title"),
+            md.title_tag,
+        )
+        if r
+    ]
     ref_keys = [_key(r) for r in refs]
     headings = [b for b in blocks if b.heading and 4 <= len(b.text) <= 200 and b.link_density < 0.9]
     for level in ((1,), (2, 3, 4, 5, 6)):
@@ -332,23 +359,34 @@ def _title(
             return _strip_site_suffix(ref, md)
     # Generic <title> (site name only): the heading right before the body.
     if container is not None:
-        first_prose = next((b.index for b in blocks if content_mod.is_prose(b) and content_mod._inside(b.el, container)), None)
+        first_prose = next(
+            (
+                b.index
+                for b in blocks
+                if content_mod.is_prose(b) and content_mod._inside(b.el, container)
+            ),
+            None,
+        )
         if first_prose is not None:
             for b in reversed(blocks[max(0, first_prose - 15) : first_prose]):
-                if b.heading and 5 <= len(b.text) <= 100 and b.link_density < 0.5:
-                    if md.title_tag is None or _key(b.text) != _key(md.title_tag):
-                        return b.text
+                if (
+                    b.heading
+                    and 5 <= len(b.text) <= 100
+                    and b.link_density < 0.5
+                    and (md.title_tag is None or _key(b.text) != _key(md.title_tag))
+                ):
+                    return b.text
     if md.title_tag:
         return _strip_site_suffix(md.title_tag, md)
     h1 = next((b.text for b in headings if b.heading == 1), None)
     return h1
 
 
-def _rule_text(rules: ExtractionRules | None, field: str, root: HtmlElement) -> str | None:
+def _rule_text(rules: ExtractionRules | None, field: str, root: Element) -> str | None:
     if rules is None:
         return None
     for found in rules.select(field, root):
-        text = found if isinstance(found, str) else found.text_content()
+        text = found if isinstance(found, str) else text_of(found)
         text = dom.norm_ws(str(text))
         if text:
             return text
@@ -356,7 +394,7 @@ def _rule_text(rules: ExtractionRules | None, field: str, root: HtmlElement) -> 
 
 
 def _rule_date(
-    rules: ExtractionRules | None, field: str, root: HtmlElement, tz: tzinfo, url: str, now: datetime
+    rules: ExtractionRules | None, field: str, root: Element, tz: tzinfo, url: str, now: datetime
 ) -> datetime | None:
     if rules is None:
         return None
@@ -364,10 +402,22 @@ def _rule_date(
         if isinstance(found, str):
             raw = found
         else:
-            raw = found.get("datetime") or found.get("content") or found.text_content()
+            raw = found.get("datetime") or found.get("content") or text_of(found)
         dt = dates.parse_date(raw, tz, url=url, now=now)
         if dt is not None:
             return dt
+    return None
+
+
+def _time_element(
+    md: Metadata, kinds: tuple[str, ...], tz: tzinfo, now: datetime
+) -> datetime | None:
+    """The first <time datetime> whose class or itemprop names the wanted kind."""
+    for stamp, kind in md.times:
+        if kind.strip() and any(k in kind for k in kinds):
+            dt = dates.parse_date(stamp, tz, now=now)
+            if dt is not None:
+                return dt
     return None
 
 
@@ -389,7 +439,7 @@ def _visible_fields(
     tz: tzinfo,
     now: datetime,
     lang: str | None,
-    ref_year: int | None,
+    ref_year: Callable[[], int | None],
 ) -> dict:
     """Dates, credits and counts read from the short lines around the body."""
     title_key = _key(title)
@@ -406,8 +456,13 @@ def _visible_fields(
     tail = blocks[last + 1 : last + 40]
     body_blocks = body.blocks
     out: dict = {
-        "published": None, "updated": None, "authors": [], "editor": None, "source": None,
-        "slot_source": None, "views": None,
+        "published": None,
+        "updated": None,
+        "authors": [],
+        "editor": None,
+        "source": None,
+        "slot_source": None,
+        "views": None,
     }
     date_line: str | None = None
     for b in head + [x for x in body_blocks[:3]] + tail[:15]:
@@ -415,7 +470,12 @@ def _visible_fields(
         if len(text) > 200:
             continue
         for m in _DATE_CANDIDATE.finditer(text):
-            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False, ref_year=ref_year)
+            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+            if dt is None and not m.group().startswith(("19", "20")):
+                # Month-day without a year: take it from the page's machine-readable dates.
+                dt = dates.parse_date(
+                    m.group(), tz, url=url, now=now, fuzzy=False, ref_year=ref_year()
+                )
             if dt is None:
                 continue
             kind = zh_labels.date_label(text, m.start()) or "published"
@@ -450,8 +510,10 @@ def _visible_fields(
             continue
         found = zh_labels.find_paren_authors(text) if b in body_blocks else []
         if len(text) <= 120 or b in body_blocks:
-            found = found + zh_labels.find_authors(text[:120]) + (
-                zh_labels.find_authors(text[-60:]) if len(text) > 120 else []
+            found = (
+                found
+                + zh_labels.find_authors(text[:120])
+                + (zh_labels.find_authors(text[-60:]) if len(text) > 120 else [])
             )
         if b not in body_blocks and not found:
             found = zh_labels.find_paren_authors(text)
@@ -464,21 +526,38 @@ def _visible_fields(
     return out
 
 
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DATE_CANDIDATE = re.compile(
     r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
     r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s*\d{1,2}:\d\d"
+    rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d\d",
+    re.I,
 )
 
 
 def _ref_year(md: Metadata, tz: tzinfo, now: datetime) -> int | None:
     """A year from any machine-readable date on the page, for dates shown without one."""
-    for raw in (ld_value(md, "datePublished"), md.get("published"), md.get("script_published"),
-                ld_value(md, "dateModified"), md.get("modified")):
+    for raw in (
+        ld_value(md, "datePublished"),
+        md.get("published"),
+        ld_value(md, "dateModified"),
+        md.get("modified"),
+    ):
         dt = dates.parse_date(raw, tz, now=now)
         if dt is not None:
             return dt.year
-    return None
-_SLOT_STOP = re.compile(r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)")
+    dt = dates.parse_date(md.script_published(), tz, now=now)
+    return dt.year if dt is not None else None
+
+
+_SLOT_STOP = re.compile(
+    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)"
+)
 
 
 def _slot_source(line: str) -> str | None:
@@ -496,7 +575,7 @@ def _slot_source(line: str) -> str | None:
 
 def _authors(
     rules: ExtractionRules | None,
-    root: HtmlElement,
+    root: Element,
     md: Metadata,
     fields: dict,
     lang: str | None,
@@ -504,6 +583,7 @@ def _authors(
     source: str | None,
     blocks: list[dom.Block],
     body: content_mod.Content,
+    bylines: list[Element],
 ) -> list[str]:
     ruled = _rule_text(rules, "authors", root)
     if ruled:
@@ -513,14 +593,16 @@ def _authors(
     structured = [_clean_byline(a) for a in md.ld_authors]
     meta_author = md.get("author")
     if meta_author and not meta_author.startswith("http"):
-        structured.extend(_clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", meta_author))
+        structured.extend(
+            _clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", meta_author)
+        )
     structured = [a for a in structured if a]
     if zh:
         candidates = list(fields["authors"])
         if not candidates:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
-        candidates = structured or _byline_authors(blocks, body)
+        candidates = structured or _byline_authors(blocks, body, bylines)
         if not candidates:
             candidates = list(fields["authors"])
     site = {_key(md.get("site_name")), _key(source), _key(editor)}
@@ -540,24 +622,53 @@ def _clean_byline(text: str) -> str:
     return text.strip(" ,;:")
 
 
-def _byline_authors(blocks: list[dom.Block], body: content_mod.Content) -> list[str]:
+_EN_NAME = re.compile(
+    r"^[A-Z\u00c0-\u024f][\w'’.-]*(?:\s+(?:(?:de|da|del|van|von|der|la|le|bin|al)\s+)?"
+    r"[A-Z\u00c0-\u024f][\w'’.-]*){0,3}$"
+)
+_NOT_NAME = re.compile(
+    r"^(?:author|authors|by|staff|admin|editor|editorial|team|share|follow|more|view|posts?|"
+    r"about|contact|written|updated|published|reviewed)\b",
+    re.I,
+)
+
+
+def split_names(text: str) -> list[str]:
+    """``By Jane Doe, John Roe and Ann Poe`` -> the names, when they look like names."""
+    text = _clean_byline(text)
+    text = re.sub(r"^(?:written|reviewed|posted|edited)?\s*by\s*:?\s*", "", text, flags=re.I)
+    parts = [p.strip(" ,;:|") for p in re.split(r"\s*(?:,|;|\band\b|&|\|)\s*", text) if p.strip()]
+    names = []
+    for part in parts:
+        if _NOT_NAME.match(part) or len(part) > 40 or re.search(r"\d", part):
+            if names:
+                break  # titles and dates after the names ("Jane Doe, Senior Editor")
+            continue
+        if _EN_NAME.match(part) or zh_labels.clean_person(part):
+            names.append(part)
+        elif names:
+            break
+    return names[:6]
+
+
+def _byline_authors(
+    blocks: list[dom.Block], body: content_mod.Content, bylines: list[Element]
+) -> list[str]:
+    # Elements marked as bylines (class/itemprop/rel "author"), in page order.
+    for el in bylines:
+        text = dom.norm_ws(text_of(el))
+        if not 2 <= len(text) <= 120:
+            continue
+        names = split_names(text)
+        if names:
+            return names
+    # "By Jane Doe" lines near the top of the body.
     first = body.first if body.first >= 0 else len(blocks)
     for b in blocks[max(0, first - 30) : first + 3]:
-        el: HtmlElement | None = b.el
-        hit = False
-        for _ in range(3):
-            if el is None:
-                break
-            attrs = (el.get("class") or "") + " " + (el.get("rel") or "") + " " + (el.get("itemprop") or "")
-            if _BYLINE_ATTR.search(attrs):
-                hit = True
-                break
-            el = el.getparent()
-        if hit or _BY_PREFIX.match(b.text):
-            text = _clean_byline(b.text)
-            if 3 <= len(text) <= 60 and not re.search(r"\d{4}", text):
-                names = [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", text) if n.strip()]
-                return names[:5]
+        if _BY_PREFIX.match(b.text) and len(b.text) <= 120:
+            names = split_names(b.text)
+            if names:
+                return names
     return []
 
 
@@ -617,33 +728,29 @@ def _page_type(
 
 def _section(
     rules: ExtractionRules | None,
-    root: HtmlElement,
+    root: Element,
     blocks: list[dom.Block],
     md: Metadata,
     title: str | None,
+    crumbs: list[Element],
 ) -> list[str]:
     if rules is not None and rules.section:
         found = rules.select("section", root)
         if found:
             el = found[0]
-            labels = [dom.norm_ws(a.text_content()) for a in el.iter("a")] if not isinstance(el, str) else []
+            labels = (
+                [dom.norm_ws(text_of(a)) for a in el.iter("a")] if not isinstance(el, str) else []
+            )
             if not labels:
-                text = el if isinstance(el, str) else el.text_content()
+                text = el if isinstance(el, str) else text_of(el)
                 labels = _CRUMB_SPLIT.split(dom.norm_ws(text))
             return _clean_crumbs(labels, title)
-    for b in blocks[:300]:
-        el: HtmlElement | None = b.el
-        crumb_el = None
-        for _ in range(3):
-            if el is None:
-                break
-            if _CRUMB_ATTR.search((el.get("class") or "") + " " + (el.get("id") or "")):
-                crumb_el = el
-                break
-            el = el.getparent()
-        if crumb_el is None and not _CRUMB_TEXT.match(b.text):
-            continue
-        text = dom.norm_ws((crumb_el if crumb_el is not None else b.el).text_content())
+    candidates: list[Element] = list(crumbs)
+    for b in blocks[:200]:
+        if _CRUMB_TEXT.match(b.text):
+            candidates.append(b.el)
+    for el in candidates:
+        text = dom.norm_ws(text_of(el))
         if len(text) > 200 or not (_CRUMB_SPLIT.search(text) or _CRUMB_TEXT.match(text)):
             continue
         labels = _CRUMB_SPLIT.split(text)

@@ -1,0 +1,107 @@
+"""Extraction speed, newswire vs trafilatura: pages per second, one process, same pages.
+
+    .venv/bin/python bench/extract_speed.py                 # all dev pages, writes docs
+    .venv/bin/python bench/extract_speed.py --datasets zh-portals --no-write
+
+Both extractors get the raw bytes and the URL and produce everything they can (metadata
+included: trafilatura's ``bare_extraction(with_metadata=True)``), each page once after a
+warm-up pass over a few pages. The result is appended to the Extraction section of
+docs/benchmarks.md unless --no-write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import median, quantiles
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import extract_quality as dd  # a sibling script, importable once on the path
+from extract_quality import write_entry
+
+DATASETS = ["zh-portals", "aeb", "wcxb-dev", "wcxb-listing"]
+
+
+def time_run(name: str, pages: list[dd.Page]) -> tuple[float, list[float]]:
+    run = dd.EXTRACTORS[name]
+    for page in pages[:5]:
+        run(page)
+    gc.collect()
+    per_page = []
+    started = time.perf_counter()
+    for page in pages:
+        t0 = time.perf_counter()
+        run(page)
+        per_page.append(time.perf_counter() - t0)
+    return time.perf_counter() - started, per_page
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--datasets", nargs="+", default=DATASETS, choices=DATASETS)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--note", default="", help="what else was running on the machine")
+    args = ap.parse_args()
+    if not dd.DEVDATA.exists():
+        sys.exit(f"dev data not found at {dd.DEVDATA}")
+    data = dd.load(args.datasets, args.limit)
+    rows = [
+        "| dataset (pages, MB) | newswire pages/s | trafilatura pages/s | speed-up | "
+        "newswire p50 / p99 ms | trafilatura p50 / p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    totals = {"newswire": [0.0, 0], "trafilatura": [0.0, 0]}
+    all_pages = []
+    for ds, pages in data.items():
+        all_pages.extend(pages)
+        res = {}
+        for name in ("newswire", "trafilatura"):
+            elapsed, per_page = time_run(name, pages)
+            res[name] = (len(pages) / elapsed, per_page)
+            totals[name][0] += elapsed
+            totals[name][1] += len(pages)
+            print(f"{ds}: {name} {len(pages) / elapsed:.1f} pages/s", file=sys.stderr)
+        mb = sum(len(p.html) for p in pages) / 1e6
+
+        def lat(per_page: list[float]) -> str:
+            p99 = quantiles(per_page, n=100)[98] if len(per_page) >= 2 else per_page[0]
+            return f"{median(per_page) * 1000:.1f} / {p99 * 1000:.0f}"
+
+        rows.append(
+            f"| {ds} ({len(pages)}, {mb:.1f}) | {res['newswire'][0]:.1f} | "
+            f"{res['trafilatura'][0]:.1f} | "
+            f"{res['newswire'][0] / res['trafilatura'][0]:.1f}x | {lat(res['newswire'][1])} | "
+            f"{lat(res['trafilatura'][1])} |"
+        )
+    nw = totals["newswire"][1] / totals["newswire"][0]
+    tf = totals["trafilatura"][1] / totals["trafilatura"][0]
+    rows.append(
+        f"| **all** ({len(all_pages)}) | **{nw:.1f}** | **{tf:.1f}** | **{nw / tf:.1f}x** | | |"
+    )
+    md = "\n".join(rows)
+    print(md)
+    if not args.no_write:
+        import trafilatura
+
+        entry = (
+            f"### Speed — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
+            f"`.venv/bin/python bench/extract_speed.py` · one process, same pages, after a "
+            f"5-page warm-up · machine: {os.cpu_count()} cores, "
+            f"{platform.python_implementation()} {platform.python_version()}, trafilatura "
+            f"{trafilatura.__version__} · other load: {args.note or 'not recorded'}\n\n{md}\n"
+        )
+        write_entry("speed", entry)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Parser agent throughput vs the extractor alone, on the same dev-data pages, in one run.
+
+    .venv/bin/python bench/parse_throughput.py [--pages 600] [--workers 1 2]
+
+1. Loads article pages from ../shared/devdata (zh-portals, aeb, wcxb-dev) and keeps those the
+   extractor turns into articles, so every page yields exactly one record on ``articles``.
+2. The peer: the extractor alone, in a loop in one process (and in a pool of N processes for
+   N workers) on those pages.
+3. The agent: ``pages.raw`` is pre-filled with the same pages; a ``newswire parser`` process with
+   ``NEWSWIRE_EXTRACT_WORKERS=N`` consumes them through the real broker. Its rate is measured
+   between the first and the last article's broker timestamps, so start-up is not counted.
+4. Overhead = 1 - agent rate / extractor rate, for the same number of processes.
+
+Needs the local Kafka (``deploy/local/services.sh up``; this script runs it). Results go to the
+"Parser" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import extract_quality as dd  # noqa: E402
+import _report  # noqa: E402
+
+from newswire import broker  # noqa: E402
+from newswire.parser.extract import extract  # noqa: E402
+from newswire.records import RawPage  # noqa: E402
+from newswire.settings import Settings  # noqa: E402
+from newswire.topics import Topic, topic_name  # noqa: E402
+from newswire.urls import url_id  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+FETCHED_AT = datetime(2025, 3, 12, tzinfo=UTC)
+
+
+def load_pages(limit: int) -> list[RawPage]:
+    """Article pages the extractor accepts, with URLs made unique if pages are reused."""
+    sources = [*dd.zh_portals(), *dd.aeb(), *dd.wcxb("article")]
+    usable = []
+    for page in sources:
+        result = extract(page.html, page.url, {"content-type": "text/html"})
+        if result.article is not None and result.article.page_type == "article":
+            usable.append(page)
+        if len(usable) >= limit:
+            break
+    raws = []
+    for i in range(limit):
+        page = usable[i % len(usable)]
+        # A repeated page gets its own URL (and so its own article id).
+        url = page.url if i < len(usable) else f"{page.url}{'&' if '?' in page.url else '?'}r={i}"
+        raws.append(
+            RawPage(
+                url_id=url_id(url),
+                requested_url=url,
+                final_url=url,
+                status=200,
+                headers={"content-type": "text/html"},
+                content_type="text/html",
+                body=page.html,
+                fetched_at=FETCHED_AT,
+            )
+        )
+    return raws
+
+
+def _extract_one(args: tuple[bytes, str]) -> bool:
+    body, url = args
+    return extract(body, url, {"content-type": "text/html"}).article is not None
+
+
+def extractor_rate(pages: list[RawPage], workers: int) -> float:
+    jobs = [(p.body, p.final_url) for p in pages]
+    if workers == 1:
+        started = time.perf_counter()
+        for job in jobs:
+            _extract_one(job)
+        return len(jobs) / (time.perf_counter() - started)
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        list(pool.map(_extract_one, jobs[:workers]))  # warm the processes up
+        started = time.perf_counter()
+        list(pool.map(_extract_one, jobs, chunksize=4))
+        return len(jobs) / (time.perf_counter() - started)
+
+
+async def prefill(settings: Settings, pages: list[RawPage]) -> None:
+    await broker.create_topics(settings)
+    producer = broker.make_producer(settings)
+    await producer.start()
+    try:
+        topic = topic_name(Topic.PAGES_RAW, settings)
+        futures = [
+            await producer.send(topic, key=p.url_id.encode(), value=p.to_bytes()) for p in pages
+        ]
+        for future in futures:
+            await future
+    finally:
+        await producer.stop()
+
+
+async def agent_rate(settings: Settings, count: int, env: dict[str, str]) -> float:
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(
+        topic_name(Topic.ARTICLES, settings),
+        **broker.client_options(settings),
+        auto_offset_reset="earliest",
+        group_id=None,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    log = Path(tempfile.gettempdir()) / f"parse-bench-{uuid.uuid4().hex[:6]}.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "newswire", "parser"], env=env, stdout=out, stderr=out
+        )
+    await consumer.start()
+    stamps: list[int] = []
+    try:
+        deadline = time.monotonic() + 900
+        while len(stamps) < count and time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise RuntimeError(f"the parser exited; see {log}")
+            batch = await consumer.getmany(timeout_ms=1000)
+            stamps += [m.timestamp for records in batch.values() for m in records]
+    finally:
+        await consumer.stop()
+        worker.terminate()
+        worker.wait(timeout=60)
+    if len(stamps) < count:
+        raise RuntimeError(f"only {len(stamps)} of {count} articles arrived; see {log}")
+    span = (max(stamps) - min(stamps)) / 1000
+    return (count - 1) / span
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    for name, value in settings.model_dump(mode="json").items():
+        if value is not None:
+            env[f"NEWSWIRE_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+
+    subprocess.run([str(ROOT / "deploy" / "local" / "services.sh"), "up"], check=True)
+    pages = load_pages(args.pages)
+    print(f"{len(pages)} pages ({len({p.body for p in pages})} distinct documents)")
+    rows = []
+    for workers in args.workers:
+        alone = extractor_rate(pages, workers)
+        tag = uuid.uuid4().hex[:8]
+        settings = Settings(
+            topic_prefix=f"bench-{tag}.",
+            partitions=max(2, workers),
+            extract_workers=workers,
+            data_dir=Path(tempfile.mkdtemp(prefix="parse-bench-")),
+            seeds_file=ROOT / "seeds" / "sites.yaml",
+        )
+        asyncio.run(prefill(settings, pages))
+        through_agent = asyncio.run(agent_rate(settings, len(pages), child_env(settings)))
+        overhead = 1 - through_agent / alone
+        rows.append((workers, alone, through_agent, overhead))
+        print(
+            f"workers={workers}: extractor alone {alone:.1f} pages/s, "
+            f"agent {through_agent:.1f} pages/s, overhead {overhead:.0%}"
+        )
+
+    table = "\n".join(
+        f"| {w} | {alone:.1f} | {agent:.1f} | {overhead:+.0%} |"
+        for w, alone, agent, overhead in rows
+    )
+    _report.write_entry(
+        "Parser",
+        "throughput",
+        f"""### Parser agent vs the extractor alone — {_report.stamp()}
+
+`.venv/bin/python bench/parse_throughput.py --pages {args.pages}` on {len(pages)} dev-data
+article pages (zh-portals, aeb, wcxb-dev). Machine: {_report.machine()}.
+Running beside it: {_report.beside()}.
+
+| extractor processes | extractor alone (pages/s) | through the agent (pages/s) | agent overhead |
+| ---: | ---: | ---: | ---: |
+{table}
+
+The agent's rate is taken between the first and last article's broker timestamps (start-up
+excluded); the extractor-alone rate uses the same number of processes. Goal: overhead < 20%.
+""",
+        intro="The parser agent (`newswire parser`) through the real local Kafka broker.",
+    )
+
+
+if __name__ == "__main__":
+    main()
