@@ -38,7 +38,10 @@ def beside() -> str:
     try:
         out = subprocess.run(
             ["ps", "-eo", "pcpu,rss,args", "--sort=-pcpu"],
-            capture_output=True, text=True, check=True, timeout=5,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
         ).stdout.splitlines()[1:]
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -85,8 +88,10 @@ def write_entry(section: str, kind: str, entry: str, intro: str = "") -> None:
     marker = f"<!-- {section.lower()}:{kind} -->"
     block = f"{marker}\n{entry.strip()}\n{marker}\n"
     pattern = re.compile(re.escape(marker) + r".*?" + re.escape(marker) + r"\n", re.S)
-    body = pattern.sub(lambda _: block, body) if pattern.search(body) else (
-        body.rstrip("\n") + "\n\n" + block
+    body = (
+        pattern.sub(lambda _: block, body)
+        if pattern.search(body)
+        else (body.rstrip("\n") + "\n\n" + block)
     )
     rest = text[end:]
     text = text[:start] + body.rstrip("\n") + "\n" + ("\n" + rest if rest else "")

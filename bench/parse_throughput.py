@@ -33,18 +33,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import extract_quality as dd  # noqa: E402
-import _report  # noqa: E402
-
-from newswire import broker  # noqa: E402
-from newswire.parser.extract import extract  # noqa: E402
-from newswire.records import RawPage  # noqa: E402
-from newswire.settings import Settings  # noqa: E402
-from newswire.topics import Topic, topic_name  # noqa: E402
-from newswire.urls import url_id  # noqa: E402
+import _report
+import extract_quality as dd
+from newswire import broker
+from newswire.parser.extract import extract
+from newswire.records import RawPage
+from newswire.settings import Settings
+from newswire.topics import Topic, topic_name
+from newswire.urls import url_id
 
 ROOT = Path(__file__).resolve().parents[1]
-FETCHED_AT = datetime(2025, 3, 12, tzinfo=UTC)
+FETCHED_AT = datetime.now(UTC)
 
 
 def load_pages(limit: int) -> list[RawPage]:

@@ -441,7 +441,7 @@ class FetcherWorker:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
             wait=wait_exponential_jitter(
-                initial=self.options.retry_initial_s,
+                multiplier=self.options.retry_initial_s,
                 max=self.options.retry_max_s,
                 jitter=self.options.retry_initial_s,
             ),

@@ -120,9 +120,10 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
             return
         await emit(page, outcome)
 
-    # Several pages in flight let the pool's processes all work; faust still commits each
-    # partition only up to the first page not yet done.
-    concurrency = max(1, settings.extract_workers * 2)
+    # Enough pages in flight that the pool always has the next page queued while others wait
+    # for the broker's acknowledgement; faust still commits each partition only up to the
+    # first page not yet done.
+    concurrency = max(1, settings.extract_workers * 4)
 
     @app.agent(pages_topic, concurrency=concurrency)
     async def parse_pages(stream: faust.StreamT[bytes]) -> None:
