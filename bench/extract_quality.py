@@ -41,6 +41,9 @@ from typing import Any
 # --- dev data and metric ------------------------------------------------------------
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "services"))
+sys.path.insert(0, str(REPO / "bench"))
+import _report  # noqa: E402  (bench/ is not a package; see the path set-up above)
+
 DEVDATA = REPO.parent / "shared" / "devdata"
 
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_]+")
@@ -301,8 +304,6 @@ EXTRACTORS = {"newswire": run_newswire, "trafilatura": run_trafilatura}
 
 
 # --- docs/benchmarks.md -------------------------------------------------------------
-DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-SECTION = "## Extraction"
 _INTRO = (
     "Article extraction (`newswire.parser.extract`) against trafilatura on the dev data in\n"
     "`../shared/devdata` (zh-portals, aeb, wcxb-dev). Regenerate with\n"
@@ -311,26 +312,7 @@ _INTRO = (
 
 
 def write_entry(kind: str, entry: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    start = text.find(SECTION + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{_INTRO}\n"
-        start = text.find(SECTION + "\n")
-    nxt = re.search(r"^## ", text[start + len(SECTION) :], re.M)
-    end = start + len(SECTION) + nxt.start() if nxt else len(text)
-    section = text[start:end]
-    marker = f"<!-- extraction:{kind} -->"
-    block = f"{marker}\n{entry.strip()}\n{marker}\n"
-    pattern = re.compile(re.escape(marker) + r".*?" + re.escape(marker) + r"\n", re.S)
-    if pattern.search(section):
-        section = pattern.sub(lambda _: block, section)
-    else:
-        section = section.rstrip("\n") + "\n\n" + block
-    text = (
-        text[:start] + section.rstrip("\n") + "\n" + ("\n" + text[end:] if end < len(text) else "")
-    )
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
+    _report.write_entry("Extraction", kind, entry, intro=_INTRO)
 
 
 # --- the benchmark ------------------------------------------------------------------

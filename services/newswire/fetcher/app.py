@@ -138,7 +138,14 @@ class FetcherWorker:
             error_ttl_s=self.options.robots_error_ttl_s,
             on_new_rules=self._on_new_robots,
         )
-        self.producer = AIOKafkaProducer(**producer_options(settings))
+        self.producer = AIOKafkaProducer(
+            **{
+                **producer_options(settings),
+                # Pages are tens of KB: with aiokafka's 16 KB default every page fills a batch
+                # on its own and all concurrent senders spin on the partition's one full batch.
+                "max_batch_size": 1024 * 1024,
+            }
+        )
         self.consumer = AIOKafkaConsumer(
             **client_options(settings),
             group_id=f"{settings.topic_prefix}{self.options.group_id}",
