@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -105,8 +106,19 @@ def check_addresses(host: str, addresses: Iterable[IPAddress], allow: AllowList)
 class AddressGuard:
     """Resolves hosts and applies :func:`check_addresses`; used before every connection."""
 
-    def __init__(self, allow: AllowList | Iterable[str] = ()):
+    def __init__(
+        self,
+        allow: AllowList | Iterable[str] = (),
+        *,
+        cache_ttl_s: float = 60.0,
+        cache_size: int = 10_000,
+    ):
         self.allow = allow if isinstance(allow, AllowList) else AllowList.parse(allow)
+        # Resolutions are cached briefly: getaddrinfo runs in a thread and may query DNS, and
+        # the worker asks for the same host for every page (and again for each redirect hop).
+        self.cache_ttl_s = cache_ttl_s
+        self.cache_size = cache_size
+        self._cache: dict[tuple[str, int], tuple[float, list[IPAddress]]] = {}
 
     async def resolve(self, host: str, port: int) -> list[IPAddress]:
         try:
@@ -115,6 +127,18 @@ class AddressGuard:
             pass
         else:
             return [literal]
+        key = (host.lower(), port)
+        cached = self._cache.get(key)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        addresses = await self._getaddrinfo(host, port)
+        if len(self._cache) >= self.cache_size:
+            self._cache.clear()
+        self._cache[key] = (now + self.cache_ttl_s, addresses)
+        return addresses
+
+    async def _getaddrinfo(self, host: str, port: int) -> list[IPAddress]:
         loop = asyncio.get_running_loop()
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -80,8 +80,10 @@ class WorkerOptions:
     default_backoff_s: float = 5.0
     #: How soon an unreachable robots.txt (which disallows everything) is asked again.
     robots_error_ttl_s: float = 600.0
-    #: How often due seed re-visits are looked for (0: never; only explicit requests).
-    schedule_interval_s: float = 30.0
+    #: How often due seed re-visits are looked for (0: never; only explicit requests). Short,
+    #: so seeds go out as soon as their host's partition is assigned; the check is cheap and
+    #: each seed is still sent at most once per re-visit interval.
+    schedule_interval_s: float = 2.0
 
 
 class RetryableStatus(Exception):
@@ -180,8 +182,6 @@ class FetcherWorker:
             self._spawn(self._schedule_loop())
         try:
             while not self._stop.is_set():
-                if self._fatal is not None:
-                    raise self._fatal
                 batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
                 self.started.set()
                 for tp, records in batch.items():
@@ -194,6 +194,9 @@ class FetcherWorker:
                     commit_due = time.monotonic() + self.options.commit_interval_s
         finally:
             await self._shutdown()
+        if self._fatal is not None:
+            # Exit non-zero so a supervisor restarts us; uncommitted requests are redone.
+            raise self._fatal
 
     def stop(self) -> None:
         self._stop.set()
@@ -396,12 +399,11 @@ class FetcherWorker:
                 pending.append(sent)
         new_state = apply_outcome(state, request, uid, outcome, _now())
         pending.append(await self.state.put(tp.partition, new_state))
-        await self._await_acks(record, request, url, uid, pending, new_state, tp)
+        await self._await_acks(record, url, uid, pending, new_state, tp)
 
     async def _await_acks(
         self,
         record: ConsumerRecord[Any, Any],
-        request: CrawlRequest,
         url: str,
         uid: str,
         pending: list[asyncio.Future[Any]],
@@ -442,7 +444,9 @@ class FetcherWorker:
             rules = await self.robots.rules_for(url)
             if not rules.allowed(url, self.agent):
                 metrics.ROBOTS_DENIALS.inc()
-                raise _Failure("robots_denied", f"robots.txt ({rules.source}) disallows {url}")
+                raise _Failure(
+                    "robots_denied", f"robots.txt ({rules.source}) disallows {redact(url)}"
+                )
             crawl_delay = rules.crawl_delay(self.agent)
         delay = self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
         retrying = AsyncRetrying(
@@ -638,7 +642,9 @@ class FetcherWorker:
         if not self._partitions:
             return False
         partition = partition_for_key(host.encode(), self._partitions)
-        return TopicPartition(self.crawl_topic, partition) in self._owned
+        owned = self._owned.get(TopicPartition(self.crawl_topic, partition))
+        # Not before its state is restored: the schedule depends on when URLs were fetched.
+        return owned is not None and owned.restored.done()
 
     def _state_of_host_url(self, host: str, uid: str) -> UrlState | None:
         assert self._partitions

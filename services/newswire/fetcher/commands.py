@@ -45,7 +45,7 @@ def fetcher_worker(
     else:
         serve_metrics(settings, "fetcher")
 
-    options = WorkerOptions(schedule_interval_s=30.0 if schedule else 0.0)
+    options = WorkerOptions() if schedule else WorkerOptions(schedule_interval_s=0.0)
 
     async def main() -> None:
         worker = FetcherWorker(settings, sites, options)

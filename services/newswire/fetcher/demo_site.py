@@ -2,9 +2,10 @@
 
 The files are plain: list pages, articles (the seed page among them; one in GBK, like older
 Chinese CMSs), an RSS feed, a news sitemap and a robots.txt. Feed, sitemap and robots.txt
-carry absolute URLs written for ``http://127.0.0.1:8088``; they are rewritten on the fly when
-the site is served elsewhere. Responses carry ETag and Last-Modified and answer conditional
-requests with 304, so the fetcher's conditional re-visits can be watched working.
+carry absolute URLs written for ``http://127.0.0.1:8088``; they are rewritten on the fly to
+the address the request came to (its Host header), so the site works on any port. Responses
+carry ETag and Last-Modified and answer conditional requests with 304, so the fetcher's
+conditional re-visits can be watched working.
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ def _resolve(root: Path, path: str) -> Path | None:
     return target if target.is_file() else None
 
 
-def make_app(root: Path = DEMO_ROOT, base_url: str = WRITTEN_FOR) -> web.Application:
+def make_app(root: Path = DEMO_ROOT) -> web.Application:
     async def serve(request: web.Request) -> web.StreamResponse:
         path = _resolve(root, request.path)
         if path is None:
             raise web.HTTPNotFound()
         if path.suffix in _REWRITTEN:
+            base_url = f"{request.scheme}://{request.host}"
             body = path.read_bytes().replace(WRITTEN_FOR.encode(), base_url.encode())
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             if request.headers.get("If-None-Match") == etag:
@@ -65,6 +67,5 @@ def make_app(root: Path = DEMO_ROOT, base_url: str = WRITTEN_FOR) -> web.Applica
 
 def serve(host: str = "127.0.0.1", port: int = 8088, root: Path = DEMO_ROOT) -> None:
     """Run the demo site until interrupted."""
-    base = f"http://{host}:{port}"
-    print(f"demo site: {base}/ (files from {root}); Ctrl-C to stop")
-    web.run_app(make_app(root, base), host=host, port=port, access_log=None, print=None)
+    print(f"demo site: http://{host}:{port}/ (files from {root}); Ctrl-C to stop")
+    web.run_app(make_app(root), host=host, port=port, access_log=None, print=None)

@@ -73,7 +73,9 @@ class IndexerRuntime:
                 delay = backoff_delay(attempt, cap=self.settings.bulk_max_retry_s)
                 attempt += 1
                 metrics.ENGINE_UP.set(0)
-                log.warning("search engine not ready (%s); retrying in %.1fs", exc, delay)
+                log.warning(
+                    "search engine not ready", extra={"error": str(exc)[:300], "delay_s": delay}
+                )
                 await asyncio.sleep(delay)
         return self.indexer
 
@@ -83,8 +85,8 @@ class IndexerRuntime:
         version = await index_template_version(self.client, current)
         if version < TEMPLATE_VERSION:
             log.warning(
-                "index %s has template version %d, this build has %d: "
-                "run `newswire index migrate`", current, version, TEMPLATE_VERSION,
+                "index template is older than this build: run `newswire index migrate`",
+                extra={"index": current, "index_version": version, "code": TEMPLATE_VERSION},
             )
 
     async def send_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
@@ -103,7 +105,10 @@ class IndexerRuntime:
                 except Exception as exc:  # Kafka unavailable: hold the batch, try again
                     delay = backoff_delay(attempt, cap=self.settings.bulk_max_retry_s)
                     attempt += 1
-                    log.warning("could not send a dead letter (%s); retrying in %.1fs", exc, delay)
+                    log.warning(
+                        "dead letter not sent; retrying",
+                        extra={"error": str(exc)[:300], "delay_s": delay},
+                    )
                     await asyncio.sleep(delay)
 
     async def handle(self, events: Sequence[Any]) -> None:
@@ -116,9 +121,14 @@ class IndexerRuntime:
             result = await indexer.handle(origins)
         metrics.LAST_SUCCESS.set_to_current_time()
         log.debug(
-            "batch of %d: %d indexed, %d conflicts, %d deleted, %d dead letters",
-            len(origins), result.report.indexed, result.report.conflicts,
-            result.report.deleted, len(result.dead_letters),
+            "batch indexed",
+            extra={
+                "messages": len(origins),
+                "indexed": result.report.indexed,
+                "conflicts": result.report.conflicts,
+                "deleted": result.report.deleted,
+                "dead_letters": len(result.dead_letters),
+            },
         )
 
     async def close(self) -> None:

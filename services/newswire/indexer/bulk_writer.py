@@ -109,8 +109,13 @@ class BulkWriter:
             delay = backoff_delay(attempt, cap=self.max_backoff, rng=self.rng)
             attempt += 1
             log.warning(
-                "retrying %d bulk actions in %.1fs (attempt %d): %s",
-                len(pending), delay, attempt, ", ".join(sorted(causes)),
+                "bulk retry",
+                extra={
+                    "actions": len(pending),
+                    "delay_s": round(delay, 2),
+                    "attempt": attempt,
+                    "causes": ",".join(sorted(causes)),
+                },
             )
             await self.sleep(delay)
             if "alias_missing" in causes and self.on_alias_missing is not None:
@@ -130,11 +135,13 @@ class BulkWriter:
             )
         except SearchUnavailable as exc:
             metrics.ENGINE_UP.set(0)
-            log.warning("search engine unavailable: %s", exc)
+            log.warning("search engine unavailable", extra={"error": str(exc)[:300]})
             return None, "unavailable"
         except SearchError as exc:
             metrics.ENGINE_UP.set(1)
-            log.warning("bulk request failed with %d: %.300s", exc.status, exc)
+            log.warning(
+                "bulk request failed", extra={"status": exc.status, "error": str(exc)[:300]}
+            )
             return None, f"http_{exc.status}"
         except Exception as exc:
             # A transport oddity (an unparsable answer, a reset mid-response): the batch is

@@ -186,7 +186,9 @@ async def migrate(
         family = await generations(client, settings)
         newest_read = max((generation_of(i) for i in readers), default=0)
         for leftover in family:
-            if leftover not in readers and generation_of(leftover) > newest_read:
+            # Only with an alias to compare against: without one, nothing is known to be a
+            # leftover, and indices are never deleted on a guess.
+            if readers and leftover not in readers and generation_of(leftover) > newest_read:
                 log.warning("deleting %s, left over by an interrupted migration", leftover)
                 await client.request("DELETE", f"/{leftover}")
         generation = max((generation_of(i) for i in family), default=0) + 1

@@ -124,8 +124,13 @@ class BatchIndexer:
             for letter in dead:
                 metrics.DEAD_LETTERS.labels(reason=letter.reason).inc()
                 log.warning(
-                    "dead letter: %s at %s[%s]@%s: %.300s",
-                    letter.reason, letter.origin_topic, letter.origin_partition,
-                    letter.origin_offset, letter.error,
+                    "article dead-lettered",
+                    extra={
+                        "reason": letter.reason,
+                        "error": letter.error[:300],
+                        "origin": f"{letter.origin_topic}[{letter.origin_partition}]"
+                        f"@{letter.origin_offset}",
+                        "url": letter.url,
+                    },
                 )
         return BatchResult(report, dead, planned.superseded)

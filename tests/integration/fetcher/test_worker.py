@@ -290,3 +290,50 @@ async def test_robots_sitemaps_and_seed_revisits_become_crawl_requests(
     assert any(p.kind == "sitemap" and p.requested_url == site.url("/sitemap.xml") for p in got)
     # The scheduled re-visit of the list page was conditional.
     assert site.hits("/list")[1].headers.get("If-None-Match") == '"list-v1"'
+
+
+async def test_sigkill_mid_crawl_loses_nothing(
+    settings: Settings, tmp_path: Path, site: LocalSite
+) -> None:
+    """At-least-once across a crash: a worker process killed with SIGKILL mid-crawl, then a
+    new one started; every requested URL reaches pages.raw."""
+    import os
+    import signal
+    import sys
+
+    from tests.support import settings_env
+
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.3)
+    seeds = tmp_path / "sites.yaml"
+    seeds.write_text(f'sites:\n  - name: local\n    hosts: ["{site.base[7:]}"]\n')
+    env = {**settings_env(cfg), "NEWSWIRE_LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "newswire", "fetcher", "--seeds", str(seeds), "--no-schedule"]
+    urls = [site.url(f"/article/{i}") for i in range(12)]
+    await send(cfg, *(CrawlRequest(url=u) for u in urls))
+
+    first = await asyncio.create_subprocess_exec(*command, env=env)
+    try:
+        await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 4, timeout=60)
+    finally:
+        os.kill(first.pid, signal.SIGKILL)
+        await first.wait()
+    fetched_before = len(site.requests)
+    assert fetched_before < 1 + len(urls)  # killed mid-crawl
+
+    second = await asyncio.create_subprocess_exec(*command, env=env)
+    try:
+        records = await read_all(
+            cfg,
+            Topic.PAGES_RAW,
+            lambda r: {p.url_id for p in pages(r)} >= {url_id(u) for u in urls},
+            timeout=60,
+        )
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(second.wait(), 30) == 0
+    got = pages(records)
+    assert {p.url_id for p in got} == {url_id(u) for u in urls}
+    # Only what was in flight at the kill is fetched twice.
+    for u in urls:
+        assert len(site.hits(u.removeprefix(site.base))) <= 2
+    assert len(got) <= len(urls) + 2

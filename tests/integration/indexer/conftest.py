@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.support import make_settings
+from tests.support import ServiceProcess, make_settings, settings_env
 
 from newswire.search import SearchClient, SearchError, SearchUnavailable
 from newswire.settings import Settings
@@ -58,3 +62,27 @@ async def wait_for_count(
             return count
         await asyncio.sleep(0.5)
     return count
+
+
+def _die_with_parent() -> None:
+    # PR_SET_PDEATHSIG: if pytest itself dies (pytest-timeout's thread method ends it with
+    # os._exit, skipping every finally), the worker goes too instead of lingering for hours.
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+
+
+class IndexerProcess(ServiceProcess):
+    """``newswire indexer`` as a child process that never outlives the test run."""
+
+    def __init__(self, settings: Settings, log_path: Any) -> None:
+        super().__init__(settings, "indexer", log_path=log_path)
+
+    def start(self) -> IndexerProcess:
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "newswire", *self.command],
+            env=settings_env(self.settings),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
+        return self

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import orjson
-from tests.integration.indexer.conftest import wait_for_count
+from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
 from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
-from tests.support import ServiceProcess, consume, produce
+from tests.support import consume, produce
 
 from newswire.records import DeadLetter
 from newswire.search import connect
@@ -28,7 +28,7 @@ async def test_worker_indexes_latest_versions_and_dead_letters_the_rest(
     messages.append(encoded(make_article(n, length=2**40)))  # refused by the mapping
     await produce(settings, articles, messages)
 
-    worker = ServiceProcess(settings, "indexer", log_path=tmp_path / "indexer.log")
+    worker = IndexerProcess(settings, log_path=tmp_path / "indexer.log")
     client = await connect(settings)
     try:
         with worker:

@@ -12,9 +12,9 @@ import asyncio
 import subprocess
 import sys
 
-from tests.integration.indexer.conftest import wait_for_count
+from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
 from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
-from tests.support import ServiceProcess, produce, settings_env
+from tests.support import produce, settings_env
 
 from newswire.indexer.index_design import (
     TEMPLATE_VERSION,
@@ -62,7 +62,7 @@ async def test_migration_swaps_atomically_under_live_traffic(
     alias = settings.index_alias
     articles = topic_name(Topic.ARTICLES, settings)
     client = await connect(settings)
-    worker = ServiceProcess(settings, "indexer", log_path=tmp_path / "indexer.log")
+    worker = IndexerProcess(settings, log_path=tmp_path / "indexer.log")
     try:
         old = await install_old_index(client, settings)
         await produce(settings, articles, [encoded(make_article(i)) for i in range(BEFORE)])

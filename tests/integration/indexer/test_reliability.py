@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from tests.integration.indexer.conftest import IndexerProcess
 from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
-from tests.support import ServiceProcess, consume
+from tests.support import consume
 
 from newswire import broker
 from newswire.search import SearchClient, SearchError, SearchUnavailable, connect
@@ -132,7 +133,7 @@ async def test_kills_and_an_engine_outage_lose_nothing(fast_settings: Settings, 
     alias = settings.index_alias
     messages, expected = message_plan()
     assert len(expected) == N
-    worker = ServiceProcess(settings, "indexer", log_path=tmp_path / "indexer.log")
+    worker = IndexerProcess(settings, log_path=tmp_path / "indexer.log")
     client = await connect(settings)
     producing = asyncio.create_task(produce_steadily(settings, messages))
     engine_stopped = False

@@ -206,3 +206,17 @@ def test_body_decoder_identity_cap() -> None:
     assert not decoder.feed(b"0123456789")
     assert decoder.finish() == b"01234"
     assert decoder.truncated
+
+
+async def test_one_small_pool_per_origin_bounded_by_max_connections() -> None:
+    sites = [await LocalSite().start() for _ in range(3)]
+    client = make_client(max_connections=2)
+    try:
+        for site in sites:
+            assert (await client.fetch(site.url("/article/1"))).status == 200
+        assert len(client._origins._clients) == 2  # the least recently used one was closed
+        assert (await client.fetch(sites[0].url("/article/2"))).status == 200
+    finally:
+        await client.aclose()
+        for site in sites:
+            await site.stop()

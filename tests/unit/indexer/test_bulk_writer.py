@@ -98,3 +98,26 @@ async def test_backoff_is_capped_by_settings() -> None:
     report = await writer(client, sleeps, bulk_max_retry_s=2.0).write(actions("a"))
     assert report.indexed == 1
     assert len(sleeps) == 12 and max(sleeps) <= 2.0
+
+
+async def test_outcomes_are_counted_in_the_documented_metrics() -> None:
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels or None) or 0.0
+
+    before = (
+        sample("newswire_indexer_docs_indexed_total"),
+        sample("newswire_indexer_version_conflicts_total"),
+        sample("newswire_indexer_retries_total", cause="unavailable"),
+        sample("newswire_indexer_bulk_duration_seconds_count"),
+    )
+    client = ScriptedClient([SearchUnavailable("down"), answer({"b": 409})])
+    await writer(client, []).write(actions("a", "b"))
+    after = (
+        sample("newswire_indexer_docs_indexed_total"),
+        sample("newswire_indexer_version_conflicts_total"),
+        sample("newswire_indexer_retries_total", cause="unavailable"),
+        sample("newswire_indexer_bulk_duration_seconds_count"),
+    )
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 1, 1, 1]

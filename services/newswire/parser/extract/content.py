@@ -14,10 +14,11 @@ own fields.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from newswire.parser.extract import zh_labels
-from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
+from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
 _PUNCT_TABLE = str.maketrans("", "", _PUNCT)
@@ -117,42 +118,48 @@ def block_weight(b: Block) -> float:
     return -1.0
 
 
-def mark_teasers(root: Element, blocks: list[Block]) -> int:
+def mark_teasers(
+    root: Element, blocks: list[Block], anchors: list[Anchor] | None = None
+) -> int:
     """Flag blocks inside repeated "linked headline + summary" items; returns item count.
 
     A story list is recognised by structure: several sibling items, each holding exactly
     one headline-sized link, and the item's text starting with that link. Body paragraphs
     with inline links fail the "starts with" test, so they are not mistaken for teasers.
     """
+    if anchors is None:
+        anchors = anchors_of(root)
     title_links = []
-    counts: dict[Element, int] = {}
-    for a in root.iter("a"):
-        text = text_of(a)
+    counts: Counter[Element] = Counter()
+    for anchor in anchors:
+        text = anchor.text
         if len(text) > 300:
             continue
         t = text.strip()
-        if len(t) < 8 or a.get("href") is None:
+        if len(t) < 8:
+            continue
+        a = anchor.el
+        if a.get("href") is None:
             continue
         tail = a.tail
         if tail and len(tail.strip()) >= 10:
             # Text running on after the link on the same line: an inline link in prose.
             continue
-        title_links.append((a, t))
-        for anc in a.iterancestors():
-            counts[anc] = counts.get(anc, 0) + 1
+        title_links.append((anchor, t))
+        counts.update(anchor.chain[:-1])
     if len(title_links) < 3:
         return 0
     items_by_parent: dict[Element, list[Element]] = {}
-    for a, t in title_links:
-        item = a
-        parent = a.getparent()
-        while (
-            parent is not None and counts.get(parent, 0) == 1 and parent.tag not in ("body", "html")
-        ):
-            item = parent
-            parent = item.getparent()
-        if item is a or parent is None:
+    for anchor, t in title_links:
+        # Up the chain while the ancestor holds this headline link only.
+        chain = anchor.chain
+        i = len(chain) - 1
+        while i > 0 and counts[chain[i - 1]] == 1 and chain[i - 1].tag not in ("body", "html"):
+            i -= 1
+        if i == len(chain) - 1 or i == 0:
             continue
+        item = chain[i]
+        parent = chain[i - 1]
         item_text = norm_ws(text_of(item))
         if len(item_text) > max(400, 4 * len(t)):
             continue  # teasers are short; a whole article body is not an item
@@ -166,14 +173,11 @@ def mark_teasers(root: Element, blocks: list[Block]) -> int:
     if not teaser_items:
         return 0
     for b in blocks:
-        el: Element | None = b.el
-        for _ in range(8):
-            if el is None:
-                break
+        chain = b.chain or _chain_of(b.el)
+        for el in chain[-1:-9:-1]:
             if el in teaser_items:
                 b.teaser = True
                 break
-            el = el.getparent()
     return len(teaser_items)
 
 
@@ -181,8 +185,10 @@ NEGATIVE_SCALE = 0.35
 
 
 def best_container(blocks: list[Block]) -> Element | None:
-    scores: dict[Element, float] = {}
-    depth: dict[Element, int] = {}
+    # Weights are summed per block element first, then each distinct element's total is
+    # added to its ancestors (read from the walk's chains, no lxml calls).
+    own: dict[Element, float] = {}
+    chains: dict[Element, tuple[Element, ...]] = {}
     for b in blocks:
         w = block_weight(b)
         if w == 0:
@@ -191,22 +197,37 @@ def best_container(blocks: list[Block]) -> Element | None:
             # Furniture counts against a container, but less than prose counts for it:
             # old layouts mix both in one cell, and a single paragraph must not win.
             w *= NEGATIVE_SCALE
-        el: Element | None = b.el
-        chain = []
-        while el is not None:
-            chain.append(el)
-            el = el.getparent()
-        n = len(chain)
-        for i, anc in enumerate(chain):
-            scores[anc] = scores.get(anc, 0.0) + w
-            if anc not in depth:
-                depth[anc] = n - 1 - i
-    if not scores:
+        el = b.el
+        if el in own:
+            own[el] += w
+        else:
+            own[el] = w
+            chains[el] = b.chain or _chain_of(el)
+    if not own:
         return None
+    scores: dict[Element, float] = {}
+    depth: dict[Element, int] = {}
+    for el, w in own.items():
+        chain = chains[el]
+        for i, anc in enumerate(chain):
+            if anc in scores:
+                scores[anc] += w
+            else:
+                scores[anc] = w
+                depth[anc] = i
     best = max(scores, key=lambda e: (scores[e], depth[e]))
     if scores[best] <= 0:
         return None
     return best
+
+
+def _chain_of(el: Element) -> tuple[Element, ...]:
+    chain = []
+    node: Element | None = el
+    while node is not None:
+        chain.append(node)
+        node = node.getparent()
+    return tuple(reversed(chain))
 
 
 def _inside(el: Element, container: Element) -> bool:
@@ -216,6 +237,13 @@ def _inside(el: Element, container: Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+def inside(b: Block, container: Element) -> bool:
+    """Whether a block lies in an element (the walk's chain, else the tree)."""
+    if b.chain:
+        return container in b.chain
+    return _inside(b.el, container)
 
 
 def is_caption(b: Block) -> bool:
@@ -261,11 +289,11 @@ def extract_content(
     out = Content(container)
     if container is None:
         return out
-    inside = [b for b in blocks if _inside(b.el, container)]
+    inside_blocks = [b for b in blocks if inside(b, container)]
     title_key = _key(title) if title else None
     in_related = False
     ended = False
-    for b in inside:
+    for b in inside_blocks:
         text = b.text
         if title_key and b.heading and _key(text) == title_key:
             continue

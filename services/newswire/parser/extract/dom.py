@@ -114,21 +114,22 @@ BOLD_TAGS = frozenset({"strong", "b"})
 # Elements whose whole subtree is page furniture whatever it contains.
 BOILER_TAGS = frozenset({"nav", "aside", "footer", "menu"})
 # class/id words of furniture: sidebars, comments, share bars, footers, recommendations.
+# Searched on lower-cased text (a case-insensitive search is several times slower), with
+# a look-behind instead of an alternation so the scan can skip ahead.
 _BOILER_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:comments?|comment-?list|reply|replies|sidebar|side-?bar|footer|foot|"
+    r"(?<![^\s_-])(?:comments?|comment-?list|reply|replies|sidebar|side-?bar|footer|foot|"
     r"copyright|share|sharing|social|recommend|related|relate|hot-?news|hotnews|rank|"
     r"ranking|advert|ads?|ad-?box|banner|nav|navbar|menu|breadcrumbs?|crumbs?|topbar|"
     r"subscribe|newsletter|promo|sponsor|popular|most-?read|trending|tags|tag-?list|tag-?cloud|pager|"
     r"pagination|login|signup|modal|cookie|disclaimer|outbrain|taboola|widget|qr-?code|ecode|weixin|"
-    r"wechat|app-?download|download-?app|author-?bio|about-?author|author-?info|bio)(?:$|[\s_-])",
-    re.IGNORECASE,
+    r"wechat|app-?download|download-?app|author-?bio|about-?author|author-?info|bio)(?:$|[\s_-])"
 )
 # Landmarks whose class lists are generated (WordPress: "post tag-foo category-bar"):
 # never judged by class.
 _STRUCTURAL = frozenset({"article", "main", "body", "html"})
 _ITEMPROP_TAGS = frozenset({"span", "div", "p", "address", "li"})
-_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter|contributor", re.I)
-_CRUMB_ATTR = re.compile(r"crumb|position|location|daohang|mbx|curpos|weizhi|dqwz", re.I)
+_BYLINE_WORDS = ("author", "byline", "writer", "reporter", "contributor")
+_CRUMB_ATTR = re.compile(r"crumb|position|location|daohang|mbx|curpos|weizhi|dqwz")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
@@ -154,6 +155,9 @@ class Block:
     suspects: tuple[Element, ...] = ()
     #: Punctuation count, computed on first use.
     punct: int = -1
+    #: The block's element and its ancestors, root first (ancestor tests without lxml
+    #: calls: ``container in b.chain``).
+    chain: tuple[Element, ...] = ()
 
     @property
     def link_density(self) -> float:
@@ -199,13 +203,16 @@ def attr_words(el: Element) -> str:
 
 
 def is_boiler_attr(value: str) -> bool:
-    return bool(value) and _BOILER_ATTR.search(value) is not None
+    return bool(value) and _BOILER_ATTR.search(value.lower()) is not None
 
 
 # Dropped only when small: libxml2's error recovery can nest a page's content inside a
 # stray <button>, and some sites hide whole articles behind a "read more" toggle.
 _DROP_IF_SMALL = frozenset({"button", "dialog"})
 _SMALL_TEXT = 1000
+
+
+_CLEAN_CANDIDATES = etree.XPath("//button | //dialog | //*[@style or @hidden]")
 
 
 def clean(root: Element) -> None:
@@ -215,13 +222,11 @@ def clean(root: Element) -> None:
     content inside it; its scripts, styles and meta go like everywhere else.
     """
     doomed = []
-    for el in root.iter():
+    # Hidden and small widgets first (their size counts the scripts inside, as a reader's
+    # page would not show them either way); found by XPath, not a walk over every element.
+    for el in _CLEAN_CANDIDATES(root):
         tag = el.tag
-        if not isinstance(tag, str):
-            doomed.append(el)
-            continue
-        if tag in DROP_TAGS:
-            doomed.append(el)
+        if tag in DROP_TAGS or not isinstance(tag, str):
             continue
         if tag in _DROP_IF_SMALL:
             if len(text_of(el)) < _SMALL_TEXT:
@@ -231,6 +236,10 @@ def clean(root: Element) -> None:
         hidden = (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
         if hidden and len(text_of(el)) < _SMALL_TEXT:
             doomed.append(el)
+    # Never-visible elements go in C, their tails kept in place.
+    etree.strip_elements(
+        root, etree.Comment, etree.ProcessingInstruction, *DROP_TAGS, with_tail=False
+    )
     for el in doomed:
         parent = el.getparent()
         if parent is None:
@@ -262,18 +271,55 @@ def norm_ws(text: str) -> str:
     return " ".join(text.split())
 
 
+# Per-attribute-string verdicts of the furniture/crumb/byline patterns: templates repeat
+# the same class lists thousands of times, and a dict hit is far cheaper than a search.
+_ATTR_CACHE: dict[str, int] = {}
+_BYLINE_CACHE: dict[str, bool] = {}
+_CACHE_MAX = 50_000
+_IS_BOILER = 1
+_IS_CRUMB = 2
+
+
+def _attr_kind(words: str) -> int:
+    kind = _ATTR_CACHE.get(words)
+    if kind is None:
+        low = words.lower()
+        kind = (_IS_BOILER if _BOILER_ATTR.search(low) else 0) | (
+            _IS_CRUMB if _CRUMB_ATTR.search(low) else 0
+        )
+        if len(_ATTR_CACHE) >= _CACHE_MAX:
+            _ATTR_CACHE.clear()
+        _ATTR_CACHE[words] = kind
+    return kind
+
+
+def _is_byline_class(cls: str) -> bool:
+    hit = _BYLINE_CACHE.get(cls)
+    if hit is None:
+        low = cls.lower()
+        hit = any(w in low for w in _BYLINE_WORDS)
+        if len(_BYLINE_CACHE) >= _CACHE_MAX:
+            _BYLINE_CACHE.clear()
+        _BYLINE_CACHE[cls] = hit
+    return hit
+
+
 class _Walker:
     """Linearise the tree into blocks in one recursive pass."""
 
     __slots__ = (
+        "anchors",
         "blocks",
         "budget",
         "bylines",
         "crumbs",
         "cur_bold",
+        "cur_chain",
         "cur_el",
         "cur_link",
         "cur_parts",
+        "link_texts",
+        "stack",
         "suspects",
         "truncated",
     )
@@ -284,6 +330,9 @@ class _Walker:
         self.cur_link = 0
         self.cur_bold = 0
         self.cur_el: Element | None = None
+        self.cur_chain: tuple[Element, ...] = ()
+        #: The elements from the root down to the one being walked.
+        self.stack: list[Element] = []
         self.budget = MAX_NODES
         self.truncated = False
         self.suspects: tuple[Element, ...] = ()
@@ -291,10 +340,12 @@ class _Walker:
         self.crumbs: list[Element] = []
         #: Elements marked as a byline (class, itemprop or rel "author"), in page order.
         self.bylines: list[Element] = []
+        #: Every <a> with its text and its chain (root first, the anchor last).
+        self.anchors: list[Anchor] = []
+        #: Text pieces met inside links, for the anchors' texts.
+        self.link_texts: list[str] = []
 
     def flush(self, boiler: bool) -> None:
-        if not self.cur_parts:
-            return
         raw = "".join(self.cur_parts)
         if "\u200b" in raw or "\ufeff" in raw:
             raw = raw.replace("\u200b", "").replace("\ufeff", "")
@@ -314,17 +365,22 @@ class _Walker:
                     len(self.blocks),
                     False,
                     self.suspects,
+                    -1,
+                    self.cur_chain,
                 )
             )
         self.cur_parts = []
         self.cur_link = 0
         self.cur_bold = 0
 
-    def add(self, s: str, owner: Element, in_link: bool, in_bold: bool) -> None:
+    def add(
+        self, s: str, owner: Element, chain: tuple[Element, ...], in_link: bool, in_bold: bool
+    ) -> None:
         if not self.cur_parts:
             if s.isspace():
                 return
             self.cur_el = owner
+            self.cur_chain = chain
         self.cur_parts.append(s)
         if in_link or in_bold:
             n = len(s.strip())
@@ -337,6 +393,7 @@ class _Walker:
         self,
         el: Element,
         owner: Element,
+        chain: tuple[Element, ...],
         boiler: bool,
         in_link: bool,
         in_bold: bool,
@@ -349,12 +406,17 @@ class _Walker:
         tag = el.tag
         is_block = tag in BLOCK_TAGS
         saved = self.suspects
+        stack = self.stack
+        stack.append(el)
         # One attribute read per element: every lxml call costs, and this runs per node.
         cls = el.get("class")
         if is_block:
-            self.flush(boiler)
+            if self.cur_parts:
+                self.flush(boiler)
             owner = el
+            chain = tuple(stack)
             if tag == "br" or tag == "hr":
+                stack.pop()
                 return True
             if not boiler:
                 if tag in BOILER_TAGS:
@@ -362,37 +424,56 @@ class _Walker:
                 elif tag not in _STRUCTURAL:
                     ident = el.get("id")
                     if cls or ident:
-                        words = f"{cls} {ident}" if cls and ident else (cls or ident or "")
-                        if _BOILER_ATTR.search(words):
-                            self.suspects = (*saved, el)
-                        if len(self.crumbs) < 10 and _CRUMB_ATTR.search(words):
-                            self.crumbs.append(el)
+                        kind = _attr_kind(f"{cls} {ident}" if cls and ident else (cls or ident))
+                        if kind:
+                            if kind & _IS_BOILER:
+                                self.suspects = (*saved, el)
+                            if kind & _IS_CRUMB and len(self.crumbs) < 10:
+                                self.crumbs.append(el)
         elif tag == "a":
             in_link = True
+            link_start = len(self.link_texts)
             rel = el.get("rel")
             if rel and "author" in rel and len(self.bylines) < 12:
                 self.bylines.append(el)
         elif tag in BOLD_TAGS:
             in_bold = True
-        if cls and len(self.bylines) < 12 and _BYLINE_ATTR.search(cls):
+        if cls and len(self.bylines) < 12:
+            hit = _BYLINE_CACHE.get(cls)
+            if hit is None:
+                hit = _is_byline_class(cls)
+        else:
+            hit = False
+        if hit:
             self.bylines.append(el)
         elif tag in _ITEMPROP_TAGS and len(self.bylines) < 12:
             prop = el.get("itemprop")
             if prop and "author" in prop:
                 self.bylines.append(el)
-        if el.text:
-            self.add(el.text, owner, in_link, in_bold)
+        text = el.text
+        if text:
+            if in_link:
+                self.link_texts.append(text)
+            self.add(text, owner, chain, in_link, in_bold)
         for child in el:
-            child_block = self.walk(child, owner, boiler, in_link, in_bold)
+            child_block = self.walk(child, owner, chain, boiler, in_link, in_bold)
             tail = child.tail
             if tail:
                 # A tail belongs to this element's block, outside the child's link/bold.
-                if child_block:
+                if child_block and self.cur_parts:
                     self.flush(boiler)
-                self.add(tail, owner, in_link, in_bold)
+                if in_link:
+                    self.link_texts.append(tail)
+                self.add(tail, owner, chain, in_link, in_bold)
         if is_block:
-            self.flush(boiler)
+            if self.cur_parts:
+                self.flush(boiler)
+        elif tag == "a":
+            self.anchors.append(
+                Anchor(el, "".join(self.link_texts[link_start:]), tuple(stack))
+            )
         self.suspects = saved
+        stack.pop()
         return is_block
 
 
@@ -422,6 +503,16 @@ def resolve_suspects(blocks: list[Block]) -> None:
                     break
 
 
+@dataclass(slots=True)
+class Anchor:
+    """A link as the walk met it: the element, its whole text (``string(a)``) and its
+    chain of elements from the root down to the anchor itself."""
+
+    el: Element
+    text: str
+    chain: tuple[Element, ...]
+
+
 @dataclass
 class Linear:
     """The page as blocks, plus what the walk noticed on the way."""
@@ -433,6 +524,8 @@ class Linear:
     crumbs: list[Element]
     #: Elements marked as bylines.
     bylines: list[Element]
+    #: The links of the page in document order (all of them, also when truncated).
+    anchors: list[Anchor] = field(default_factory=list)
 
 
 def blocks_of(root: Element) -> Linear:
@@ -440,7 +533,22 @@ def blocks_of(root: Element) -> Linear:
     # From the root, not <body>: broken pages can leave content in <head> (see clean()).
     start = root
     walker = _Walker()
-    walker.walk(start, start, False, False, False)
-    walker.flush(False)
+    walker.walk(start, start, (start,), False, False, False)
+    if walker.cur_parts:
+        walker.flush(False)
     resolve_suspects(walker.blocks)
-    return Linear(walker.blocks, walker.truncated, walker.crumbs, walker.bylines)
+    anchors = walker.anchors
+    if walker.truncated:
+        anchors = anchors_of(root)
+    return Linear(walker.blocks, walker.truncated, walker.crumbs, walker.bylines, anchors)
+
+
+def anchors_of(root: Element) -> list[Anchor]:
+    """The page's links read from the tree (the walk's list when it saw everything)."""
+    out = []
+    for a in root.iter("a"):
+        chain = [a]
+        chain.extend(a.iterancestors())
+        chain.reverse()
+        out.append(Anchor(a, text_of(a), tuple(chain)))
+    return out

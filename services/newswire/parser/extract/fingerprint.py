@@ -12,7 +12,8 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections import Counter
+from itertools import islice, repeat
+from operator import and_, mul, xor
 from zlib import crc32
 
 _TOKEN = re.compile(
@@ -35,7 +36,8 @@ def content_hash(text: str) -> str:
 
 
 _MASK = (1 << 64) - 1
-_SPREAD = [sum(((b >> k) & 1) << (24 * k) for k in range(8)) for b in range(256)]
+# _BIT_TABLES[k] maps a byte to 1 when its bit k is set, else 0 (for bytes.translate).
+_BIT_TABLES = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
 
 
 def simhash(text: str) -> str:
@@ -49,8 +51,9 @@ def simhash(text: str) -> str:
     toks = tokens(text)[: _MAX_FEATURES + _SHINGLE]
     if not toks:
         return "0" * 16
-    # CRC-32 per token (C speed; collisions at 1 in 4 billion do not matter here).
-    th = [crc32(t.encode("utf-8", "surrogatepass")) for t in toks]
+    # CRC-32 per token (C speed; collisions at 1 in 4 billion do not matter here). Tokens
+    # are word characters, never lone surrogates, so a strict encode is safe.
+    th = list(map(crc32, map(str.encode, toks)))
     if len(th) < _SHINGLE:
         feats = [(th[0] * 0x9E3779B97F4A7C15 ^ th[-1] * 0xC2B2AE3D27D4EB4F) & _MASK]
     else:
@@ -59,21 +62,22 @@ def simhash(text: str) -> str:
         k1 = 0x9E3779B97F4A7C15
         k2 = 0xC2B2AE3D27D4EB4F
         k3 = 0xD6E8FEB86659FD93
-        feats = [
-            ((a * k1) ^ (b * k2) ^ (c * k3)) & _MASK
-            for a, b, c in zip(th, th[1:], th[2:], strict=False)
-        ]
-    # Count each byte position's values with Counter (C speed) over one packed buffer, then
-    # turn the <=256 (value, count) pairs into 8 per-bit counts at once: _SPREAD[value] has
-    # bit k of value in a 24-bit lane k, so sum(count * _SPREAD[value]) adds up all lanes.
+        # ((a*k1) ^ (b*k2) ^ (c*k3)) & MASK, computed with map() so the loop runs in C:
+        # masking each product first gives the same bits.
+        x1 = list(map(and_, map(mul, th, repeat(k1)), repeat(_MASK)))
+        x2 = list(map(and_, map(mul, th, repeat(k2)), repeat(_MASK)))
+        x3 = list(map(and_, map(mul, th, repeat(k3)), repeat(_MASK)))
+        feats = list(map(xor, map(xor, x1, islice(x2, 1, None)), islice(x3, 2, None)))
+    # Per byte position, count the bytes with bit k set: translate() maps each byte to 1 or
+    # 0 and count() adds them up, both in C (64 passes over n bytes, no Python per feature).
     packed = array("Q", feats).tobytes()
     half = len(feats) / 2
     value = 0
     for pos in range(8):
-        lanes = sum(c * _SPREAD[b] for b, c in Counter(packed[pos::8]).items())
+        column = packed[pos::8]
         shift = pos * 8 if _LITTLE else (7 - pos) * 8  # array('Q') is native-endian
         for bit in range(8):
-            if (lanes >> (24 * bit)) & 0xFFFFFF > half:
+            if column.translate(_BIT_TABLES[bit]).count(1) > half:
                 value |= 1 << (shift + bit)
     return f"{value:016x}"
 

@@ -8,11 +8,12 @@ de-duplicated and stripped of obvious non-pages (images, downloads, ``javascript
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime, tzinfo
 from urllib.parse import urljoin, urlsplit
 
 from newswire.parser.extract import dates
-from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
+from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
 from newswire.records import Link, Outlink
 from newswire.urls import normalize_url
 
@@ -167,9 +168,11 @@ def outlinks(
     base: str,
     tz: tzinfo,
     now: datetime | None = None,
+    page_anchors: list[Anchor] | None = None,
 ) -> tuple[list[Outlink], int]:
     """Same-site links with titles (and summary and time for story-list items).
 
+    ``page_anchors`` are the links as the block walk met them (else read from the tree).
     Returns the links and how many of them looked like story-list items.
     """
     own = urlsplit(page_url).hostname or ""
@@ -179,33 +182,35 @@ def outlinks(
     except ValueError:
         self_url = page_url
     resolver = _Resolver(base)
+    if page_anchors is None:
+        page_anchors = anchors_of(root)
     # One pass for the anchors and their text; headline-sized anchors are counted on their
     # ancestors so an item (the largest ancestor holding one headline) is found in O(depth).
-    anchors: list[tuple[Element, str, str]] = []
-    counts: dict[Element, int] = {}
-    for a in root.iter("a"):
+    anchors: list[tuple[Anchor, str, str]] = []
+    counts: Counter[Element] = Counter()
+    for anchor in page_anchors:
+        a = anchor.el
         url = resolver.same_site(a.get("href"), own_site)
         if not url or url == self_url:
             continue
-        title = clean_title(text_of(a)) or clean_title(a.get("title") or "")
+        title = clean_title(anchor.text) or clean_title(a.get("title") or "")
         if not title:
             continue
-        anchors.append((a, url, title))
+        anchors.append((anchor, url, title))
         if len(title) >= 8:
-            for anc in a.iterancestors():
-                counts[anc] = counts.get(anc, 0) + 1
+            counts.update(anchor.chain[:-1])
         if len(anchors) >= MAX_ANCHORS:
             break
     found: dict[str, Outlink] = {}
     items = 0
-    for a, url, title in anchors:
+    for anchor, url, title in anchors:
         if len(found) >= MAX_OUTLINKS:
             break
         summary = None
         published = None
         if len(title) >= 8:
-            item = _item_of(a, counts)
-            if item is not a:
+            item = _item_of(anchor.chain, counts)
+            if item is not anchor.el:
                 rest = norm_ws(text_of(item))
                 pos = rest.find(title)
                 if pos >= 0:
@@ -228,18 +233,19 @@ def outlinks(
     return list(found.values()), items
 
 
-def _item_of(a: Element, counts: dict[Element, int]) -> Element:
+def _item_of(chain: tuple[Element, ...], counts: Counter[Element]) -> Element:
     """The largest ancestor of a link (up to 5 levels) holding no other headline link."""
-    item = a
-    parent = a.getparent()
+    i = len(chain) - 1
     for _ in range(5):
-        if parent is None or parent.tag in ("body", "html", "ul", "ol", "table", "tbody"):
+        if i == 0:
             break
-        if counts.get(parent, 0) > 1:
+        parent = chain[i - 1]
+        if parent.tag in ("body", "html", "ul", "ol", "table", "tbody"):
             break
-        item = parent
-        parent = item.getparent()
-    return item
+        if counts[parent] > 1:
+            break
+        i -= 1
+    return chain[i]
 
 
 _DATE_TEXT = (

@@ -112,13 +112,13 @@ _META_KEYS: dict[str, str] = {
 
 
 # Publication times CMSs leave in inline scripts (qq, sina, 163 and many more).
+# Searched in lower-cased text (no IGNORECASE: several times faster on big scripts).
 _SCRIPT_DATE = re.compile(
-    r"""["']?(?:pubtime|pub_time|publish_time|publishtime|pubdate|pub_date|publishdate|"""
+    r"""(?:pubtime|pub_time|publish_time|publishtime|pubdate|pub_date|publishdate|"""
     r"""publish_date|ptime|posttime|post_time|newstime|first_publish_time|publishedat|"""
     r"""first_publication_date|date_published|published_at|publisheddate)["']?"""
     r"""\s*[:=]\s*["']?"""
-    r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d\d(?::\d\d)?|1\d{9})(?!\d)""",
-    re.I,
+    r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}[ t]\d{1,2}:\d\d(?::\d\d)?|1\d{9})(?!\d)"""
 )
 _MAX_SCRIPT_SCAN = 300_000
 
@@ -156,9 +156,9 @@ class Metadata:
                 lowered = chunk.lower()
                 if "time" not in lowered and "date" not in lowered:
                     continue
-                m = _SCRIPT_DATE.search(chunk)
+                m = _SCRIPT_DATE.search(lowered)
                 if m:
-                    self._script_date = m.group(1)
+                    self._script_date = m.group(1).upper()
                     break
         return self._script_date
 

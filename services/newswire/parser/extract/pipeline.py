@@ -146,7 +146,7 @@ def _extract(
     tz = dates.get_tz(tz_name)
     now = fetched_at or datetime.now(UTC)
 
-    content_mod.mark_teasers(root, blocks)
+    content_mod.mark_teasers(root, blocks, linear.anchors)
     container: Element | None = None
     if rules is not None and rules.content:
         found = [e for e in rules.select("content", root) if isinstance(e, Element)]
@@ -212,7 +212,7 @@ def _extract(
     related = listing.related_links(
         blocks, marker, base, allow_missing_url=extractor == "text-plain"
     )
-    links, teaser_items = listing.outlinks(root, url, base, tz, now)
+    links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors)
 
     canonical = _canonical(md, url, base)
     page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
@@ -363,7 +363,7 @@ def _title(
             (
                 b.index
                 for b in blocks
-                if content_mod.is_prose(b) and content_mod._inside(b.el, container)
+                if content_mod.is_prose(b) and content_mod.inside(b, container)
             ),
             None,
         )

@@ -1,0 +1,99 @@
+"""End to end: the demo site through fetcher -> parser -> indexer, found in the real index.
+
+All three services run as separate processes (`newswire fetcher|parser|indexer`), exactly as
+`deploy/local/run.sh` starts them, against the real Kafka broker and OpenSearch node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newswire.search import connect
+from newswire.settings import Settings
+from tests.support import ServiceProcess
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> tuple[int, Path]:
+    """The demo site on a free loopback port, and a copy of seeds/demo.yaml pointing at it."""
+    port = free_port()
+    seeds = tmp_path / "demo.yaml"
+    seeds.write_text((ROOT / "seeds" / "demo.yaml").read_text().replace("8088", str(port)))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newswire", "demo-site", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    yield port, seeds
+    server.terminate()
+    server.wait(timeout=30)
+
+
+async def test_seed_article_is_searchable_with_every_field(
+    settings: Settings, demo_site: tuple[int, Path], tmp_path: Path
+) -> None:
+    _, seeds = demo_site
+    settings = settings.model_copy(
+        update={"seeds_file": seeds, "allow_private_networks": ["127.0.0.1"], "host_delay_s": 0.0}
+    )
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    services = [
+        ServiceProcess(settings, name, log_path=logs / f"{name}.log").start()
+        for name in ("indexer", "parser", "fetcher")
+    ]
+    client = await connect(settings)
+    hit = None
+    try:
+        deadline = time.monotonic() + 240
+        while hit is None and time.monotonic() < deadline:
+            for service in services:
+                assert service.process is not None and service.process.poll() is None, (
+                    f"{service.command} exited:\n{service.log_tail()}"
+                )
+            if await client.exists(f"/{settings.index_alias}"):
+                result = await client.search(
+                    settings.index_alias,
+                    {"query": {"match_phrase": {"text": "马克龙"}}, "size": 5},
+                )
+                hits = result["hits"]["hits"]
+                hit = next(
+                    (h["_source"] for h in hits if "30余国" in (h["_source"].get("title") or "")),
+                    None,
+                )
+            if hit is None:
+                await asyncio.sleep(1)
+        assert hit is not None, "\n\n".join(
+            f"--- {s.command[0]} ---\n{s.log_tail(25)}" for s in services
+        )
+    finally:
+        await client.close()
+        for service in services:
+            service.stop()
+
+    assert hit["title"] == "法国组织召开军方首脑会议 30余国讨论向乌派兵"
+    assert hit["published_at"] == "2025-03-12T00:50:00+08:00"
+    assert hit["authors"] == ["马瑾瑾"]
+    assert hit["editor"] == "王婷婷"
+    assert "实时讯息" in hit["section"]
