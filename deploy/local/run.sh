@@ -4,7 +4,7 @@
 # keep running; `deploy/local/services.sh down` stops them).
 #
 #   deploy/local/run.sh           crawl the real sites in seeds/sites.yaml
-#   deploy/local/run.sh --demo    crawl the bundled demo site (offline; served on 127.0.0.1:8808)
+#   deploy/local/run.sh --demo    crawl the bundled demo site (offline; served on 127.0.0.1:8088)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from newswire.logs import setup_logging
+from newswire.observability import serve_metrics
 from newswire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,12 +17,7 @@ def run_faust_worker(app: Any, service: str, settings: Settings) -> None:
     import faust
 
     setup_logging(service, settings.log_level, settings.log_json)
-    try:
-        from newswire.observability import serve_metrics
-    except ImportError:  # the operations module is optional for a worker to run
-        serve_metrics = None
-    if serve_metrics is not None:
-        serve_metrics(settings, service)
+    serve_metrics(settings, service)
     worker = faust.Worker(
         app,
         loglevel=settings.log_level,

@@ -24,6 +24,7 @@ def fetcher_worker(
 
     from newswire.fetcher.app import FetcherWorker, WorkerOptions
     from newswire.logs import setup_logging
+    from newswire.observability import serve_metrics
     from newswire.settings import get_settings
     from newswire.sites import SitesError, load_sites
 
@@ -35,15 +36,7 @@ def fetcher_worker(
     except SitesError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    try:
-        from newswire.observability import serve_metrics  # type: ignore[import-not-found]
-    except ImportError:
-        if settings.metrics_port:
-            from prometheus_client import start_http_server
-
-            start_http_server(settings.metrics_port)
-    else:
-        serve_metrics(settings, "fetcher")
+    serve_metrics(settings, "fetcher")
 
     options = WorkerOptions() if schedule else WorkerOptions(schedule_interval_s=0.0)
 

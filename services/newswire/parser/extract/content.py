@@ -295,10 +295,13 @@ def extract_content(
     ended = False
     for b in inside_blocks:
         text = b.text
-        if title_key and b.heading and _key(text) == title_key:
-            continue
-        if title_key and _key(text) == title_key and out.first < 0:
-            continue
+        if (
+            title_key
+            and (b.heading or out.first < 0)
+            and len(text) >= len(title_key)
+            and _key(text) == title_key
+        ):
+            continue  # the headline itself (a heading, or a line before the body)
         if RELATED_MARKER.match(text):
             in_related = True
             if out.related_marker < 0:
