@@ -21,7 +21,12 @@ from newswire.search import SearchClient, SearchError
 from newswire.settings import Settings
 
 #: Bump on any change below; the number is stored in the template and the index metadata.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
+
+#: Everything a reader sees as prose — headline, subheadings, body, photo captions — is also
+#: copied into one `content` field, so a single full-text query finds a name that only a
+#: caption mentions (version 2 added it).
+_CONTENT = "content"
 
 _KEYWORD = {"type": "keyword", "ignore_above": 512}
 
@@ -61,11 +66,13 @@ MAPPINGS: dict[str, Any] = {
         "site": {"type": "keyword"},
         "lang": {"type": "keyword"},
         "page_type": {"type": "keyword"},
+        _CONTENT: _text(),
         "title": _text(
+            copy_to=_CONTENT,
             fields={
                 "english": {"type": "text", "analyzer": "english"},
                 "keyword": {**_KEYWORD, "ignore_above": 1024},
-            }
+            },
         ),
         "section": {"type": "keyword"},
         "published_at": {"type": "date"},
@@ -81,13 +88,13 @@ MAPPINGS: dict[str, Any] = {
             "type": "keyword",
             "fields": {"text": {"type": "text", "analyzer": "newswire_text"}},
         },
-        "text": _text(),
-        "headings": _text(),
+        "text": _text(copy_to=_CONTENT),
+        "headings": _text(copy_to=_CONTENT),
         "images": {
             "type": "object",
             "properties": {
                 "url": {"type": "keyword", "index": False, "doc_values": False},
-                "caption": {"type": "text", "analyzer": "newswire_text"},
+                "caption": {"type": "text", "analyzer": "newswire_text", "copy_to": _CONTENT},
             },
         },
         "related": {

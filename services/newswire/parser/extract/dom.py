@@ -127,7 +127,6 @@ _BOILER_ATTR = re.compile(
 # Landmarks whose class lists are generated (WordPress: "post tag-foo category-bar"):
 # never judged by class.
 _STRUCTURAL = frozenset({"article", "main", "body", "html"})
-_ITEMPROP_TAGS = frozenset({"span", "div", "p", "address", "li"})
 _BYLINE_WORDS = ("author", "byline", "writer", "reporter", "contributor")
 _CRUMB_ATTR = re.compile(r"crumb|position|location|daohang|mbx|curpos|weizhi|dqwz")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -212,6 +211,8 @@ _DROP_IF_SMALL = frozenset({"button", "dialog"})
 _SMALL_TEXT = 1000
 
 
+# Candidates only (the regex decides): widgets, and elements with a style or hidden
+# attribute. (XPath string functions cost more than the regex on the few matches.)
 _CLEAN_CANDIDATES = etree.XPath("//button | //dialog | //*[@style or @hidden]")
 
 
@@ -271,10 +272,9 @@ def norm_ws(text: str) -> str:
     return " ".join(text.split())
 
 
-# Per-attribute-string verdicts of the furniture/crumb/byline patterns: templates repeat
-# the same class lists thousands of times, and a dict hit is far cheaper than a search.
+# Per-attribute-string verdicts of the furniture and crumb patterns: templates repeat the
+# same class lists thousands of times, and a dict hit is far cheaper than a search.
 _ATTR_CACHE: dict[str, int] = {}
-_BYLINE_CACHE: dict[str, bool] = {}
 _CACHE_MAX = 50_000
 _IS_BOILER = 1
 _IS_CRUMB = 2
@@ -293,6 +293,11 @@ def _attr_kind(words: str) -> int:
     return kind
 
 
+_ITEMPROP_TAGS = frozenset({"span", "div", "p", "address", "li"})
+_BYLINE_CACHE: dict[str, bool] = {}
+MAX_BYLINES = 12
+
+
 def _is_byline_class(cls: str) -> bool:
     hit = _BYLINE_CACHE.get(cls)
     if hit is None:
@@ -304,14 +309,39 @@ def _is_byline_class(cls: str) -> bool:
     return hit
 
 
+def bylines_of(root: Element) -> list[Element]:
+    """Elements marked as bylines — rel or itemprop "author", or a class naming an author,
+    byline, writer, reporter or contributor — in page order (at most 12)."""
+    out: list[Element] = []
+    for el in root.iter():
+        tag = el.tag
+        if tag == "a":
+            rel = el.get("rel")
+            if rel and "author" in rel:
+                out.append(el)
+        cls = el.get("class")
+        if cls and _is_byline_class(cls):
+            out.append(el)
+        elif tag in _ITEMPROP_TAGS:
+            prop = el.get("itemprop")
+            if prop and "author" in prop:
+                out.append(el)
+        if len(out) >= MAX_BYLINES:
+            break
+    return out[:MAX_BYLINES]
+
+
 class _Walker:
-    """Linearise the tree into blocks in one recursive pass."""
+    """Linearise the tree into blocks in one recursive pass.
+
+    Per element it costs a few dict and attribute reads: this runs for every element of
+    every page, so anything needed for a few elements only is found by XPath elsewhere.
+    """
 
     __slots__ = (
         "anchors",
         "blocks",
         "budget",
-        "bylines",
         "crumbs",
         "cur_bold",
         "cur_chain",
@@ -338,8 +368,6 @@ class _Walker:
         self.suspects: tuple[Element, ...] = ()
         #: Elements whose class/id names a breadcrumb, for the section field.
         self.crumbs: list[Element] = []
-        #: Elements marked as a byline (class, itemprop or rel "author"), in page order.
-        self.bylines: list[Element] = []
         #: Every <a> with its text and its chain (root first, the anchor last).
         self.anchors: list[Anchor] = []
         #: Text pieces met inside links, for the anchors' texts.
@@ -376,12 +404,13 @@ class _Walker:
     def add(
         self, s: str, owner: Element, chain: tuple[Element, ...], in_link: bool, in_bold: bool
     ) -> None:
-        if not self.cur_parts:
+        parts = self.cur_parts
+        if not parts:
             if s.isspace():
                 return
             self.cur_el = owner
             self.cur_chain = chain
-        self.cur_parts.append(s)
+        parts.append(s)
         if in_link or in_bold:
             n = len(s.strip())
             if in_link:
@@ -404,24 +433,24 @@ class _Walker:
             self.truncated = True
             return False
         tag = el.tag
-        is_block = tag in BLOCK_TAGS
-        saved = self.suspects
         stack = self.stack
         stack.append(el)
-        # One attribute read per element: every lxml call costs, and this runs per node.
-        cls = el.get("class")
+        is_block = tag in BLOCK_TAGS
+        saved = self.suspects
+        link_start = -1
         if is_block:
             if self.cur_parts:
                 self.flush(boiler)
-            owner = el
-            chain = tuple(stack)
             if tag == "br" or tag == "hr":
                 stack.pop()
                 return True
+            owner = el
+            chain = tuple(stack)
             if not boiler:
                 if tag in BOILER_TAGS:
                     boiler = True
                 elif tag not in _STRUCTURAL:
+                    cls = el.get("class")
                     ident = el.get("id")
                     if cls or ident:
                         kind = _attr_kind(f"{cls} {ident}" if cls and ident else (cls or ident))
@@ -433,23 +462,8 @@ class _Walker:
         elif tag == "a":
             in_link = True
             link_start = len(self.link_texts)
-            rel = el.get("rel")
-            if rel and "author" in rel and len(self.bylines) < 12:
-                self.bylines.append(el)
         elif tag in BOLD_TAGS:
             in_bold = True
-        if cls and len(self.bylines) < 12:
-            hit = _BYLINE_CACHE.get(cls)
-            if hit is None:
-                hit = _is_byline_class(cls)
-        else:
-            hit = False
-        if hit:
-            self.bylines.append(el)
-        elif tag in _ITEMPROP_TAGS and len(self.bylines) < 12:
-            prop = el.get("itemprop")
-            if prop and "author" in prop:
-                self.bylines.append(el)
         text = el.text
         if text:
             if in_link:
@@ -468,11 +482,9 @@ class _Walker:
         if is_block:
             if self.cur_parts:
                 self.flush(boiler)
-        elif tag == "a":
-            self.anchors.append(
-                Anchor(el, "".join(self.link_texts[link_start:]), tuple(stack))
-            )
-        self.suspects = saved
+            self.suspects = saved
+        elif link_start >= 0:
+            self.anchors.append(Anchor(el, "".join(self.link_texts[link_start:]), tuple(stack)))
         stack.pop()
         return is_block
 
@@ -513,19 +525,35 @@ class Anchor:
     chain: tuple[Element, ...]
 
 
-@dataclass
 class Linear:
     """The page as blocks, plus what the walk noticed on the way."""
 
-    blocks: list[Block]
-    #: The walk stopped at MAX_NODES.
-    truncated: bool
-    #: Elements whose class/id names a breadcrumb.
-    crumbs: list[Element]
-    #: Elements marked as bylines.
-    bylines: list[Element]
-    #: The links of the page in document order (all of them, also when truncated).
-    anchors: list[Anchor] = field(default_factory=list)
+    __slots__ = ("_bylines", "anchors", "blocks", "crumbs", "root", "truncated")
+
+    def __init__(
+        self,
+        blocks: list[Block],
+        truncated: bool,
+        crumbs: list[Element],
+        anchors: list[Anchor],
+        root: Element | None = None,
+    ) -> None:
+        self.blocks = blocks
+        #: The walk stopped at MAX_NODES.
+        self.truncated = truncated
+        #: Elements whose class/id names a breadcrumb.
+        self.crumbs = crumbs
+        #: The links of the page in document order (all of them, also when truncated).
+        self.anchors = anchors
+        self.root = root
+        self._bylines: list[Element] | None = None
+
+    @property
+    def bylines(self) -> list[Element]:
+        """Elements marked as bylines (found on first use: most pages never need them)."""
+        if self._bylines is None:
+            self._bylines = bylines_of(self.root) if self.root is not None else []
+        return self._bylines
 
 
 def blocks_of(root: Element) -> Linear:
@@ -540,7 +568,7 @@ def blocks_of(root: Element) -> Linear:
     anchors = walker.anchors
     if walker.truncated:
         anchors = anchors_of(root)
-    return Linear(walker.blocks, walker.truncated, walker.crumbs, walker.bylines, anchors)
+    return Linear(walker.blocks, walker.truncated, walker.crumbs, anchors, root)
 
 
 def anchors_of(root: Element) -> list[Anchor]:

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from newswire.parser.extract import dates
 from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
 from newswire.records import Link, Outlink
-from newswire.urls import normalize_url
+from newswire.urls import _is_tracking, normalize_url
 
 MAX_OUTLINKS = 300
 #: Anchors examined per page (mega-menus and sitemaps pages have thousands).
@@ -35,13 +35,29 @@ _SLD = frozenset({"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go
 _ALREADY_NORMAL = re.compile(
     r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?"
 )
+# The same with a plain query of ``key=value`` pairs (characters urlencode keeps as they are).
+_NORMAL_WITH_QUERY = re.compile(
+    r"(https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?)\?"
+    r"([A-Za-z0-9._~-]+=[A-Za-z0-9._~/:@!$'()*,-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~/:@!$'()*,-]*)*)"
+)
 
 
 def fast_normalize(url: str) -> str:
-    """``normalize_url`` with a fast path for the common already-normal case."""
+    """``normalize_url`` with fast paths for the common already-normal cases (a fragment
+    is dropped either way; a query of sorted plain pairs without tracking keys stays)."""
+    if "#" in url:
+        url = url.split("#", 1)[0]
     m = _ALREADY_NORMAL.fullmatch(url)
     if m:
         return url if m.group(1) else url + "/"
+    m = _NORMAL_WITH_QUERY.fullmatch(url)
+    if m:
+        pairs = [tuple(p.split("=", 1)) for p in m.group(2).split("&")]
+        if pairs == sorted(pairs) and not any(_is_tracking(k) for k, _ in pairs):
+            head = m.group(1)
+            if head.count("/") == 2:
+                return f"{head}/?{m.group(2)}"
+            return url
     return normalize_url(url)
 
 

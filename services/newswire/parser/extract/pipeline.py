@@ -198,7 +198,7 @@ def _extract(
     if not source:
         source = fields["slot_source"]
     authors = _authors(
-        rules, root, md, fields, lang, editor, source, blocks, body_content, linear.bylines
+        rules, root, md, fields, lang, editor, source, blocks, body_content, linear
     )
 
     images: list[Image] = media.images(container, body_content.captions, base)
@@ -583,7 +583,7 @@ def _authors(
     source: str | None,
     blocks: list[dom.Block],
     body: content_mod.Content,
-    bylines: list[Element],
+    linear: dom.Linear,
 ) -> list[str]:
     ruled = _rule_text(rules, "authors", root)
     if ruled:
@@ -602,7 +602,7 @@ def _authors(
         if not candidates:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
-        candidates = structured or _byline_authors(blocks, body, bylines)
+        candidates = structured or _byline_authors(blocks, body, linear.bylines)
         if not candidates:
             candidates = list(fields["authors"])
     site = {_key(md.get("site_name")), _key(source), _key(editor)}
