@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from tests.support import settings_env
 
 from newswire import broker
 from newswire.search import connect
 from newswire.settings import Settings
+from tests.support import settings_env
 
 ECHO_APP = Path(__file__).with_name("faust_echo_app.py")
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from tests.support import make_settings
 
 from newswire.broker import client_options, create_topics, make_producer
 from newswire.fetcher.app import FetcherWorker, WorkerOptions
@@ -21,6 +20,7 @@ from newswire.settings import Settings
 from newswire.sites import SiteRegistry, parse_sites
 from newswire.topics import Topic, partitions_for, topic_name
 from newswire.urls import host_of
+from tests.support import make_settings
 
 FAST = WorkerOptions(
     group_id="newswire-fetcher",

@@ -8,6 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
+from newswire.records import CrawlRequest
+from newswire.settings import Settings
+from newswire.topics import Topic
+from newswire.urls import url_id
 from tests.integration.fetcher.kafka_io import (
     committed_offsets,
     dead_letters,
@@ -20,11 +25,6 @@ from tests.integration.fetcher.kafka_io import (
     site_registry,
 )
 from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
-
-from newswire.records import CrawlRequest
-from newswire.settings import Settings
-from newswire.topics import Topic
-from newswire.urls import url_id
 
 pytestmark = pytest.mark.integration
 

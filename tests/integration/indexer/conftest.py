@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.support import ServiceProcess, make_settings, settings_env
 
 from newswire.search import SearchClient, SearchError, SearchUnavailable
 from newswire.settings import Settings
+from tests.support import ServiceProcess, make_settings, settings_env
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from tests.integration.indexer.synthetic import BASE_MS, make_article
 
 from newswire.indexer.bulk_writer import BulkWriter
 from newswire.indexer.documents import index_action
@@ -13,6 +12,7 @@ from newswire.indexer.index_design import ensure_index, write_index
 from newswire.records import utcnow
 from newswire.search import SearchClient, connect
 from newswire.settings import Settings
+from tests.integration.indexer.synthetic import BASE_MS, make_article
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import orjson
-from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
-from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
-from tests.support import consume, produce
 
 from newswire.records import DeadLetter
 from newswire.search import connect
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
+from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
+from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
+from tests.support import consume, produce
 
 
 async def test_worker_indexes_latest_versions_and_dead_letters_the_rest(

@@ -12,10 +12,6 @@ import asyncio
 import subprocess
 import sys
 
-from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
-from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
-from tests.support import produce, settings_env
-
 from newswire.indexer.index_design import (
     TEMPLATE_VERSION,
     alias_targets,
@@ -29,6 +25,9 @@ from newswire.indexer.migrate import migrate
 from newswire.search import SearchClient, connect
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
+from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
+from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
+from tests.support import produce, settings_env
 
 BEFORE = 1000
 DURING = 300

@@ -24,14 +24,14 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from tests.integration.indexer.conftest import IndexerProcess
-from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
-from tests.support import consume
 
 from newswire import broker
 from newswire.search import SearchClient, SearchError, SearchUnavailable, connect
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
+from tests.integration.indexer.conftest import IndexerProcess
+from tests.integration.indexer.synthetic import BASE_MS, article_id, encoded, make_article
+from tests.support import consume
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES_SH = ROOT / "deploy" / "local" / "services.sh"

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.support import settings_env
-
 from newswire import broker
 from newswire.settings import Settings
+from tests.support import settings_env
 
 
 def newswire_json(settings: Settings, *args: str, timeout: float = 180) -> Any:

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from tests.integration.ops.opsutil import newswire_json, read_all
-from tests.support import produce
 
 from newswire import broker
 from newswire.admin.deadletters import REPLAY_HEADER, DeadLetterReplay
@@ -16,6 +14,8 @@ from newswire.admin.dlq import replay_transactional_id
 from newswire.records import DeadLetter
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
+from tests.integration.ops.opsutil import newswire_json, read_all
+from tests.support import produce
 
 
 def when(day: str) -> datetime:

@@ -6,13 +6,13 @@ import re
 import urllib.request
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from tests.integration.ops.opsutil import newswire_json
-from tests.support import produce
 
 from newswire import broker
 from newswire.observability import CONSUMER_LAG, serve_metrics
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
+from tests.integration.ops.opsutil import newswire_json
+from tests.support import produce
 
 N = 25
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.support import ServiceProcess, TopicReader, consume, produce
 
 from newswire.records import Article, CrawlRequest, DeadLetter, RawPage
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
 from newswire.urls import url_id
+from tests.support import ServiceProcess, TopicReader, consume, produce
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "extract"
 SEED_URL = "https://news.example.cn/2025/03/12/ARTI1741711800.shtml"

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
-from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
 
 from newswire.fetcher.address_guard import AddressGuard
 from newswire.fetcher.http_client import BodyDecoder, FetchError, FetchOptions, HttpClient
+from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
 
 pytestmark = pytest.mark.unit
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain as chain_all
 
 from newswire.parser.extract import zh_labels
 from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
@@ -118,9 +119,7 @@ def block_weight(b: Block) -> float:
     return -1.0
 
 
-def mark_teasers(
-    root: Element, blocks: list[Block], anchors: list[Anchor] | None = None
-) -> int:
+def mark_teasers(root: Element, blocks: list[Block], anchors: list[Anchor] | None = None) -> int:
     """Flag blocks inside repeated "linked headline + summary" items; returns item count.
 
     A story list is recognised by structure: several sibling items, each holding exactly
@@ -130,7 +129,6 @@ def mark_teasers(
     if anchors is None:
         anchors = anchors_of(root)
     title_links = []
-    counts: Counter[Element] = Counter()
     for anchor in anchors:
         text = anchor.text
         if len(text) > 300:
@@ -146,9 +144,11 @@ def mark_teasers(
             # Text running on after the link on the same line: an inline link in prose.
             continue
         title_links.append((anchor, t))
-        counts.update(anchor.chain[:-1])
     if len(title_links) < 3:
         return 0
+    counts: Counter[Element] = Counter(
+        chain_all.from_iterable(anchor.chain[:-1] for anchor, _ in title_links)
+    )
     items_by_parent: dict[Element, list[Element]] = {}
     for anchor, t in title_links:
         # Up the chain while the ancestor holds this headline link only.
@@ -205,16 +205,27 @@ def best_container(blocks: list[Block]) -> Element | None:
             chains[el] = b.chain or _chain_of(el)
     if not own:
         return None
+    # Every element on a chain, parents and depths registered once (walking up stops at
+    # the first known ancestor), then totals flow from the deepest elements to the root:
+    # one addition per element instead of one per block and ancestor.
     scores: dict[Element, float] = {}
     depth: dict[Element, int] = {}
-    for el, w in own.items():
+    parent_of: dict[Element, Element] = {}
+    for el in own:
         chain = chains[el]
-        for i, anc in enumerate(chain):
-            if anc in scores:
-                scores[anc] += w
-            else:
-                scores[anc] = w
-                depth[anc] = i
+        i = len(chain) - 1
+        while i >= 0 and chain[i] not in depth:
+            i -= 1
+        for j in range(i + 1, len(chain)):
+            node = chain[j]
+            depth[node] = j
+            scores[node] = 0.0
+            if j:
+                parent_of[node] = chain[j - 1]
+    for el, w in own.items():
+        scores[el] += w
+    for node in sorted(parent_of, key=depth.__getitem__, reverse=True):
+        scores[parent_of[node]] += scores[node]
     best = max(scores, key=lambda e: (scores[e], depth[e]))
     if scores[best] <= 0:
         return None

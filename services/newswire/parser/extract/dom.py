@@ -331,95 +331,63 @@ def bylines_of(root: Element) -> list[Element]:
     return out[:MAX_BYLINES]
 
 
-class _Walker:
-    """Linearise the tree into blocks in one recursive pass.
+def _linearise(
+    root: Element,
+) -> tuple[list[Block], bool, list[Element], list[Anchor]]:
+    """Walk the tree once into blocks; also note crumbs and anchors on the way.
 
-    Per element it costs a few dict and attribute reads: this runs for every element of
-    every page, so anything needed for a few elements only is found by XPath elsewhere.
+    This runs for every element of every page, so it is written for CPython's speed:
+    closures over local state (no attribute lookups), a few dict and attribute reads per
+    element, and anything needed for a few elements only is found elsewhere, on demand.
     """
+    blocks: list[Block] = []
+    #: Elements whose class/id names a breadcrumb, for the section field.
+    crumbs: list[Element] = []
+    #: Every <a> with its text and its chain (root first, the anchor last).
+    anchors: list[Anchor] = []
+    #: Text pieces met inside links, for the anchors' texts.
+    link_texts: list[str] = []
+    #: The elements from the root down to the one being walked.
+    stack: list[Element] = []
+    #: The current block's text pieces.
+    parts: list[str] = []
+    cur_link = 0
+    cur_bold = 0
+    cur_el: Element | None = None
+    cur_chain: tuple[Element, ...] = ()
+    budget = MAX_NODES
+    truncated = False
+    suspects: tuple[Element, ...] = ()
 
-    __slots__ = (
-        "anchors",
-        "blocks",
-        "budget",
-        "crumbs",
-        "cur_bold",
-        "cur_chain",
-        "cur_el",
-        "cur_link",
-        "cur_parts",
-        "link_texts",
-        "stack",
-        "suspects",
-        "truncated",
-    )
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.cur_parts: list[str] = []
-        self.cur_link = 0
-        self.cur_bold = 0
-        self.cur_el: Element | None = None
-        self.cur_chain: tuple[Element, ...] = ()
-        #: The elements from the root down to the one being walked.
-        self.stack: list[Element] = []
-        self.budget = MAX_NODES
-        self.truncated = False
-        self.suspects: tuple[Element, ...] = ()
-        #: Elements whose class/id names a breadcrumb, for the section field.
-        self.crumbs: list[Element] = []
-        #: Every <a> with its text and its chain (root first, the anchor last).
-        self.anchors: list[Anchor] = []
-        #: Text pieces met inside links, for the anchors' texts.
-        self.link_texts: list[str] = []
-
-    def flush(self, boiler: bool) -> None:
-        raw = "".join(self.cur_parts)
+    def flush(boiler: bool) -> None:
+        nonlocal cur_link, cur_bold
+        raw = "".join(parts)
+        parts.clear()
         if "\u200b" in raw or "\ufeff" in raw:
             raw = raw.replace("\u200b", "").replace("\ufeff", "")
         text = " ".join(raw.split())
-        if text and self.cur_el is not None:
-            el = self.cur_el
-            heading = HEADING_TAGS.get(el.tag, 0)
-            bold = self.cur_bold >= len(raw.strip()) > 0
-            self.blocks.append(
+        if text and cur_el is not None:
+            heading = HEADING_TAGS.get(cur_el.tag, 0)
+            bold = cur_bold >= len(raw.strip()) > 0
+            blocks.append(
                 Block(
-                    el,
+                    cur_el,
                     text,
-                    min(self.cur_link, len(text)),
+                    min(cur_link, len(text)),
                     heading,
                     bold,
                     boiler,
-                    len(self.blocks),
+                    len(blocks),
                     False,
-                    self.suspects,
+                    suspects,
                     -1,
-                    self.cur_chain,
+                    cur_chain,
                 )
             )
-        self.cur_parts = []
-        self.cur_link = 0
-        self.cur_bold = 0
-
-    def add(
-        self, s: str, owner: Element, chain: tuple[Element, ...], in_link: bool, in_bold: bool
-    ) -> None:
-        parts = self.cur_parts
-        if not parts:
-            if s.isspace():
-                return
-            self.cur_el = owner
-            self.cur_chain = chain
-        parts.append(s)
-        if in_link or in_bold:
-            n = len(s.strip())
-            if in_link:
-                self.cur_link += n
-            if in_bold:
-                self.cur_bold += n
+        cur_link = 0
+        cur_bold = 0
 
     def walk(
-        self,
         el: Element,
         owner: Element,
         chain: tuple[Element, ...],
@@ -428,19 +396,19 @@ class _Walker:
         in_bold: bool,
     ) -> bool:
         """Walk one element; returns whether it is block-level (for its tail)."""
-        self.budget -= 1
-        if self.budget < 0:
-            self.truncated = True
+        nonlocal budget, truncated, suspects, cur_el, cur_chain, cur_link, cur_bold
+        budget -= 1
+        if budget < 0:
+            truncated = True
             return False
         tag = el.tag
-        stack = self.stack
         stack.append(el)
         is_block = tag in BLOCK_TAGS
-        saved = self.suspects
+        saved = suspects
         link_start = -1
         if is_block:
-            if self.cur_parts:
-                self.flush(boiler)
+            if parts:
+                flush(boiler)
             if tag == "br" or tag == "hr":
                 stack.pop()
                 return True
@@ -456,37 +424,63 @@ class _Walker:
                         kind = _attr_kind(f"{cls} {ident}" if cls and ident else (cls or ident))
                         if kind:
                             if kind & _IS_BOILER:
-                                self.suspects = (*saved, el)
-                            if kind & _IS_CRUMB and len(self.crumbs) < 10:
-                                self.crumbs.append(el)
+                                suspects = (*saved, el)
+                            if kind & _IS_CRUMB and len(crumbs) < 10:
+                                crumbs.append(el)
         elif tag == "a":
             in_link = True
-            link_start = len(self.link_texts)
+            link_start = len(link_texts)
         elif tag in BOLD_TAGS:
             in_bold = True
         text = el.text
         if text:
             if in_link:
-                self.link_texts.append(text)
-            self.add(text, owner, chain, in_link, in_bold)
+                link_texts.append(text)
+            # Whitespace never starts a block.
+            if parts or not text.isspace():
+                if not parts:
+                    cur_el = owner
+                    cur_chain = chain
+                parts.append(text)
+                if in_link or in_bold:
+                    n = len(text.strip())
+                    if in_link:
+                        cur_link += n
+                    if in_bold:
+                        cur_bold += n
         for child in el:
-            child_block = self.walk(child, owner, chain, boiler, in_link, in_bold)
+            child_block = walk(child, owner, chain, boiler, in_link, in_bold)
             tail = child.tail
             if tail:
                 # A tail belongs to this element's block, outside the child's link/bold.
-                if child_block and self.cur_parts:
-                    self.flush(boiler)
+                if child_block and parts:
+                    flush(boiler)
                 if in_link:
-                    self.link_texts.append(tail)
-                self.add(tail, owner, chain, in_link, in_bold)
+                    link_texts.append(tail)
+                if parts or not tail.isspace():
+                    if not parts:
+                        cur_el = owner
+                        cur_chain = chain
+                    parts.append(tail)
+                    if in_link or in_bold:
+                        n = len(tail.strip())
+                        if in_link:
+                            cur_link += n
+                        if in_bold:
+                            cur_bold += n
         if is_block:
-            if self.cur_parts:
-                self.flush(boiler)
-            self.suspects = saved
+            if parts:
+                flush(boiler)
+            suspects = saved
         elif link_start >= 0:
-            self.anchors.append(Anchor(el, "".join(self.link_texts[link_start:]), tuple(stack)))
+            anchors.append(Anchor(el, "".join(link_texts[link_start:]), tuple(stack)))
         stack.pop()
         return is_block
+
+    walk(root, root, (root,), False, False, False)
+    if parts:
+        flush(False)
+    return blocks, truncated, crumbs, anchors
 
 
 def resolve_suspects(blocks: list[Block]) -> None:
@@ -559,16 +553,11 @@ class Linear:
 def blocks_of(root: Element) -> Linear:
     """The page's text blocks in reading order (one recursive pass)."""
     # From the root, not <body>: broken pages can leave content in <head> (see clean()).
-    start = root
-    walker = _Walker()
-    walker.walk(start, start, (start,), False, False, False)
-    if walker.cur_parts:
-        walker.flush(False)
-    resolve_suspects(walker.blocks)
-    anchors = walker.anchors
-    if walker.truncated:
+    blocks, truncated, crumbs, anchors = _linearise(root)
+    resolve_suspects(blocks)
+    if truncated:
         anchors = anchors_of(root)
-    return Linear(walker.blocks, walker.truncated, walker.crumbs, anchors, root)
+    return Linear(blocks, truncated, crumbs, anchors, root)
 
 
 def anchors_of(root: Element) -> list[Anchor]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime, tzinfo
+from itertools import chain as chain_all
 from urllib.parse import urljoin, urlsplit
 
 from newswire.parser.extract import dates
@@ -88,7 +89,10 @@ def resolve(href: str | None, base: str) -> str | None:
 
 
 def clean_title(text: str) -> str:
-    return _TRAILING_ARROWS.sub("", norm_ws(text)).strip()
+    text = " ".join(text.split())
+    if text and text[-1] in ">»›→":
+        return _TRAILING_ARROWS.sub("", text).strip()
+    return text
 
 
 def related_links(
@@ -203,7 +207,7 @@ def outlinks(
     # One pass for the anchors and their text; headline-sized anchors are counted on their
     # ancestors so an item (the largest ancestor holding one headline) is found in O(depth).
     anchors: list[tuple[Anchor, str, str]] = []
-    counts: Counter[Element] = Counter()
+    headline_chains: list[tuple[Element, ...]] = []
     for anchor in page_anchors:
         a = anchor.el
         url = resolver.same_site(a.get("href"), own_site)
@@ -214,10 +218,12 @@ def outlinks(
             continue
         anchors.append((anchor, url, title))
         if len(title) >= 8:
-            counts.update(anchor.chain[:-1])
+            headline_chains.append(anchor.chain[:-1])
         if len(anchors) >= MAX_ANCHORS:
             break
-    found: dict[str, Outlink] = {}
+    counts: Counter[Element] = Counter(chain_all.from_iterable(headline_chains))
+    # url -> [title, summary, published]; models are built once at the end.
+    found: dict[str, list] = {}
     items = 0
     for anchor, url, title in anchors:
         if len(found) >= MAX_OUTLINKS:
@@ -238,15 +244,15 @@ def outlinks(
                     items += 1
         prev = found.get(url)
         if prev is None:
-            found[url] = Outlink(
-                url=url, title=title[:300], summary=summary, published_at=published
-            )
+            found[url] = [title[:300], summary, published]
         else:
-            if len(title) > len(prev.title or "") and len(title) < 300:
-                prev.title = title
-            prev.summary = prev.summary or summary
-            prev.published_at = prev.published_at or published
-    return list(found.values()), items
+            if len(title) > len(prev[0] or "") and len(title) < 300:
+                prev[0] = title
+            prev[1] = prev[1] or summary
+            prev[2] = prev[2] or published
+    return [
+        Outlink(url=url, title=t, summary=s, published_at=p) for url, (t, s, p) in found.items()
+    ], items
 
 
 def _item_of(chain: tuple[Element, ...], counts: Counter[Element]) -> Element:
@@ -269,6 +275,7 @@ _DATE_TEXT = (
     r"(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
 )
 _DATE_END = re.compile(r"[\s(（\[]*" + _DATE_TEXT + r"[\s)）\]]*$")
+_DATE_LAST_CHARS = frozenset("0123456789日)）]")
 _DATE_START = re.compile(r"^[\s(（\[]*" + _DATE_TEXT + r"[\s)）\]]*")
 
 
@@ -276,9 +283,11 @@ def _split_date(
     text: str, url: str, tz: tzinfo, now: datetime | None
 ) -> tuple[datetime | None, str]:
     """A date printed at the end (or start) of an item, and the item text without it."""
-    m = _DATE_END.search(text)
+    # The end pattern can only match text ending like a date (a cheap test first: the
+    # search is costly on long items).
+    m = _DATE_END.search(text) if text and text[-1] in _DATE_LAST_CHARS else None
     if m is None:
-        m = _DATE_START.search(text)
+        m = _DATE_START.match(text)
     if m is None:
         return None, text
     published = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)

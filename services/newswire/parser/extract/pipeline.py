@@ -197,9 +197,7 @@ def _extract(
         source = md.ld_org_authors[0]
     if not source:
         source = fields["slot_source"]
-    authors = _authors(
-        rules, root, md, fields, lang, editor, source, blocks, body_content, linear
-    )
+    authors = _authors(rules, root, md, fields, lang, editor, source, blocks, body_content, linear)
 
     images: list[Image] = media.images(container, body_content.captions, base)
     if not images and md.get("og_image") and page_type_hint(md):
@@ -446,7 +444,7 @@ def _visible_fields(
     title_idx = -1
     if title_key:
         for b in blocks:
-            if _key(b.text) == title_key:
+            if len(b.text) >= len(title_key) and _key(b.text) == title_key:
                 title_idx = b.index
                 break
     first = body.first if body.first >= 0 else (title_idx + 1 if title_idx >= 0 else 0)
