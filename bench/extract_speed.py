@@ -5,7 +5,8 @@
 
 Both extractors get the raw bytes and the URL and produce everything they can (metadata
 included: trafilatura's ``bare_extraction(with_metadata=True)``), each page once after a
-warm-up pass over a few pages. The result is appended to the Extraction section of
+warm-up pass over a few pages, taking turns page by page so that load from other
+processes affects both alike. The result is appended to the Extraction section of
 docs/benchmarks.md unless --no-write.
 """
 
@@ -29,18 +30,25 @@ from extract_quality import write_entry
 DATASETS = ["zh-portals", "aeb", "wcxb-dev", "wcxb-listing"]
 
 
-def time_run(name: str, pages: list[dd.Page]) -> tuple[float, list[float]]:
-    run = dd.EXTRACTORS[name]
-    for page in pages[:5]:
-        run(page)
+def time_runs(names: list[str], pages: list[dd.Page]) -> dict[str, tuple[float, list[float]]]:
+    """Per extractor: total seconds and per-page seconds over the same pages.
+
+    The extractors take turns page by page (the order alternating), so a burst of load
+    from other processes on a shared machine hits both alike instead of skewing the ratio.
+    """
+    runs = [dd.EXTRACTORS[name] for name in names]
+    for run in runs:
+        for page in pages[:5]:
+            run(page)
     gc.collect()
-    per_page = []
-    started = time.perf_counter()
-    for page in pages:
-        t0 = time.perf_counter()
-        run(page)
-        per_page.append(time.perf_counter() - t0)
-    return time.perf_counter() - started, per_page
+    per_page: list[list[float]] = [[] for _ in names]
+    for i, page in enumerate(pages):
+        order = range(len(runs)) if i % 2 == 0 else reversed(range(len(runs)))
+        for k in order:
+            t0 = time.perf_counter()
+            runs[k](page)
+            per_page[k].append(time.perf_counter() - t0)
+    return {name: (sum(per_page[k]), per_page[k]) for k, name in enumerate(names)}
 
 
 def main() -> None:
@@ -55,6 +63,7 @@ def main() -> None:
     if not dd.DEVDATA.exists():
         sys.exit(f"dev data not found at {dd.DEVDATA}")
     data = dd.load(args.datasets, args.limit)
+    load_before = os.getloadavg()[0]
     rows = [
         "| dataset (pages, MB) | newswire pages/s | trafilatura pages/s | speed-up | "
         "newswire p50 / p99 ms | trafilatura p50 / p99 ms |",
@@ -65,8 +74,7 @@ def main() -> None:
     for ds, pages in data.items():
         all_pages.extend(pages)
         res = {}
-        for name in ("newswire", "trafilatura"):
-            elapsed, per_page = time_run(name, pages)
+        for name, (elapsed, per_page) in time_runs(["newswire", "trafilatura"], pages).items():
             res[name] = (len(pages) / elapsed, per_page)
             totals[name][0] += elapsed
             totals[name][1] += len(pages)
@@ -89,16 +97,19 @@ def main() -> None:
         f"| **all** ({len(all_pages)}) | **{nw:.1f}** | **{tf:.1f}** | **{nw / tf:.1f}x** | | |"
     )
     md = "\n".join(rows)
+    load = f"1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     print(md)
+    print(load, file=sys.stderr)
     if not args.no_write:
         import trafilatura
 
         entry = (
             f"### Speed — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
-            f"`.venv/bin/python bench/extract_speed.py` · one process, same pages, after a "
-            f"5-page warm-up · machine: {os.cpu_count()} cores, "
+            f"`.venv/bin/python bench/extract_speed.py` · one process, same pages, interleaved "
+            f"page by page after a 5-page warm-up · machine: {os.cpu_count()} cores, "
             f"{platform.python_implementation()} {platform.python_version()}, trafilatura "
-            f"{trafilatura.__version__} · other load: {args.note or 'not recorded'}\n\n{md}\n"
+            f"{trafilatura.__version__} · {load} · other load: "
+            f"{args.note or 'not recorded'}\n\n{md}\n"
         )
         write_entry("speed", entry)
 

@@ -20,12 +20,10 @@ import faust
 
 from newswire import broker
 from newswire.parser import metrics
-from newswire.parser.page_processor import Outcome, PageProcessor, dead_letter
-from newswire.records import RawPage, RecordError
+from newswire.parser.page_processor import PageProcessor, PageResult, dead_letter
 from newswire.settings import Settings
 from newswire.sites import SiteRegistry, load_sites
 from newswire.topics import Topic, topic_name
-from newswire.urls import host_of
 
 log = logging.getLogger(__name__)
 
@@ -54,71 +52,68 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
     def stop_pool(app: faust.App, **_: Any) -> None:
         processor.stop()
 
-    async def send_dead_letter(
-        event: faust.EventT, reason: str, error: str, page: RawPage | None
-    ) -> None:
+    async def send_dead_letter(event: faust.EventT, result: PageResult) -> None:
         message = event.message
         letter = dead_letter(
-            reason,
-            error,
+            result,
             topic=message.topic,
             partition=message.partition,
             offset=message.offset,
             key=message.key,
-            payload=message.value,
-            page=page,
+            payload=message.value or b"",
         )
-        metrics.DEAD_LETTERS.labels(reason).inc()
+        metrics.DEAD_LETTERS.labels(letter.reason).inc()
         metrics.PAGES.labels("dead_letter").inc()
         log.warning(
             "page dead-lettered",
-            extra={"reason": reason, "error": error[:300], "url_id": letter.url_id},
+            extra={"reason": letter.reason, "error": letter.error[:300], "url_id": letter.url_id},
         )
         await (await dead_topic.send(key=message.key, value=letter.to_bytes()))
 
-    async def emit(page: RawPage, outcome: Outcome) -> None:
-        for article in outcome.articles:
-            if last_hashes[page.url_id] == article.content_hash:
-                metrics.DUPLICATES.inc()
-                metrics.PAGES.labels("duplicate").inc()
-                return
+    async def emit(result: PageResult) -> None:
+        unchanged = (
+            result.article is not None
+            and result.url_id is not None
+            and last_hashes[result.url_id] == result.content_hash
+        )
+        if unchanged:
+            metrics.DUPLICATES.inc()
+            metrics.PAGES.labels("duplicate").inc()
+            return
         pending = [
-            await requests_topic.send(key=host_of(request.url).encode(), value=request.to_bytes())
-            for request in outcome.requests
+            await requests_topic.send(key=key, value=request) for key, request, _ in result.requests
         ]
-        pending += [
-            await articles_topic.send(key=article.id.encode(), value=article.to_bytes())
-            for article in outcome.articles
-        ]
+        if result.article is not None:
+            assert result.article_id is not None
+            pending.append(
+                await articles_topic.send(key=result.article_id.encode(), value=result.article)
+            )
         for future in pending:
             await future  # acknowledged by the broker
-        for article in outcome.articles:
-            last_hashes[page.url_id] = article.content_hash
+        if result.article is not None and result.url_id is not None:
+            last_hashes[result.url_id] = result.content_hash
             metrics.ARTICLES.inc()
-        for request in outcome.requests:
-            metrics.CRAWL_REQUESTS.labels(request.source).inc()
-        metrics.PAGES.labels(outcome.kind).inc()
+        for _, _, source in result.requests:
+            metrics.CRAWL_REQUESTS.labels(source).inc()
+        metrics.PAGES.labels(result.kind).inc()
         log.info(
             "page parsed",
             extra={
-                "url_id": page.url_id,
-                "kind": outcome.kind,
-                "articles": len(outcome.articles),
-                "crawl_requests": len(outcome.requests),
+                "url_id": result.url_id,
+                "article_id": result.article_id,
+                "kind": result.kind,
+                "crawl_requests": len(result.requests),
             },
         )
 
     async def handle(event: faust.EventT) -> None:
-        try:
-            page = RawPage.from_bytes(event.message.value or b"")
-        except RecordError as exc:
-            await send_dead_letter(event, exc.reason, str(exc), None)
-            return
-        outcome = await processor.process(page)
-        if outcome.failure is not None:
-            await send_dead_letter(event, *outcome.failure, page)
-            return
-        await emit(page, outcome)
+        result = await processor.process(event.message.value or b"")
+        if result.extract_seconds is not None:
+            metrics.EXTRACT_SECONDS.observe(result.extract_seconds)
+        if result.failure is not None:
+            await send_dead_letter(event, result)
+        else:
+            await emit(result)
 
     # Enough pages in flight that the pool always has the next page queued while others wait
     # for the broker's acknowledgement; faust still commits each partition only up to the
@@ -133,6 +128,7 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
             except Exception as exc:
                 # Never let one page stop the stream; keep its payload for replay.
                 log.exception("unexpected error while parsing a page")
-                await send_dead_letter(event, "parser_error", f"{type(exc).__name__}: {exc}", None)
+                failure = ("parser_error", f"{type(exc).__name__}: {exc}")
+                await send_dead_letter(event, PageResult("failed", failure=failure))
 
     return app

@@ -1,9 +1,13 @@
-"""One raw page in, everything the parser emits for it out — without touching Kafka.
+"""One ``pages.raw`` message in, everything the parser emits for it out — without touching Kafka.
 
 The faust agent (``app.py``) owns consuming, producing and committing; this module owns the
 decision of what a page becomes: an article, crawl requests for the links it announces, or a
-dead letter with the reason. Extraction is CPU-bound, so it runs in a process pool and the
-event loop (heartbeats, rebalances, other pages' I/O) never waits on it.
+dead letter with the reason.
+
+All of that is CPU-bound, so :func:`process_message` runs whole in a pool process: it takes
+the message bytes as they came off the broker and returns records already encoded. The
+event loop only moves bytes, so heartbeats, rebalances and other pages' I/O never wait on
+parsing, and the agent adds little to the extractor's own cost.
 """
 
 from __future__ import annotations
@@ -13,93 +17,44 @@ import concurrent.futures
 import logging
 import multiprocessing
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from newswire.parser import discovery, metrics
+from newswire.parser import discovery
 from newswire.parser.extract import ExtractionRules, extract
 from newswire.parser.feeds import FeedError, parse_listing_document
-from newswire.records import Article, CrawlRequest, DeadLetter, RawPage
+from newswire.records import CrawlRequest, DeadLetter, RawPage, RecordError
 from newswire.settings import Settings
-from newswire.sites import SiteRegistry
+from newswire.sites import SiteRegistry, load_sites
+from newswire.urls import host_of
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class Outcome:
-    """What one page produces; empty lists mean nothing to send."""
+class PageResult:
+    """What one message produces, ready to send; empty lists mean nothing to send."""
 
+    #: article, list, other, feed, sitemap — or "failed" with ``failure`` set.
     kind: str
-    articles: list[Article] = field(default_factory=list)
-    requests: list[CrawlRequest] = field(default_factory=list)
+    url_id: str | None = None
+    url: str | None = None
+    article_id: str | None = None
+    content_hash: str | None = None
+    #: The encoded Article (article pages only).
+    article: bytes | None = None
+    #: (key, encoded CrawlRequest, source) for every link to follow.
+    requests: list[tuple[bytes, bytes, str]] = field(default_factory=list)
     #: (reason, detail) when the page cannot be used.
     failure: tuple[str, str] | None = None
+    extract_seconds: float | None = None
 
 
-def extract_in_worker(
-    body: bytes,
-    url: str,
-    headers: Mapping[str, str],
-    rules: ExtractionRules | None,
-    fetched_at: datetime,
-) -> tuple[Article | None, str | None, float]:
-    """Runs in a pool process: the extractor plus its own CPU time for the histogram."""
-    started = time.perf_counter()
-    result = extract(body, url, dict(headers), rules, fetched_at=fetched_at)
-    return result.article, result.error, time.perf_counter() - started
+@dataclass
+class ParserContext:
+    """What processing a page needs besides the page: settings and the site rules."""
 
-
-def _warm_up() -> None:
-    # Import the extractor's dependencies once per pool process, not on its first page.
-    import newswire.parser.extract  # noqa: F401
-
-
-class PageProcessor:
-    def __init__(self, settings: Settings, registry: SiteRegistry) -> None:
-        self.settings = settings
-        self.registry = registry
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-
-    # --- the extractor pool ----------------------------------------------------------
-
-    def start(self) -> None:
-        if self.settings.extract_workers > 0 and self._pool is None:
-            # spawn, not fork: the parent runs threads (aiokafka, faust) that fork would copy
-            # in an undefined state.
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.settings.extract_workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up,
-            )
-
-    def stop(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-    async def _extract(
-        self, page: RawPage, rules: ExtractionRules | None
-    ) -> tuple[Article | None, str | None, float]:
-        args = (page.body, page.final_url, page.headers, rules, page.fetched_at)
-        if self._pool is None:
-            return extract_in_worker(*args)
-        loop = asyncio.get_running_loop()
-        try:
-            future = loop.run_in_executor(self._pool, extract_in_worker, *args)
-            return await asyncio.wait_for(future, self.settings.extract_timeout_s)
-        except concurrent.futures.process.BrokenProcessPool:
-            # A worker died (out of memory, a crash in a C extension). Start a fresh pool
-            # and try this page once in it; if it kills that one too, it is the culprit.
-            log.warning("extractor pool broke; restarting it", extra={"url_id": page.url_id})
-            self.stop()
-            self.start()
-            assert self._pool is not None
-            future = loop.run_in_executor(self._pool, extract_in_worker, *args)
-            return await asyncio.wait_for(future, self.settings.extract_timeout_s)
-
-    # --- one page ------------------------------------------------------------------------
+    settings: Settings
+    registry: SiteRegistry
 
     def rules_for(self, url: str) -> ExtractionRules | None:
         site = self.registry.for_url(url)
@@ -110,66 +65,158 @@ class PageProcessor:
             rules = (rules or ExtractionRules()).model_copy(update={"timezone": site.timezone})
         return rules
 
-    async def process(self, page: RawPage) -> Outcome:
-        if page.status >= 400:
-            return Outcome(
-                "failed", failure=(f"http_{page.status}", "the fetcher kept an error page")
-            )
-        if page.kind in ("feed", "sitemap"):
-            return self._listing_document(page)
-        rules = self.rules_for(page.final_url)
-        try:
-            article, error, seconds = await self._extract(page, rules)
-        except TimeoutError:
-            return Outcome(
-                "failed",
-                failure=("extract_timeout", f"no result after {self.settings.extract_timeout_s}s"),
-            )
-        except concurrent.futures.process.BrokenProcessPool as exc:
-            return Outcome("failed", failure=("extractor_crashed", str(exc)))
-        except Exception as exc:  # the extractor promises not to raise; never trust it
-            log.exception("extractor raised", extra={"url_id": page.url_id})
-            return Outcome("failed", failure=("extract_exception", f"{type(exc).__name__}: {exc}"))
-        metrics.EXTRACT_SECONDS.observe(seconds)
-        if article is None:
-            reason, _, detail = (error or "extract_failed").partition(":")
-            return Outcome("failed", failure=(reason.strip(), detail.strip() or reason))
-        if page.site and not article.site:
-            article.site = page.site
-        requests = discovery.from_article(
-            article,
-            page,
-            self.registry,
-            follow_offsite=self.settings.follow_offsite_links,
-            max_depth=self.settings.crawl_max_depth,
-        )
-        outcome = Outcome(article.page_type, requests=requests)
-        if article.page_type == "article":
-            outcome.articles.append(article)
-        return outcome
 
-    def _listing_document(self, page: RawPage) -> Outcome:
+def _encoded(requests: list[CrawlRequest]) -> list[tuple[bytes, bytes, str]]:
+    return [(host_of(r.url).encode(), r.to_bytes(), r.source) for r in requests]
+
+
+def process_message(value: bytes, context: ParserContext) -> PageResult:
+    """Decode, extract, discover, encode — for one ``pages.raw`` message. Never raises."""
+    try:
+        page = RawPage.from_bytes(value)
+    except RecordError as exc:
+        return PageResult("failed", failure=(exc.reason, str(exc)))
+    result = PageResult("failed", url_id=page.url_id, url=page.final_url)
+    try:
+        _process_page(page, context, result)
+    except Exception as exc:  # the extractor promises not to raise; never trust it
+        log.exception("parsing a page raised", extra={"url_id": page.url_id})
+        result.kind = "failed"
+        result.failure = ("parser_error", f"{type(exc).__name__}: {exc}")
+    return result
+
+
+def _process_page(page: RawPage, context: ParserContext, result: PageResult) -> None:
+    settings = context.settings
+    if page.status >= 400:
+        result.failure = (f"http_{page.status}", "the fetcher kept an error page")
+        return
+    if page.kind in ("feed", "sitemap"):
         try:
             entries = parse_listing_document(page.body, page.final_url)
         except FeedError as exc:
-            return Outcome("failed", failure=(f"bad_{page.kind}", str(exc)))
+            result.failure = (f"bad_{page.kind}", str(exc))
+            return
         requests = discovery.from_feed(
-            entries, page, self.registry, follow_offsite=self.settings.follow_offsite_links
+            entries, page, context.registry, follow_offsite=settings.follow_offsite_links
         )
-        return Outcome(page.kind, requests=requests)
+        result.kind = page.kind
+        result.requests = _encoded(requests)
+        return
+
+    started = time.perf_counter()
+    extracted = extract(
+        page.body,
+        page.final_url,
+        page.headers,
+        context.rules_for(page.final_url),
+        fetched_at=page.fetched_at,
+    )
+    result.extract_seconds = time.perf_counter() - started
+    article = extracted.article
+    if article is None:
+        reason, _, detail = (extracted.error or "extract_failed").partition(":")
+        result.failure = (reason.strip(), detail.strip() or reason.strip())
+        return
+    if page.site:
+        article.site = page.site
+    result.kind = article.page_type
+    result.requests = _encoded(
+        discovery.from_article(
+            article,
+            page,
+            context.registry,
+            follow_offsite=settings.follow_offsite_links,
+            max_depth=settings.crawl_max_depth,
+        )
+    )
+    if article.page_type == "article":
+        result.article_id = article.id
+        result.content_hash = article.content_hash
+        result.article = article.to_bytes()
+
+
+# --- the pool ------------------------------------------------------------------------------
+
+#: The context of a pool process, built once by :func:`_init_worker`.
+_worker_context: ParserContext | None = None
+
+
+def _init_worker(settings_json: str) -> None:
+    global _worker_context
+    settings = Settings.model_validate_json(settings_json)
+    _worker_context = ParserContext(settings, load_sites(settings.seeds_file))
+
+
+def _process_in_worker(value: bytes) -> PageResult:
+    assert _worker_context is not None, "pool process was not initialised"
+    return process_message(value, _worker_context)
+
+
+class PageProcessor:
+    """Runs :func:`process_message` in a bounded pool of processes (or inline, with 0)."""
+
+    def __init__(self, settings: Settings, registry: SiteRegistry) -> None:
+        self.settings = settings
+        self.context = ParserContext(settings, registry)
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        if self.settings.extract_workers > 0 and self._pool is None:
+            # spawn, not fork: the parent runs threads (aiokafka, faust) that fork would copy
+            # in an undefined state.
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.settings.extract_workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.settings.model_dump_json(),),
+            )
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    async def process(self, value: bytes) -> PageResult:
+        if self.settings.extract_workers <= 0:
+            return process_message(value, self.context)
+        self.start()
+        try:
+            return await self._in_pool(value)
+        except concurrent.futures.process.BrokenProcessPool:
+            # A worker died (out of memory, a crash in a C extension). Start a fresh pool and
+            # try this page once in it; if it kills that one too, it is the culprit.
+            log.warning("extractor pool broke; restarting it")
+            self.stop()
+            self.start()
+            try:
+                return await self._in_pool(value)
+            except concurrent.futures.process.BrokenProcessPool as exc:
+                self.stop()
+                return PageResult("failed", failure=("extractor_crashed", str(exc)))
+        except TimeoutError:
+            return PageResult(
+                "failed",
+                failure=("extract_timeout", f"no result after {self.settings.extract_timeout_s}s"),
+            )
+
+    async def _in_pool(self, value: bytes) -> PageResult:
+        assert self._pool is not None
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._pool, _process_in_worker, value)
+        return await asyncio.wait_for(future, self.settings.extract_timeout_s)
 
 
 def dead_letter(
-    reason: str,
-    error: str,
+    result: PageResult,
     *,
     topic: str,
     partition: int | None,
     offset: int | None,
     key: bytes | None,
     payload: bytes,
-    page: RawPage | None = None,
 ) -> DeadLetter:
+    reason, error = result.failure or ("parser_error", "unknown failure")
     return DeadLetter(
         stage="parse",
         reason=reason,
@@ -179,6 +226,6 @@ def dead_letter(
         origin_offset=offset,
         origin_key=key,
         payload=payload,
-        url=page.final_url if page else None,
-        url_id=page.url_id if page else None,
+        url=result.url,
+        url_id=result.url_id,
     )
