@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from newswire.parser.feeds import FeedEntry
 from newswire.records import Article, CrawlRequest, RawPage
 from newswire.sites import SiteRegistry, outlink_request
-from newswire.urls import normalize_url
+from newswire.urls import host_of, normalize_url
 
 
 def _dedupe(requests: Iterable[CrawlRequest | None]) -> list[CrawlRequest]:
@@ -34,9 +34,24 @@ def from_article(
     max_depth: int | None = None,
 ) -> list[CrawlRequest]:
     """Requests for a page's outlinks and related links that the site's rules accept."""
+    source = registry.for_url(page.final_url)
+    if source is None and not follow_offsite:
+        # Links are followed only within the page's own configured site.
+        return []
+
+    def same_site(url: str) -> bool:
+        # A cheap host check first: list pages carry hundreds of links, most off-site.
+        if follow_offsite:
+            return True
+        try:
+            return registry.for_host(host_of(url)) is source
+        except ValueError:
+            return False
 
     def candidates() -> Iterator[CrawlRequest | None]:
         for link in article.outlinks:
+            if not same_site(link.url):
+                continue
             request = outlink_request(
                 registry,
                 link.url,
@@ -51,6 +66,8 @@ def from_article(
                 request.published_at = link.published_at
             yield request
         for related in article.related:
+            if not same_site(related.url):
+                continue
             yield outlink_request(
                 registry,
                 related.url,

@@ -22,7 +22,7 @@ from newswire.parser.extract import zh_labels
 from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
-_PUNCT_TABLE = str.maketrans("", "", _PUNCT)
+_PUNCT_RE = re.compile("[" + re.escape(_PUNCT) + "]")
 _SENTENCE_END = tuple('。！？.!?…”"」')
 _CAPTION_START = ("△", "▲", "▽", "▼", "↑", "图为", "图：", "图:", "(图", "（图")
 _CAPTION_CLASS = re.compile(
@@ -75,7 +75,7 @@ _PROMO = re.compile(
 
 
 def punct_count(text: str) -> int:
-    return len(text) - len(text.translate(_PUNCT_TABLE))
+    return len(_PUNCT_RE.findall(text))
 
 
 def block_punct(b: Block) -> int:
@@ -119,15 +119,24 @@ def block_weight(b: Block) -> float:
     return -1.0
 
 
-def mark_teasers(root: Element, blocks: list[Block], anchors: list[Anchor] | None = None) -> int:
+def mark_teasers(
+    root: Element,
+    blocks: list[Block],
+    anchors: list[Anchor] | None = None,
+    texts: dict[Element, str] | None = None,
+) -> int:
     """Flag blocks inside repeated "linked headline + summary" items; returns item count.
 
     A story list is recognised by structure: several sibling items, each holding exactly
     one headline-sized link, and the item's text starting with that link. Body paragraphs
     with inline links fail the "starts with" test, so they are not mistaken for teasers.
+
+    ``texts`` caches elements' normalised texts (the outlink stage reads the same items).
     """
     if anchors is None:
         anchors = anchors_of(root)
+    if texts is None:
+        texts = {}
     title_links = []
     for anchor in anchors:
         text = anchor.text
@@ -160,7 +169,9 @@ def mark_teasers(root: Element, blocks: list[Block], anchors: list[Anchor] | Non
             continue
         item = chain[i]
         parent = chain[i - 1]
-        item_text = norm_ws(text_of(item))
+        item_text = texts.get(item)
+        if item_text is None:
+            item_text = texts[item] = norm_ws(text_of(item))
         if len(item_text) > max(400, 4 * len(t)):
             continue  # teasers are short; a whole article body is not an item
         if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
@@ -385,11 +396,13 @@ _DATE_LINE = re.compile(
     r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
     re.I,
 )
+# Words and numbers of a date line, each matched atomically (no backtracking into a word:
+# the nested repetition otherwise takes exponential time on long non-matching lines).
 _DATE_LINE_WORDS = re.compile(
-    r"^(?:(?:published|posted|updated|last updated|modified|date|on|at|by|am|pm|[ap]\.m\.|"
+    r"^(?:(?>published|posted|updated|last updated|modified|date|on|at|by|"
     r"[a-z]{3,9}day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[a-z]{2,4}t|utc|gmt|"
-    r"\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-])\s*)+$",
+    r"am|pm|[ap]\.m\.|\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-])\s*+)++$",
     re.I,
 )
 

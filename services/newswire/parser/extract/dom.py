@@ -111,6 +111,8 @@ BLOCK_TAGS = frozenset(
 )
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BOLD_TAGS = frozenset({"strong", "b"})
+# Tags the walk treats specially (everything else is plain inline markup).
+_NOT_PLAIN = BLOCK_TAGS | BOLD_TAGS | {"a"}
 # Elements whose whole subtree is page furniture whatever it contains.
 BOILER_TAGS = frozenset({"nav", "aside", "footer", "menu"})
 # class/id words of furniture: sidebars, comments, share bars, footers, recommendations.
@@ -354,7 +356,8 @@ def _linearise(
     cur_link = 0
     cur_bold = 0
     cur_el: Element | None = None
-    cur_chain: tuple[Element, ...] = ()
+    #: Where cur_el sits on the stack: its chain is the stack up to there.
+    cur_depth = 0
     budget = MAX_NODES
     truncated = False
     suspects: tuple[Element, ...] = ()
@@ -367,6 +370,9 @@ def _linearise(
             raw = raw.replace("\u200b", "").replace("\ufeff", "")
         text = " ".join(raw.split())
         if text and cur_el is not None:
+            chain = tuple(stack[: cur_depth + 1])
+            if not chain or chain[-1] is not cur_el:
+                chain = ()  # (the closing flush, after the walk: read from the tree)
             heading = HEADING_TAGS.get(cur_el.tag, 0)
             bold = cur_bold >= len(raw.strip()) > 0
             blocks.append(
@@ -381,7 +387,7 @@ def _linearise(
                     False,
                     suspects,
                     -1,
-                    cur_chain,
+                    chain,
                 )
             )
         cur_link = 0
@@ -389,19 +395,20 @@ def _linearise(
 
     def walk(
         el: Element,
+        tag: str,
         owner: Element,
-        chain: tuple[Element, ...],
+        depth: int,
         boiler: bool,
         in_link: bool,
         in_bold: bool,
     ) -> bool:
-        """Walk one element; returns whether it is block-level (for its tail)."""
-        nonlocal budget, truncated, suspects, cur_el, cur_chain, cur_link, cur_bold
+        """Walk one element; returns whether it is block-level (for its tail). ``depth``
+        is the owner's index on the stack."""
+        nonlocal budget, truncated, suspects, cur_el, cur_depth, cur_link, cur_bold
         budget -= 1
         if budget < 0:
             truncated = True
             return False
-        tag = el.tag
         stack.append(el)
         is_block = tag in BLOCK_TAGS
         saved = suspects
@@ -413,7 +420,7 @@ def _linearise(
                 stack.pop()
                 return True
             owner = el
-            chain = tuple(stack)
+            depth = len(stack) - 1
             if not boiler:
                 if tag in BOILER_TAGS:
                     boiler = True
@@ -421,7 +428,10 @@ def _linearise(
                     cls = el.get("class")
                     ident = el.get("id")
                     if cls or ident:
-                        kind = _attr_kind(f"{cls} {ident}" if cls and ident else (cls or ident))
+                        words = f"{cls} {ident}" if cls and ident else (cls or ident)
+                        kind = _ATTR_CACHE.get(words)
+                        if kind is None:
+                            kind = _attr_kind(words)
                         if kind:
                             if kind & _IS_BOILER:
                                 suspects = (*saved, el)
@@ -440,7 +450,7 @@ def _linearise(
             if parts or not text.isspace():
                 if not parts:
                     cur_el = owner
-                    cur_chain = chain
+                    cur_depth = depth
                 parts.append(text)
                 if in_link or in_bold:
                     n = len(text.strip())
@@ -449,7 +459,31 @@ def _linearise(
                     if in_bold:
                         cur_bold += n
         for child in el:
-            child_block = walk(child, owner, chain, boiler, in_link, in_bold)
+            ctag = child.tag
+            if ctag not in _NOT_PLAIN and not len(child):
+                # A childless plain inline element (span, img, em...): handled here, as
+                # walk() would, without a call — a third of a page's elements are these.
+                budget -= 1
+                ctext = child.text
+                if budget < 0:
+                    truncated = True
+                elif ctext:
+                    if in_link:
+                        link_texts.append(ctext)
+                    if parts or not ctext.isspace():
+                        if not parts:
+                            cur_el = owner
+                            cur_depth = depth
+                        parts.append(ctext)
+                        if in_link or in_bold:
+                            n = len(ctext.strip())
+                            if in_link:
+                                cur_link += n
+                            if in_bold:
+                                cur_bold += n
+                child_block = False
+            else:
+                child_block = walk(child, ctag, owner, depth, boiler, in_link, in_bold)
             tail = child.tail
             if tail:
                 # A tail belongs to this element's block, outside the child's link/bold.
@@ -460,7 +494,7 @@ def _linearise(
                 if parts or not tail.isspace():
                     if not parts:
                         cur_el = owner
-                        cur_chain = chain
+                        cur_depth = depth
                     parts.append(tail)
                     if in_link or in_bold:
                         n = len(tail.strip())
@@ -477,7 +511,7 @@ def _linearise(
         stack.pop()
         return is_block
 
-    walk(root, root, (root,), False, False, False)
+    walk(root, root.tag, root, 0, False, False, False)
     if parts:
         flush(False)
     return blocks, truncated, crumbs, anchors

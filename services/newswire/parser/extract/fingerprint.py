@@ -55,19 +55,27 @@ def simhash(text: str) -> str:
     # are word characters, never lone surrogates, so a strict encode is safe.
     th = list(map(crc32, map(str.encode, toks)))
     if len(th) < _SHINGLE:
-        feats = [(th[0] * 0x9E3779B97F4A7C15 ^ th[-1] * 0xC2B2AE3D27D4EB4F) & _MASK]
-    else:
-        # Token hashes are uniform 64-bit values, so odd-multiplier products XORed with the
-        # last one are uniform too, and any differing token changes the result.
-        k1 = 0x9E3779B97F4A7C15
-        k2 = 0xC2B2AE3D27D4EB4F
-        k3 = 0xD6E8FEB86659FD93
-        # ((a*k1) ^ (b*k2) ^ (c*k3)) & MASK, computed with map() so the loop runs in C:
-        # masking each product first gives the same bits.
-        x1 = list(map(and_, map(mul, th, repeat(k1)), repeat(_MASK)))
-        x2 = list(map(and_, map(mul, th, repeat(k2)), repeat(_MASK)))
-        x3 = list(map(and_, map(mul, th, repeat(k3)), repeat(_MASK)))
-        feats = list(map(xor, map(xor, x1, islice(x2, 1, None)), islice(x3, 2, None)))
+        feats = [(th[0] * _K1 ^ th[-1] * _K2) & _MASK]
+        return _vote(feats)
+    if _np is not None:
+        return _simhash_np(th)
+    # Token hashes are uniform 64-bit values, so odd-multiplier products XORed with the
+    # last one are uniform too, and any differing token changes the result.
+    # ((a*k1) ^ (b*k2) ^ (c*k3)) & MASK, computed with map() so the loop runs in C:
+    # masking each product first gives the same bits.
+    x1 = list(map(and_, map(mul, th, repeat(_K1)), repeat(_MASK)))
+    x2 = list(map(and_, map(mul, th, repeat(_K2)), repeat(_MASK)))
+    x3 = list(map(and_, map(mul, th, repeat(_K3)), repeat(_MASK)))
+    return _vote(list(map(xor, map(xor, x1, islice(x2, 1, None)), islice(x3, 2, None))))
+
+
+_K1 = 0x9E3779B97F4A7C15
+_K2 = 0xC2B2AE3D27D4EB4F
+_K3 = 0xD6E8FEB86659FD93
+
+
+def _vote(feats: list[int]) -> str:
+    """Bit k of the result is set when more than half the features have it set."""
     # Per byte position, count the bytes with bit k set: translate() maps each byte to 1 or
     # 0 and count() adds them up, both in C (64 passes over n bytes, no Python per feature).
     packed = array("Q", feats).tobytes()
@@ -80,6 +88,32 @@ def simhash(text: str) -> str:
             if column.translate(_BIT_TABLES[bit]).count(1) > half:
                 value |= 1 << (shift + bit)
     return f"{value:016x}"
+
+
+def _simhash_np(th: list[int]) -> str:
+    """The same shingle features and vote, vectorised (uint64 arithmetic wraps mod 2**64,
+    which is the masking)."""
+    np = _np
+    h = np.array(th, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        feats = (h[:-2] * _NP_K[0]) ^ (h[1:-1] * _NP_K[1]) ^ (h[2:] * _NP_K[2])
+    # Little-endian bytes of each feature unpacked to 64 bits, bit k of the value in column k.
+    bits = np.unpackbits(
+        feats.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
+    )
+    counts = bits.sum(axis=0, dtype=np.int64)
+    value = 0
+    for k in np.flatnonzero(counts > len(feats) / 2).tolist():
+        value |= 1 << k
+    return f"{value:016x}"
+
+
+try:  # numpy is a dependency; the pure-Python path gives the same values without it.
+    import numpy as _np
+
+    _NP_K = _np.array([_K1, _K2, _K3], dtype=_np.uint64)
+except ImportError:  # pragma: no cover
+    _np = None
 
 
 def hamming(a: str, b: str) -> int:

@@ -189,10 +189,12 @@ def outlinks(
     tz: tzinfo,
     now: datetime | None = None,
     page_anchors: list[Anchor] | None = None,
+    texts: dict[Element, str] | None = None,
 ) -> tuple[list[Outlink], int]:
     """Same-site links with titles (and summary and time for story-list items).
 
-    ``page_anchors`` are the links as the block walk met them (else read from the tree).
+    ``page_anchors`` are the links as the block walk met them (else read from the tree);
+    ``texts`` caches elements' normalised texts.
     Returns the links and how many of them looked like story-list items.
     """
     own = urlsplit(page_url).hostname or ""
@@ -233,7 +235,11 @@ def outlinks(
         if len(title) >= 8:
             item = _item_of(anchor.chain, counts)
             if item is not anchor.el:
-                rest = norm_ws(text_of(item))
+                rest = texts.get(item) if texts is not None else None
+                if rest is None:
+                    rest = norm_ws(text_of(item))
+                    if texts is not None:
+                        texts[item] = rest
                 pos = rest.find(title)
                 if pos >= 0:
                     rest = (rest[:pos] + " " + rest[pos + len(title) :]).strip()

@@ -146,7 +146,8 @@ def _extract(
     tz = dates.get_tz(tz_name)
     now = fetched_at or datetime.now(UTC)
 
-    content_mod.mark_teasers(root, blocks, linear.anchors)
+    item_texts: dict[Element, str] = {}
+    content_mod.mark_teasers(root, blocks, linear.anchors, item_texts)
     container: Element | None = None
     if rules is not None and rules.content:
         found = [e for e in rules.select("content", root) if isinstance(e, Element)]
@@ -210,7 +211,7 @@ def _extract(
     related = listing.related_links(
         blocks, marker, base, allow_missing_url=extractor == "text-plain"
     )
-    links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors)
+    links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors, item_texts)
 
     canonical = _canonical(md, url, base)
     page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
