@@ -26,5 +26,7 @@ def run_faust_worker(app: Any, service: str, settings: Settings) -> None:
         redirect_stdouts=False,
         quiet=True,
     )
+    # faust draws a start-up spinner with terminal escapes; in JSON logs it is noise.
+    worker.spinner = None
     log.info("starting %s", service, extra={"app_id": app.conf.id})
     worker.execute_from_commandline()

@@ -96,8 +96,12 @@ class IndexerRuntime:
             while True:
                 try:
                     await producer.send_and_wait(
-                        self.dead_letter_topic, letter.origin_key, letter.to_bytes(),
-                        None, None, None,
+                        self.dead_letter_topic,
+                        letter.origin_key,
+                        letter.to_bytes(),
+                        None,
+                        None,
+                        None,
                     )
                     break
                 except asyncio.CancelledError:
@@ -179,14 +183,8 @@ def create_app(settings: Settings | None = None) -> Any:
 
 
 def run_worker(settings: Settings | None = None) -> None:
-    """Run the indexer until stopped (``newswire indexer``)."""
-    import importlib.util
-
+    """Run the indexer until stopped (``newswire indexer``); metrics via newswire.worker."""
     from newswire.worker import run_faust_worker
 
     settings = settings or get_settings()
-    if importlib.util.find_spec("newswire.observability") is None:
-        # The operations module serves every service's /metrics once it exists; until then
-        # the indexer serves its own.
-        metrics.serve(settings.metrics_port)
     run_faust_worker(create_app(settings), "indexer", settings)

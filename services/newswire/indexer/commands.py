@@ -8,9 +8,7 @@ from typing import Any
 
 import typer
 
-index_app = typer.Typer(
-    help="The search index: template, alias, migrations.", no_args_is_help=True
-)
+index_app = typer.Typer(help="The search index: template, alias, migrations.", no_args_is_help=True)
 
 
 def indexer() -> None:
@@ -76,8 +74,11 @@ def index_info(
     table = Table("index", "docs", "template", "in alias", "write")
     for entry in info["indices"]:
         table.add_row(
-            entry["name"], str(entry["docs"]), f"v{entry['template_version']}",
-            "yes" if entry["in_alias"] else "", "yes" if entry["write_index"] else "",
+            entry["name"],
+            str(entry["docs"]),
+            f"v{entry['template_version']}",
+            "yes" if entry["in_alias"] else "",
+            "yes" if entry["write_index"] else "",
         )
     console.print(table)
     console.print(
@@ -122,8 +123,9 @@ def index_migrate(
             else:
                 bar.update(task, completed=done)
 
-        result = asyncio.run(migrate(settings, force=force, delete_old=delete_old,
-                                     progress=progress))
+        result = asyncio.run(
+            migrate(settings, force=force, delete_old=delete_old, progress=progress)
+        )
     if not result.swapped:
         typer.echo(f"nothing to do: {result.reason}")
         return

@@ -5,11 +5,7 @@ Module-level collectors in the default registry: one indexer process, one set of
 
 from __future__ import annotations
 
-import logging
-
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
-
-log = logging.getLogger(__name__)
+from prometheus_client import Counter, Gauge, Histogram
 
 DOCS_INDEXED = Counter(
     "newswire_indexer_docs_indexed_total",
@@ -56,11 +52,3 @@ LAST_SUCCESS = Gauge(
     "newswire_indexer_last_success_timestamp_seconds",
     "Unix time of the last batch fully acknowledged by the engine.",
 )
-
-
-def serve(port: int | None) -> None:
-    """Serve /metrics on ``port`` (``NEWSWIRE_METRICS_PORT``); nothing when unset."""
-    if port is None:
-        return
-    start_http_server(port)
-    log.info("metrics served", extra={"port": port})

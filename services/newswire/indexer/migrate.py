@@ -180,7 +180,9 @@ async def migrate(
             version = await index_template_version(client, current)
             if version >= TEMPLATE_VERSION:
                 return MigrationResult(
-                    current, None, docs=await _count(client, alias),
+                    current,
+                    None,
+                    docs=await _count(client, alias),
                     reason=f"{current} already has template version {version}",
                 )
         family = await generations(client, settings)
@@ -211,7 +213,8 @@ async def migrate(
                 if behind <= threshold:
                     break
             await client.request(
-                "PUT", f"/{target}/_settings",
+                "PUT",
+                f"/{target}/_settings",
                 body={"index": {"refresh_interval": REFRESH_INTERVAL}},
             )
             await client.refresh(target)
@@ -231,8 +234,12 @@ async def migrate(
             for old in readers:
                 await client.request("DELETE", f"/{old}")
         return MigrationResult(
-            current, target, replayed=replayer.replayed, dead_letters=replayer.dead_letters,
-            swapped=True, docs=await _count(client, alias),
+            current,
+            target,
+            replayed=replayer.replayed,
+            dead_letters=replayer.dead_letters,
+            swapped=True,
+            docs=await _count(client, alias),
         )
     finally:
         await client.close()

@@ -61,7 +61,7 @@ def _error_text(error: Any) -> str:
 
 def classify(item: dict[str, Any]) -> Outcome:
     """What to do with one entry of a bulk response's ``items``."""
-    (op, result), = item.items()
+    ((op, result),) = item.items()
     status = int(result.get("status", 0))
     error = result.get("error")
     if 200 <= status < 300 and not error:
