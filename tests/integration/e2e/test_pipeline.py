@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from newswire.search import connect
@@ -59,9 +60,12 @@ async def test_seed_article_is_searchable_with_every_field(
     )
     logs = tmp_path / "logs"
     logs.mkdir()
+    ports = {name: free_port() for name in ("indexer", "parser", "fetcher")}
     services = [
-        ServiceProcess(settings, name, log_path=logs / f"{name}.log").start()
-        for name in ("indexer", "parser", "fetcher")
+        ServiceProcess(
+            settings.model_copy(update={"metrics_port": port}), name, log_path=logs / f"{name}.log"
+        ).start()
+        for name, port in ports.items()
     ]
     client = await connect(settings)
     hit = None
@@ -92,6 +96,7 @@ async def test_seed_article_is_searchable_with_every_field(
         assert hit is not None, "\n\n".join(
             f"--- {s.command[0]} ---\n{s.log_tail(25)}" for s in services
         )
+        scraped = {name: await scrape(port) for name, port in ports.items()}
     finally:
         await client.close()
         for service in services:
@@ -102,3 +107,26 @@ async def test_seed_article_is_searchable_with_every_field(
     assert hit["authors"] == ["马瑾瑾"]
     assert hit["editor"] == "王婷婷"
     assert "实时讯息" in hit["section"]
+
+    # Each service's metrics endpoint counted the work it just did.
+    assert sample(scraped["fetcher"], "newswire_fetcher_pages_total") >= 1
+    assert sample(scraped["parser"], "newswire_parser_articles_total") >= 1
+    assert sample(scraped["indexer"], "newswire_indexer_docs_indexed_total") >= 1
+    for text in scraped.values():
+        assert "newswire_build_info" in text
+
+
+async def scrape(port: int) -> str:
+    async with httpx.AsyncClient() as client:
+        health = await client.get(f"http://127.0.0.1:{port}/health")
+        assert health.status_code == 200, health.text
+        return (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+
+
+def sample(metrics_text: str, name: str) -> float:
+    """Sum of every series of ``name`` in a Prometheus text exposition."""
+    total = 0.0
+    for line in metrics_text.splitlines():
+        if line.startswith(name) and line[len(name)] in " {":
+            total += float(line.rsplit(" ", 1)[1])
+    return total

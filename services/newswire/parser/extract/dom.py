@@ -511,9 +511,14 @@ def _linearise(
         stack.pop()
         return is_block
 
-    walk(root, root.tag, root, 0, False, False, False)
-    if parts:
-        flush(False)
+    try:
+        walk(root, root.tag, root, 0, False, False, False)
+        if parts:
+            flush(False)
+    finally:
+        # walk() refers to itself through its closure: break the cycle, or the page's
+        # blocks and tree would wait for the garbage collector instead of being freed.
+        walk = flush = None  # type: ignore[assignment]
     return blocks, truncated, crumbs, anchors
 
 
