@@ -147,6 +147,7 @@ kafka_up() {
         lib='$lib' kafka_java kafka.Kafka '$kafka_dir/server.properties'" \
         >"$kafka_dir/logs/stdout.log" 2>&1 9>&- &
     echo $! >"$kafka_dir/pid"
+    launched_kafka=$SECONDS
     log "kafka starting (pid $(cat "$kafka_dir/pid"))"
 }
 
@@ -190,14 +191,20 @@ opensearch_up() {
         -clusterName newswire-local \
         >"$search_dir/stdout.log" 2>&1 9>&- &
     echo $! >"$search_dir/pid"
+    launched_opensearch=$SECONDS
     log "opensearch starting (pid $(cat "$search_dir/pid"))"
 }
 
 # --- lifecycle ---------------------------------------------------------------------------
 
+# Seconds since launch are reported, so the start-up time of each service is visible.
+launched_kafka=$SECONDS
+launched_opensearch=$SECONDS
+
 wait_healthy() {
     local name="$1" check="$2" pidfile="$3" logfile="$4" timeout="${5:-180}"
-    local start=$SECONDS
+    local launched_var="launched_$name"
+    local start=${!launched_var}
     until "$check"; do
         if ! pid_alive "$pidfile"; then
             tail -n 30 "$logfile" >&2 || true
