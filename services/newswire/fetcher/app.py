@@ -551,6 +551,17 @@ class FetcherWorker:
             return Outcome("too_large", status=result.status), dead
         metrics.PAGES.labels(kind=request.kind).inc()
         metrics.BYTES.labels(where="published").inc(len(result.body))
+        log.info(
+            "page fetched",
+            extra={
+                "url_id": uid,
+                "url": redact(result.final_url),
+                "kind": request.kind,
+                "status": result.status,
+                "bytes": len(result.body),
+                "elapsed_ms": round(result.elapsed_ms, 1),
+            },
+        )
         if result.truncated:
             metrics.TRUNCATED.inc()
         outcome = Outcome(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -62,6 +63,7 @@ def crawl(
     """Send crawl requests to the frontier (crawl.requests, keyed by host)."""
     import asyncio
 
+    from newswire.admin.progress import progress_bars
     from newswire.broker import make_producer
     from newswire.records import CrawlRequest
     from newswire.settings import get_settings
@@ -92,20 +94,24 @@ def crawl(
     if seeds:
         requests.extend(registry.seed_requests())
 
-    async def send() -> None:
+    async def send(advance: Callable[[int], None]) -> None:
         producer = make_producer(settings)
         await producer.start()
         try:
             topic = topic_name(Topic.CRAWL_REQUESTS, settings)
-            futures = [
-                await producer.send(topic, r.to_bytes(), key=host_of(r.url).encode())
-                for r in requests
-            ]
+            futures = []
+            for request in requests:
+                future = await producer.send(
+                    topic, request.to_bytes(), key=host_of(request.url).encode()
+                )
+                future.add_done_callback(lambda _: advance(1))
+                futures.append(future)
             await asyncio.gather(*futures)
         finally:
             await producer.stop()
 
-    asyncio.run(send())
+    with progress_bars() as start:
+        asyncio.run(send(start("sending crawl requests", len(requests))))
     typer.echo(f"sent {len(requests)} crawl request(s)")
 
 

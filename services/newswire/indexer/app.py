@@ -124,9 +124,11 @@ class IndexerRuntime:
         with metrics.BATCH_DURATION.time():
             result = await indexer.handle(origins)
         metrics.LAST_SUCCESS.set_to_current_time()
-        log.debug(
+        log.info(
             "batch indexed",
             extra={
+                # Every id in the batch, so `grep <id>` follows one article into the index.
+                "article_ids": sorted({o.key.decode(errors="replace") for o in origins if o.key}),
                 "messages": len(origins),
                 "indexed": result.report.indexed,
                 "conflicts": result.report.conflicts,

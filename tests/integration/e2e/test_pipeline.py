@@ -7,6 +7,7 @@ All three services run as separate processes (`newswire fetcher|parser|indexer`)
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -114,6 +115,17 @@ async def test_seed_article_is_searchable_with_every_field(
     assert sample(scraped["indexer"], "newswire_indexer_docs_indexed_total") >= 1
     for text in scraped.values():
         assert "newswire_build_info" in text
+
+    # One page can be followed through the three services' logs: the indexer names the
+    # article id, the parser's line ties it to the page's URL id, the fetcher names that.
+    assert hit["id"] in (logs / "indexer.log").read_text()
+    parsed = [
+        json.loads(line)
+        for line in (logs / "parser.log").read_text().splitlines()
+        if hit["id"] in line and line.startswith("{")
+    ]
+    assert parsed and parsed[0]["event"] == "page parsed"
+    assert parsed[0]["url_id"] in (logs / "fetcher.log").read_text()
 
 
 async def scrape(port: int) -> str:

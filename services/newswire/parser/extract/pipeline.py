@@ -191,6 +191,10 @@ def _extract(
         updated = _time_element(md, ("datemodified", "updated", "modified"), tz, now)
     if updated is None:
         updated = fields["updated"]
+    published = _prefer_shown(published, fields["shown"])
+    if published is None and updated is not None:
+        # A page that shows only when it was last updated: the best date we have.
+        published = updated
 
     editor = _rule_text(rules, "editor", root) or fields["editor"]
     source = _rule_text(rules, "source", root) or fields["source"]
@@ -381,6 +385,24 @@ def _title(
     return h1
 
 
+def _prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]]) -> datetime | None:
+    """The date the page shows by its headline, when the machine-readable one is not shown.
+
+    Sites keep the first publication date in their metadata but print only the date of the
+    last revision ("Updated Oct 8, 2025"): a reader takes the page to be of the printed
+    date, and so do we — unless the page prints the metadata's date too (a day either way
+    for time zones).
+    """
+    if published is None or not shown:
+        return published
+    day = published.date()
+    for dt, _ in shown:
+        if abs((dt.date() - day).days) <= 1:
+            return published
+    first = next((dt for dt, kind in shown if kind == "published"), None)
+    return first or published
+
+
 def _rule_text(rules: ExtractionRules | None, field: str, root: Element) -> str | None:
     if rules is None:
         return None
@@ -462,12 +484,30 @@ def _visible_fields(
         "source": None,
         "slot_source": None,
         "views": None,
+        "shown": [],
     }
     date_line: str | None = None
-    for b in head + [x for x in body_blocks[:3]] + tail[:15]:
+    # Short lines the body filter left out between the first body paragraphs (a date or
+    # byline under the headline), and a few lines above the headline ("Last updated:
+    # Dec 12, 2025" printed over it).
+    in_body = set(body_blocks)
+    inner = [
+        b
+        for b in blocks[first : min(last + 1, first + 40)]
+        if b not in in_body and len(b.text) <= 120
+    ]
+    above = [b for b in blocks[max(0, start - 6) : start] if len(b.text) <= 120]
+    found_in: dict[int, list[tuple[datetime, str]]] = {}
+
+    def dates_in(b: dom.Block) -> list[tuple[datetime, str]]:
+        """The dates a short line states, each with its kind (published/updated)."""
+        got = found_in.get(b.index)
+        if got is not None:
+            return got
+        got = found_in[b.index] = []
         text = b.text
         if len(text) > 200:
-            continue
+            return got
         for m in _DATE_CANDIDATE.finditer(text):
             dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
@@ -477,13 +517,28 @@ def _visible_fields(
                 )
             if dt is None:
                 continue
-            kind = zh_labels.date_label(text, m.start()) or "published"
+            kind = zh_labels.date_label(text, m.start())
+            if kind is None and m.start() < 3 and b.index > 0:
+                # The label may sit in its own element just before ("Updated on:" | date).
+                prev = blocks[b.index - 1].text
+                if len(prev) <= 30:
+                    kind = zh_labels.date_label(prev, len(prev))
+            got.append((dt, kind or "published"))
+        return got
+
+    for b in head + body_blocks[:3] + inner + tail[:15] + above:
+        for dt, kind in dates_in(b):
             if kind == "updated":
                 out["updated"] = out["updated"] or dt
             elif out["published"] is None:
                 out["published"] = dt
-                date_line = text
+                date_line = b.text
         if out["published"] is not None and date_line is not None:
+            break
+    # Dates printed around the headline (not in the body or after it), for _prefer_shown.
+    for b in head + inner + above:
+        out["shown"].extend(dates_in(b))
+        if len(out["shown"]) >= 10:
             break
     near = head + tail[:25]
     for b in near:
@@ -601,7 +656,7 @@ def _authors(
         if not candidates:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
-        candidates = structured or _byline_authors(blocks, body, linear.bylines)
+        candidates = structured or _byline_authors(blocks, body, linear.bylines, linear.anchors)
         if not candidates:
             candidates = list(fields["authors"])
     site = {_key(md.get("site_name")), _key(source), _key(editor)}
@@ -618,6 +673,8 @@ def _clean_byline(text: str) -> str:
     text = dom.norm_ws(text)
     text = _BY_PREFIX.sub("", text)
     text = re.sub(r"\s*\|.*$", "", text)
+    # "Jane Doe - Editorial Team": the name before a spaced dash.
+    text = re.sub(r"\s+[-–—]\s+.*$", "", text)
     return text.strip(" ,;:")
 
 
@@ -651,24 +708,56 @@ def split_names(text: str) -> list[str]:
 
 
 def _byline_authors(
-    blocks: list[dom.Block], body: content_mod.Content, bylines: list[Element]
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+    bylines: list[Element],
+    anchors: list[dom.Anchor] | None = None,
 ) -> list[str]:
     # Elements marked as bylines (class/itemprop/rel "author"), in page order.
     for el in bylines:
         text = dom.norm_ws(text_of(el))
         if not 2 <= len(text) <= 120:
             continue
+        # Name and role in separate child elements run together in the text
+        # ("Jane DoeSenior Writer"): the first piece alone, when it is a name.
+        pieces = [p for p in (t.strip() for t in el.itertext()) if p]
+        if len(pieces) > 1 and not _BY_PREFIX.match(text):
+            names = split_names(pieces[0])
+            if names:
+                return names
         names = split_names(text)
         if names:
             return names
-    # "By Jane Doe" lines near the top of the body.
+    # A link to the writer's page (/author/jane-doe, /staff/..., /contributors/...).
+    for anchor in anchors or ():
+        href = anchor.el.get("href") or ""
+        if _AUTHOR_HREF.search(href) and 4 <= len(anchor.text.strip()) <= 60:
+            names = split_names(anchor.text)
+            if names:
+                return names
+    # "By Jane Doe" lines near the top of the body, or "Written by" over the name.
     first = body.first if body.first >= 0 else len(blocks)
-    for b in blocks[max(0, first - 30) : first + 3]:
-        if _BY_PREFIX.match(b.text) and len(b.text) <= 120:
+    window = blocks[max(0, first - 30) : first + 10]
+    for i, b in enumerate(window):
+        if len(b.text) > 120:
+            continue
+        if _BY_LABEL.match(b.text) and i + 1 < len(window):
+            names = split_names(window[i + 1].text)
+            if names and len(window[i + 1].text) <= 60:
+                return names
+        if _BY_PREFIX.match(b.text) and (b.index < first + 3 or b not in body.blocks):
             names = split_names(b.text)
             if names:
                 return names
     return []
+
+
+_AUTHOR_HREF = re.compile(
+    r"/(?:authors?|staff|writers?|contributors?|columnists?|reporters?|journalists?|people|"
+    r"byline|profiles?)/[^/?#]+/?(?:$|[?#])",
+    re.I,
+)
+_BY_LABEL = re.compile(r"^(?:written|posted|reported|words)?\s*by\s*:?$", re.I)
 
 
 def _find_marker(blocks: list[dom.Block], after: int) -> int:
