@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv with the exact versions in requirements.lock and newswire installed editable.
+# Create .venv with the exact versions in requirements-dev.lock (runtime + test tools) and
+# newswire installed editable.
 # Fast when nothing changed (it compares the lock's hash), so every entry script calls it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,13 +19,13 @@ fi
 [[ -n "$python" ]] || { echo "[bootstrap] Python 3.11 is required" >&2; exit 1; }
 
 stamp=".venv/.newswire-lock"
-want="$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+want="$(cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-16)"
 if [[ -x .venv/bin/python && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     exit 0
 fi
 echo "[bootstrap] installing dependencies into .venv" >&2
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check "uv>=0.9,<1"
-.venv/bin/uv pip install -q --python .venv/bin/python -r requirements.lock
+.venv/bin/uv pip install -q --python .venv/bin/python -r requirements-dev.lock
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
 echo "$want" >"$stamp"

@@ -43,7 +43,8 @@ RELATED_MARKER = re.compile(
     re.I,
 )
 _BOILER_LINE = re.compile(
-    r"^(?:©|\(c\)|copyright\b|版权所有|本网站|未经(?:许可|授权)|分享到|分享至|扫一扫|扫描二维码|"
+    r"^(?:this (?:web)?site uses cookies|we use cookies|privacy overview|"
+    r"©|\(c\)|copyright\b|版权所有|本网站|未经(?:许可|授权)|分享到|分享至|扫一扫|扫描二维码|"
     r"【?打印】?|【?关闭(?:窗口)?】?|【?收藏】?|举报|点赞|返回顶部|返回首页|上一篇|下一篇|上一页|下一页|"
     r"原标题|点击进入|进入专题|关注我们|微信扫|标签[:：]|关键词[:：]|tags?:|share\b|print\b|"
     r"advertisement|sign up|subscribe)",
@@ -67,6 +68,26 @@ END_MARKER = re.compile(
     r"免责声明|声明\s*[:：]|【纠错】|\(完\)|（完）|版权声明|©|copyright\b|\(c\)\s*\d{4})",
     re.I,
 )
+_COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b)", re.I)
+_COPYRIGHT_NOTICE = re.compile(r"(?:19|20)\d\d|rights|版权|reserved", re.I)
+_COPYRIGHT_RIGHTS = re.compile(r"rights|版权|reserved", re.I)
+
+
+def _ends_body(text: str) -> bool:
+    """An end-of-article line; a "©" line without a year or rights notice is a photo
+    credit between paragraphs ("© Jane Doe A nurse gives a flu shot"), not the end."""
+    m = END_MARKER.match(text)
+    if m is None:
+        return False
+    if not _COPYRIGHT_START.match(text):
+        return True
+    # "© 2019 Example Media" is short; "© Jane Doe Nurses at a clinic on Aug. 22, 2019"
+    # is a caption that happens to hold a year.
+    return _COPYRIGHT_RIGHTS.search(text) is not None or (
+        len(text) <= 60 and _COPYRIGHT_NOTICE.search(text) is not None
+    )
+
+
 _PROMO = re.compile(
     r"扫描.{0,12}二维码|扫码|长按识别|关注.{0,12}公众号|下载.{0,8}客户端|安装.{0,10}客户端|"
     r"技术支持\s*[:：]|ICP备|公网安备|【下载地址】",
@@ -277,9 +298,29 @@ def is_caption(b: Block) -> bool:
     return bool(cls) and _CAPTION_CLASS.search(cls) is not None and len(b.text) < 300
 
 
+# Machine text that leaks into the visible tree: a bare URL or ISO timestamp (microdata
+# in hidden blocks), escaped markup, an unrendered [shortcode], script and cookie notices.
+_MACHINE_LINE = re.compile(
+    r"(?:https?://\S+|\d{4}-\d\d-\d\dT\d\d:\d\d[\d:.]*(?:Z|[+-]\d\d:?\d\d)?|"
+    r"<[a-z][a-z0-9]*\b[^>]*>|\[[a-z_]+\b[^\]]*\].*)$",
+    re.I,
+)
+_MACHINE_FIRST = frozenset("hH0123456789<[")
+_NOTICE = re.compile(
+    r"requires javascript|enable javascript|(?:necessary|functional|performance|analytics|"
+    r"advertisement) cookies|any cookies that may not be",
+    re.I,
+)
+
+
 def is_boiler_line(text: str) -> bool:
     if _BOILER_LINE.match(text):
         return True
+    if len(text) < 400:
+        if text[0] in _MACHINE_FIRST and _MACHINE_LINE.match(text):
+            return True
+        if ("ookie" in text or "cript" in text) and _NOTICE.search(text):
+            return True
     if len(text) < 160 and _BOILER_ANYWHERE.search(text):
         return True
     return len(text) < 120 and _PROMO.search(text) is not None
@@ -315,6 +356,7 @@ def extract_content(
     title_key = _key(title) if title else None
     in_related = False
     ended = False
+    seen: set[str] = set()
     for b in inside_blocks:
         text = b.text
         if (
@@ -337,7 +379,7 @@ def extract_content(
         if (
             out.first >= 0
             and len(text) < 200
-            and (END_MARKER.match(text) or _BOILER_ANYWHERE.search(text))
+            and (_ends_body(text) or _BOILER_ANYWHERE.search(text))
         ):
             # The body is over; what follows (related, comments, footer) is furniture.
             # The related block may still come, so keep looking for its marker only.
@@ -374,6 +416,10 @@ def extract_content(
             # Short unpunctuated lines between paragraphs: "Caption", "Close", e-mail
             # addresses, photo credits, widget labels.
             continue
+        if len(text) >= 40:
+            if text in seen:
+                continue  # a second copy (hidden microdata, print or AMP duplicates)
+            seen.add(text)
         out.paragraphs.append(text)
         out.blocks.append(b)
         if out.first < 0:

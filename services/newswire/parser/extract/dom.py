@@ -374,7 +374,7 @@ def _linearise(
             if not chain or chain[-1] is not cur_el:
                 chain = ()  # (the closing flush, after the walk: read from the tree)
             heading = HEADING_TAGS.get(cur_el.tag, 0)
-            bold = cur_bold >= len(raw.strip()) > 0
+            bold = cur_bold > 0 and cur_bold >= len(raw.strip()) > 0
             blocks.append(
                 Block(
                     cur_el,
@@ -423,7 +423,9 @@ def _linearise(
             depth = len(stack) - 1
             if not boiler:
                 if tag in BOILER_TAGS:
-                    boiler = True
+                    # Furniture by tag, judged like furniture by name: libxml2's recovery
+                    # can leave a whole page inside an unclosed <nav>.
+                    suspects = (*saved, el)
                 elif tag not in _STRUCTURAL:
                     cls = el.get("class")
                     ident = el.get("id")
@@ -527,6 +529,7 @@ def resolve_suspects(blocks: list[Block]) -> None:
     holds a large share of the page's prose (then the name is a template accident)."""
     total = 0
     held: dict[Element, int] = {}
+    count: dict[Element, int] = {}
     for b in blocks:
         n = len(b.text) - b.link_chars
         if n < 12 or b.boiler:
@@ -534,12 +537,15 @@ def resolve_suspects(blocks: list[Block]) -> None:
         total += n
         for el in b.suspects:
             held[el] = held.get(el, 0) + n
+            count[el] = count.get(el, 0) + 1
     if not held:
         for b in blocks:
             if b.suspects:
                 b.boiler = True
         return
-    real = {el for el, n in held.items() if n < 0.4 * total}
+    # A wrapper of the article holds several paragraphs; one long blurb (a footer's
+    # service notice on a short news page) is furniture whatever its share.
+    real = {el for el, n in held.items() if n < 0.4 * total or count[el] < 2}
     for b in blocks:
         if b.suspects and not b.boiler:
             for el in b.suspects:

@@ -111,6 +111,17 @@ _META_KEYS: dict[str, str] = {
 }
 
 
+def _meta_date_kind(key: str) -> str | None:
+    """Site-specific date meta names ("w-published-date", "published", "sb_publish_time")."""
+    if "publish" in key and (
+        "date" in key or "time" in key or key.endswith(("published", "publish"))
+    ):
+        return "published"
+    if ("modif" in key or "updated" in key) and ("date" in key or "time" in key):
+        return "modified"
+    return None
+
+
 # Publication times CMSs leave in inline scripts (qq, sina, 163 and many more).
 # Searched in lower-cased text (no IGNORECASE: several times faster on big scripts).
 _SCRIPT_DATE = re.compile(
@@ -248,6 +259,8 @@ def read_metadata(root: Element) -> Metadata:
                     md.meta.setdefault("lang", content)
                 continue
             mapped = _META_KEYS.get(key)
+            if mapped is None:
+                mapped = _meta_date_kind(key)
             if mapped and content and content.strip():
                 if "&" in content:
                     content = html.unescape(content)  # double-escaped by the CMS

@@ -158,6 +158,14 @@ def _extract(
         container = content_mod.best_container(blocks)
     title = _title(md, blocks, container, rules, root)
     body_content = content_mod.extract_content(blocks, container, title)
+    if extractor == "density" and _furniture_misread(blocks, body_content):
+        # Nearly all the page's prose sits under furniture-named wrappers (page builders
+        # call every text box a "widget"): the names mislead, so judge without them.
+        for b in blocks:
+            b.boiler = False
+        container = content_mod.best_container(blocks)
+        title = _title(md, blocks, container, rules, root)
+        body_content = content_mod.extract_content(blocks, container, title)
     paragraphs = body_content.paragraphs
     text_out = "\n\n".join(paragraphs)
     if not text_out:
@@ -256,6 +264,22 @@ def _extract(
     if not text_out and page_type == "article":
         article.warnings.append("no_main_content")
     return ExtractResult(article)
+
+
+def _furniture_misread(blocks: list[dom.Block], body: content_mod.Content) -> bool:
+    """Little or no body found while the page has plenty of prose, all of it marked
+    furniture."""
+    found = sum(len(p) for p in body.paragraphs)
+    if found >= 200:
+        return False
+    prose = boiler = 0
+    for b in blocks:
+        if content_mod.is_prose(b):
+            n = len(b.text)
+            prose += n
+            if b.boiler:
+                boiler += n
+    return prose >= 1000 and boiler >= 0.8 * prose
 
 
 def _default_zh_tz() -> str:
@@ -650,7 +674,9 @@ def _authors(
         structured.extend(
             _clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", meta_author)
         )
-    structured = [a for a in structured if a]
+    site = {_key(md.get("site_name")), _key(source), _key(editor)}
+    # The outlet named as author ("USA TODAY") is no author: drop it before falling back.
+    structured = [a for a in structured if a and _key(a) not in site]
     if zh:
         candidates = list(fields["authors"])
         if not candidates:
@@ -659,7 +685,6 @@ def _authors(
         candidates = structured or _byline_authors(blocks, body, linear.bylines, linear.anchors)
         if not candidates:
             candidates = list(fields["authors"])
-    site = {_key(md.get("site_name")), _key(source), _key(editor)}
     out: list[str] = []
     for a in candidates:
         k = _key(a)
@@ -689,10 +714,15 @@ _NOT_NAME = re.compile(
 )
 
 
+_BYLINE_DATE = re.compile(rf"\s+(?:(?:on|updated|published|posted)\s+)?(?:{_MONTHS}\s+\d|\d)", re.I)
+
+
 def split_names(text: str) -> list[str]:
     """``By Jane Doe, John Roe and Ann Poe`` -> the names, when they look like names."""
     text = _clean_byline(text)
     text = re.sub(r"^(?:written|reviewed|posted|edited)?\s*by\s*:?\s*", "", text, flags=re.I)
+    # A date run into the byline ("Jane Doe December 2, 2025"): the names end before it.
+    text = _BYLINE_DATE.split(text, maxsplit=1)[0]
     parts = [p.strip(" ,;:|") for p in re.split(r"\s*(?:,|;|\band\b|&|\|)\s*", text) if p.strip()]
     names = []
     for part in parts:

@@ -1,0 +1,75 @@
+"""Body rules: photo credits, pages inside an unclosed <nav>, page-builder widgets, leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswire.parser.extract import extract
+from newswire.parser.extract.metadata import _meta_date_kind
+
+pytestmark = pytest.mark.unit
+
+P = "The council voted on the plan after a long debate about costs and schedules. "
+
+
+def _paras(n: int, start: int = 0) -> str:
+    return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(start, start + n))
+
+
+def test_photo_credit_with_a_year_does_not_end_the_body():
+    html = (
+        "<html><body><article><h1>Plan passes</h1>"
+        + _paras(2)
+        + "<p>© Jane Doe Council members wait for the vote in the main hall"
+        + " of the town on Aug. 22, 2019</p>"
+        + _paras(3, 2)
+        + "<p>© 2019 Example Media</p><p>Footer words that are not body at all, no.</p>"
+        + "</article></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/a").article
+    assert art is not None
+    assert art.text.count("Part ") == 5
+    assert "Jane Doe" not in art.text and "Example Media" not in art.text
+
+
+def test_page_inside_an_unclosed_nav_and_widget_wrappers():
+    nav = "<html><body><nav><ul><li><a href='/'>Home</a></li></ul><main>" + _paras(5)
+    art = extract(nav.encode(), "https://n.com/a").article
+    assert art is not None and art.text.count("Part ") == 5
+    widgets = "<html><body>" + "".join(
+        f"<div class='elementor-widget'><p>{P * 3} Part {i}.</p></div>" for i in range(6)
+    )
+    art = extract((widgets + "</body></html>").encode(), "https://n.com/a").article
+    assert art is not None and art.text.count("Part ") == 6
+
+
+def test_machine_text_and_duplicates_are_not_body():
+    html = (
+        "<html><body><article><h1>Plan passes</h1>"
+        + _paras(3)
+        + "<p>2019-11-13T23:06:00+01:00</p><p>https://n.com/img/x.jpg</p>"
+        + "<p>[button link='x'] Send us your review[/button]</p>"
+        + _paras(1, 3)
+        + _paras(1)
+        + "</article></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/a").article
+    assert art is not None
+    assert art.text.count("Part 0.") == 1  # the repeated copy is dropped
+    assert "Part 3." in art.text
+    assert "2019-11-13T" not in art.text and "https://" not in art.text
+    assert "[button" not in art.text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("w-published-date", "published"),
+        ("published", "published"),
+        ("sb_publish_time", "published"),
+        ("last-modified-date", "modified"),
+        ("description", None),
+    ],
+)
+def test_site_specific_date_meta_names(key, kind):
+    assert _meta_date_kind(key) == kind
