@@ -96,3 +96,18 @@ def test_selector_that_matches_nothing_falls_back():
     assert article is not None
     assert article.extractor == "density"
     assert article.title
+
+
+def test_selected_elements_lose_their_labels():
+    # A site rule usually selects the whole line, label included; the value is what counts.
+    page = (
+        "<html><body><h1>标题</h1><div id='c'><p>这是正文第一段，内容足够长，带有标点符号，"
+        "能够被识别为正文内容。</p></div><div class='author'>记者 张三</div>"
+        "<div class='ed'>责任编辑:王婷婷</div><div class='src'>来源:新华社</div></body></html>"
+    ).encode()
+    rules = ExtractionRules(content="#c", authors=".author", editor=".ed", source=".src")
+    article = extract(page, "https://example.cn/news/2.html", rules=rules).article
+    assert article is not None
+    assert article.editor == "王婷婷"
+    assert article.source == "新华社"
+    assert article.authors == ["张三"]

@@ -204,8 +204,8 @@ def _extract(
         # A page that shows only when it was last updated: the best date we have.
         published = updated
 
-    editor = _rule_text(rules, "editor", root) or fields["editor"]
-    source = _rule_text(rules, "source", root) or fields["source"]
+    editor = _unlabel(_rule_text(rules, "editor", root), zh_labels.find_editor) or fields["editor"]
+    source = _unlabel(_rule_text(rules, "source", root), zh_labels.find_source) or fields["source"]
     if not source and md.ld_org_authors:
         source = md.ld_org_authors[0]
     if not source:
@@ -438,6 +438,13 @@ def _rule_text(rules: ExtractionRules | None, field: str, root: Element) -> str 
     return None
 
 
+def _unlabel(text: str | None, find: Callable[[str], str | None]) -> str | None:
+    """A selected element often holds its label too (``责任编辑:王婷婷``): keep the value."""
+    if text is None:
+        return None
+    return find(text) or text
+
+
 def _rule_date(
     rules: ExtractionRules | None, field: str, root: Element, tz: tzinfo, url: str, now: datetime
 ) -> datetime | None:
@@ -665,6 +672,9 @@ def _authors(
 ) -> list[str]:
     ruled = _rule_text(rules, "authors", root)
     if ruled:
+        labelled = zh_labels.find_authors(ruled)
+        if labelled:
+            return labelled
         return [a.strip() for a in re.split(r"[,，、;；]|\band\b", ruled) if a.strip()]
     zh = bool(lang and lang.startswith("zh"))
     candidates: list[str] = []
