@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -155,8 +154,11 @@ async def peer_rate(settings: Settings, articles: list[Article]) -> float:
     try:
         watcher = asyncio.create_task(watch(client, index, len(articles)))
         ok, errors = await async_bulk(
-            lib, actions, chunk_size=settings.bulk_max_docs,
-            max_chunk_bytes=settings.bulk_max_bytes, raise_on_error=False,
+            lib,
+            actions,
+            chunk_size=settings.bulk_max_docs,
+            max_chunk_bytes=settings.bulk_max_bytes,
+            raise_on_error=False,
         )
         assert ok == len(articles) and not errors, errors[:3]
         return (await watcher)[0]
@@ -164,14 +166,6 @@ async def peer_rate(settings: Settings, articles: list[Article]) -> float:
         await lib.close()
         await client.request("DELETE", f"/{index}")
         await client.close()
-
-
-def child_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        if value is not None:
-            env[f"NEWSWIRE_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
 
 
 def process_cpu(pid: int) -> float:
@@ -187,12 +181,12 @@ async def indexer_rate(settings: Settings, n: int, log: Path) -> tuple[float, fl
     with log.open("wb") as out:
         worker = subprocess.Popen(
             [sys.executable, "-m", "newswire", "indexer"],
-            env=child_env(settings), stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, **settings.as_environment()},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
-            return await watch(
-                client, settings.index_alias, n, cpu=lambda: process_cpu(worker.pid)
-            )
+            return await watch(client, settings.index_alias, n, cpu=lambda: process_cpu(worker.pid))
         finally:
             worker.terminate()
             worker.wait(timeout=60)

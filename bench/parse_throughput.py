@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
-import json
 import multiprocessing
 import os
 import subprocess
@@ -151,14 +150,6 @@ async def agent_rate(settings: Settings, count: int, env: dict[str, str]) -> flo
     return (count - 1) / span
 
 
-def child_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        if value is not None:
-            env[f"NEWSWIRE_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=600)
@@ -180,7 +171,9 @@ def main() -> None:
             seeds_file=ROOT / "seeds" / "sites.yaml",
         )
         asyncio.run(prefill(settings, pages))
-        through_agent = asyncio.run(agent_rate(settings, len(pages), child_env(settings)))
+        through_agent = asyncio.run(
+            agent_rate(settings, len(pages), {**os.environ, **settings.as_environment()})
+        )
         overhead = 1 - through_agent / alone
         rows.append((workers, alone, through_agent, overhead))
         print(

@@ -97,14 +97,6 @@ sites:
 """
 
 
-def child_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        if value is not None:
-            env[f"NEWSWIRE_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -126,7 +118,7 @@ async def run(args: argparse.Namespace, ports: list[int], workdir: Path) -> dict
         log_level="WARNING",
     )
     await broker.create_topics(settings)
-    env = child_env(settings)
+    env = {**os.environ, **settings.as_environment()}
     services = [
         subprocess.Popen(
             [sys.executable, "-m", "newswire", name],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import uuid
@@ -28,12 +27,7 @@ def make_settings(tmp_dir: Path, **overrides: object) -> Settings:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that gives a child process (a service under test) these settings."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        if value is None:
-            continue
-        env[f"NEWSWIRE_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
+    return {**os.environ, **settings.as_environment()}
 
 
 # --- Kafka helpers for integration tests ------------------------------------------------------
@@ -98,6 +92,15 @@ async def consume(
     return messages
 
 
+def _die_with_parent() -> None:
+    # PR_SET_PDEATHSIG: if pytest itself dies (pytest-timeout's thread method ends it with
+    # os._exit, skipping every finally), the service goes too instead of lingering for hours.
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+
+
 class ServiceProcess:
     """A newswire service (``newswire <command>``) running as a child process, as in production."""
 
@@ -116,6 +119,7 @@ class ServiceProcess:
             env=settings_env(self.settings),
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
         return self
 

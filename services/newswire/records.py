@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -169,6 +169,21 @@ class Article(Record):
 Stage = Literal["fetch", "parse", "index", "decode"]
 
 
+class ConsumedMessage(Protocol):
+    """What every consumer's message has: aiokafka's records, faust's messages, the indexer's."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+
+
 class DeadLetter(Record):
     """Something a stage could not handle, with everything needed to replay it after a fix."""
 
@@ -186,6 +201,31 @@ class DeadLetter(Record):
     url_id: str | None = None
     failed_at: datetime = Field(default_factory=utcnow)
     replays: int = 0
+
+    @classmethod
+    def about(
+        cls,
+        message: ConsumedMessage,
+        stage: Stage,
+        reason: str,
+        error: str,
+        *,
+        url: str | None = None,
+        url_id: str | None = None,
+    ) -> DeadLetter:
+        """The dead letter for a consumed message: its origin and its payload, kept for replay."""
+        return cls(
+            stage=stage,
+            reason=reason,
+            error=error,
+            origin_topic=message.topic,
+            origin_partition=message.partition,
+            origin_offset=message.offset,
+            origin_key=message.key,
+            payload=message.value or b"",
+            url=url,
+            url_id=url_id,
+        )
 
 
 RECORD_TYPES: dict[str, type[Record]] = {

@@ -6,6 +6,7 @@ environment itself, so each knob has exactly one name, one type and one default.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -87,6 +88,16 @@ class Settings(BaseSettings):
     log_json: bool | None = None
     metrics_port: int | None = None
     data_dir: Path = REPO_ROOT / ".data" / "services"
+
+    def as_environment(self) -> dict[str, str]:
+        """These settings as ``NEWSWIRE_*`` variables, for starting a service as a child process."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump(mode="json").items():
+            if value is not None:
+                env[f"NEWSWIRE_{name.upper()}"] = (
+                    value if isinstance(value, str) else json.dumps(value)
+                )
+        return env
 
 
 @lru_cache(maxsize=1)

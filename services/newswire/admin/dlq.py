@@ -148,9 +148,9 @@ async def read_dead_letters(
     return log
 
 
-async def find_letter(settings: Settings, ident: LetterId) -> tuple[StoredLetter | None, list[
-    DeadLetterReplay
-]]:
+async def find_letter(
+    settings: Settings, ident: LetterId
+) -> tuple[StoredLetter | None, list[DeadLetterReplay]]:
     """One letter by id and the markers of its replays (read from the letter onwards)."""
     from aiokafka import TopicPartition
 
@@ -176,10 +176,14 @@ async def find_letter(settings: Settings, ident: LetterId) -> tuple[StoredLetter
             item = classify(record.partition, record.offset, record.key, record.value)
             if record.offset == offset and isinstance(item, StoredLetter):
                 found = item
-            elif isinstance(item, DeadLetterReplay) and (
-                item.letter_partition,
-                item.letter_offset,
-            ) == ident:
+            elif (
+                isinstance(item, DeadLetterReplay)
+                and (
+                    item.letter_partition,
+                    item.letter_offset,
+                )
+                == ident
+            ):
                 markers.append(item)
 
         await read_until(reader, ends, on_record)
@@ -261,9 +265,11 @@ async def replay(
             # replay producer and settled its open transaction before we read the markers.
             await producer.begin_transaction()
             await producer.commit_transaction()
-        read_bar = (lambda total: start_progress("reading dead letters", total)) if (
-            start_progress
-        ) else None
+        read_bar = (
+            (lambda total: start_progress("reading dead letters", total))
+            if (start_progress)
+            else None
+        )
         log = await read_dead_letters(settings, selection, start_progress=read_bar)
         plan = plan_replay(log.letters, set(log.replayed), allowed)
         report = ReplayReport(run_id, selection.describe(), dry_run, plan, log.scanned)

@@ -212,9 +212,7 @@ def group_lag(
         for partition in partitions:
             start, end = offsets[(name, partition)]
             position = committed.get((name, partition))
-            lags.append(
-                PartitionLag(partition, position, end, partition_lag(position, start, end))
-            )
+            lags.append(PartitionLag(partition, position, end, partition_lag(position, start, end)))
         result.append(TopicLag(logical, name, tuple(lags)))
     return tuple(result)
 

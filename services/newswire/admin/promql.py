@@ -15,10 +15,26 @@ from collections.abc import Iterable
 from prometheus_client import CollectorRegistry
 
 #: Words that look like identifiers but are not metric names.
-KEYWORDS = frozenset({
-    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
-    "and", "or", "unless", "atan2", "inf", "nan", "start", "end",
-})
+KEYWORDS = frozenset(
+    {
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "bool",
+        "offset",
+        "and",
+        "or",
+        "unless",
+        "atan2",
+        "inf",
+        "nan",
+        "start",
+        "end",
+    }
+)
 
 _STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|`[^`]*`')
 _MATCHERS = re.compile(r"\{[^{}]*\}")
@@ -42,7 +58,7 @@ def metric_names(expr: str) -> set[str]:
     text = _OFFSET.sub(" ", text)
     for match in _IDENT.finditer(text):
         word = match.group(0)
-        if text[match.end():].lstrip().startswith("("):
+        if text[match.end() :].lstrip().startswith("("):
             continue  # a function or an aggregation operator
         if word.lower() in KEYWORDS:
             continue
@@ -59,10 +75,15 @@ _SUFFIXES = {
 }
 
 #: Series Prometheus itself adds to every scraped target.
-PROMETHEUS_SYNTHETIC = frozenset({
-    "up", "scrape_duration_seconds", "scrape_samples_scraped",
-    "scrape_samples_post_metric_relabeling", "scrape_series_added",
-})
+PROMETHEUS_SYNTHETIC = frozenset(
+    {
+        "up",
+        "scrape_duration_seconds",
+        "scrape_samples_scraped",
+        "scrape_samples_post_metric_relabeling",
+        "scrape_series_added",
+    }
+)
 
 
 def exposed_names(registry: CollectorRegistry) -> set[str]:

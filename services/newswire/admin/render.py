@@ -177,8 +177,10 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
             )
         )
     parts.append(
-        Text(f"msg/s: records appended in the last {RATE_WINDOW_S:.0f}s / {RATE_WINDOW_S:.0f}",
-             style="dim")
+        Text(
+            f"msg/s: records appended in the last {RATE_WINDOW_S:.0f}s / {RATE_WINDOW_S:.0f}",
+            style="dim",
+        )
     )
     return Group(*parts)
 
@@ -220,8 +222,11 @@ def render_letter(stored: StoredLetter, markers: Sequence[DeadLetterReplay]) -> 
         ("stage", letter.stage),
         ("reason", letter.reason),
         ("failed at", letter.failed_at.isoformat()),
-        ("origin", f"{letter.origin_topic} partition {letter.origin_partition} "
-                   f"offset {letter.origin_offset}"),
+        (
+            "origin",
+            f"{letter.origin_topic} partition {letter.origin_partition} "
+            f"offset {letter.origin_offset}",
+        ),
         ("origin key", repr(letter.origin_key)),
         ("url", letter.url or "-"),
         ("url id", letter.url_id or "-"),

@@ -278,9 +278,7 @@ class StatusCollector:
                 topic.value,
                 name,
                 partitions[name] is not None,
-                tuple(
-                    PartitionInfo(p, *offsets[(name, p)]) for p in partitions[name] or ()
-                ),
+                tuple(PartitionInfo(p, *offsets[(name, p)]) for p in partitions[name] or ()),
             )
             for topic, name in names.items()
         )

@@ -584,17 +584,8 @@ class FetcherWorker:
         uid: str | None = None,
         wait: bool = True,
     ) -> asyncio.Future[Any]:
-        letter = DeadLetter(
-            stage="fetch",
-            reason=reason,
-            error=error,
-            origin_topic=record.topic,
-            origin_partition=record.partition,
-            origin_offset=record.offset,
-            origin_key=record.key,
-            payload=record.value or b"",
-            url=redact(url) if url else None,
-            url_id=uid,
+        letter = DeadLetter.about(
+            record, "fetch", reason, error, url=redact(url) if url else None, url_id=uid
         )
         sent = await self.producer.send(self.dead_letter_topic, letter.to_bytes(), key=record.key)
         if wait:

@@ -23,17 +23,7 @@ DeadLetterSink = Callable[[Sequence[DeadLetter]], Awaitable[None]]
 
 
 def dead_letter(origin: Origin, reason: str, error: str, url: str | None = None) -> DeadLetter:
-    return DeadLetter(
-        stage="index",
-        reason=reason,
-        error=error,
-        origin_topic=origin.topic,
-        origin_partition=origin.partition,
-        origin_offset=origin.offset,
-        origin_key=origin.key,
-        payload=origin.value or b"",
-        url=url,
-    )
+    return DeadLetter.about(origin, "index", reason, error, url=url)
 
 
 @dataclass(slots=True)

@@ -54,14 +54,7 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
 
     async def send_dead_letter(event: faust.EventT, result: PageResult) -> None:
         message = event.message
-        letter = dead_letter(
-            result,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            key=message.key,
-            payload=message.value or b"",
-        )
+        letter = dead_letter(result, message)
         metrics.DEAD_LETTERS.labels(letter.reason).inc()
         metrics.PAGES.labels("dead_letter").inc()
         log.warning(

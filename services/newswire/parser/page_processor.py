@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from newswire.parser import discovery
 from newswire.parser.extract import ExtractionRules, extract
 from newswire.parser.feeds import FeedError, parse_listing_document
-from newswire.records import CrawlRequest, DeadLetter, RawPage, RecordError
+from newswire.records import ConsumedMessage, CrawlRequest, DeadLetter, RawPage, RecordError
 from newswire.settings import Settings
 from newswire.sites import SiteRegistry, load_sites
 from newswire.urls import host_of
@@ -207,25 +207,6 @@ class PageProcessor:
         return await asyncio.wait_for(future, self.settings.extract_timeout_s)
 
 
-def dead_letter(
-    result: PageResult,
-    *,
-    topic: str,
-    partition: int | None,
-    offset: int | None,
-    key: bytes | None,
-    payload: bytes,
-) -> DeadLetter:
+def dead_letter(result: PageResult, message: ConsumedMessage) -> DeadLetter:
     reason, error = result.failure or ("parser_error", "unknown failure")
-    return DeadLetter(
-        stage="parse",
-        reason=reason,
-        error=error,
-        origin_topic=topic,
-        origin_partition=partition,
-        origin_offset=offset,
-        origin_key=key,
-        payload=payload,
-        url=result.url,
-        url_id=result.url_id,
-    )
+    return DeadLetter.about(message, "parse", reason, error, url=result.url, url_id=result.url_id)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +11,7 @@ import pytest
 
 from newswire.search import SearchClient, SearchError, SearchUnavailable
 from newswire.settings import Settings
-from tests.support import ServiceProcess, make_settings, settings_env
+from tests.support import ServiceProcess, make_settings
 
 
 @pytest.fixture(scope="module")
@@ -64,25 +60,8 @@ async def wait_for_count(
     return count
 
 
-def _die_with_parent() -> None:
-    # PR_SET_PDEATHSIG: if pytest itself dies (pytest-timeout's thread method ends it with
-    # os._exit, skipping every finally), the worker goes too instead of lingering for hours.
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-
-
 class IndexerProcess(ServiceProcess):
-    """``newswire indexer`` as a child process that never outlives the test run."""
+    """``newswire indexer`` as a child process (which dies with the test run)."""
 
     def __init__(self, settings: Settings, log_path: Any) -> None:
         super().__init__(settings, "indexer", log_path=log_path)
-
-    def start(self) -> IndexerProcess:
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "newswire", *self.command],
-            env=settings_env(self.settings),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
-        )
-        return self
