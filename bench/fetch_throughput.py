@@ -80,23 +80,9 @@ def serve(hosts: int, size: int) -> None:
     asyncio.run(listen())
 
 
-async def delete_topics(settings: Any) -> None:
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    from newswire.broker import client_options
-    from newswire.topics import Topic, topic_name
-
-    admin = AIOKafkaAdminClient(**client_options(settings))
-    await admin.start()
-    try:
-        await admin.delete_topics([topic_name(t, settings) for t in Topic])
-    finally:
-        await admin.close()
-
-
 async def bench(args: argparse.Namespace, ports: list[int]) -> dict[str, Any]:
     """One run: fresh topics, pre-filled frontier, one worker until every page is published."""
-    from newswire.broker import create_topics, make_producer
+    from newswire.broker import create_topics, delete_topics, make_producer
     from newswire.fetcher import metrics
     from newswire.fetcher.app import FetcherWorker, WorkerOptions
     from newswire.records import CrawlRequest

@@ -232,7 +232,10 @@ def main() -> None:
             run = fresh_settings()
             asyncio.run(prefill(run, articles))
             log = Path(tempfile.mkdtemp(prefix="index-bench-")) / "indexer.log"
-            rate, cpu = asyncio.run(indexer_rate(run, len(articles), log))
+            try:
+                rate, cpu = asyncio.run(indexer_rate(run, len(articles), log))
+            finally:
+                asyncio.run(broker.delete_topics(run))
             ours.append(rate)
             cpus.append(cpu)
             beside = beside or _report.beside()

@@ -154,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-write", action="store_true", help="do not update the doc")
     args = parser.parse_args()
 
     subprocess.run([str(ROOT / "deploy" / "local" / "services.sh"), "up"], check=True)
@@ -171,9 +172,12 @@ def main() -> None:
             seeds_file=ROOT / "seeds" / "sites.yaml",
         )
         asyncio.run(prefill(settings, pages))
-        through_agent = asyncio.run(
-            agent_rate(settings, len(pages), {**os.environ, **settings.as_environment()})
-        )
+        try:
+            through_agent = asyncio.run(
+                agent_rate(settings, len(pages), {**os.environ, **settings.as_environment()})
+            )
+        finally:
+            asyncio.run(broker.delete_topics(settings))
         overhead = 1 - through_agent / alone
         rows.append((workers, alone, through_agent, overhead))
         print(
@@ -181,6 +185,8 @@ def main() -> None:
             f"agent {through_agent:.1f} pages/s, overhead {overhead:.0%}"
         )
 
+    if args.no_write:
+        return
     table = "\n".join(
         f"| {w} | {alone:.1f} | {agent:.1f} | {overhead:+.0%} |"
         for w, alone, agent, overhead in rows

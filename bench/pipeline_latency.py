@@ -156,6 +156,10 @@ async def run(args: argparse.Namespace, ports: list[int], workdir: Path) -> dict
             service.terminate()
         for service in services:
             service.wait(timeout=60)
+        await broker.delete_topics(settings)
+        cleaner = await connect(settings)
+        await cleaner.request("DELETE", f"/{settings.index_alias}*")
+        await cleaner.close()
     request_latency = [seen[k] - sent[k] for k in seen]
     return {
         "articles": len(seen),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from newswire.settings import Settings
-from tests.support import make_settings
+from tests.support import clean_up, make_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -61,3 +61,6 @@ def settings(services: None, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     settings = make_settings(tmp_path_factory.mktemp("newswire"))
     asyncio.run(create_topics(settings))
     yield settings
+    # Leave the broker and the engine as we found them: a long-lived local broker otherwise
+    # collects thousands of topics, and every client's metadata requests grow with them.
+    asyncio.run(clean_up(settings))

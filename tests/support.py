@@ -179,3 +179,16 @@ class TopicReader:
     async def read(self, timeout_ms: int = 500) -> list:
         batch = await self._consumer.getmany(timeout_ms=timeout_ms)
         return [message for records in batch.values() for message in records]
+
+
+async def clean_up(settings: Settings) -> None:
+    """Delete the topics and indices a test made under its own prefix and alias."""
+    from newswire.broker import delete_topics
+    from newswire.search import connect
+
+    await delete_topics(settings)
+    client = await connect(settings)
+    try:
+        await client.request("DELETE", f"/{settings.index_alias}*")
+    finally:
+        await client.close()

@@ -144,3 +144,24 @@ async def create_topics(settings: Settings | None = None) -> list[str]:
         return [t.name for t in wanted]
     finally:
         await admin.close()
+
+
+async def delete_topics(settings: Settings) -> list[str]:
+    """Delete every topic named with this settings' prefix (faust's own topics included).
+
+    For tests and benchmarks, which give each run a unique prefix and clean up after
+    themselves; refuses an empty prefix, which would mean every topic on the cluster.
+    """
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    if not settings.topic_prefix:
+        raise ValueError("refusing to delete topics without a topic prefix")
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await admin.start()
+    try:
+        doomed = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
+        if doomed:
+            await admin.delete_topics(doomed)
+        return doomed
+    finally:
+        await admin.close()

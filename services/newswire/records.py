@@ -247,15 +247,36 @@ def decode(data: bytes | str, expected: type[R]) -> R:
     raw = data.encode() if isinstance(data, str) else data
     # Fast path: our encoder puts the envelope first, so one look at the head and one
     # validating parse suffice (pages are large; parsing them twice showed in profiles).
-    head = _envelope(raw)
-    if head is None:
-        try:
-            obj: Any = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise RecordError(f"not JSON: {exc}") from exc
-        if not isinstance(obj, dict):
-            raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
-        head = (obj.get("type"), obj.get("schema_version"))
+    check_envelope(expected, _envelope(raw) or _parsed(raw)[1])
+    try:
+        # `type` and `schema_version` are ignored as extra fields.
+        return expected.model_validate_json(raw)
+    except ValidationError as exc:
+        raise RecordError(
+            f"invalid {expected.__name__}: {exc.error_count()} errors: {exc}"
+        ) from exc
+
+
+def decode_fields(data: bytes, expected: type[Record]) -> dict[str, Any]:
+    """The message's JSON object after the same envelope checks as :func:`decode`, but
+    without validating the fields: for a consumer that only passes them on (the indexer,
+    whose engine mapping is the validation that matters)."""
+    raw, head = _parsed(data)
+    check_envelope(expected, head)
+    return raw
+
+
+def _parsed(data: bytes) -> tuple[dict[str, Any], tuple[Any, Any]]:
+    try:
+        obj: Any = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(f"not JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
+    return obj, (obj.get("type"), obj.get("schema_version"))
+
+
+def check_envelope(expected: type[Record], head: tuple[Any, Any]) -> None:
     kind, version = head
     if kind != expected.__name__:
         raise RecordTypeError(f"expected a {expected.__name__} record, got type={kind!r}")
@@ -264,8 +285,3 @@ def decode(data: bytes | str, expected: type[R]) -> R:
             f"{kind} schema_version {version!r} is not supported "
             f"(this build reads version {expected.SCHEMA_VERSION})"
         )
-    try:
-        # `type` and `schema_version` are ignored as extra fields.
-        return expected.model_validate_json(raw)
-    except ValidationError as exc:
-        raise RecordError(f"invalid {kind}: {exc.error_count()} errors: {exc}") from exc

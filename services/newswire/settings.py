@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     bulk_max_docs: int = Field(default=500, ge=1)
     bulk_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     bulk_max_wait_s: float = Field(default=1.0, gt=0)
+    #: Batches in flight at once per indexer process: one is built while another is written.
+    bulk_concurrency: int = Field(default=2, ge=1)
     bulk_max_retry_s: float = 60.0
 
     # --- Operations ------------------------------------------------------------------------

@@ -47,12 +47,18 @@ class IndexerRuntime:
         self.dead_letter_topic = topic_name(Topic.DEAD_LETTERS, settings)
         self.client: SearchClient | None = None
         self.indexer: BatchIndexer | None = None
+        # The agent's actors share this runtime: one of them connects, the others wait.
+        self._connecting = asyncio.Lock()
 
     async def ready(self) -> BatchIndexer:
         """Connected, template and alias in place; waits (with backoff) while the engine is down.
 
         A server that is not the configured product is a configuration error and raises.
         """
+        async with self._connecting:
+            return await self._connect()
+
+    async def _connect(self) -> BatchIndexer:
         attempt = 0
         while self.indexer is None:
             try:
@@ -158,7 +164,12 @@ def create_app(settings: Settings | None = None) -> Any:
     runtime = IndexerRuntime(app, settings)
     source = app.topic(topic_name(Topic.ARTICLES, settings))
 
-    @app.agent(source, name="newswire.indexer.index_articles")
+    # Several actors share the topic's one channel, so each takes its own batches: one builds
+    # its bulk request while another waits for the engine. Order between them does not
+    # matter (external versions), and faust commits only offsets below the lowest unacked one.
+    @app.agent(
+        source, name="newswire.indexer.index_articles", concurrency=settings.bulk_concurrency
+    )
     async def index_articles(stream: Any) -> None:
         try:
             async for events in stream.noack_take(

@@ -25,6 +25,10 @@ from newswire.settings import Settings
 
 log = logging.getLogger(__name__)
 
+#: Only what :func:`classify` reads. A full bulk answer repeats index name, id, version, shard
+#: counts... for every item, and parsing it cost as much CPU as building the request.
+_RESPONSE_FIELDS = "errors,items.*.status,items.*.error"
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
@@ -61,7 +65,9 @@ class BulkWriter:
         # Writes through the alias must never auto-create a concrete index named like the
         # alias (with dynamic mappings) if the alias is missing; a migration writes to a
         # concrete index it created itself, so it cannot ask for an alias.
-        self.params = {"require_alias": "true"} if require_alias else None
+        self.params: dict[str, str] = {"filter_path": _RESPONSE_FIELDS}
+        if require_alias:
+            self.params["require_alias"] = "true"
         self.on_alias_missing = on_alias_missing
         self.sleep = sleep
         self.rng = rng

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import orjson
 
 from newswire.indexer.index_design import MAPPINGS
-from newswire.records import Article
+from newswire.records import Article, RecordError, decode_fields
 
 VERSION_TYPE = "external_gte"
 
@@ -108,6 +108,36 @@ def index_action(
     }
     lines = _dumps(meta) + b"\n" + _dumps(to_document(article, indexed_at)) + b"\n"
     return Action("index", article.id, article.version, lines, origin)
+
+
+def index_action_from_record(
+    target: str, record: bytes, indexed_at: datetime, origin: Origin | None = None
+) -> Action:
+    """:func:`index_action` straight from an ``articles`` message, without building an Article.
+
+    The indexer only moves fields from Kafka to the engine, and validating every field in
+    Python cost more CPU than the rest of its own work; the mapping validates what is stored
+    (a bad value comes back as a per-item error and becomes a dead letter with the engine's
+    reason). The envelope, the id and the version are still checked here because the bulk
+    request itself depends on them. Raises :class:`RecordError`.
+    """
+    fields = decode_fields(record, Article)
+    doc_id, version = fields.get("id"), fields.get("version", 0)
+    if not isinstance(doc_id, str) or not doc_id:
+        raise RecordError(f"invalid Article: id must be a non-empty string, got {doc_id!r}")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise RecordError(f"invalid Article: version must be an integer >= 0, got {version!r}")
+    doc = {
+        name: value
+        for name in INDEXED_FIELDS
+        if (value := fields.get(name)) is not None and value != [] and value != ""
+    }
+    doc["version"] = version
+    doc["indexed_at"] = indexed_at
+    meta = {
+        "index": {"_index": target, "_id": doc_id, "version": version, "version_type": VERSION_TYPE}
+    }
+    return Action("index", doc_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
 
 
 def delete_action(target: str, doc_id: str, origin: Origin | None = None) -> Action:

@@ -14,7 +14,13 @@ from datetime import datetime
 
 from newswire.indexer import metrics
 from newswire.indexer.bulk_writer import BulkWriter, WriteReport
-from newswire.indexer.documents import Action, Origin, delete_action, index_action, latest_per_id
+from newswire.indexer.documents import (
+    Action,
+    Origin,
+    delete_action,
+    index_action_from_record,
+    latest_per_id,
+)
 from newswire.records import Article, DeadLetter, RecordError, utcnow
 
 log = logging.getLogger(__name__)
@@ -49,11 +55,9 @@ def plan(messages: Sequence[Origin], target: str, indexed_at: datetime) -> Plan:
                 )
             continue
         try:
-            article = Article.from_bytes(message.value)
+            actions.append(index_action_from_record(target, message.value, indexed_at, message))
         except RecordError as exc:
             result.dead_letters.append(dead_letter(message, exc.reason, str(exc)))
-            continue
-        actions.append(index_action(target, article, indexed_at, message))
     result.actions = latest_per_id(actions)
     result.superseded = len(actions) - len(result.actions)
     return result

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from newswire.search import SearchClient, SearchError, SearchUnavailable
 from newswire.settings import Settings
-from tests.support import ServiceProcess, make_settings
+from tests.support import ServiceProcess, clean_up, make_settings
 
 
 @pytest.fixture(scope="module")
-def fast_settings(services: None, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def fast_settings(services: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Isolated settings with short batching windows, every topic created."""
     from newswire.broker import create_topics
 
@@ -28,7 +28,8 @@ def fast_settings(services: None, tmp_path_factory: pytest.TempPathFactory) -> S
         log_json=True,
     )
     asyncio.run(create_topics(settings))
-    return settings
+    yield settings
+    asyncio.run(clean_up(settings))
 
 
 async def wait_for_count(

@@ -32,6 +32,7 @@ async def test_worker_indexes_latest_versions_and_dead_letters_the_rest(
     client = await connect(settings)
     try:
         with worker:
+
             def alive() -> None:
                 assert worker.process and worker.process.poll() is None, worker.log_tail()
 

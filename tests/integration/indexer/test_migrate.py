@@ -127,7 +127,10 @@ async def test_cli_migrate_force_and_delete_old(fast_settings: Settings) -> None
         result = await asyncio.to_thread(
             subprocess.run,
             [sys.executable, "-m", "newswire", "index", "migrate", "--force", "--delete-old"],
-            env=settings_env(settings), capture_output=True, text=True, timeout=300,
+            env=settings_env(settings),
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         after = await write_index(client, alias)

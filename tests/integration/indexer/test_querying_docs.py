@@ -118,8 +118,14 @@ EXAMPLES = examples()
 
 def test_the_doc_has_the_promised_examples() -> None:
     titles = {e.title for e in EXAMPLES}
-    for needed in ("Chinese full text", "English full text", "By site", "By date range",
-                   "By author", "Newest first"):
+    for needed in (
+        "Chinese full text",
+        "English full text",
+        "By site",
+        "By date range",
+        "By author",
+        "Newest first",
+    ):
         assert needed in titles
 
 

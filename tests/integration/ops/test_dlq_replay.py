@@ -86,14 +86,19 @@ def test_list_shows_every_letter_with_reason_and_origin(
     data = newswire_json(settings, "dlq", "list")
     assert data["matched"] == len(letters)
     listed = [(x["id"], x["stage"], x["reason"], x["origin_topic"]) for x in data["letters"]]
-    assert listed == [
-        (f"0:{i}", x.stage, x.reason, x.origin_topic) for i, x in enumerate(letters)
-    ]
+    assert listed == [(f"0:{i}", x.stage, x.reason, x.origin_topic) for i, x in enumerate(letters)]
     assert data["letters"][3]["error"] == "failed to parse field [published_at]"
     assert data["letters"][0]["payload_size"] == len(letters[0].payload)
 
     data = newswire_json(
-        settings, "dlq", "list", "--stage", "parse", "--since", "2025-01-01", "--until",
+        settings,
+        "dlq",
+        "list",
+        "--stage",
+        "parse",
+        "--since",
+        "2025-01-01",
+        "--until",
         "2025-01-03",
     )
     assert [x["id"] for x in data["letters"]] == ["0:0", "0:1"]

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
+import pytest
 
 from newswire.indexer.documents import (
     INDEXED_FIELDS,
     Origin,
     delete_action,
     index_action,
+    index_action_from_record,
     latest_per_id,
     to_document,
 )
-from newswire.records import Article, Image, Link, Outlink
+from newswire.records import Article, Image, Link, Outlink, RecordError
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2025, 3, 12, 1, 0, tzinfo=UTC)
@@ -103,3 +105,50 @@ def test_latest_per_id_orders_deletes_by_position() -> None:
     assert latest_per_id([indexed, deleted]) == [deleted]
     again = index_action("x", article(version=6), NOW, _origin(3))
     assert latest_per_id([indexed, deleted, again]) == [again]
+
+
+def _normalised(doc_line: bytes) -> dict[str, object]:
+    # The record carries pydantic's "Z" for UTC where orjson writes "+00:00": same instant.
+    doc = orjson.loads(doc_line)
+    return {k: v.replace("Z", "+00:00") if k.endswith("_at") else v for k, v in doc.items()}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"editor": None, "authors": [], "title": None, "text": "", "images": [], "related": []},
+        {"published_at": datetime(2025, 3, 12, tzinfo=UTC), "views": 0, "version": 0},
+        {"updated_at": datetime(2025, 3, 13, 9, 30, tzinfo=CST), "warnings": ["no_date"]},
+    ],
+)
+def test_the_action_built_from_the_record_equals_the_one_built_from_the_article(
+    changes: dict[str, object],
+) -> None:
+    a = article(**changes)
+    direct = index_action("alias", a, NOW)
+    from_record = index_action_from_record("alias", a.to_bytes(), NOW)
+    assert (from_record.doc_id, from_record.version) == (direct.doc_id, direct.version)
+    direct_meta, direct_doc, _ = direct.lines.split(b"\n")
+    record_meta, record_doc, _ = from_record.lines.split(b"\n")
+    assert orjson.loads(record_meta) == orjson.loads(direct_meta)
+    assert _normalised(record_doc) == _normalised(direct_doc)
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (b"not json", "undecodable"),
+        (b'{"type":"RawPage","schema_version":1,"id":"a"}', "unexpected_record_type"),
+        (b'{"type":"Article","schema_version":9,"id":"a"}', "unknown_schema_version"),
+        (b'{"type":"Article","schema_version":1,"url":"u"}', "undecodable"),
+        (b'{"type":"Article","schema_version":1,"id":"a","version":"7"}', "undecodable"),
+        (b'{"type":"Article","schema_version":1,"id":"a","version":-1}', "undecodable"),
+    ],
+)
+def test_a_record_that_cannot_make_a_bulk_action_raises_with_its_reason(
+    record: bytes, reason: str
+) -> None:
+    with pytest.raises(RecordError) as caught:
+        index_action_from_record("alias", record, NOW)
+    assert caught.value.reason == reason

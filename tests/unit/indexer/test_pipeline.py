@@ -39,7 +39,10 @@ def test_undecodable_and_unknown_versions_become_dead_letters_with_origin() -> N
     assert [d.reason for d in planned.dead_letters] == ["undecodable", "unknown_schema_version"]
     first = planned.dead_letters[0]
     assert (first.stage, first.origin_topic, first.origin_partition, first.origin_offset) == (
-        "index", "p.articles", 1, 5,
+        "index",
+        "p.articles",
+        1,
+        5,
     )
     assert first.payload == b"not json"
     assert first.origin_key == b"a1"

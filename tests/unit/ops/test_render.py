@@ -54,8 +54,17 @@ def test_status_screen() -> None:
             "p.deadletters", 3, 1, 0, (DeadLetterCount("parse", "extract_error", 3, 1, NOW, 2),)
         ),
         search=SearchInfo(
-            "opensearch", "http://x:9200", True, "green", "2.19.1", "a", ("a-000001",), 42,
-            NOW, NOW, 5.0,
+            "opensearch",
+            "http://x:9200",
+            True,
+            "green",
+            "2.19.1",
+            "a",
+            ("a-000001",),
+            42,
+            NOW,
+            NOW,
+            5.0,
         ),
         problems=("something to fix",),
     )

@@ -143,9 +143,7 @@ def test_problems_name_what_to_look_at() -> None:
 
 def test_unreachable_engine_is_a_problem() -> None:
     status = _status(search=SearchInfo("opensearch", "u", False, error="connection refused"))
-    assert find_problems(status, Thresholds()) == (
-        "search engine unreachable: connection refused",
-    )
+    assert find_problems(status, Thresholds()) == ("search engine unreachable: connection refused",)
 
 
 def test_json_has_the_same_numbers() -> None:
