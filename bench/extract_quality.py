@@ -116,6 +116,29 @@ def zh_portals() -> Iterator[Page]:
         )
 
 
+_CHARSET = re.compile(rb"""(charset=["']?)([\w-]+)""", re.I)
+
+
+def zh_portals_gbk() -> Iterator[Page]:
+    """The zh-portals pages as an old GBK site would serve them, transcoded at run time.
+
+    There is no labelled corpus of old GBK pages here; this checks the charset path on the
+    same labels: every page re-encoded as GBK (characters GBK lacks become numeric character
+    references, as old CMSs wrote them), its declaration changed to ``gb2312`` (the label
+    such sites use), and no HTTP charset to lean on. Only the encoding changes, not the
+    layouts, so it is a proxy for "older GBK pages", not a sample of them.
+    """
+    for page in zh_portals():
+        try:
+            # Saved pages are mostly UTF-8 whatever they declare (qq-2 says gb2312).
+            text = page.html.decode("utf-8")
+        except UnicodeDecodeError:
+            text = page.html.decode("gb18030", errors="replace")
+        gbk = text.encode("gbk", errors="xmlcharrefreplace")
+        gbk = _CHARSET.sub(rb"\1gb2312", gbk, count=1)
+        yield Page(**{**page.__dict__, "dataset": "zh-portals-gbk", "html": gbk})
+
+
 def aeb() -> Iterator[Page]:
     root = DEVDATA / "aeb"
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
@@ -168,6 +191,7 @@ def wcxb(page_type: str | None = None) -> Iterator[Page]:
 def load(names: list[str], limit: int | None = None) -> dict[str, list[Page]]:
     loaders = {
         "zh-portals": zh_portals,
+        "zh-portals-gbk": zh_portals_gbk,
         "aeb": aeb,
         "wcxb-dev": lambda: wcxb("article"),
         "wcxb-listing": lambda: wcxb("listing"),
@@ -318,7 +342,7 @@ def write_entry(kind: str, entry: str) -> None:
 # --- the benchmark ------------------------------------------------------------------
 
 
-DATASETS = ["zh-portals", "aeb", "wcxb-dev", "wcxb-listing"]
+DATASETS = ["zh-portals", "zh-portals-gbk", "aeb", "wcxb-dev", "wcxb-listing"]
 
 
 def score(pages: list[Page], name: str, details: bool) -> dict[str, float]:
