@@ -16,6 +16,8 @@ import asyncio
 import concurrent.futures
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -146,6 +148,24 @@ def _init_worker(settings_json: str) -> None:
     global _worker_context
     settings = Settings.model_validate_json(settings_json)
     _worker_context = ParserContext(settings, load_sites(settings.seeds_file))
+    _exit_with_parent(os.getppid())
+
+
+def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
+    """End this pool process soon after the parser process dies, however it died.
+
+    A pool process never sees end-of-file on its task pipe when the parser is killed
+    (SIGKILL, the OOM killer): it holds that pipe's write end itself, inherited with the
+    queue. Without this, every hard kill left its extractor processes behind, idle for ever.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(every_s)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _process_in_worker(value: bytes) -> PageResult:

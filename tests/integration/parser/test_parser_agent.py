@@ -197,6 +197,9 @@ async def test_sigkill_twice_loses_no_article(parser_settings: Settings, tmp_pat
         worker = ServiceProcess(settings, "parser", log_path=log).start()
         try:
             await wait_for(300, worker)
+            assert worker.process is not None
+            pool = children_of(worker.process.pid)
+            assert pool, "the parser runs its extractor in a pool process"
             worker.kill()
             worker = ServiceProcess(settings, "parser", log_path=log).start()
             await wait_for(1200, worker)
@@ -208,3 +211,18 @@ async def test_sigkill_twice_loses_no_article(parser_settings: Settings, tmp_pat
     missing = expected - seen
     assert not missing, f"{len(missing)} articles missing after two SIGKILLs"
     assert seen == expected
+    # The first killed parser's extractor processes did not outlive it.
+    assert not [pid for pid in pool if running(pid)], "orphaned pool processes"
+
+
+def children_of(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(child) for child in text.split()]
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
