@@ -167,7 +167,10 @@ def mark_teasers(
         if len(t) < 8:
             continue
         a = anchor.el
-        if a.get("href") is None:
+        href = a.get("href")
+        if href is None or _BYLINE_HREF.search(href):
+            # A teaser's byline or tag link is not its headline: counted, it would make
+            # every item look like two stories.
             continue
         tail = a.tail
         if tail and len(tail.strip()) >= 10:
@@ -193,8 +196,12 @@ def mark_teasers(
         item_text = texts.get(item)
         if item_text is None:
             item_text = texts[item] = norm_ws(text_of(item))
-        if len(item_text) > max(400, 4 * len(t)):
-            continue  # teasers are short; a whole article body is not an item
+        if len(item_text) > max(400, 4 * len(t)) and (
+            len(item_text) > 800 or item.find(".//time") is None
+        ):
+            # Teasers are short; a whole article body is not an item. A dated item (a
+            # story card with its own <time>) may carry a longer summary.
+            continue
         if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
             continue
         items_by_parent.setdefault(parent, []).append(item)
@@ -212,6 +219,8 @@ def mark_teasers(
                 break
     return len(teaser_items)
 
+
+_BYLINE_HREF = re.compile(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/", re.I)
 
 NEGATIVE_SCALE = 0.35
 
@@ -289,10 +298,22 @@ def inside(b: Block, container: Element) -> bool:
     return _inside(b.el, container)
 
 
+# Photo captions and credits printed as plain paragraphs: "In this Dec. 12, 2006, file
+# photo, ...", "... (AP Photo/Jane Doe)", "Jane Doe | Bloomberg | Getty Images".
+_CAPTION_TEXT = re.compile(
+    r"^in this\b.{0,80}?\b(?:file )?(?:photo|image|picture|photograph|screenshot)\b"
+    r"|[|/(—]\s*[^|/()]{0,40}\b(?:getty images|ap photo|afp|reuters|bloomberg|shutterstock|"
+    r"istock(?:photo)?)\b[^()|]{0,30}\)?\s*$",
+    re.I,
+)
+
+
 def is_caption(b: Block) -> bool:
     if b.el.tag == "figcaption":
         return True
     if b.text.startswith(_CAPTION_START) and len(b.text) < 200:
+        return True
+    if len(b.text) < 400 and _CAPTION_TEXT.search(b.text):
         return True
     cls = b.el.get("class") or ""
     return bool(cls) and _CAPTION_CLASS.search(cls) is not None and len(b.text) < 300
@@ -355,6 +376,8 @@ def extract_content(
     inside_blocks = [b for b in blocks if inside(b, container)]
     title_key = _key(title) if title else None
     in_related = False
+    resumed = -1  # where the body resumed after a related marker (index in out.blocks)
+    first_marker = -1  # len(out.blocks) at the first related marker
     ended = False
     seen: set[str] = set()
     for b in inside_blocks:
@@ -370,12 +393,29 @@ def extract_content(
             in_related = True
             if out.related_marker < 0:
                 out.related_marker = b.index
+            if 0 <= resumed < len(out.blocks) and _teaser_sized(out.blocks[resumed:]):
+                # Marker, a summary, marker again ("Read more" under each story card):
+                # what came between was a teaser's summary, not the body resuming; so
+                # was the card before the first marker (its heading and summary).
+                cut = resumed
+                card = out.blocks[first_marker - 2 : first_marker]
+                if len(card) == 2 and is_heading(card[0]) and _teaser_sized(card[1:]):
+                    cut = min(cut, first_marker - 2)
+                dropped = {b.text for b in out.blocks[cut:]}
+                del out.blocks[cut:]
+                del out.paragraphs[cut:]
+                out.headings = [h for h in out.headings if h not in dropped]
+                out.last = out.blocks[-1].index if out.blocks else -1
+            elif first_marker < 0:
+                first_marker = len(out.blocks)
+            resumed = -1
             continue
         if in_related:
             # The related block runs until prose resumes.
             if b.link_density > 0.3 or not is_prose(b) or len(text) < 40:
                 continue
             in_related = False
+            resumed = len(out.blocks)
         if (
             out.first >= 0
             and len(text) < 200
@@ -419,6 +459,8 @@ def extract_content(
         if len(text) >= 40:
             if text in seen:
                 continue  # a second copy (hidden microdata, print or AMP duplicates)
+            if len(text) >= 300 and _repeats(text, out.paragraphs):
+                continue  # the whole body again in one block (a summary or print copy)
             seen.add(text)
         out.paragraphs.append(text)
         out.blocks.append(b)
@@ -476,6 +518,19 @@ def _cut_after_gap(out: Content) -> None:
             out.headings = [h for h in out.headings if h not in texts]
             out.last = blocks[i - 1].index
             return
+
+
+def _teaser_sized(blocks: list[Block]) -> bool:
+    return len(blocks) <= 2 and sum(len(b.text) for b in blocks) <= 600
+
+
+def _repeats(text: str, paragraphs: list[str]) -> bool:
+    """Whether a long block mostly restates paragraphs already taken, word for word."""
+    covered = 0
+    for para in paragraphs[:60]:
+        if len(para) >= 40 and para in text:
+            covered += len(para)
+    return covered >= 0.7 * len(text)
 
 
 def is_prose_sentence(text: str) -> bool:

@@ -39,8 +39,22 @@ _CJK = re.compile(
 _MD = re.compile(
     r"(?<![\d-])(?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?\s*(?P<H>\d{1,2})[:：](?P<M>\d\d)(?![\d:])"
 )
+# Day, month and year as numbers with a 4-digit year: ``12.12.2025`` (European, day
+# first) and ``10/31/2024`` (US, month first unless the first number cannot be a month).
+_NUM_DMY = re.compile(
+    r"(?<![\w/.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])"
+    r"(?:,?\s*(?:at\s*)?(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+# ``/2023/oct/03/``, ``/2023/october/03/``: the month by name.
+_URL_NAMED_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)/(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?"
+    r"|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"/(?P<d>0?[1-9]|[12]\d|3[01])(?:/|$)",
+    re.IGNORECASE,
 )
 _URL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _EN_MONTHS = {
@@ -79,6 +93,38 @@ _EN_DMY = re.compile(
     + _MONTH_RE
     + r",?\s+(?P<y>(?:19|20)\d\d)"
     + _TIME_RE,
+    re.IGNORECASE,
+)
+
+# Month names in the other languages news pages are most often in (es, fr, de, pt, it),
+# plus the English ones, for day-month-year forms: "4 de agosto de 2021", "4. März 2021",
+# "04-ago-2021", "12 déc. 2024". Names shared between languages mean the same month.
+_INTL_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        "january jan enero ene janvier janv januar jänner janeiro gennaio gen",
+        "february feb febrero février fevrier févr fevr februar fevereiro fev febbraio",
+        "march mar marzo mars märz maerz mär março marco",
+        "april apr abril abr avril avr aprile",
+        "may mayo mai maio maggio mag",
+        "june jun junio juin juni junho giugno giu",
+        "july jul julio juillet juil juli julho luglio lug",
+        "august aug agosto ago août aout",
+        "september sep sept septiembre setiembre septembre setembro settembre set",
+        "october oct octubre octobre oktober okt outubro out ottobre ott",
+        "november nov noviembre novembre novembro",
+        "december dec diciembre dic décembre decembre déc dezember dez dezembro dicembre",
+    ]
+):
+    for _name in _names.split():
+        _INTL_MONTHS[_name] = _i + 1
+# Longest first, so "sept" is not read as "sep" and "juillet" not as "juil".
+INTL_MONTH_RE = "|".join(sorted(_INTL_MONTHS, key=len, reverse=True))
+_INTL_DMY = re.compile(
+    r"(?<![\w/.])(?P<d>\d{1,2})(?:\.|º|er|st|nd|rd|th)?(?:\s+de)?[\s./-]+"
+    rf"(?P<mon>{INTL_MONTH_RE})\.?(?:\s+de)?[\s./,-]+(?P<y>(?:19|20)\d\d)(?!\d)"
+    r"(?:,?\s*(?:at|à|a las|um|alle|às)?\s*(?P<H>\d{1,2})[:.h](?P<M>\d\d)(?::(?P<S>\d\d))?"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?)?(?![\w])",
     re.IGNORECASE,
 )
 
@@ -222,6 +268,21 @@ def parse_date(
             default_tz,
             now,
         )
+    m = _NUM_DMY.search(text)
+    if m:
+        a, b = int(m["a"]), int(m["b"])
+        day_first = m["sep"] == "." or a > 12
+        return _build(
+            int(m["y"]),
+            b if day_first else a,
+            a if day_first else b,
+            _ampm(_int(m["H"]), m["ampm"]),
+            _int(m["M"]),
+            _int(m["S"]),
+            None,
+            default_tz,
+            now,
+        )
     for rx in (_EN_MDY, _EN_DMY):
         m = rx.search(text)
         if m:
@@ -239,6 +300,21 @@ def parse_date(
                     default_tz,
                     now,
                 )
+    m = _INTL_DMY.search(text)
+    if m:
+        mon = _INTL_MONTHS.get(m["mon"].lower())
+        if mon:
+            return _build(
+                int(m["y"]),
+                mon,
+                int(m["d"]),
+                _ampm(_int(m["H"]), m["ampm"]),
+                _int(m["M"]),
+                _int(m["S"]),
+                None,
+                default_tz,
+                now,
+            )
     m = _MD.search(text)
     if m and (url or ref_year):
         year = (year_from_url(url) if url else None) or ref_year
@@ -271,11 +347,15 @@ def parse_date(
 def date_from_url(url: str, tz: tzinfo | str | None = None) -> datetime | None:
     """``/2025/03/12/``-style dates in a URL path (midnight in the site zone)."""
     path = url.split("://", 1)[-1].split("/", 1)[-1] if "/" in url else ""
-    m = _URL_DATE.search(path)
-    if not m:
-        return None
     default_tz = get_tz(tz) if isinstance(tz, str) or tz is None else tz
-    return _build(int(m["y"]), int(m["m"]), int(m["d"]), default_tz=default_tz)
+    m = _URL_DATE.search(path)
+    if m:
+        return _build(int(m["y"]), int(m["m"]), int(m["d"]), default_tz=default_tz)
+    m = _URL_NAMED_DATE.search("/" + path)
+    if m:
+        mon = _EN_MONTHS[m["mon"].lower()]
+        return _build(int(m["y"]), mon, int(m["d"]), default_tz=default_tz)
+    return None
 
 
 def year_from_url(url: str) -> int | None:

@@ -103,6 +103,9 @@ class Decoded:
     #: Where the encoding came from: bom, header, meta, detected, utf-8, fallback.
     source: str
     warnings: list[str] = field(default_factory=list)
+    #: ``text`` as UTF-8 when that is the body itself (a valid UTF-8 page): the parser
+    #: takes these bytes instead of encoding the text again.
+    utf8: bytes | None = None
 
 
 class BinaryContent(ValueError):
@@ -204,6 +207,15 @@ def _detect(body: bytes) -> str | None:
     return normalize_label(best.encoding) if best is not None else None
 
 
+def _from_utf8(body: bytes, source: str, warnings: list[str]) -> Decoded:
+    """``body`` decoded as UTF-8, bad bytes replaced; keeps ``body`` when it is all valid."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return Decoded(body.decode("utf-8", errors="replace"), "utf-8", source, warnings)
+    return Decoded(text, "utf-8", source, warnings, utf8=body)
+
+
 def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
     """Decode ``body`` to text; raises :class:`BinaryContent` only for non-text formats."""
     kind = sniff_binary(body, headers)
@@ -234,17 +246,20 @@ def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> Decode
     sample = body[:_DETECT_BYTES]
     if _is_ascii(sample) and (declared is None or declared == "utf-8"):
         # Pure ASCII so far: UTF-8 is right for any ASCII-compatible declaration.
-        return Decoded(body.decode("utf-8", errors="replace"), "utf-8", source, warnings)
+        return _from_utf8(body, source, warnings)
 
     if declared == "utf-8" or declared is None:
-        if _valid_utf8(sample):
-            enc = "utf-8"
-            src = source if declared else "utf-8"
-            return Decoded(body.decode(enc, errors="replace"), enc, src, warnings)
+        src = source if declared else "utf-8"
+        try:
+            # All valid (the usual case): the sample needs no separate check.
+            return Decoded(body.decode("utf-8"), "utf-8", src, warnings, utf8=body)
+        except UnicodeDecodeError:
+            if _valid_utf8(sample):
+                return Decoded(body.decode("utf-8", errors="replace"), "utf-8", src, warnings)
     elif _valid_utf8(sample) and not _is_ascii(sample):
         # Declared legacy charset but the bytes are valid UTF-8 (a common CMS mistake).
         warnings.append(f"mislabelled_charset:{declared}->utf-8")
-        return Decoded(body.decode("utf-8", errors="replace"), "utf-8", "utf-8", warnings)
+        return _from_utf8(body, "utf-8", warnings)
 
     if declared and _bad_ratio(body, declared) < 0.01:
         return Decoded(body.decode(declared, errors="replace"), declared, source, warnings)

@@ -29,10 +29,49 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
 
 
+# The fast path of the token hashes (the same tokens as _TOKEN without a regex match per
+# token): the text as UTF-8 bytes, split in C where a byte table turns every ASCII byte
+# but letters and digits into a space. Bytes of other characters stay, so it is exact
+# once the non-ASCII characters that are not word characters (curly quotes, dashes,
+# no-break spaces) are spaces too; text with CJK characters, each a token of its own,
+# takes the regex.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_TOKEN_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def _token_hashes(norm: str) -> list[int]:
+    """CRC-32 of the first tokens of NFKC-normalised, lower-cased text (as ``tokens``)."""
+    limit = _MAX_FEATURES + _SHINGLE
+    data = norm.encode("utf-8", "surrogatepass")
+    if not norm.isascii():
+        # The distinct non-ASCII characters, from the bytes left once ASCII is deleted.
+        others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+        if _CJK.search("".join(others)) is not None:
+            return list(map(crc32, map(str.encode, _TOKEN.findall(norm)[:limit])))
+        # (Lone surrogates are not word characters either: none is left to encode.)
+        nonword = [c for c in others if not c.isalnum()]
+        if nonword:
+            for c in nonword:
+                norm = norm.replace(c, " ")
+            data = norm.encode("utf-8")
+    return list(map(crc32, data.translate(_TOKEN_BYTES).split()[:limit]))
+
+
 def content_hash(text: str) -> str:
     """SHA-256 (first 32 hex digits) of the text with whitespace normalised."""
-    norm = " ".join(unicodedata.normalize("NFKC", text).split())
+    return _content_hash(unicodedata.normalize("NFKC", text))
+
+
+def _content_hash(nfkc: str) -> str:
+    norm = " ".join(nfkc.split())
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def fingerprints(text: str) -> tuple[str, str]:
+    """``(content_hash(text), simhash(text))``, normalising the text once."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    return _content_hash(nfkc), _simhash(_token_hashes(nfkc.lower()))
 
 
 _MASK = (1 << 64) - 1
@@ -48,12 +87,14 @@ def simhash(text: str) -> str:
     cryptographic hash. Only the first 5,000 shingles
     count: enough to tell near-duplicates apart, bounded on book-length pages.
     """
-    toks = tokens(text)[: _MAX_FEATURES + _SHINGLE]
-    if not toks:
+    return _simhash(_token_hashes(unicodedata.normalize("NFKC", text).lower()))
+
+
+def _simhash(th: list[int]) -> str:
+    """SimHash of the token hashes (CRC-32 per token: C speed, and collisions at 1 in 4
+    billion do not matter here)."""
+    if not th:
         return "0" * 16
-    # CRC-32 per token (C speed; collisions at 1 in 4 billion do not matter here). Tokens
-    # are word characters, never lone surrogates, so a strict encode is safe.
-    th = list(map(crc32, map(str.encode, toks)))
     if len(th) < _SHINGLE:
         feats = [(th[0] * _K1 ^ th[-1] * _K2) & _MASK]
         return _vote(feats)

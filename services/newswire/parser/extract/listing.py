@@ -82,7 +82,7 @@ def resolve(href: str | None, base: str) -> str | None:
         return None
     try:
         absolute = urljoin(base, href)
-        url = normalize_url(absolute)
+        url = fast_normalize(absolute)
     except ValueError:
         return None
     return url
@@ -127,6 +127,9 @@ def related_links(
     return out
 
 
+_UNSEEN = object()
+
+
 class _Resolver:
     """Resolve and filter a page's hrefs, with the page's origin and a cache: pages repeat
     the same links (nav, footer) and urljoin + normalisation dominate the outlink cost."""
@@ -136,7 +139,7 @@ class _Resolver:
         parts = urlsplit(base)
         self.scheme = parts.scheme or "https"
         self.origin = f"{self.scheme}://{parts.netloc}"
-        self.cache: dict[str, str | None] = {}
+        self.cache: dict[str | None, str | object | None] = {}
         self.site_cache: dict[str, str] = {}
 
     def absolute(self, href: str) -> str | None:
@@ -163,22 +166,23 @@ class _Resolver:
         return cached
 
     def same_site(self, href: str | None, own_site: str) -> str | None:
-        """Normalised URL of an on-site page link, else None."""
-        if not href:
-            return None
-        href = href.strip()
-        if href in self.cache:
-            return self.cache[href]
+        """Normalised URL of an on-site page link, else None (cached by the raw href)."""
+        url = self.cache.get(href, _UNSEEN)
+        if url is _UNSEEN:
+            url = self.cache[href] = self._same_site(href.strip(), own_site) if href else None
+        return url
+
+    def _same_site(self, href: str, own_site: str) -> str | None:
         url: str | None = None
         absolute = self.absolute(href) if href else None
         if absolute and self.site_of(absolute) == own_site:
-            path = absolute.split("?", 1)[0].split("#", 1)[0]
-            if not _STATIC_EXT.search(path[-8:]):
+            end = absolute.split("?", 1)[0].split("#", 1)[0][-8:]
+            # (No dot, no file extension: the search is skipped for most paths.)
+            if "." not in end or not _STATIC_EXT.search(end):
                 try:
                     url = fast_normalize(absolute)
                 except ValueError:
                     url = None
-        self.cache[href] = url
         return url
 
 
@@ -200,7 +204,7 @@ def outlinks(
     own = urlsplit(page_url).hostname or ""
     own_site = site_key(own)
     try:
-        self_url = normalize_url(page_url)
+        self_url = fast_normalize(page_url)
     except ValueError:
         self_url = page_url
     resolver = _Resolver(base)
@@ -210,14 +214,23 @@ def outlinks(
     # ancestors so an item (the largest ancestor holding one headline) is found in O(depth).
     anchors: list[tuple[Anchor, str, str]] = []
     headline_chains: list[tuple[Element, ...]] = []
+    # (The resolver's cache and clean_title() inlined: this runs for every link.)
+    cache = resolver.cache
     for anchor in page_anchors:
         a = anchor.el
-        url = resolver.same_site(a.get("href"), own_site)
+        href = a.get("href")
+        url = cache.get(href, _UNSEEN)
+        if url is _UNSEEN:
+            url = resolver.same_site(href, own_site)
         if not url or url == self_url:
             continue
-        title = clean_title(anchor.text) or clean_title(a.get("title") or "")
+        title = " ".join(anchor.text.split())
+        if title and title[-1] in ">»›→":
+            title = _TRAILING_ARROWS.sub("", title).strip()
         if not title:
-            continue
+            title = clean_title(a.get("title") or "")
+            if not title:
+                continue
         anchors.append((anchor, url, title))
         if len(title) >= 8:
             headline_chains.append(anchor.chain[:-1])

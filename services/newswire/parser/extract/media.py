@@ -50,7 +50,11 @@ def _best_srcset(srcset: str) -> str | None:
 
 def image_url(img: Element, base: str) -> str | None:
     candidate = None
+    # The names first (one call): most images have two or three of the dozen attributes.
+    names = img.keys()
     for attr in _LAZY_ATTRS:
+        if attr not in names:
+            continue
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:") and not _PLACEHOLDER.search(value):
             candidate = value
@@ -91,13 +95,24 @@ def images(container: Element | None, captions: list[Block], base: str) -> list[
     order: dict[Element, int] = {}
     imgs: list[tuple[int, Element, str]] = []
     seen: set[str] = set()
-    for i, el in enumerate(container.iter()):
-        order[el] = i
-        if el.tag == "img" and len(imgs) < MAX_IMAGES:
+    if captions:
+        # Positions of every element, to place captions against images.
+        for i, el in enumerate(container.iter()):
+            order[el] = i
+            if el.tag == "img" and len(imgs) < MAX_IMAGES:
+                url = image_url(el, base)
+                if url and url not in seen:
+                    seen.add(url)
+                    imgs.append((i, el, url))
+    else:
+        # No captions to place: only the images are visited (libxml2 finds them).
+        for el in container.iter("img"):
             url = image_url(el, base)
             if url and url not in seen:
                 seen.add(url)
-                imgs.append((i, el, url))
+                imgs.append((0, el, url))
+                if len(imgs) >= MAX_IMAGES:
+                    break
     result = [Image(url=url) for _, _, url in imgs]
     for cap in captions:
         pos = order.get(cap.el)

@@ -6,6 +6,7 @@ kept raw here; the caller decides how much to trust them against what the page s
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -240,6 +241,7 @@ def read_metadata(root: Element) -> Metadata:
     if html_lang:
         md.lang = html_lang
     lds: list[dict[str, Any]] = []
+    cards: dict[str, str] = {}
     # Meta tags are usually in the head, but CMS templates put them anywhere.
     for el in root.iter("meta", "link", "script", "title", "base", "time"):
         tag = el.tag
@@ -259,6 +261,16 @@ def read_metadata(root: Element) -> Metadata:
                     md.meta.setdefault("lang", content)
                 continue
             mapped = _META_KEYS.get(key)
+            if mapped is None and key.endswith("ld+json") and content and len(lds) < 50:
+                # JSON-LD a framework printed into a meta tag (<meta name="script:ld+json">).
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    _walk_ld(orjson.loads(content), lds)
+                continue
+            if mapped is None and key.startswith("twitter:"):
+                # Slack/Twitter cards: label "Written by" with the writer in the data slot.
+                if key.startswith(("twitter:label", "twitter:data")) and content:
+                    cards[key] = content.strip()
+                continue
             if mapped is None:
                 mapped = _meta_date_kind(key)
             if mapped and content and content.strip():
@@ -291,6 +303,11 @@ def read_metadata(root: Element) -> Metadata:
         elif tag == "base" and md.base is None:
             md.base = el.get("href")
     _pick_ld(md, lds)
+    for key, label in cards.items():
+        if key.startswith("twitter:label") and label.lower().rstrip(" :") == "written by":
+            writer = cards.get("twitter:data" + key[len("twitter:label") :])
+            if writer:
+                md.meta.setdefault("twitter_author", " ".join(writer.split())[:200])
     if not md.lang and md.meta.get("lang"):
         md.lang = md.meta["lang"]
     if not md.lang and md.meta.get("locale"):

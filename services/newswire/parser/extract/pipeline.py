@@ -11,11 +11,13 @@ as JSON-LD author is the source, not an author).
 
 from __future__ import annotations
 
+import gc
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -24,7 +26,7 @@ from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dates, dom, listing, media, text_plain, zh_labels
 from newswire.parser.extract.decode import BinaryContent, content_type, decode_body
 from newswire.parser.extract.dom import Element, text_of
-from newswire.parser.extract.fingerprint import content_hash, simhash
+from newswire.parser.extract.fingerprint import fingerprints
 from newswire.parser.extract.metadata import Metadata, ld_value, read_metadata
 from newswire.parser.extract.rules import ExtractionRules, compile_selector
 from newswire.records import Article, Image
@@ -44,7 +46,7 @@ _CRUMB_TEXT = re.compile(
     re.I,
 )
 _BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.I)
-_BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)\s+", re.I)
+_BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -77,6 +79,13 @@ def extract(
     fetched_at: datetime | None = None,
 ) -> ExtractResult:
     """Extract an article from raw page bytes; never raises."""
+    # The cyclic garbage collector is paused for the page: extraction makes a few hundred
+    # thousand objects that live until the page is done, and no reference cycles (the
+    # block walk breaks its own), so collections in between only re-scan live objects
+    # (about 3% of the time). Whatever it postpones is collected after the page.
+    pause_gc = gc.isenabled()
+    if pause_gc:
+        gc.disable()
     try:
         return _extract(body, url, headers, rules, fetched_at)
     except RecursionError:
@@ -85,6 +94,9 @@ def extract(
         return _error("too_large", "out of memory")
     except Exception as exc:  # one bad page must never stop a batch or a worker
         return _error("extract_error", f"{type(exc).__name__}: {exc}")
+    finally:
+        if pause_gc:
+            gc.enable()
 
 
 def _extract(
@@ -108,12 +120,14 @@ def _extract(
         return _error("binary_content", str(exc))
     warnings.extend(decoded.warnings)
     text = decoded.text
+    utf8 = decoded.utf8
     extractor = "density"
     ctype = (content_type(headers) or "").lower()
     if ctype.startswith("text/plain") or (not ctype and text_plain.looks_plain(text)):
         text = text_plain.to_html(text)
+        utf8 = None
         extractor = "text-plain"
-    page = dom.parse_html(text)
+    page = dom.parse_html(text, utf8)
     if page is None:
         return _error("empty_body", "no parsable document")
     warnings.extend(page.warnings)
@@ -233,6 +247,7 @@ def _extract(
         norm_url = normalize_url(url)
     except ValueError:
         norm_url = url
+    text_hash, text_simhash = fingerprints(text_out)
     article = Article(
         id=url_id(canonical),
         url=norm_url,
@@ -254,8 +269,8 @@ def _extract(
         outlinks=links,
         views=fields["views"],
         length=len(text_out),
-        content_hash=content_hash(text_out),
-        simhash=simhash(text_out),
+        content_hash=text_hash,
+        simhash=text_simhash,
         extractor=extractor,
         warnings=warnings,
         version=int(fetched_at.timestamp() * 1000) if fetched_at else 0,
@@ -352,6 +367,28 @@ def _title(
     ruled = _rule_text(rules, "title", root)
     if ruled:
         return ruled
+    return _tidy_title(_page_title(md, blocks, container))
+
+
+def _tidy_title(title: str | None) -> str | None:
+    """Undo a CMS's double escaping (``Tips &#038; Tricks``) and drop the site or
+    section a template printed after a pipe into the headline itself."""
+    if not title:
+        return title
+    if "&" in title and ";" in title:
+        title = html.unescape(title)
+    if " | " in title:
+        parts = [p.strip() for p in _PIPE.split(title) if p.strip()]
+        if parts:
+            # The headline is the longest part (site names and sections are short).
+            title = max(parts, key=len)
+    return title
+
+
+_PIPE = re.compile(r"\s+\|\s+")
+
+
+def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None) -> str | None:
     refs = [
         r
         for r in (
@@ -364,7 +401,13 @@ def _title(
     ]
     ref_keys = [_key(r) for r in refs]
     headings = [b for b in blocks if b.heading and 4 <= len(b.text) <= 200 and b.link_density < 0.9]
+    first_prose: int | None = None
     for level in ((1,), (2, 3, 4, 5, 6)):
+        if level[0] == 2:
+            first_prose = _first_prose(blocks, container)
+            lone = _lone_h1(headings, refs, first_prose)
+            if lone is not None:
+                return lone
         for b in headings:
             if b.heading not in level:
                 continue
@@ -381,32 +424,94 @@ def _title(
             k = _key(b.text)
             if any(k == rk or (len(k) >= 6 and k in rk) for rk in ref_keys):
                 return b.text
+    shown = _similar_h1(headings, refs)
+    if shown is not None:
+        return shown
     for ref in refs[:3]:
         if ref != md.title_tag:
             return _strip_site_suffix(ref, md)
     # Generic <title> (site name only): the heading right before the body.
-    if container is not None:
-        first_prose = next(
-            (
-                b.index
-                for b in blocks
-                if content_mod.is_prose(b) and content_mod.inside(b, container)
-            ),
-            None,
-        )
-        if first_prose is not None:
-            for b in reversed(blocks[max(0, first_prose - 15) : first_prose]):
-                if (
-                    b.heading
-                    and 5 <= len(b.text) <= 100
-                    and b.link_density < 0.5
-                    and (md.title_tag is None or _key(b.text) != _key(md.title_tag))
-                ):
-                    return b.text
+    if first_prose is not None:
+        for b in reversed(blocks[max(0, first_prose - 15) : first_prose]):
+            if (
+                b.heading
+                and 5 <= len(b.text) <= 100
+                and b.link_density < 0.5
+                and (md.title_tag is None or _key(b.text) != _key(md.title_tag))
+            ):
+                return b.text
     if md.title_tag:
         return _strip_site_suffix(md.title_tag, md)
     h1 = next((b.text for b in headings if b.heading == 1), None)
     return h1
+
+
+def _first_prose(blocks: list[dom.Block], container: Element | None) -> int | None:
+    """Where the body's prose starts: the first prose block in the container."""
+    if container is None:
+        return None
+    return next(
+        (b.index for b in blocks if content_mod.is_prose(b) and content_mod.inside(b, container)),
+        None,
+    )
+
+
+_TITLE_STOPWORDS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from"}
+    | {"is", "are", "what", "how", "why", "your", "you", "our", "my", "this", "that", "these"}
+    | {"those", "it", "its", "be", "as", "vs"}
+)
+
+
+def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None) -> str | None:
+    """The page's one <h1> above the body when it is about what the metadata title is about.
+
+    The SEO title (og:title, <title>) often words the story differently from the headline
+    the reader sees ("Top 11 SEO Strategies for 2025" over "11 SEO Strategies for 2025 to
+    Boost Rankings"), and a section heading in the body may repeat part of the SEO title:
+    the shown headline is the one <h1> standing over the body, if it shares at least two
+    content words with a metadata title. An <h1> further down is a pull quote or a widget.
+    """
+    if first_prose is None or not refs:
+        return None
+    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    if len(h1s) != 1 or h1s[0].index > first_prose + 3:
+        return None
+    words = _words(h1s[0].text) - _TITLE_STOPWORDS
+    if len(words) < 2:
+        return None
+    if max(len(words & _words(r)) for r in refs) < 2:
+        return None
+    return h1s[0].text
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
+    """The page's one headline when it says much the same as the metadata's title.
+
+    Editors often write a different SEO title (og:title, <title>) from the headline the
+    reader sees ("Top 11 SEO Strategies for 2025" over "11 SEO Strategies for 2025 to
+    Boost Rankings"): the shown headline is the article's title. A lone <h1> sharing most
+    of its words with a metadata title is that headline; a logo or section <h1> shares
+    few, and several <h1>s say nothing about which one is the headline.
+    """
+    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    if len(h1s) != 1 or not refs:
+        return None
+    text = h1s[0].text
+    words = _words(text)
+    if len(words) < 3:
+        return None
+    best = max(len(words & _words(r)) for r in refs)
+    if best >= 3 and best >= 0.5 * len(words):
+        return text
+    return None
 
 
 def _prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]]) -> datetime | None:
@@ -420,11 +525,57 @@ def _prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]])
     if published is None or not shown:
         return published
     day = published.date()
-    for dt, _ in shown:
+    for dt, kind in shown:
+        if kind != "url":
+            continue
+        # The URL's date is the day the site itself filed the story under, in its own
+        # zone: a machine-readable time within a day of it is that day, shown in UTC
+        # ("2025-12-19T02:41Z" for /2025/12/18/), and both outrank a date by the headline
+        # (an update or a comment).
+        gap = (dt.date() - day).days
+        if gap == 0:
+            return published
+        if abs(gap) == 1:
+            return _on_day(published, dt)
+        if published.day <= 12 and (day.year, day.day, day.month) == (
+            dt.year,
+            dt.month,
+            dt.day,
+        ):
+            # "03/10/2023" read month first under /2023/october/03/: the page meant day first.
+            return published.replace(month=day.day, day=day.month)
+    shown = [(dt, kind) for dt, kind in shown if kind != "url"]
+    for dt, kind in shown:
+        if kind == "labelled" and abs((dt.date() - day).days) > 1:
+            return dt
+    if not shown:
+        return published
+    for dt, kind in shown:
+        if kind == "updated":
+            continue
         if abs((dt.date() - day).days) <= 1:
             return published
-    first = next((dt for dt, kind in shown if kind == "published"), None)
-    return first or published
+        if dt.day <= 12 and (dt.year, dt.day, dt.month) == (day.year, day.month, day.day):
+            # "09.10.2024" read day first, printed month first: the same date.
+            return published
+    printed = [dt for dt, kind in shown if kind == "published"]
+    if len({dt.date() for dt in printed}) > 2:
+        # Many different dates by the headline: a list of stories or comments, no dateline.
+        return published
+    # The metadata's date printed only as the update ("Published Apr 26, 2023 · Updated
+    # Aug 21, 2025" with datePublished = Aug 21): the printed publication date wins.
+    return printed[0] if printed else published
+
+
+def _on_day(moment: datetime, day: datetime) -> datetime:
+    """``moment`` in the whole-hour UTC offset nearest zero that puts it on ``day``'s date
+    (the same instant, as the site's clock showed it); ``day`` itself when none can."""
+    utc = moment.astimezone(UTC)
+    for hours in sorted(range(-12, 15), key=abs):
+        local = utc.astimezone(timezone(timedelta(hours=hours)))
+        if local.date() == day.date():
+            return local
+    return day
 
 
 def _rule_text(rules: ExtractionRules | None, field: str, root: Element) -> str | None:
@@ -518,6 +669,7 @@ def _visible_fields(
         "shown": [],
     }
     date_line: str | None = None
+    date_block = -1
     # Short lines the body filter left out between the first body paragraphs (a date or
     # byline under the headline), and a few lines above the headline ("Last updated:
     # Dec 12, 2025" printed over it).
@@ -529,6 +681,7 @@ def _visible_fields(
     ]
     above = [b for b in blocks[max(0, start - 6) : start] if len(b.text) <= 120]
     found_in: dict[int, list[tuple[datetime, str]]] = {}
+    labelled: set[int] = set()
 
     def dates_in(b: dom.Block) -> list[tuple[datetime, str]]:
         """The dates a short line states, each with its kind (published/updated)."""
@@ -554,6 +707,12 @@ def _visible_fields(
                 prev = blocks[b.index - 1].text
                 if len(prev) <= 30:
                     kind = zh_labels.date_label(prev, len(prev))
+            if kind is None and b in in_body and len(text) > 100 and not _dateline(text, m):
+                # A date inside a body sentence ("taxes are due April 15, 2025") is what
+                # the story is about, not when it was published.
+                continue
+            if kind is not None:
+                labelled.add(b.index)
             got.append((dt, kind or "published"))
         return got
 
@@ -564,13 +723,27 @@ def _visible_fields(
             elif out["published"] is None:
                 out["published"] = dt
                 date_line = b.text
+                date_block = b.index
         if out["published"] is not None and date_line is not None:
             break
+    if out["published"] is None and out["updated"] is None:
+        _late_dates(blocks, first, last, in_body, tail[15:], dates_in, labelled, out)
     # Dates printed around the headline (not in the body or after it), for _prefer_shown.
-    for b in head + inner + above:
+    shown_blocks = head + inner + above
+    for b in shown_blocks:
         out["shown"].extend(dates_in(b))
         if len(out["shown"]) >= 10:
             break
+    if out["published"] is not None and any(b.text == date_line for b in body_blocks[:3]):
+        # Printed in the first body lines: enough to confirm the machine-readable date,
+        # though not to overrule a date by the headline.
+        out["shown"].append((out["published"], "seen"))
+    if date_block in labelled and out["published"] is not None:
+        # "Published August 13, 2025" under the story: the page says so in words.
+        out["shown"].append((out["published"], "labelled"))
+    url_day = dates.date_from_url(url, tz)
+    if url_day is not None:
+        out["shown"].append((url_day, "url"))
     near = head + tail[:25]
     for b in near:
         text = b.text
@@ -611,6 +784,60 @@ def _visible_fields(
     return out
 
 
+def _late_dates(
+    blocks: list[dom.Block],
+    first: int,
+    last: int,
+    in_body: set[dom.Block],
+    tail: list[dom.Block],
+    dates_in: Callable[[dom.Block], list[tuple[datetime, str]]],
+    labelled: set[int],
+    out: dict,
+) -> None:
+    """A page with no date by its headline may print one further down: a labelled line
+    ("Published" | "Feb 2, 2023" under the body, "Updated March 13, 2024" in a byline box
+    between sections), or a line holding nothing but one date among the body's blocks
+    (a byline box below the story). Dates in listings and comments are neither."""
+    spanned = [b for b in blocks[first + 40 : last + 1] if b not in in_body and len(b.text) <= 120]
+    for b in spanned + tail:
+        found = dates_in(b) if b.index in labelled or _DATE_CANDIDATE.search(b.text) else []
+        if b.index not in labelled:
+            continue
+        for dt, kind in found:
+            if kind == "updated":
+                # Not after the body, though: "Site last updated" in the footer.
+                if b.index <= last:
+                    out["updated"] = out["updated"] or dt
+            elif out["published"] is None:
+                out["published"] = dt
+        if out["published"] is not None:
+            return
+    if out["updated"] is not None:
+        return
+    bare: set[datetime] = set()
+    for b in blocks[first : last + 1]:
+        if b in in_body or len(b.text) > 40:
+            continue
+        m = _DATE_CANDIDATE.search(b.text)
+        if m is None or len(m.group()) < len(b.text.strip()) - 2:
+            continue
+        bare.update(dt for dt, _ in dates_in(b))
+        if len(bare) > 1:
+            return
+    if bare:
+        out["published"] = bare.pop()
+
+
+def _dateline(text: str, m: re.Match[str]) -> bool:
+    """A date opening a paragraph, as a dateline does ("LONDON, March 12, 2025 — ...")."""
+    if m.start() < 3:
+        return True
+    return m.start() <= 40 and bool(_DATELINE_END.match(text, m.end()))
+
+
+_DATELINE_END = re.compile(r"\s*(?:[-–—:|]|\()")
+
+
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -618,9 +845,15 @@ _MONTHS = (
 _DATE_CANDIDATE = re.compile(
     r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
     r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s*\d{1,2}:\d\d"
-    rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    # A month name may be glued to the byline before it ("By Jane DoeMar 5, 2025").
+    rf"|(?:\b|(?<=[a-z])(?-i:(?=[A-Z]))){_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
     r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d\d",
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d\d"
+    # Day, month name and year in other languages ("4 de agosto de 2021", "04-ago-2021").
+    r"|(?<![\w/.])\d{1,2}(?:\.|º|er)?(?:\s+de)?[\s./-]+"
+    rf"(?:{dates.INTL_MONTH_RE})\.?(?:\s+de)?[\s./,-]+(?:19|20)\d\d(?!\d)"
+    r"(?:,?\s*\d{1,2}[:.h]\d\d(?::\d\d)?)?"
+    r"|(?<![\w/.])\d{1,2}([./])\d{1,2}\1(?:19|20)\d\d(?![\d/.])(?:,?\s*\d{1,2}:\d\d)?",
     re.I,
 )
 
@@ -679,29 +912,75 @@ def _authors(
     zh = bool(lang and lang.startswith("zh"))
     candidates: list[str] = []
     structured = [_clean_byline(a) for a in md.ld_authors]
-    meta_author = md.get("author")
-    if meta_author and not meta_author.startswith("http"):
-        structured.extend(
-            _clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", meta_author)
-        )
-    site = {_key(md.get("site_name")), _key(source), _key(editor)}
-    # The outlet named as author ("USA TODAY") is no author: drop it before falling back.
-    structured = [a for a in structured if a and _key(a) not in site]
+    for raw in (md.get("author"), md.get("twitter_author")):
+        if raw and not raw.startswith("http"):
+            structured.extend(_clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", raw))
+    structured = [a for a in structured if a and not _PLACEHOLDER.match(a)]
+    site = {_key(md.get("site_name")), _key(source), _key(editor)} - {""}
+    byline: list[str] | None = None
+
+    def shown_byline() -> list[str]:
+        nonlocal byline
+        if byline is None:
+            byline = _byline_authors(blocks, body, linear.bylines, linear.anchors)
+        return byline
+
+    def outlet(name: str) -> bool:
+        # The outlet named as author ("USA TODAY") is no author; a personal site's name is
+        # its writer's ("Jane Doe" as site name and author), when it reads as a person's.
+        # So is a person's name JSON-LD types as an Organization (taken as the source)
+        # when the page prints it as the byline.
+        return _key(name) in site and not _personal(name)
+
     if zh:
+        structured = [a for a in structured if _key(a) not in site]
         candidates = list(fields["authors"])
         if not candidates:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
-        candidates = structured or _byline_authors(blocks, body, linear.bylines, linear.anchors)
+        structured = [a for a in structured if not outlet(a)]
+        if structured and all(_HANDLE.match(a) for a in structured):
+            # A login name ("jdoe42", "jane.doe") where the page prints the writer's name.
+            candidates = shown_byline() or structured
+        else:
+            candidates = structured or shown_byline()
         if not candidates:
             candidates = list(fields["authors"])
     out: list[str] = []
     for a in candidates:
         k = _key(a)
-        if not k or k in site or a in out or len(a) > 60:
+        if not k or (zh and k in site) or outlet(a) or a in out or len(a) > 60:
             continue
         out.append(a)
     return out[:10]
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Template variables left unrendered ("page.head.extra.author", "{{ author }}").
+_PLACEHOLDER = re.compile(r"^(?:\w+\.){2,}\w+$|.*[{}]")
+_HANDLE = re.compile(r"^[a-z0-9._-]+$|^\d+$")
+# Words in names of outlets, firms and teams, never of a person.
+_ORG_WORDS = _wordset(
+    """news times post journal magazine media blog team staff editors editorial desk group
+    daily weekly network insider today report review wire hub lab labs studio studios agency
+    company inc llc ltd co corp club society institute university college school center
+    centre foundation association council department office services solutions systems
+    technologies digital online marketing health care insurance bank capital partners
+    clinic hospital medical museum library church city county government
+    consulting press publishing radio tv channel store shop security academy guide guides
+    world global international national official community"""
+)
+
+
+def _personal(name: str) -> bool:
+    """Reads as a person's name: two to four capitalised words, none an outlet's word."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not _EN_NAME.match(name):
+        return False
+    return not any(w.lower().strip(".,") in _ORG_WORDS or w.isupper() for w in words)
 
 
 def _clean_byline(text: str) -> str:
@@ -719,7 +998,25 @@ _EN_NAME = re.compile(
 )
 _NOT_NAME = re.compile(
     r"^(?:author|authors|by|staff|admin|editor|editorial|team|share|follow|more|view|posts?|"
-    r"about|contact|written|updated|published|reviewed)\b",
+    r"about|contact|written|updated|published|reviewed|the\s+author)\b",
+    re.I,
+)
+# Calendar words and page furniture that byline elements hold instead of a name.
+_NOT_NAME_WORDS = _wordset(
+    """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+    july august september october november december mon tue wed thu fri sat sun monday
+    tuesday wednesday thursday friday saturday sunday today yesterday login log sign
+    subscribe learn more read guide guides home menu search bluesky twitter facebook
+    linkedin instagram youtube tiktok threads mastodon email rss print comments comment
+    reply profile bio"""
+)
+# Job titles run into the name ("Jane Doe Contributing Writer"): the name ends before.
+_ROLE = re.compile(
+    r"\s+(?:senior|junior|chief|contributing|associate|managing|deputy|executive|staff|"
+    r"freelance|guest|lead|special|writer|editor|contributor|reporter|correspondent|"
+    r"columnist|author|journalist|producer|analyst|published|updated|posted|reviewed|"
+    r"edited|fact-checked|expert|reviewer|medically|originally|last\s+(?:updated|modified)|"
+    r"on\s+behalf)\b.*$",
     re.I,
 )
 
@@ -727,24 +1024,71 @@ _NOT_NAME = re.compile(
 _BYLINE_DATE = re.compile(rf"\s+(?:(?:on|updated|published|posted)\s+)?(?:{_MONTHS}\s+\d|\d)", re.I)
 
 
-def split_names(text: str) -> list[str]:
-    """``By Jane Doe, John Roe and Ann Poe`` -> the names, when they look like names."""
+def _unglue(text: str) -> str:
+    """Undo the seams of text run together from separate elements ("ByJane DoeMar 5")."""
+    text = _GLUED_BY.sub(r"\1 ", text)
+    return _GLUED_WORD.sub(" ", text)
+
+
+# Only before words a byline goes on with (a date, a role, an acronym) is a lower-case
+# letter followed by a capital a seam: "FlowGuard" and "McCarthy" stay whole.
+_GLUED_BY = re.compile(r"^((?:[Ww]ritten\s*)?[Bb]y)(?=[A-Z])")
+_GLUED_WORD = re.compile(
+    r"(?<=[a-z]{2})(?=(?:[A-Z]{2,4}\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
+    r"|(?:Published|Updated|Posted|Last|Staff|Senior|Contributing|Writer|Editor|Expert|"
+    r"Reviewed|Medically|Fact)\b))"
+)
+
+
+def split_names(text: str, *, single: bool = True) -> list[str]:
+    """``By Jane Doe, John Roe and Ann Poe`` -> the names, when they look like names.
+
+    ``single=False`` refuses one-word names (a byline element holding "Guide" or "Bluesky"
+    rather than a writer); text introduced by "By" may always name one.
+    """
+    text = _unglue(dom.norm_ws(text))
+    single = single or bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
     text = _clean_byline(text)
-    text = re.sub(r"^(?:written|reviewed|posted|edited)?\s*by\s*:?\s*", "", text, flags=re.I)
-    # A date run into the byline ("Jane Doe December 2, 2025"): the names end before it.
+    text = _BY_ANY.sub("", text)
+    # Dates before or after the names ("Dec. 19, 2025 · Jane Doe") separate, never name.
+    text = _DATE_CANDIDATE.sub(",", text)
     text = _BYLINE_DATE.split(text, maxsplit=1)[0]
-    parts = [p.strip(" ,;:|") for p in re.split(r"\s*(?:,|;|\band\b|&|\|)\s*", text) if p.strip()]
-    names = []
+    parts = [
+        p.strip(" ,;:|-–—")
+        for p in re.split(r"\s*(?:,|;|\band\b|&|\||·|•)\s*", text)
+        if p.strip(" ,;:|-–—")
+    ]
+    names: list[str] = []
     for part in parts:
-        if _NOT_NAME.match(part) or len(part) > 40 or re.search(r"\d", part):
+        role = _ROLE.search(part)
+        if role:
+            part = part[: role.start()].strip(" ,;:-")
+        # A name is its leading capitalised words ("Jane Doe on behalf of ...").
+        words = part.split()
+        while len(words) > 1 and words[-1].isupper() and 2 <= len(words[-1]) <= 4:
+            words.pop()  # "Jane Doe AI" (before "Writer"), "Jane Doe MD"
+        part = " ".join(words)
+        if (
+            not part
+            or _NOT_NAME.match(part)
+            or len(part) > 40
+            or re.search(r"\d", part)
+            or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
+            or (len(words) == 1 and part.isupper())  # "ET", "CP": a zone or initials
+        ):
             if names:
                 break  # titles and dates after the names ("Jane Doe, Senior Editor")
             continue
-        if _EN_NAME.match(part) or zh_labels.clean_person(part):
+        if (_EN_NAME.match(part) and (single or len(words) > 1)) or zh_labels.clean_person(part):
             names.append(part)
+            if role:
+                break  # what follows a job title is its employer ("Writer, Acme")
         elif names:
             break
     return names[:6]
+
+
+_BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
 
 
 def _byline_authors(
@@ -762,17 +1106,17 @@ def _byline_authors(
         # ("Jane DoeSenior Writer"): the first piece alone, when it is a name.
         pieces = [p for p in (t.strip() for t in el.itertext()) if p]
         if len(pieces) > 1 and not _BY_PREFIX.match(text):
-            names = split_names(pieces[0])
+            names = split_names(pieces[0], single=False)
             if names:
                 return names
-        names = split_names(text)
+        names = split_names(text, single=False)
         if names:
             return names
     # A link to the writer's page (/author/jane-doe, /staff/..., /contributors/...).
     for anchor in anchors or ():
         href = anchor.el.get("href") or ""
         if _AUTHOR_HREF.search(href) and 4 <= len(anchor.text.strip()) <= 60:
-            names = split_names(anchor.text)
+            names = split_names(anchor.text, single=False)
             if names:
                 return names
     # "By Jane Doe" lines near the top of the body, or "Written by" over the name.
@@ -789,6 +1133,26 @@ def _byline_authors(
             names = split_names(b.text)
             if names:
                 return names
+        m = _LATE_BY.search(b.text)
+        if m and _DATE_CANDIDATE.search(b.text, 0, m.start()):
+            # "Posted on March 3, 2025 by Jane Doe": the name after the date.
+            names = split_names(b.text[m.end() :])
+            if names:
+                return names
+    # An author box under the article ("Written by Jane Doe", "About the author").
+    last = body.last if body.last >= 0 else first
+    after = blocks[last - 2 : last + 40] if last >= 2 else blocks[: last + 40]
+    for i, b in enumerate(after):
+        if len(b.text) > 80:
+            continue
+        if _BOX_LABEL.match(b.text) and i + 1 < len(after):
+            names = split_names(after[i + 1].text, single=False)
+            if names and len(after[i + 1].text) <= 60:
+                return names
+        if _WRITTEN_BY.match(b.text):
+            names = split_names(b.text)
+            if names:
+                return names
     return []
 
 
@@ -797,7 +1161,15 @@ _AUTHOR_HREF = re.compile(
     r"byline|profiles?)/[^/?#]+/?(?:$|[?#])",
     re.I,
 )
-_BY_LABEL = re.compile(r"^(?:written|posted|reported|words)?\s*by\s*:?$", re.I)
+_BY_LABEL = re.compile(r"^(?:written|posted|reported|words|article|story|text)?\s*by\s*:?$", re.I)
+_LATE_BY = re.compile(r"\bby\s+(?=[A-Z])")
+# Labels an author box carries, over the name or before it.
+_BOX_LABEL = re.compile(
+    r"^(?:(?:written|article|story|words|text)\s+by|about\s+the\s+author|the\s+author|"
+    r"author)\s*:?$",
+    re.I,
+)
+_WRITTEN_BY = re.compile(r"^(?:written|authored|article)\s+by\b", re.I)
 
 
 def _find_marker(blocks: list[dom.Block], after: int) -> int:
