@@ -15,7 +15,7 @@ from zlib import crc32
 import pytest
 from lxml import etree
 
-from newswire.parser.extract import decode, dom, fingerprint, listing, media
+from newswire.parser.extract import content, decode, dom, fingerprint, listing, media, pipeline
 
 pytestmark = pytest.mark.unit
 
@@ -256,3 +256,230 @@ def test_outlinks_cache_by_raw_href_keeps_equal_links_together():
         "https://n.com/d",
         "https://n.com/e",
     ]
+
+
+# --- content and field predicates: split or pre-filtered patterns ------------------------
+
+# The patterns as they were, one alternation each (case-insensitive where they were).
+_REF_CAPTION_TEXT = re.compile(
+    r"^in this\b.{0,80}?\b(?:file )?(?:photo|image|picture|photograph|screenshot)\b"
+    r"|[|/(—]\s*[^|/()]{0,40}\b(?:getty images|ap photo|afp|reuters|bloomberg|shutterstock|"
+    r"istock(?:photo)?)\b[^()|]{0,30}\)?\s*$",
+    re.I,
+)
+_REF_BOILER_ANYWHERE = re.compile(
+    r"版权所有|all rights reserved|未经.{0,6}(?:许可|授权).{0,8}(?:转载|使用)|禁止转载|转载请注明|"
+    r"(?:责任编辑|责编)\s*[:：]",
+    re.I,
+)
+_REF_PROMO = re.compile(
+    r"扫描.{0,12}二维码|扫码|长按识别|关注.{0,12}公众号|下载.{0,8}客户端|安装.{0,10}客户端|"
+    r"技术支持\s*[:：]|ICP备|公网安备|【下载地址】",
+    re.I,
+)
+_REF_LABEL_LINE = re.compile(
+    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|\d+\s*次阅读|字号|"
+    r"点击[:：]|访问量"
+)
+
+# Lines that hit (and nearly hit) each branch, with the characters case-insensitive
+# matching folds in ("İ", "ı", "ſ", the Kelvin sign) and digits of other scripts.
+_LINES = [
+    "In this Dec. 12, 2006, file photo, a man walks",
+    "ın thıs undated photo",
+    "İN THIS PICTURE taken",
+    "in this story there is no photo",
+    "A nurse gives a flu shot (AP Photo/Jane Doe)",
+    "Jane Doe | Bloomberg | Getty Images",
+    "A scene — REUTERS/Jane Doe",
+    "Photo: Jane Doe/ſhutterstock",
+    "A crowd / iStockPhoto",
+    "(AFP) said on Monday that the talks went on",
+    "© 2024 Example. All rights reserved.",
+    "ALL RIGHTS RESERVED",
+    "all rightſ reſerved",
+    "版权所有 © 新华网",
+    "未经本网书面许可，不得转载使用",
+    "未经许可 使用",
+    "责任编辑：王婷婷",
+    "责编 : 李",
+    "扫描下方二维码关注我们",
+    "长按识别 关注公众号",
+    "京ICP备12345号",
+    "京icp备12345号",
+    "京ıcp备12345号",
+    "京ICP 备12345号",
+    "下载新华社客户端",
+    "发布时间：2024-01-02 来源：新华网",
+    "阅读：1234",
+    "阅读 ３４",
+    "1234 次阅读",
+    "١٢ 次阅读",
+    "次阅读",
+    "Published Monday, November 18, 2019 8:22AM",
+    "Updated ２０１９-11-18",
+    "Nov 18",
+    "no digits at all here",
+    "",
+]
+
+
+def _all_lines() -> list[str]:
+    return _LINES + _random_texts(3000) + [a + " " + b for a in _LINES for b in _LINES[::5]]
+
+
+def test_split_patterns_match_the_single_alternations():
+    for text in _all_lines():
+        assert content.is_caption_text(text) == (_REF_CAPTION_TEXT.search(text) is not None), text
+        assert content.boiler_anywhere(text) == (_REF_BOILER_ANYWHERE.search(text) is not None), (
+            text
+        )
+        assert content.is_promo(text) == (_REF_PROMO.search(text) is not None), text
+        label = content._LABEL_LINE.search(text) is not None or (
+            "次阅读" in text and content._READ_COUNT.search(text) is not None
+        )
+        assert label == (_REF_LABEL_LINE.search(text) is not None), text
+
+
+def test_date_patterns_never_match_without_a_digit():
+    # is_date_line and the field stage's dates_in skip lines without a digit.
+    for text in _all_lines():
+        if content._DIGIT.search(text) is None:
+            assert content._DATE_LINE.search(text) is None, text
+            assert pipeline._DATE_CANDIDATE.search(text) is None, text
+    for text in ("Jan 5", "5 de agosto de 2021", "2024年1月2日", "12:30", "Mar 5, 2025"):
+        assert pipeline._DATE_CANDIDATE.search(text) or content._DATE_LINE.search(text)
+
+
+def _ref_caption(b: dom.Block) -> bool:
+    if b.el.tag == "figcaption":
+        return True
+    if b.text.startswith(content._CAPTION_START) and len(b.text) < 200:
+        return True
+    if len(b.text) < 400 and _REF_CAPTION_TEXT.search(b.text):
+        return True
+    cls = b.el.get("class") or ""
+    return bool(cls) and content._CAPTION_CLASS.search(cls) is not None and len(b.text) < 300
+
+
+def test_is_caption_matches_the_reference_order():
+    tree = etree.fromstring(
+        "<div><figcaption>x</figcaption><p class='Photo-Text'>x</p><p class='wp-caption'>x</p>"
+        "<p class='body'>x</p><p>x</p></div>"
+    )
+    for el in tree:
+        for text in [*_LINES, "△ 图为现场", "▲" + "长" * 250, "x" * 299, "x" * 300, "y" * 450]:
+            b = dom.Block(el, text, 0, 0, False, False)
+            assert content.is_caption(b) == _ref_caption(b), (el.get("class"), text)
+
+
+def _ref_bylines(root: dom.Element) -> list[dom.Element]:
+    out: list[dom.Element] = []
+    for el in root.iter():
+        tag = el.tag
+        if tag == "a":
+            rel = el.get("rel")
+            if rel and "author" in rel:
+                out.append(el)
+        cls = el.get("class")
+        if cls and any(w in cls.lower() for w in dom._BYLINE_WORDS):
+            out.append(el)
+        elif tag in dom._ITEMPROP_TAGS:
+            prop = el.get("itemprop")
+            if prop and "author" in prop:
+                out.append(el)
+        if len(out) >= dom.MAX_BYLINES:
+            break
+    return out[: dom.MAX_BYLINES]
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 11, 12, 13, 30])
+def test_iter_bylines_matches_the_list_pass(n):
+    # Elements both rel and class mark come twice, and the cap counts both.
+    items = "".join(
+        f"<a rel='author' class='Byline'>{i}</a><span itemprop='author' class='x'>{i}</span>"
+        f"<div class='WRITER'>{i}</div>"
+        for i in range(n)
+    )
+    root = etree.fromstring(f"<html><body>{items}<p class='author'>z</p></body></html>")
+    assert dom.bylines_of(root) == _ref_bylines(root)
+    assert list(dom.iter_bylines(root)) == _ref_bylines(root)
+
+
+def _ref_mark_teasers(root: dom.Element, blocks: list[dom.Block], anchors: list[dom.Anchor]):
+    """mark_teasers as it was: every candidate item's text read, then grouped by parent."""
+    from collections import Counter
+    from itertools import chain as chain_all
+
+    title_links = []
+    for anchor in anchors:
+        if len(anchor.text) > 300 or len(anchor.text.strip()) < 8:
+            continue
+        href = anchor.el.get("href")
+        if href is None or content._BYLINE_HREF.search(href):
+            continue
+        tail = anchor.el.tail
+        if tail and len(tail.strip()) >= 10:
+            continue
+        title_links.append((anchor, anchor.text.strip()))
+    if len(title_links) < 3:
+        return set()
+    counts = Counter(chain_all.from_iterable(a.chain[:-1] for a, _ in title_links))
+    by_parent: dict = {}
+    for anchor, t in title_links:
+        chain = anchor.chain
+        i = len(chain) - 1
+        while i > 0 and counts[chain[i - 1]] == 1 and chain[i - 1].tag not in ("body", "html"):
+            i -= 1
+        if i == len(chain) - 1 or i == 0:
+            continue
+        item, parent = chain[i], chain[i - 1]
+        item_text = dom.norm_ws(dom.text_of(item))
+        if len(item_text) > max(400, 4 * len(t)) and (
+            len(item_text) > 800 or item.find(".//time") is None
+        ):
+            continue
+        if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
+            continue
+        by_parent.setdefault(parent, []).append(item)
+    return {item for items in by_parent.values() if len(items) >= 3 for item in items}
+
+
+def test_mark_teasers_reads_texts_of_possible_lists_only():
+    card = "<li><a href='/s/{0}'>Headline number {0} here</a> <p>{1}</p></li>"
+    lists = [
+        "".join(card.format(i, "Summary.") for i in range(4)),  # a story list
+        "".join(card.format(i, "Long. " * 100) for i in range(4)),  # items too long
+        "".join(card.format(i, "Summary.") for i in range(2)),  # too few items
+        "<li>Prefix text that runs on a while <a href='/s/9'>Headline late here</a></li>" * 3,
+    ]
+    html = "<html><body>" + "".join(f"<ul>{x}</ul>" for x in lists) + "</body></html>"
+    page = dom.parse_html(html)
+    assert page is not None
+    linear = dom.blocks_of(page.root)
+    expected = _ref_mark_teasers(page.root, linear.blocks, linear.anchors)
+    texts: dict = {}
+    assert content.mark_teasers(page.root, linear.blocks, linear.anchors, texts) == len(expected)
+    assert len(expected) == 4
+    assert {b.el for b in linear.blocks if b.teaser} <= {
+        el for item in expected for el in item.iter()
+    }
+    # Only the items of parents with three or more candidates were read.
+    assert len(texts) < sum(1 for a in linear.anchors)
+
+
+def test_best_container_keeps_the_deepest_first_among_equal_scores():
+    root = etree.fromstring(
+        "<html><body><div><p>a</p></div><div><p>b</p></div><section><p>c</p></section>"
+        "</body></html>"
+    )
+    ps = list(root.iter("p"))
+    text = "A sentence of prose, long enough to count as such in the weights."
+    blocks = [
+        dom.Block(p, text, 0, 0, False, False, index=i, chain=content._chain_of(p))
+        for i, p in enumerate(ps)
+    ]
+    # Three equal paragraphs: <body> holds them all and wins over each paragraph.
+    assert content.best_container(blocks) is root.find("body")
+    # One paragraph: it and its <div> score the same; the deepest (the paragraph) wins.
+    assert content.best_container(blocks[:1]) is ps[0]

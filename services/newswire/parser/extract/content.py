@@ -28,6 +28,10 @@ _CAPTION_START = ("△", "▲", "▽", "▼", "↑", "图为", "图：", "图:",
 _CAPTION_CLASS = re.compile(
     r"caption|pic-?info|img-?desc|pic-?desc|picintro|imgtxt|photo-?text", re.I
 )
+# Verdicts of _CAPTION_CLASS per class string: templates repeat a few class lists on
+# every block, and a dict hit is far cheaper than the search.
+_CAPTION_CLASS_CACHE: dict[str, bool] = {}
+_CACHE_MAX = 50_000
 RELATED_MARKER = re.compile(
     r"^(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
     r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|(?:作者)?最新文章|为你推荐|为您推荐|相关搜索|热门搜索|"
@@ -50,15 +54,28 @@ _BOILER_LINE = re.compile(
     r"advertisement|sign up|subscribe)",
     re.I,
 )
-_BOILER_ANYWHERE = re.compile(
-    r"版权所有|all rights reserved|未经.{0,6}(?:许可|授权).{0,8}(?:转载|使用)|禁止转载|转载请注明|"
-    r"(?:责任编辑|责编)\s*[:：]",
-    re.I,
+# Copyright and editor notices anywhere in a short line: the Chinese ones, and "all rights
+# reserved" in any case. (Two patterns, each searched fast: a pattern whose every branch
+# starts with an uncased literal lets the regex engine skip to those characters; one
+# case-insensitive branch among them would make it try every position.)
+_BOILER_ANYWHERE_ZH = re.compile(
+    r"版权所有|未经.{0,6}(?:许可|授权).{0,8}(?:转载|使用)|禁止转载|转载请注明|(?:责任编辑|责编)\s*[:：]"
 )
+_RIGHTS_RESERVED = re.compile(r"all rights reserved", re.I)
+
+
+def boiler_anywhere(text: str) -> bool:
+    """A copyright or editor notice somewhere in the text."""
+    return _BOILER_ANYWHERE_ZH.search(text) is not None or _RIGHTS_RESERVED.search(text) is not None
+
+
+# Metadata labels (dates, source, author, views) anywhere in a line. The "123 次阅读" view
+# count is matched apart, after a substring test, so that every branch here starts with a
+# literal (see _BOILER_ANYWHERE_ZH).
 _LABEL_LINE = re.compile(
-    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|\d+\s*次阅读|字号|"
-    r"点击[:：]|访问量"
+    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|字号|点击[:：]|访问量"
 )
+_READ_COUNT = re.compile(r"\d\s*次阅读")
 
 
 # Lines after which nothing is body: the editor credit, keywords, "end of text" notes,
@@ -88,11 +105,18 @@ def _ends_body(text: str) -> bool:
     )
 
 
+# App, QR-code and licence promos. Case matters only for "ICP备", matched apart (after a
+# substring test) so that the rest is searched without IGNORECASE, which lets the regex
+# engine skip to the branches' first characters.
 _PROMO = re.compile(
     r"扫描.{0,12}二维码|扫码|长按识别|关注.{0,12}公众号|下载.{0,8}客户端|安装.{0,10}客户端|"
-    r"技术支持\s*[:：]|ICP备|公网安备|【下载地址】",
-    re.I,
+    r"技术支持\s*[:：]|公网安备|【下载地址】"
 )
+_ICP = re.compile(r"ICP备", re.I)
+
+
+def is_promo(text: str) -> bool:
+    return _PROMO.search(text) is not None or ("备" in text and _ICP.search(text) is not None)
 
 
 def punct_count(text: str) -> int:
@@ -121,22 +145,33 @@ class Content:
 
 
 def is_prose(b: Block) -> bool:
-    plain = len(b.text) - b.link_chars
-    if plain < 12 or b.link_density > 0.35:
+    n = len(b.text)
+    plain = n - b.link_chars
+    # (Block.link_density spelled out: this runs for every block, several times.)
+    if plain < 12 or b.link_chars / n > 0.35:
         return False
     return plain >= 60 or block_punct(b) > 0
 
 
 def block_weight(b: Block) -> float:
-    n = len(b.text)
+    # Runs for every block of every page, so is_prose() and the link density are spelled
+    # out here rather than called.
+    text = b.text
+    n = len(text)
     if b.boiler or b.teaser:
         return -0.5 * n - 2
-    ld = b.link_density
+    link = b.link_chars
+    ld = link / n if n else 0.0
     if ld > 0.5:
         return -0.6 * n
-    if is_prose(b):
-        plain = n - b.link_chars
-        return plain * (1.0 - ld) + 2.0 * min(block_punct(b), plain / 8)
+    plain = n - link
+    if plain < 12 or ld > 0.35:
+        return -1.0  # (not prose)
+    punct = b.punct
+    if punct < 0:
+        punct = b.punct = punct_count(text)
+    if plain >= 60 or punct > 0:  # (prose)
+        return plain * (1.0 - ld) + 2.0 * min(punct, plain / 8)
     return -1.0
 
 
@@ -182,7 +217,10 @@ def mark_teasers(
     counts: Counter[Element] = Counter(
         chain_all.from_iterable(anchor.chain[:-1] for anchor, _ in title_links)
     )
-    items_by_parent: dict[Element, list[Element]] = {}
+    # Candidate items (with their headline) by parent, before reading any item's text:
+    # the text checks below only drop items, so a parent with fewer than three candidates
+    # can never make a story list, and its items' texts need not be read.
+    candidates: dict[Element, list[tuple[Element, str]]] = {}
     for anchor, t in title_links:
         # Up the chain while the ancestor holds this headline link only.
         chain = anchor.chain
@@ -191,22 +229,30 @@ def mark_teasers(
             i -= 1
         if i == len(chain) - 1 or i == 0:
             continue
-        item = chain[i]
         parent = chain[i - 1]
-        item_text = texts.get(item)
-        if item_text is None:
-            item_text = texts[item] = norm_ws(text_of(item))
-        if len(item_text) > max(400, 4 * len(t)) and (
-            len(item_text) > 800 or item.find(".//time") is None
-        ):
-            # Teasers are short; a whole article body is not an item. A dated item (a
-            # story card with its own <time>) may carry a longer summary.
-            continue
-        if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
-            continue
-        items_by_parent.setdefault(parent, []).append(item)
+        found = candidates.get(parent)
+        if found is None:
+            candidates[parent] = [(chain[i], t)]
+        else:
+            found.append((chain[i], t))
     teaser_items: set[Element] = set()
-    for items in items_by_parent.values():
+    for parent_items in candidates.values():
+        if len(parent_items) < 3:
+            continue
+        items = []
+        for item, t in parent_items:
+            item_text = texts.get(item)
+            if item_text is None:
+                item_text = texts[item] = norm_ws(text_of(item))
+            if len(item_text) > max(400, 4 * len(t)) and (
+                len(item_text) > 800 or item.find(".//time") is None
+            ):
+                # Teasers are short; a whole article body is not an item. A dated item (a
+                # story card with its own <time>) may carry a longer summary.
+                continue
+            if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
+                continue
+            items.append(item)
         if len(items) >= 3:
             teaser_items.update(items)
     if not teaser_items:
@@ -267,10 +313,12 @@ def best_container(blocks: list[Block]) -> Element | None:
         scores[el] += w
     for node in sorted(parent_of, key=depth.__getitem__, reverse=True):
         scores[parent_of[node]] += scores[node]
-    best = max(scores, key=lambda e: (scores[e], depth[e]))
-    if scores[best] <= 0:
+    # The highest score, the deepest element among equals, the first in order among those
+    # (what a max over (score, depth) keys gives, without a tuple per element).
+    top = max(scores.values())
+    if top <= 0:
         return None
-    return best
+    return max((e for e, score in scores.items() if score == top), key=depth.__getitem__)
 
 
 def _chain_of(el: Element) -> tuple[Element, ...]:
@@ -300,23 +348,46 @@ def inside(b: Block, container: Element) -> bool:
 
 # Photo captions and credits printed as plain paragraphs: "In this Dec. 12, 2006, file
 # photo, ...", "... (AP Photo/Jane Doe)", "Jane Doe | Bloomberg | Getty Images".
-_CAPTION_TEXT = re.compile(
-    r"^in this\b.{0,80}?\b(?:file )?(?:photo|image|picture|photograph|screenshot)\b"
-    r"|[|/(—]\s*[^|/()]{0,40}\b(?:getty images|ap photo|afp|reuters|bloomberg|shutterstock|"
+# (Two patterns rather than one alternation: the first is anchored, so it is tried at the
+# start only, and the second starts with a character class the engine skips to.)
+_CAPTION_IN_THIS = re.compile(
+    r"in this\b.{0,80}?\b(?:file )?(?:photo|image|picture|photograph|screenshot)\b", re.I
+)
+_CAPTION_CREDIT = re.compile(
+    r"[|/(—]\s*[^|/()]{0,40}\b(?:getty images|ap photo|afp|reuters|bloomberg|shutterstock|"
     r"istock(?:photo)?)\b[^()|]{0,30}\)?\s*$",
     re.I,
 )
 
 
+def is_caption_text(text: str) -> bool:
+    """A photo caption or credit printed as a plain paragraph."""
+    return _CAPTION_IN_THIS.match(text) is not None or _CAPTION_CREDIT.search(text) is not None
+
+
+def is_caption_class(cls: str) -> bool:
+    hit = _CAPTION_CLASS_CACHE.get(cls)
+    if hit is None:
+        hit = _CAPTION_CLASS.search(cls) is not None
+        if len(_CAPTION_CLASS_CACHE) >= _CACHE_MAX:
+            _CAPTION_CLASS_CACHE.clear()
+        _CAPTION_CLASS_CACHE[cls] = hit
+    return hit
+
+
 def is_caption(b: Block) -> bool:
+    text = b.text
     if b.el.tag == "figcaption":
         return True
-    if b.text.startswith(_CAPTION_START) and len(b.text) < 200:
+    n = len(text)
+    if n < 200 and text.startswith(_CAPTION_START):
         return True
-    if len(b.text) < 400 and _CAPTION_TEXT.search(b.text):
+    if n < 400 and is_caption_text(text):
         return True
-    cls = b.el.get("class") or ""
-    return bool(cls) and _CAPTION_CLASS.search(cls) is not None and len(b.text) < 300
+    if n >= 300:
+        return False  # (too long for a caption by class: no need to read the class)
+    cls = b.el.get("class")
+    return bool(cls) and is_caption_class(cls)
 
 
 # Machine text that leaks into the visible tree: a bare URL or ISO timestamp (microdata
@@ -342,17 +413,19 @@ def is_boiler_line(text: str) -> bool:
             return True
         if ("ookie" in text or "cript" in text) and _NOTICE.search(text):
             return True
-    if len(text) < 160 and _BOILER_ANYWHERE.search(text):
+    if len(text) < 160 and boiler_anywhere(text):
         return True
-    return len(text) < 120 and _PROMO.search(text) is not None
+    return len(text) < 120 and is_promo(text)
 
 
 def is_label_line(text: str) -> bool:
     """A short metadata line (date, source, views) rather than a sentence of the body."""
     if len(text) > 90 or text.endswith(("。", "！", "？")):
         return False
-    return _LABEL_LINE.search(text) is not None or (
-        zh_labels.find_source(text) is not None and len(text) < 50
+    return (
+        _LABEL_LINE.search(text) is not None
+        or ("次阅读" in text and _READ_COUNT.search(text) is not None)
+        or (len(text) < 50 and zh_labels.find_source(text) is not None)
     )
 
 
@@ -416,11 +489,7 @@ def extract_content(
                 continue
             in_related = False
             resumed = len(out.blocks)
-        if (
-            out.first >= 0
-            and len(text) < 200
-            and (_ends_body(text) or _BOILER_ANYWHERE.search(text))
-        ):
+        if out.first >= 0 and len(text) < 200 and (_ends_body(text) or boiler_anywhere(text)):
             # The body is over; what follows (related, comments, footer) is furniture.
             # The related block may still come, so keep looking for its marker only.
             ended = True
@@ -484,6 +553,9 @@ _DATE_LINE = re.compile(
     r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
     re.I,
 )
+# Every branch of _DATE_LINE holds a digit: most lines have none, and finding that out is
+# several times cheaper than trying the branches at every position.
+_DIGIT = re.compile(r"\d")
 # Words and numbers of a date line, each matched atomically (no backtracking into a word:
 # the nested repetition otherwise takes exponential time on long non-matching lines).
 _DATE_LINE_WORDS = re.compile(
@@ -497,7 +569,7 @@ _DATE_LINE_WORDS = re.compile(
 
 def is_date_line(text: str) -> bool:
     """A line that only states a date/time ("Published Monday, November 18, 2019 8:22AM")."""
-    if len(text) > 80 or not _DATE_LINE.search(text):
+    if len(text) > 80 or not _DIGIT.search(text) or not _DATE_LINE.search(text):
         return False
     return _DATE_LINE_WORDS.match(text.replace("\xa0", " ")) is not None
 

@@ -15,7 +15,7 @@ import gc
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urljoin, urlsplit
@@ -690,7 +690,8 @@ def _visible_fields(
             return got
         got = found_in[b.index] = []
         text = b.text
-        if len(text) > 200:
+        if len(text) > 200 or _DIGIT.search(text) is None:
+            # (Every date candidate holds a digit; most lines have none.)
             return got
         for m in _DATE_CANDIDATE.finditer(text):
             dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
@@ -766,14 +767,16 @@ def _visible_fields(
         text = b.text
         if len(text) > 300 and b not in body_blocks[-4:] and b not in body_blocks[:3]:
             continue
-        found = zh_labels.find_paren_authors(text) if b in body_blocks else []
-        if len(text) <= 120 or b in body_blocks:
+        # (Membership in the body read from the set: blocks compare by identity.)
+        is_body = b in in_body
+        found = zh_labels.find_paren_authors(text) if is_body else []
+        if len(text) <= 120 or is_body:
             found = (
                 found
                 + zh_labels.find_authors(text[:120])
                 + (zh_labels.find_authors(text[-60:]) if len(text) > 120 else [])
             )
-        if b not in body_blocks and not found:
+        if not is_body and not found:
             found = zh_labels.find_paren_authors(text)
         for name in found:
             if name not in authors:
@@ -858,6 +861,9 @@ _DATE_CANDIDATE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _ref_year(md: Metadata, tz: tzinfo, now: datetime) -> int | None:
     """A year from any machine-readable date on the page, for dates shown without one."""
     for raw in (
@@ -922,7 +928,7 @@ def _authors(
     def shown_byline() -> list[str]:
         nonlocal byline
         if byline is None:
-            byline = _byline_authors(blocks, body, linear.bylines, linear.anchors)
+            byline = _byline_authors(blocks, body, linear.iter_bylines(), linear.anchors)
         return byline
 
     def outlet(name: str) -> bool:
@@ -1094,7 +1100,7 @@ _BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\
 def _byline_authors(
     blocks: list[dom.Block],
     body: content_mod.Content,
-    bylines: list[Element],
+    bylines: Iterable[Element],
     anchors: list[dom.Anchor] | None = None,
 ) -> list[str]:
     # Elements marked as bylines (class/itemprop/rel "author"), in page order.

@@ -276,7 +276,10 @@ def is_credit_line(text: str) -> bool:
         return False
     m = _PAREN_CREDIT.fullmatch(t)
     if m:
-        return bool(find_paren_authors(t)) or bool(re.search(r"记者|通讯员|作者|编辑|文/", t))
-    return bool(re.match(r"^(?:本报)?(?:记者|作者|撰文|文/|文 /|采写|通讯员)", t)) and bool(
-        find_authors(t)
-    )
+        return bool(find_paren_authors(t)) or _CREDIT_WORD.search(t) is not None
+    return _CREDIT_START.match(t) is not None and bool(find_authors(t))
+
+
+# (Compiled once: is_credit_line runs for every short line of every body.)
+_CREDIT_WORD = re.compile(r"记者|通讯员|作者|编辑|文/")
+_CREDIT_START = re.compile(r"^(?:本报)?(?:记者|作者|撰文|文/|文 /|采写|通讯员)")
