@@ -273,19 +273,17 @@ Running beside it: {beside}.
 
 Both rates are taken the same way, between the first documents becoming visible in the index
 and the last (start-up, group join and connection set-up excluded). The peer gets its documents
-already built in memory; the indexer decodes each record from Kafka, validates it, builds the
-document and its versioned bulk line, waits for the engine's answer to every item and commits
-its offsets. Goal: ratio ≥ 0.8.
+already built in memory; the indexer decodes each record from Kafka (envelope, id and version
+checked; the mapping validates the fields), builds its versioned bulk line, waits for the
+engine's answer to every item and commits its offsets. `async_bulk` sends one bulk request at a
+time; the indexer keeps `NEWSWIRE_BULK_CONCURRENCY` (default 2) batches in flight, so one is
+built while the engine writes the other. Goal: ratio ≥ 0.8.
 
 The indexer process itself used a median {cpu_us:.0f} µs of CPU per document (faust's
-per-event stream machinery is most of it; decoding, validating and building the document
-about 45 µs): at {indexer:.0f} docs/s that is {core_share:.0%} of one of the two cores,
-taken from the engine that both runs are limited by. The ratio therefore depends on how busy
-the machine is; compare rounds run close together rather than runs far apart.
-
-Not measured yet: fetch-to-searchable latency (p50/p99) through the whole pipeline at a steady
-rate — it needs the fetcher and parser running against the demo site and is left for the
-end-to-end benchmark.
+per-event stream machinery is most of it): at {indexer:.0f} docs/s that is {core_share:.0%} of
+one of the two cores, taken from the engine that both runs are limited by. The ratio therefore
+depends on how busy the machine is; compare rounds run close together rather than runs far
+apart. Fetch-to-searchable latency is in the Pipeline section.
 """,
         intro=(
             "The indexer agent (`newswire indexer`) from a pre-filled `articles` topic, against\n"

@@ -116,7 +116,66 @@ async def prefill(settings: Settings, pages: list[RawPage]) -> None:
         await producer.stop()
 
 
-async def agent_rate(settings: Settings, count: int, env: dict[str, str]) -> float:
+HEADER = (
+    "| extractor processes | extractor alone (pages/s) | through the agent (pages/s) "
+    "| agent overhead | ms/page alone | CPU ms/page: agent's pool | agent's own process "
+    "| Kafka broker |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def kafka_pid() -> int | None:
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+                if argv[0].endswith(b"java") and b"kafka.Kafka" in argv:
+                    return int(proc.name)
+            except OSError:
+                continue
+    return None
+
+
+class CpuShares:
+    """Where the CPU went while the agent ran: its own process, its pool, the broker."""
+
+    def __init__(self, parser: int) -> None:
+        self.parser = parser
+        self.kafka = kafka_pid()
+        self.start: dict[str, float] | None = None
+        self.end: dict[str, float] = {}
+
+    def sample(self) -> dict[str, float]:
+        return {
+            "agent": process_cpu(self.parser),
+            "pool": sum(process_cpu(c) for c in children_of(self.parser)),
+            "kafka": process_cpu(self.kafka) if self.kafka else 0.0,
+        }
+
+    def per_page_ms(self, pages: int) -> dict[str, float]:
+        assert self.start is not None
+        return {k: (self.end[k] - self.start[k]) / max(1, pages) * 1000 for k in self.end}
+
+
+async def agent_rate(
+    settings: Settings, count: int, env: dict[str, str]
+) -> tuple[float, dict[str, float]]:
+    """Pages/s through a ``newswire parser`` process, and its CPU ms per page by process."""
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
@@ -131,8 +190,10 @@ async def agent_rate(settings: Settings, count: int, env: dict[str, str]) -> flo
         worker = subprocess.Popen(
             [sys.executable, "-m", "newswire", "parser"], env=env, stdout=out, stderr=out
         )
+    cpu = CpuShares(worker.pid)
     await consumer.start()
     stamps: list[int] = []
+    first_seen = 0
     try:
         deadline = time.monotonic() + 900
         while len(stamps) < count and time.monotonic() < deadline:
@@ -140,6 +201,9 @@ async def agent_rate(settings: Settings, count: int, env: dict[str, str]) -> flo
                 raise RuntimeError(f"the parser exited; see {log}")
             batch = await consumer.getmany(timeout_ms=1000)
             stamps += [m.timestamp for records in batch.values() for m in records]
+            if stamps and cpu.start is None:
+                cpu.start, first_seen = cpu.sample(), len(stamps)
+        cpu.end = cpu.sample()
     finally:
         await consumer.stop()
         worker.terminate()
@@ -147,7 +211,7 @@ async def agent_rate(settings: Settings, count: int, env: dict[str, str]) -> flo
     if len(stamps) < count:
         raise RuntimeError(f"only {len(stamps)} of {count} articles arrived; see {log}")
     span = (max(stamps) - min(stamps)) / 1000
-    return (count - 1) / span
+    return (count - 1) / span, cpu.per_page_ms(len(stamps) - first_seen)
 
 
 def main() -> None:
@@ -173,23 +237,25 @@ def main() -> None:
         )
         asyncio.run(prefill(settings, pages))
         try:
-            through_agent = asyncio.run(
+            through_agent, cpu_ms = asyncio.run(
                 agent_rate(settings, len(pages), {**os.environ, **settings.as_environment()})
             )
         finally:
             asyncio.run(broker.delete_topics(settings))
         overhead = 1 - through_agent / alone
-        rows.append((workers, alone, through_agent, overhead))
+        rows.append((workers, alone, through_agent, overhead, cpu_ms))
         print(
             f"workers={workers}: extractor alone {alone:.1f} pages/s, "
-            f"agent {through_agent:.1f} pages/s, overhead {overhead:.0%}"
+            f"agent {through_agent:.1f} pages/s, overhead {overhead:.0%}; CPU ms/page "
+            + ", ".join(f"{k} {v:.1f}" for k, v in cpu_ms.items())
         )
 
     if args.no_write:
         return
     table = "\n".join(
-        f"| {w} | {alone:.1f} | {agent:.1f} | {overhead:+.0%} |"
-        for w, alone, agent, overhead in rows
+        f"| {w} | {alone:.1f} | {agent:.1f} | {overhead:+.0%} | {1000 / alone * w:.1f} | "
+        f"{cpu['pool']:.1f} | {cpu['agent']:.1f} | {cpu['kafka']:.1f} |"
+        for w, alone, agent, overhead, cpu in rows
     )
     _report.write_entry(
         "Parser",
@@ -200,12 +266,17 @@ def main() -> None:
 article pages (zh-portals, aeb, wcxb-dev). Machine: {_report.machine()}.
 Running beside it: {_report.beside()}.
 
-| extractor processes | extractor alone (pages/s) | through the agent (pages/s) | agent overhead |
-| ---: | ---: | ---: | ---: |
+{HEADER}
 {table}
 
 The agent's rate is taken between the first and last article's broker timestamps (start-up
 excluded); the extractor-alone rate uses the same number of processes. Goal: overhead < 20%.
+The CPU columns say where each page's time went while the agent ran ("alone" is the wall time
+per page per process of the extractor-alone loop): the pool does the extraction, the agent's own
+process moves the pages between Kafka and the pool, and the broker serves and stores them. With
+one extractor process the agent and the broker use the second core; with two, the extractors
+alone have both cores to themselves, while through the agent they share them with the other
+two columns, which is what the overhead then measures.
 """,
         intro="The parser agent (`newswire parser`) through the real local Kafka broker.",
     )
