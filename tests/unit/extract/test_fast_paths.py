@@ -483,3 +483,40 @@ def test_best_container_keeps_the_deepest_first_among_equal_scores():
     assert content.best_container(blocks) is root.find("body")
     # One paragraph: it and its <div> score the same; the deepest (the paragraph) wins.
     assert content.best_container(blocks[:1]) is ps[0]
+
+
+_LINES = [
+    "版权所有 © 2024 某某网",
+    "责任编辑：张三",
+    "All rights reserved.",
+    "扫描二维码关注公众号",
+    "https://example.com/story",
+    "This site requires JavaScript to run.",
+    "A plain sentence of the body, with a comma.",
+    "未经许可不得转载使用",
+]
+
+
+@pytest.mark.parametrize("text", _LINES + [t for t in _TEXTS if t])
+def test_boiler_line_without_the_anywhere_search(text):
+    # extract_content() skips the search only after boiler_anywhere() came out False.
+    if not content.boiler_anywhere(text):
+        assert content.is_boiler_line(text, False) == content.is_boiler_line(text)
+
+
+def _plain_repeats(text: str, paragraphs: list[str]) -> bool:
+    """_repeats() as it was: every paragraph counted before the verdict."""
+    covered = sum(len(p) for p in paragraphs[:60] if len(p) >= 40 and p in text)
+    return covered >= 0.7 * len(text)
+
+
+def test_repeats_stops_early_with_the_same_verdict():
+    rng = random.Random(11)
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+    for _ in range(300):
+        paras = [
+            " ".join(rng.choices(words, k=rng.randint(3, 20))) for _ in range(rng.randint(0, 70))
+        ]
+        text = " ".join(rng.sample(paras, k=min(len(paras), rng.randint(0, 8))))
+        text += " " + " ".join(rng.choices(words, k=rng.randint(0, 60)))
+        assert content._repeats(text, paras) == _plain_repeats(text, paras)

@@ -257,12 +257,13 @@ def mark_teasers(
             teaser_items.update(items)
     if not teaser_items:
         return 0
+    # A block is a teaser when one of its eight nearest ancestors (itself included) is an
+    # item; isdisjoint() tests the slice in C rather than one membership test per element.
+    isdisjoint = teaser_items.isdisjoint
     for b in blocks:
         chain = b.chain or _chain_of(b.el)
-        for el in chain[-1:-9:-1]:
-            if el in teaser_items:
-                b.teaser = True
-                break
+        if not isdisjoint(chain[-8:]):
+            b.teaser = True
     return len(teaser_items)
 
 
@@ -405,7 +406,9 @@ _NOTICE = re.compile(
 )
 
 
-def is_boiler_line(text: str) -> bool:
+def is_boiler_line(text: str, anywhere: bool = True) -> bool:
+    """A furniture line; ``anywhere=False`` skips the boiler_anywhere() search, for a
+    caller that already knows it fails."""
     if _BOILER_LINE.match(text):
         return True
     if len(text) < 400:
@@ -413,7 +416,7 @@ def is_boiler_line(text: str) -> bool:
             return True
         if ("ookie" in text or "cript" in text) and _NOTICE.search(text):
             return True
-    if len(text) < 160 and boiler_anywhere(text):
+    if anywhere and len(text) < 160 and boiler_anywhere(text):
         return True
     return len(text) < 120 and is_promo(text)
 
@@ -489,7 +492,10 @@ def extract_content(
                 continue
             in_related = False
             resumed = len(out.blocks)
-        if out.first >= 0 and len(text) < 200 and (_ends_body(text) or boiler_anywhere(text)):
+        # (When this test runs and fails, boiler_anywhere() was False: is_boiler_line()
+        # below is told so rather than searching the text again.)
+        end_checked = out.first >= 0 and len(text) < 200
+        if end_checked and (_ends_body(text) or boiler_anywhere(text)):
             # The body is over; what follows (related, comments, footer) is furniture.
             # The related block may still come, so keep looking for its marker only.
             ended = True
@@ -504,7 +510,7 @@ def extract_content(
             continue
         if b.link_density > 0.5:
             continue
-        if is_boiler_line(text):
+        if is_boiler_line(text, not end_checked):
             continue
         if zh_labels.is_credit_line(text):
             continue
@@ -598,11 +604,14 @@ def _teaser_sized(blocks: list[Block]) -> bool:
 
 def _repeats(text: str, paragraphs: list[str]) -> bool:
     """Whether a long block mostly restates paragraphs already taken, word for word."""
+    need = 0.7 * len(text)
     covered = 0
     for para in paragraphs[:60]:
         if len(para) >= 40 and para in text:
             covered += len(para)
-    return covered >= 0.7 * len(text)
+            if covered >= need:
+                return True  # (coverage only grows: the rest cannot change the verdict)
+    return covered >= need
 
 
 def is_prose_sentence(text: str) -> bool:
