@@ -168,12 +168,6 @@ async def peer_rate(settings: Settings, articles: list[Article]) -> float:
         await client.close()
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def indexer_rate(settings: Settings, n: int, log: Path) -> tuple[float, float]:
     """docs/s of a ``newswire indexer`` process, and its CPU seconds per document."""
     client = await connect(settings)
@@ -186,7 +180,9 @@ async def indexer_rate(settings: Settings, n: int, log: Path) -> tuple[float, fl
             stderr=subprocess.STDOUT,
         )
         try:
-            return await watch(client, settings.index_alias, n, cpu=lambda: process_cpu(worker.pid))
+            return await watch(
+                client, settings.index_alias, n, cpu=lambda: _report.process_cpu(worker.pid)
+            )
         finally:
             worker.terminate()
             worker.wait(timeout=60)

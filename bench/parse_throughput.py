@@ -123,15 +123,6 @@ HEADER = (
 )
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far; 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def children_of(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -162,9 +153,9 @@ class CpuShares:
 
     def sample(self) -> dict[str, float]:
         return {
-            "agent": process_cpu(self.parser),
-            "pool": sum(process_cpu(c) for c in children_of(self.parser)),
-            "kafka": process_cpu(self.kafka) if self.kafka else 0.0,
+            "agent": _report.process_cpu(self.parser),
+            "pool": sum(_report.process_cpu(c) for c in children_of(self.parser)),
+            "kafka": _report.process_cpu(self.kafka) if self.kafka else 0.0,
         }
 
     def per_page_ms(self, pages: int) -> dict[str, float]:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import uuid
 from pathlib import Path
+from typing import Any
 
 from newswire.settings import Settings
 
@@ -51,6 +52,23 @@ async def produce(
         await producer.stop()
 
 
+def topic_consumer(settings: Settings, topic: str) -> Any:
+    """An aiokafka consumer that reads ``topic`` from the beginning, outside any group."""
+    from aiokafka import AIOKafkaConsumer
+
+    from newswire import broker
+
+    return AIOKafkaConsumer(
+        topic,
+        **broker.client_options(settings),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        max_partition_fetch_bytes=32 * 1024 * 1024,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+
+
 async def consume(
     settings: Settings,
     topic: str,
@@ -63,19 +81,7 @@ async def consume(
     import asyncio
     import time
 
-    from aiokafka import AIOKafkaConsumer
-
-    from newswire import broker
-
-    consumer = AIOKafkaConsumer(
-        topic,
-        **broker.client_options(settings),
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-        max_partition_fetch_bytes=32 * 1024 * 1024,
-        fetch_max_bytes=64 * 1024 * 1024,
-    )
+    consumer = topic_consumer(settings, topic)
     await consumer.start()
     messages: list = []
     try:
@@ -155,19 +161,7 @@ class TopicReader:
     """Reads a topic from the beginning; each ``await reader.read()`` returns the new messages."""
 
     def __init__(self, settings: Settings, topic: str) -> None:
-        from aiokafka import AIOKafkaConsumer
-
-        from newswire import broker
-
-        self._consumer = AIOKafkaConsumer(
-            topic,
-            **broker.client_options(settings),
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-            group_id=None,
-            max_partition_fetch_bytes=32 * 1024 * 1024,
-            fetch_max_bytes=64 * 1024 * 1024,
-        )
+        self._consumer = topic_consumer(settings, topic)
 
     async def __aenter__(self) -> TopicReader:
         await self._consumer.start()

@@ -197,6 +197,23 @@ def _int(value: str | None) -> int:
     return int(value) if value else 0
 
 
+def _at(
+    m: re.Match[str],
+    year: int,
+    month: int,
+    day: int,
+    default_tz: tzinfo,
+    now: datetime | None,
+    tz: tzinfo | None = None,
+) -> datetime | None:
+    """The date a pattern found, at the time of day its ``H``/``M``/``S``/``ampm`` groups
+    hold (those it lacks or left empty count as 0 / no marker)."""
+    groups = m.groupdict()
+    hour = _ampm(_int(groups.get("H")), groups.get("ampm"))
+    minute, second = _int(groups.get("M")), _int(groups.get("S"))
+    return _build(year, month, day, hour, minute, second, tz, default_tz, now)
+
+
 def parse_date(
     text: str | None,
     tz: tzinfo | str | None = None,
@@ -230,106 +247,36 @@ def parse_date(
         )
     m = _ISO.search(text)
     if m and m.group("H") is not None:
-        return _build(
-            int(m["y"]),
-            int(m["m"]),
-            int(m["d"]),
-            int(m["H"]),
-            int(m["M"]),
-            _int(m["S"]),
-            _tz_from_text(m["tz"]),
-            default_tz,
-            now,
+        return _at(
+            m, int(m["y"]), int(m["m"]), int(m["d"]), default_tz, now, _tz_from_text(m["tz"])
         )
     m = _CJK.search(text)
     if m:
-        hh = _ampm(_int(m["H"]), m["ampm"])
-        return _build(
-            int(m["y"]),
-            int(m["m"]),
-            int(m["d"]),
-            hh,
-            _int(m["M"]),
-            _int(m["S"]),
-            None,
-            default_tz,
-            now,
-        )
+        return _at(m, int(m["y"]), int(m["m"]), int(m["d"]), default_tz, now)
     m = _YMD.search(text)
     if m and (len(m["y"]) == 4 or m["H"] is not None):
-        return _build(
-            int(m["y"]),
-            int(m["m"]),
-            int(m["d"]),
-            _int(m["H"]),
-            _int(m["M"]),
-            _int(m["S"]),
-            None,
-            default_tz,
-            now,
-        )
+        return _at(m, int(m["y"]), int(m["m"]), int(m["d"]), default_tz, now)
     m = _NUM_DMY.search(text)
     if m:
         a, b = int(m["a"]), int(m["b"])
         day_first = m["sep"] == "." or a > 12
-        return _build(
-            int(m["y"]),
-            b if day_first else a,
-            a if day_first else b,
-            _ampm(_int(m["H"]), m["ampm"]),
-            _int(m["M"]),
-            _int(m["S"]),
-            None,
-            default_tz,
-            now,
-        )
+        return _at(m, int(m["y"]), b if day_first else a, a if day_first else b, default_tz, now)
     for rx in (_EN_MDY, _EN_DMY):
         m = rx.search(text)
         if m:
             mon = _EN_MONTHS.get(m["mon"].lower().rstrip("."))
             if mon:
-                hh = _ampm(_int(m["H"]), m["ampm"])
-                return _build(
-                    int(m["y"]),
-                    mon,
-                    int(m["d"]),
-                    hh,
-                    _int(m["M"]),
-                    _int(m["S"]),
-                    None,
-                    default_tz,
-                    now,
-                )
+                return _at(m, int(m["y"]), mon, int(m["d"]), default_tz, now)
     m = _INTL_DMY.search(text)
     if m:
         mon = _INTL_MONTHS.get(m["mon"].lower())
         if mon:
-            return _build(
-                int(m["y"]),
-                mon,
-                int(m["d"]),
-                _ampm(_int(m["H"]), m["ampm"]),
-                _int(m["M"]),
-                _int(m["S"]),
-                None,
-                default_tz,
-                now,
-            )
+            return _at(m, int(m["y"]), mon, int(m["d"]), default_tz, now)
     m = _MD.search(text)
     if m and (url or ref_year):
         year = (year_from_url(url) if url else None) or ref_year
         if year:
-            return _build(
-                year,
-                int(m["m"]),
-                int(m["d"]),
-                int(m["H"]),
-                int(m["M"]),
-                0,
-                None,
-                default_tz,
-                now,
-            )
+            return _at(m, year, int(m["m"]), int(m["d"]), default_tz, now)
     if not fuzzy:
         return None
     if re.search(r"\d", text) and re.search(r"[A-Za-z]{3}", text):
