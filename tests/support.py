@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import random
+import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -29,6 +31,26 @@ def make_settings(tmp_dir: Path, **overrides: object) -> Settings:
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that gives a child process (a service under test) these settings."""
     return {**os.environ, **settings.as_environment()}
+
+
+def free_port() -> int:
+    """A loopback port that nothing listens on, for a child process to bind a moment later.
+
+    Port 0 would hand out an ephemeral port, and between our check and the child's bind an
+    outgoing connection (a Kafka or engine client) may take that same port as its local end:
+    CI once failed on exactly that. Ports below the kernel's ephemeral range are never handed
+    to outgoing connections, so only another listener could take one.
+    """
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randrange(20000, low)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port in 20000-{low}")
 
 
 # --- Kafka helpers for integration tests ------------------------------------------------------

@@ -19,15 +19,9 @@ import pytest
 
 from newswire.search import connect
 from newswire.settings import Settings
-from tests.support import ServiceProcess
+from tests.support import ServiceProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
