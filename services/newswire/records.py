@@ -3,18 +3,21 @@
 Every record is JSON on the wire with two envelope fields first, ``type`` and
 ``schema_version``, so an operator reading a topic can tell what a message is and a consumer
 can refuse a version it does not understand with a clear error (which sends the message to the
-dead-letter topic instead of crashing the stream). Raw page bytes travel base64-encoded and
-are never re-encoded as text.
+dead-letter topic instead of crashing the stream). Raw page bytes travel zstd-compressed and
+base64-encoded, and are never re-encoded as text.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Protocol, TypeVar
 
+import cramjam
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
 
 
 class RecordError(ValueError):
@@ -47,6 +50,8 @@ class Record(BaseModel):
 
     #: Bump when a change is not backwards compatible; consumers refuse other versions.
     SCHEMA_VERSION: ClassVar[int] = 1
+    #: Older versions this build still reads (records already in a topic when it rolled out).
+    ALSO_READS: ClassVar[tuple[int, ...]] = ()
 
     def to_bytes(self) -> bytes:
         body = self.model_dump_json().encode()
@@ -88,9 +93,44 @@ class CrawlRequest(Record):
 
 # --- fetched pages ---------------------------------------------------------------------------
 
+#: Marks a body compressed by :func:`_body_to_wire`; version 1 records carried plain base64.
+_ZSTD = "zstd:"
+
+
+def _body_to_wire(body: bytes) -> str:
+    """A page body compressed before base64, not left to Kafka's batch compression.
+
+    Compressing the HTML itself makes the record ~5x smaller (base64 first hides the repeats
+    a compressor looks for), so the broker, the consumer's batch decompression and the pipe
+    into the parser's pool all move a fifth of the bytes; only the pool process that parses
+    the page pays for decompressing it. Level 1: nearly level 3's ratio at 70% of its CPU.
+    """
+    return _ZSTD + base64.b64encode(bytes(cramjam.zstd.compress(body, level=1))).decode()
+
+
+def _body_from_wire(value: Any) -> Any:
+    if not (isinstance(value, str) and value.startswith(_ZSTD)):
+        # Bytes given in Python (the fetcher), or a version 1 body: pydantic's base64 applies.
+        return value
+    try:
+        return bytes(cramjam.zstd.decompress(base64.b64decode(value[len(_ZSTD) :], validate=True)))
+    except (binascii.Error, cramjam.DecompressionError) as exc:
+        raise ValueError(f"body is not zstd in base64: {exc}") from exc
+
+
+PageBody = Annotated[
+    bytes,
+    BeforeValidator(_body_from_wire),
+    PlainSerializer(_body_to_wire, return_type=str, when_used="json"),
+]
+
 
 class RawPage(Record):
     """One HTTP response exactly as received; keyed by ``url_id`` on ``pages.raw``."""
+
+    #: 2: the body is compressed on the wire (:data:`PageBody`).
+    SCHEMA_VERSION: ClassVar[int] = 2
+    ALSO_READS: ClassVar[tuple[int, ...]] = (1,)
 
     url_id: str
     requested_url: str
@@ -98,7 +138,7 @@ class RawPage(Record):
     status: int
     headers: dict[str, str]
     content_type: str | None = None
-    body: bytes
+    body: PageBody
     #: True when the body was cut at the fetcher's size cap.
     truncated: bool = False
     fetched_at: datetime = Field(default_factory=utcnow)
@@ -280,7 +320,7 @@ def check_envelope(expected: type[Record], head: tuple[Any, Any]) -> None:
     kind, version = head
     if kind != expected.__name__:
         raise RecordTypeError(f"expected a {expected.__name__} record, got type={kind!r}")
-    if version != expected.SCHEMA_VERSION:
+    if version != expected.SCHEMA_VERSION and version not in expected.ALSO_READS:
         raise SchemaVersionError(
             f"{kind} schema_version {version!r} is not supported "
             f"(this build reads version {expected.SCHEMA_VERSION})"

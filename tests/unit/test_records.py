@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
@@ -69,7 +70,11 @@ def samples() -> list:
 @pytest.mark.parametrize("record", samples(), ids=lambda r: type(r).__name__)
 def test_round_trip_is_exact(record) -> None:
     wire = record.to_bytes()
-    assert wire.startswith(b'{"type":"%s","schema_version":1,' % type(record).__name__.encode())
+    head = b'{"type":"%s","schema_version":%d,' % (
+        type(record).__name__.encode(),
+        record.SCHEMA_VERSION,
+    )
+    assert wire.startswith(head)
     again = type(record).from_bytes(wire)
     assert again == record
     assert again.to_bytes() == wire
@@ -88,9 +93,35 @@ def test_envelope_order_does_not_matter() -> None:
     assert RawPage.from_bytes(orjson.dumps(reordered)) == page
 
 
+def test_page_bodies_travel_compressed() -> None:
+    html = b"<p>" + "法国总统马克龙".encode("gbk") * 2000 + b"</p>"
+    page = samples()[1].model_copy(update={"body": html})
+    wire = page.to_bytes()
+    assert orjson.loads(wire)["body"].startswith("zstd:")
+    assert len(wire) < len(html) / 10
+    assert RawPage.from_bytes(wire).body == html
+
+
+def test_version_1_pages_with_plain_base64_bodies_are_still_read() -> None:
+    page = samples()[1]
+    fields = orjson.loads(page.to_bytes())
+    fields["schema_version"] = 1
+    # Version 1 wrote pydantic's URL-safe base64 of the bytes themselves.
+    fields["body"] = base64.urlsafe_b64encode(page.body).decode()
+    assert RawPage.from_bytes(orjson.dumps(fields)) == page
+
+
+def test_a_corrupt_compressed_body_is_an_undecodable_record() -> None:
+    fields = orjson.loads(samples()[1].to_bytes())
+    fields["body"] = "zstd:" + base64.b64encode(b"not zstd at all").decode()
+    with pytest.raises(RecordError, match="body is not zstd in base64") as info:
+        RawPage.from_bytes(orjson.dumps(fields))
+    assert info.value.reason == "undecodable"
+
+
 def test_unknown_schema_version_is_a_clear_error() -> None:
-    wire = samples()[1].to_bytes().replace(b'"schema_version":1', b'"schema_version":2', 1)
-    with pytest.raises(SchemaVersionError, match="schema_version 2 is not supported") as info:
+    wire = samples()[1].to_bytes().replace(b'"schema_version":2', b'"schema_version":3', 1)
+    with pytest.raises(SchemaVersionError, match="schema_version 3 is not supported") as info:
         RawPage.from_bytes(wire)
     assert info.value.reason == "unknown_schema_version"
 

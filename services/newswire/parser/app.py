@@ -30,7 +30,14 @@ log = logging.getLogger(__name__)
 
 def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust.App:
     registry = registry if registry is not None else load_sites(settings.seeds_file)
-    app = broker.faust_app("parser", settings)
+    # Each page's outputs are awaited before its actor takes the next page, so without a
+    # linger every page became its own produce request (and a second for its changelog
+    # entry). Waiting up to 20 ms lets the pages finishing meanwhile share one request: the
+    # broker and this process then spent about a third less CPU per page, and the actors in
+    # flight keep the pool busy while they wait.
+    app = broker.faust_app(
+        "parser", settings, producer_linger=0.02, producer_max_batch_size=1024 * 1024
+    )
     pages_topic = app.topic(topic_name(Topic.PAGES_RAW, settings))
     articles_topic = app.topic(topic_name(Topic.ARTICLES, settings))
     requests_topic = app.topic(topic_name(Topic.CRAWL_REQUESTS, settings))

@@ -117,7 +117,9 @@ async def test_poison_records_go_to_dead_letters_and_the_stream_goes_on(
 
     await create_topics(settings)
     good = raw_page("https://synthetic.example.com/after-poison.html", synthetic_html(1))
-    unknown_version = good.to_bytes().replace(b'"schema_version":1', b'"schema_version":99', 1)
+    current = b'"schema_version":%d' % RawPage.SCHEMA_VERSION
+    unknown_version = good.to_bytes().replace(current, b'"schema_version":99', 1)
+    assert unknown_version != good.to_bytes()
     await produce(
         settings,
         topic_name(Topic.PAGES_RAW, settings),
