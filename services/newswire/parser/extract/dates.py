@@ -11,7 +11,7 @@ of the page saw.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -127,6 +127,17 @@ _INTL_DMY = re.compile(
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?(?![\w])",
     re.IGNORECASE,
 )
+
+# A month and year with no day, after a label ("Last updated: June 2022", "Originally
+# published in March 2022"). Only labelled: a bare "June 2022" is as often a topic.
+_LABELLED_MONTH_YEAR = re.compile(
+    r"\b(?:published|updated|posted|modified|reviewed|revised)(?:\s+(?:on|in))?\s*:?\s*"
+    + _MONTH_RE
+    + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+# The UTC offsets clocks actually use: a moment falls on the local dates between these.
+_WESTMOST, _EASTMOST = timedelta(hours=-12), timedelta(hours=14)
 
 
 @lru_cache(maxsize=64)
@@ -309,3 +320,34 @@ def year_from_url(url: str) -> int | None:
     path = url.split("://", 1)[-1].split("/", 1)[-1] if "/" in url else ""
     m = _URL_YEAR.search(path)
     return int(m.group(1)) if m else None
+
+
+def labelled_month(text: str, tz: tzinfo | str | None = None) -> datetime | None:
+    """The first day of a labelled month-and-year date ("Last updated: June 2022").
+
+    Some pages state no more than the month; its first day is the usual way to write such
+    a date as a full one (the ISO reduced-precision "2022-06" read as 2022-06-01).
+    """
+    m = _LABELLED_MONTH_YEAR.search(text)
+    if m is None:
+        return None
+    month = _EN_MONTHS.get(m["mon"].lower().rstrip("."))
+    if month is None:
+        return None
+    default_tz = get_tz(tz) if isinstance(tz, str) or tz is None else tz
+    return _build(int(m["y"]), month, 1, default_tz=default_tz)
+
+
+def could_be_same_day(moment: datetime, day: date) -> bool:
+    """Whether ``moment`` falls on ``day`` on some clock in use (UTC-12 to UTC+14).
+
+    Metadata gives an instant, often in UTC, while the page prints the date on the site's
+    clock: a printed date a day off is the same date only when a real time zone explains
+    it ("2025-12-19T02:41Z" printed "Dec 18" in New York; "2025-12-19T22:02Z" can never be
+    printed "Dec 18"). A bare date (midnight) says nothing about the zone: either
+    neighbouring day fits.
+    """
+    if moment.time() == datetime.min.time():
+        return abs((moment.date() - day).days) <= 1
+    utc = moment.astimezone(UTC)
+    return (utc + _WESTMOST).date() <= day <= (utc + _EASTMOST).date()

@@ -10,10 +10,12 @@ import contextlib
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import orjson
 
+from newswire.parser.extract import dates
 from newswire.parser.extract.dom import Element, text_of
 
 _ARTICLE_TYPES = frozenset(
@@ -152,6 +154,8 @@ class Metadata:
     scripts: list[str] = field(default_factory=list)
     #: <time datetime> values with their class and itemprop, in page order.
     times: list[tuple[str, str]] = field(default_factory=list)
+    #: Publication dates of meta tags after the first (which ``meta`` keeps), raw.
+    other_published: list[str] = field(default_factory=list)
     _script_date: str | None = None
     _script_scanned: bool = False
 
@@ -276,7 +280,10 @@ def read_metadata(root: Element) -> Metadata:
             if mapped and content and content.strip():
                 if "&" in content:
                     content = html.unescape(content)  # double-escaped by the CMS
-                md.meta.setdefault(mapped, " ".join(content.split())[:2000])
+                value = " ".join(content.split())[:2000]
+                kept = md.meta.setdefault(mapped, value)
+                if mapped == "published" and kept != value and len(md.other_published) < 5:
+                    md.other_published.append(value)
         elif tag == "link":
             rel = (el.get("rel") or "").lower().split()
             if "canonical" in rel and md.canonical is None:
@@ -303,6 +310,8 @@ def read_metadata(root: Element) -> Metadata:
         elif tag == "base" and md.base is None:
             md.base = el.get("href")
     _pick_ld(md, lds)
+    if md.other_published:
+        _settle_published(md)
     for key, label in cards.items():
         if key.startswith("twitter:label") and label.lower().rstrip(" :") == "written by":
             writer = cards.get("twitter:data" + key[len("twitter:label") :])
@@ -313,6 +322,29 @@ def read_metadata(root: Element) -> Metadata:
     if not md.lang and md.meta.get("locale"):
         md.lang = md.meta["locale"]
     return md
+
+
+def _settle_published(md: Metadata) -> None:
+    """Of two publication dates in the meta tags, not the one after the last modification.
+
+    Alone, a publication after the last modification is normal (a post edited, then
+    scheduled), so it stands. Beside another publication date that precedes the
+    modification it is a stamp of something else: a CMS writing the time it rendered the
+    page as "published-time" next to the real "published-date". (A day's slack: the two
+    may be written in different zones.)
+    """
+    modified = dates.parse_date(md.meta.get("modified"))
+    published = dates.parse_date(md.meta.get("published"))
+    if modified is None or published is None or published - modified <= _DAY:
+        return
+    for raw in md.other_published:
+        other = dates.parse_date(raw)
+        if other is not None and other <= modified:
+            md.meta["published"] = raw
+            return
+
+
+_DAY = timedelta(days=1)
 
 
 def _pick_ld(md: Metadata, lds: list[dict[str, Any]]) -> None:

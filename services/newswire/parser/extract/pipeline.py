@@ -217,6 +217,8 @@ def _extract(
     if published is None and updated is not None:
         # A page that shows only when it was last updated: the best date we have.
         published = updated
+    if published is None:
+        published = fields["month_date"]()
 
     editor = _unlabel(_rule_text(rules, "editor", root), zh_labels.find_editor) or fields["editor"]
     source = _unlabel(_rule_text(rules, "source", root), zh_labels.find_source) or fields["source"]
@@ -519,8 +521,8 @@ def _prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]])
 
     Sites keep the first publication date in their metadata but print only the date of the
     last revision ("Updated Oct 8, 2025"): a reader takes the page to be of the printed
-    date, and so do we — unless the page prints the metadata's date too (a day either way
-    for time zones).
+    date, and so do we — unless the page prints the metadata's date too (or a day off that
+    a time zone explains).
     """
     if published is None or not shown:
         return published
@@ -553,7 +555,7 @@ def _prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]])
     for dt, kind in shown:
         if kind == "updated":
             continue
-        if abs((dt.date() - day).days) <= 1:
+        if dates.could_be_same_day(published, dt.date()):
             return published
         if dt.day <= 12 and (dt.year, dt.day, dt.month) == (day.year, day.month, day.day):
             # "09.10.2024" read day first, printed month first: the same date.
@@ -721,12 +723,22 @@ def _visible_fields(
         for dt, kind in dates_in(b):
             if kind == "updated":
                 out["updated"] = out["updated"] or dt
+            elif out["updated"] is not None and dt - out["updated"] > _DAY:
+                # A story is not published after its last update: a later date further
+                # on belongs to something else (a list of other stories).
+                continue
             elif out["published"] is None:
                 out["published"] = dt
                 date_line = b.text
                 date_block = b.index
         if out["published"] is not None and date_line is not None:
             break
+    if out["published"] is not None and date_block not in labelled:
+        first_found = _originally_published(blocks[first : last + 16], tz, now)
+        if first_found is not None:
+            out["published"], b = first_found
+            date_line, date_block = b.text, b.index
+            labelled.add(b.index)  # (the phrase is its label)
     if out["published"] is None and out["updated"] is None:
         _late_dates(blocks, first, last, in_body, tail[15:], dates_in, labelled, out)
     # Dates printed around the headline (not in the body or after it), for _prefer_shown.
@@ -745,6 +757,18 @@ def _visible_fields(
     url_day = dates.date_from_url(url, tz)
     if url_day is not None:
         out["shown"].append((url_day, "url"))
+
+    def month_date() -> datetime | None:
+        """A labelled month and year by the story ("Last updated: June 2022"), for pages
+        that give no fuller date anywhere (looked for only then)."""
+        for b in head + inner + tail[:15] + above:
+            if len(b.text) <= 200 and _DIGIT.search(b.text):
+                dt = dates.labelled_month(b.text, tz)
+                if dt is not None:
+                    return dt
+        return None
+
+    out["month_date"] = month_date
     near = head + tail[:25]
     for b in near:
         text = b.text
@@ -831,6 +855,32 @@ def _late_dates(
         out["published"] = bare.pop()
 
 
+def _originally_published(
+    blocks: list[dom.Block], tz: tzinfo, now: datetime
+) -> tuple[datetime, dom.Block] | None:
+    """The date of a line saying when the story first came out ("This article was
+    originally published on 26 Sep 2019 but has been regularly updated"), with its block.
+
+    It states the first publication in words, so it outranks a bare date stamp by the
+    headline, which on such pages is the last revision. (Read even in a long line of the
+    body: the phrase is the date's label, as "Published" is.)
+    """
+    for b in blocks:
+        text = b.text
+        # (A substring test first: the regex runs on almost no block.)
+        if "riginally" not in text:
+            continue
+        m = _ORIGINALLY_PUBLISHED.search(text)
+        if m is None:
+            continue
+        found = _DATE_CANDIDATE.search(text, m.end(), m.end() + 60)
+        if found is not None and found.start() - m.end() <= 25:
+            dt = dates.parse_date(found.group(), tz, now=now, fuzzy=False)
+            if dt is not None:
+                return dt, b
+    return None
+
+
 def _dateline(text: str, m: re.Match[str]) -> bool:
     """A date opening a paragraph, as a dateline does ("LONDON, March 12, 2025 — ...")."""
     if m.start() < 3:
@@ -839,6 +889,8 @@ def _dateline(text: str, m: re.Match[str]) -> bool:
 
 
 _DATELINE_END = re.compile(r"\s*(?:[-–—:|]|\()")
+_ORIGINALLY_PUBLISHED = re.compile(r"\boriginally\s+(?:published|posted)\b", re.I)
+_DAY = timedelta(days=1)
 
 
 _MONTHS = (
