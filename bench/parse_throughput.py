@@ -59,8 +59,12 @@ def load_pages(limit: int) -> list[RawPage]:
     raws = []
     for i in range(limit):
         page = usable[i % len(usable)]
-        # A repeated page gets its own URL (and so its own article id).
-        url = page.url if i < len(usable) else f"{page.url}{'&' if '?' in page.url else '?'}r={i}"
+        # A repeated page gets its own URL (and so its own article id); the parameter goes
+        # before any fragment, which URL ids ignore.
+        url = page.url
+        if i >= len(usable):
+            base, hash_, fragment = url.partition("#")
+            url = f"{base}{'&' if '?' in base else '?'}r={i}{hash_}{fragment}"
         raws.append(
             RawPage(
                 url_id=url_id(url),
