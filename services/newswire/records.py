@@ -10,14 +10,21 @@ base64-encoded, and are never re-encoded as text.
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal, Protocol, TypeVar
 
 import cramjam
 import orjson
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 
 class RecordError(ValueError):
@@ -108,19 +115,21 @@ def _body_to_wire(body: bytes) -> str:
     return _ZSTD + base64.b64encode(bytes(cramjam.zstd.compress(body, level=1))).decode()
 
 
-def _body_from_wire(value: Any) -> Any:
+def _body_from_wire(value: Any, handler: ValidatorFunctionWrapHandler) -> bytes:
     if not (isinstance(value, str) and value.startswith(_ZSTD)):
-        # Bytes given in Python (the fetcher), or a version 1 body: pydantic's base64 applies.
-        return value
+        # Bytes given in Python (the fetcher), or a version 1 body of plain base64.
+        return handler(value)  # type: ignore[no-any-return]
+    # pydantic decodes the base64 (five times faster than the base64 module), then we inflate.
+    compressed = handler(value[len(_ZSTD) :])
     try:
-        return bytes(cramjam.zstd.decompress(base64.b64decode(value[len(_ZSTD) :], validate=True)))
-    except (binascii.Error, cramjam.DecompressionError) as exc:
+        return bytes(cramjam.zstd.decompress(compressed))
+    except cramjam.DecompressionError as exc:
         raise ValueError(f"body is not zstd in base64: {exc}") from exc
 
 
 PageBody = Annotated[
     bytes,
-    BeforeValidator(_body_from_wire),
+    WrapValidator(_body_from_wire),
     PlainSerializer(_body_to_wire, return_type=str, when_used="json"),
 ]
 
