@@ -50,10 +50,10 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
     processor = PageProcessor(settings, registry)
 
     # Start the extractor pool before the first page arrives, stop it on a clean shutdown
-    # (after a crash, the pool's processes exit when their pipe to this one closes).
+    # (after a crash, the pool's processes exit when their pipes to this one close).
     @app.task
     async def start_pool() -> None:
-        processor.start()
+        await processor.start()
 
     @app.on_before_shutdown.connect
     def stop_pool(app: faust.App, **_: Any) -> None:

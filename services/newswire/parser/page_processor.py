@@ -4,7 +4,8 @@ The faust agent (``app.py``) owns consuming, producing and committing; this modu
 decision of what a page becomes: an article, crawl requests for the links it announces, or a
 dead letter with the reason.
 
-All of that is CPU-bound, so :func:`process_message` runs whole in a pool process: it takes
+All of that is CPU-bound, so :func:`process_message` runs whole in a pool process
+(:mod:`newswire.parser.extractor_pool`): it takes
 the message bytes as they came off the broker and returns records already encoded. The
 event loop only moves bytes, so heartbeats, rebalances and other pages' I/O never wait on
 parsing, and the agent adds little to the extractor's own cost.
@@ -12,10 +13,7 @@ parsing, and the agent adds little to the extractor's own cost.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
-import multiprocessing
 import os
 import threading
 import time
@@ -23,6 +21,7 @@ from dataclasses import dataclass, field
 
 from newswire.parser import discovery
 from newswire.parser.extract import ExtractionRules, extract
+from newswire.parser.extractor_pool import ExtractorPool, WorkerCrashed, WorkerTimeout
 from newswire.parser.feeds import FeedError, parse_listing_document
 from newswire.records import ConsumedMessage, CrawlRequest, DeadLetter, RawPage, RecordError
 from newswire.settings import Settings
@@ -154,9 +153,10 @@ def _init_worker(settings_json: str) -> None:
 def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
     """End this pool process soon after the parser process dies, however it died.
 
-    A pool process never sees end-of-file on its task pipe when the parser is killed
-    (SIGKILL, the OOM killer): it holds that pipe's write end itself, inherited with the
-    queue. Without this, every hard kill left its extractor processes behind, idle for ever.
+    A pool process sees end of file on its job pipe when the parser dies, but only once it
+    has finished the page it works on; this ends it within a second even mid-page. (Under
+    ``ProcessPoolExecutor`` pool processes held their own pipe's write end and never saw end
+    of file: every hard kill of the parser left them behind for good.)
     """
 
     def watch() -> None:
@@ -173,84 +173,39 @@ def _process_in_worker(value: bytes) -> PageResult:
     return process_message(value, _worker_context)
 
 
-#: Linux's F_SETPIPE_SZ; 1 MiB is the default /proc/sys/fs/pipe-max-size for any user.
-_F_SETPIPE_SZ = 1031
-_PIPE_BYTES = 1 << 20
-
-
-def _widen_pipes(pool: concurrent.futures.ProcessPoolExecutor) -> None:
-    """Let a whole page (or result) sit in the pipe instead of 64 KiB at a time.
-
-    Pages are a few hundred KB. With the default pipe size a worker that has finished a page
-    blocks in its send until the parent's result thread gets the GIL and drains the pipe, and
-    it then waits again while the parent's feeder thread pushes the next page through in
-    64 KiB steps: profiles showed workers idle 10-15% of the time that way. With room for a
-    whole page the next one is already in the pipe when the worker asks for it. The queues
-    are the executor's private attributes, so anything unexpected just keeps the default.
-    """
-    try:
-        import fcntl
-
-        ends = (pool._call_queue._writer, pool._result_queue._writer)  # type: ignore[attr-defined]
-        for end in ends:
-            fcntl.fcntl(end.fileno(), _F_SETPIPE_SZ, _PIPE_BYTES)
-    except (AttributeError, ImportError, OSError) as exc:
-        log.debug("pipe size left at the default: %s", exc)
-
-
 class PageProcessor:
-    """Runs :func:`process_message` in a bounded pool of processes (or inline, with 0)."""
+    """Runs :func:`process_message` in a pool of extractor processes (or inline, with 0)."""
 
     def __init__(self, settings: Settings, registry: SiteRegistry) -> None:
         self.settings = settings
         self.context = ParserContext(settings, registry)
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-
-    def start(self) -> None:
-        if self.settings.extract_workers > 0 and self._pool is None:
-            # spawn, not fork: the parent runs threads (aiokafka, faust) that fork would copy
-            # in an undefined state.
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.settings.extract_workers,
-                mp_context=multiprocessing.get_context("spawn"),
+        self.pool: ExtractorPool[PageResult] | None = None
+        if settings.extract_workers > 0:
+            self.pool = ExtractorPool(
+                settings.extract_workers,
+                _process_in_worker,
+                timeout_s=settings.extract_timeout_s,
                 initializer=_init_worker,
-                initargs=(self.settings.model_dump_json(),),
+                initargs=(settings.model_dump_json(),),
             )
-            _widen_pipes(self._pool)
+
+    async def start(self) -> None:
+        if self.pool is not None:
+            await self.pool.start()
 
     def stop(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        if self.pool is not None:
+            self.pool.stop()
 
     async def process(self, value: bytes) -> PageResult:
-        if self.settings.extract_workers <= 0:
+        if self.pool is None:
             return process_message(value, self.context)
-        self.start()
         try:
-            return await self._in_pool(value)
-        except concurrent.futures.process.BrokenProcessPool:
-            # A worker died (out of memory, a crash in a C extension). Start a fresh pool and
-            # try this page once in it; if it kills that one too, it is the culprit.
-            log.warning("extractor pool broke; restarting it")
-            self.stop()
-            self.start()
-            try:
-                return await self._in_pool(value)
-            except concurrent.futures.process.BrokenProcessPool as exc:
-                self.stop()
-                return PageResult("failed", failure=("extractor_crashed", str(exc)))
-        except TimeoutError:
-            return PageResult(
-                "failed",
-                failure=("extract_timeout", f"no result after {self.settings.extract_timeout_s}s"),
-            )
-
-    async def _in_pool(self, value: bytes) -> PageResult:
-        assert self._pool is not None
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, _process_in_worker, value)
-        return await asyncio.wait_for(future, self.settings.extract_timeout_s)
+            return await self.pool.run(value)
+        except WorkerTimeout as exc:
+            return PageResult("failed", failure=("extract_timeout", str(exc)))
+        except WorkerCrashed as exc:
+            return PageResult("failed", failure=("extractor_crashed", str(exc)))
 
 
 def dead_letter(result: PageResult, message: ConsumedMessage) -> DeadLetter:
