@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import random
 import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -223,4 +224,5 @@ class LocalSite:
 
     async def _big(self, request: web.Request) -> web.Response:
         size = int(request.query.get("bytes", str(1024 * 1024)))
-        return web.Response(body=b"y" * size, content_type="text/html")
+        # Random bytes: no compression makes them smaller (the record compresses the body).
+        return web.Response(body=random.Random(size).randbytes(size), content_type="text/html")

@@ -247,7 +247,8 @@ async def test_endless_body_stops_at_cap_and_oversized_page_is_dead_lettered(
     await asyncio.sleep(0.3)
     assert site.endless_bytes_sent == sent  # the server is no longer sending
 
-    # 13 MB is within a raised body cap but too large for the topic once base64-encoded.
+    # 13 MB of random bytes is within a raised body cap but too large for the topic once
+    # base64-encoded (compressing the body gains nothing on random bytes).
     big = await fresh_settings(tmp_path, max_body_bytes=20 * 1024 * 1024)
     async with running_worker(big):
         await send(big, request(site, f"/big?bytes={13 * 1024 * 1024}"))
