@@ -147,6 +147,18 @@ _STRUCTURAL = frozenset({"article", "main", "body", "html"})
 _BYLINE_WORDS = ("author", "byline", "writer", "reporter", "contributor")
 _CRUMB_WORDS = ("crumb", "position", "location", "daohang", "mbx", "curpos", "weizhi", "dqwz")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# The same without IGNORECASE, for lower-cased ASCII styles (where the two agree), which
+# lets the regex engine skip to the words' first letters.
+_HIDDEN_STYLE_LOWER = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+def is_hidden_style(style: str) -> bool:
+    """A style attribute that hides the element (display: none, visibility: hidden)."""
+    if style.isascii():
+        return _HIDDEN_STYLE_LOWER.search(style.lower()) is not None
+    return _HIDDEN_STYLE.search(style) is not None
+
+
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
@@ -268,7 +280,7 @@ def clean(root: Element) -> None:
                 doomed.append(el)
             continue
         style = el.get("style")
-        hidden = (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
+        hidden = (style and is_hidden_style(style)) or el.get("hidden") is not None
         if hidden and len(text_of(el)) < _SMALL_TEXT:
             doomed.append(el)
     # Never-visible elements go in C, their tails kept in place.
@@ -306,7 +318,14 @@ def drop_tree(el: Element) -> None:
 
 
 def norm_ws(text: str) -> str:
-    return " ".join(text.split())
+    """``" ".join(text.split())``: whitespace runs as single spaces, none at the ends."""
+    stripped = text.strip()
+    # Most short texts are single-spaced already: checking is cheaper than splitting and
+    # joining. isprintable() is False for every whitespace character but " " (they are all
+    # in the Unicode categories Cc, Zs, Zl and Zp), so such a text splits back into itself.
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped
+    return " ".join(stripped.split())
 
 
 # Per-attribute-string verdicts of the furniture and crumb patterns: templates repeat the
@@ -317,12 +336,30 @@ _IS_BOILER = 1
 _IS_CRUMB = 2
 
 
+def _names_crumb(low: str) -> bool:
+    """Whether lower-cased class/id words hold one of _CRUMB_WORDS.
+
+    (The words spelled out: a row of substring tests costs a third of any() over them,
+    and every new class list of every page comes here.)
+    """
+    return (
+        "crumb" in low
+        or "position" in low
+        or "location" in low
+        or "daohang" in low
+        or "mbx" in low
+        or "curpos" in low
+        or "weizhi" in low
+        or "dqwz" in low
+    )
+
+
 def _attr_kind(words: str) -> int:
     kind = _ATTR_CACHE.get(words)
     if kind is None:
         low = words.lower()
         kind = (_IS_BOILER if _BOILER_AFTER_SEP.search(" " + low) else 0) | (
-            _IS_CRUMB if any(map(low.__contains__, _CRUMB_WORDS)) else 0
+            _IS_CRUMB if _names_crumb(low) else 0
         )
         if len(_ATTR_CACHE) >= _CACHE_MAX:
             _ATTR_CACHE.clear()
@@ -415,15 +452,23 @@ def _linearise(
         nonlocal cur_link, cur_bold
         raw = parts[0] if len(parts) == 1 else "".join(parts)
         parts.clear()
-        if "\u200b" in raw or "\ufeff" in raw:
-            raw = raw.replace("\u200b", "").replace("\ufeff", "")
-        text = " ".join(raw.split())
+        # norm_ws(raw) without zero-width spaces, spelled out (a call per block), keeping
+        # the stripped text for `bold`. isprintable() is False for the zero-width spaces as
+        # for every whitespace character but " ", so most blocks pass the first test as
+        # they are.
+        stripped = raw.strip()
+        if stripped.isprintable() and "  " not in stripped:
+            text = stripped
+        else:
+            if "\u200b" in stripped or "\ufeff" in stripped:
+                stripped = stripped.replace("\u200b", "").replace("\ufeff", "").strip()
+            text = " ".join(stripped.split())
         if text and cur_el is not None:
             chain = tuple(stack) if cur_depth + 1 == len(stack) else tuple(stack[: cur_depth + 1])
             if not chain or chain[-1] is not cur_el:
                 chain = ()  # (the closing flush, after the walk: read from the tree)
             heading = HEADING_TAGS.get(cur_el.tag, 0)
-            bold = cur_bold > 0 and cur_bold >= len(raw.strip()) > 0
+            bold = cur_bold > 0 and cur_bold >= len(stripped) > 0
             blocks.append(
                 Block(
                     cur_el,
@@ -532,7 +577,9 @@ def _linearise(
                                 cur_link += n
                                 if in_bold:
                                     cur_bold += n
-                        anchors.append(Anchor(child, ctext or "", (*stack, child)))
+                        anchors.append(
+                            Anchor(child, ctext or "", (*stack, child), child.get("href"))
+                        )
                 elif ctag == "br" or ctag == "hr":
                     budget -= 1
                     if budget < 0:
@@ -589,7 +636,9 @@ def _linearise(
                 flush()
             suspects = saved
         elif link_start >= 0:
-            anchors.append(Anchor(el, "".join(link_texts[link_start:]), tuple(stack)))
+            anchors.append(
+                Anchor(el, "".join(link_texts[link_start:]), tuple(stack), el.get("href"))
+            )
         stack.pop()
         return is_block
 
@@ -636,12 +685,14 @@ def resolve_suspects(blocks: list[Block]) -> None:
 
 @dataclass(slots=True)
 class Anchor:
-    """A link as the walk met it: the element, its whole text (``string(a)``) and its
-    chain of elements from the root down to the anchor itself."""
+    """A link as the walk met it: the element, its whole text (``string(a)``), its chain
+    of elements from the root down to the anchor itself, and its href (read once here:
+    the teaser, outlink and byline stages all need it, and attribute reads cost)."""
 
     el: Element
     text: str
     chain: tuple[Element, ...]
+    href: str | None
 
 
 class Linear:
@@ -699,5 +750,5 @@ def anchors_of(root: Element) -> list[Anchor]:
         chain = [a]
         chain.extend(a.iterancestors())
         chain.reverse()
-        out.append(Anchor(a, text_of(a), tuple(chain)))
+        out.append(Anchor(a, text_of(a), tuple(chain), a.get("href")))
     return out

@@ -64,8 +64,21 @@ def content_hash(text: str) -> str:
 
 
 def _content_hash(nfkc: str) -> str:
-    norm = " ".join(nfkc.split())
+    norm = _single_spaced(nfkc)
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _single_spaced(text: str) -> str:
+    """``" ".join(text.split())``, without splitting a text that already is so once its
+    paragraph breaks are spaces: the usual case, as the body's paragraphs come normalised
+    from the block walk (splitting a long body into words is most of the hash's cost)."""
+    flat = text.replace("\n\n", " ")
+    # isprintable() is False for every whitespace character but " " (they are all in the
+    # Unicode categories Cc, Zs, Zl and Zp), so this text has no other whitespace and no
+    # run of spaces: splitting and joining it again gives it back.
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
+    return " ".join(text.split())
 
 
 def fingerprints(text: str) -> tuple[str, str]:
@@ -135,14 +148,19 @@ def _simhash_np(th: list[int]) -> str:
     """The same shingle features and vote, vectorised (uint64 arithmetic wraps mod 2**64,
     which is the masking)."""
     np = _np
-    h = np.array(th, dtype=np.uint64)
+    # CRC-32s fit 32 bits: an array("I") (C unsigned int, numpy's uintc) hands them to
+    # numpy as one buffer, about twice as fast as np.array converting the list item by item.
+    h = np.frombuffer(array("I", th), dtype=np.uintc).astype(np.uint64)
     with np.errstate(over="ignore"):
         feats = (h[:-2] * _NP_K[0]) ^ (h[1:-1] * _NP_K[1]) ^ (h[2:] * _NP_K[2])
-    # Little-endian bytes of each feature unpacked to 64 bits, bit k of the value in column k.
-    bits = np.unpackbits(
-        feats.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
-    )
-    counts = bits.sum(axis=0, dtype=np.int64)
+    # The vote counts, per bit k, the features with bit k set. Rather than unpacking every
+    # feature to 64 bits, count each (byte position, byte value) pair once with bincount
+    # (index = position * 256 + value), then turn the 8 x 256 value counts into 8 x 8 bit
+    # counts with a product by the bits of each byte value: row p, column b is bit 8p + b
+    # of the little-endian value.
+    by = feats.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
+    pairs = np.bincount((by + _NP_BYTE_OFFSETS).ravel(), minlength=8 * 256)
+    counts = (pairs.reshape(8, 256) @ _NP_BITS_OF_BYTE).ravel()
     value = 0
     for k in np.flatnonzero(counts > len(feats) / 2).tolist():
         value |= 1 << k
@@ -153,6 +171,11 @@ try:  # numpy is a dependency; the pure-Python path gives the same values withou
     import numpy as _np
 
     _NP_K = _np.array([_K1, _K2, _K3], dtype=_np.uint64)
+    #: Row v: the 8 bits of byte value v, least significant first.
+    _NP_BITS_OF_BYTE = _np.unpackbits(
+        _np.arange(256, dtype=_np.uint8)[:, None], axis=1, bitorder="little"
+    ).astype(_np.intp)
+    _NP_BYTE_OFFSETS = _np.arange(0, 8 * 256, 256, dtype=_np.intp)
 except ImportError:  # pragma: no cover
     _np = None
 

@@ -30,7 +30,7 @@ from newswire.parser.extract.fingerprint import fingerprints
 from newswire.parser.extract.metadata import Metadata, ld_value, read_metadata
 from newswire.parser.extract.rules import ExtractionRules, compile_selector
 from newswire.records import Article, Image
-from newswire.urls import host_of, normalize_url, url_id
+from newswire.urls import host_of, url_id
 
 # Bodies beyond this are cut before decoding (a news page is well under 2 MB).
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -45,6 +45,15 @@ _CRUMB_TEXT = re.compile(
     r"^(?:(?:当前|您的|你的|所在)?位置\s*[:：]\s*)?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/)",
     re.I,
 )
+# The characters a _CRUMB_TEXT match can start with (only "H" matches "h" under IGNORECASE):
+# tested before the match, which runs for the first 200 blocks of every page.
+_CRUMB_FIRST = frozenset("当您你所位首主网hH")
+
+
+def _is_crumb_text(text: str) -> bool:
+    return text[:1] in _CRUMB_FIRST and _CRUMB_TEXT.match(text) is not None
+
+
 _BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.I)
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -52,6 +61,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|that|for|with)\b", re.I)
+_NOT_WORD = re.compile(r"[\W_]+")
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass
@@ -108,7 +119,8 @@ def _extract(
 ) -> ExtractResult:
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")
-    if not body or not body.strip():
+    # (isspace() rather than strip(): the same ASCII whitespace, without copying the page.)
+    if not body or body.isspace():
         return _error("empty_body")
     warnings: list[str] = []
     if len(body) > MAX_BODY_BYTES:
@@ -246,7 +258,7 @@ def _extract(
     section = _section(rules, root, blocks, md, title, linear.crumbs)
 
     try:
-        norm_url = normalize_url(url)
+        norm_url = listing.fast_normalize(url)  # (normalize_url, with its fast paths)
     except ValueError:
         norm_url = url
     text_hash, text_simhash = fingerprints(text_out)
@@ -313,10 +325,10 @@ def page_type_hint(md: Metadata) -> bool:
 
 
 def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
-    sample = "".join(b.text for b in blocks[:400])[:5000]
+    sample = "".join([b.text for b in blocks[:400]])[:5000]
     if md.lang:
         lang = md.lang.strip().replace("_", "-").split("-")[0].lower()
-        if re.fullmatch(r"[a-z]{2,3}", lang):
+        if _LANG_CODE.fullmatch(lang):
             # Templates often keep lang="en" on Chinese pages: trust the script over it.
             if (
                 lang != "zh"
@@ -344,7 +356,15 @@ def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
 def _key(text: str | None) -> str:
     if not text:
         return ""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _has_key(text: str, key: str) -> bool:
+    """``_key(text) == key``, without keying the whole of a long ASCII text (a paragraph)
+    whose start already differs: in ASCII the key of a prefix is a prefix of the key."""
+    if text.isascii() and len(text) > len(key) and not key.startswith(_key(text[: len(key)])):
+        return False
+    return _key(text) == key
 
 
 def _strip_site_suffix(title: str, md: Metadata) -> str:
@@ -651,7 +671,7 @@ def _visible_fields(
     title_idx = -1
     if title_key:
         for b in blocks:
-            if len(b.text) >= len(title_key) and _key(b.text) == title_key:
+            if len(b.text) >= len(title_key) and _has_key(b.text, title_key):
                 title_idx = b.index
                 break
     first = body.first if body.first >= 0 else (title_idx + 1 if title_idx >= 0 else 0)
@@ -1172,8 +1192,10 @@ def _byline_authors(
             return names
     # A link to the writer's page (/author/jane-doe, /staff/..., /contributors/...).
     for anchor in anchors or ():
-        href = anchor.el.get("href") or ""
-        if _AUTHOR_HREF.search(href) and 4 <= len(anchor.text.strip()) <= 60:
+        # (The text's length first: it rules out most links without reading the href.)
+        if not 4 <= len(anchor.text.strip()) <= 60:
+            continue
+        if _AUTHOR_HREF.search(anchor.href or ""):
             names = split_names(anchor.text, single=False)
             if names:
                 return names
@@ -1239,7 +1261,7 @@ def _find_marker(blocks: list[dom.Block], after: int) -> int:
 
 def _canonical(md: Metadata, url: str, base: str) -> str:
     try:
-        own = normalize_url(url)
+        own = listing.fast_normalize(url)  # (normalize_url, with its fast paths)
     except ValueError:
         return url
     for raw in (md.canonical, md.get("og_url")):
@@ -1305,7 +1327,7 @@ def _section(
             return _clean_crumbs(labels, title)
     candidates: list[Element] = list(crumbs)
     for b in blocks[:200]:
-        if _CRUMB_TEXT.match(b.text):
+        if _is_crumb_text(b.text):
             candidates.append(b.el)
     for el in candidates:
         text = dom.norm_ws(text_of(el))

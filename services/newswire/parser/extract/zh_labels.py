@@ -223,7 +223,22 @@ def find_paren_authors(text: str) -> list[str]:
     return authors
 
 
+# Characters every label of a pattern holds: a text without them cannot match, and the
+# substring tests cost a fraction of a search (the patterns have no literal start the
+# regex engine could skip to, so it tries every position). Most lines of most pages hold
+# none.
+_EDITOR_MARK = "编"  # 责任编辑, 责编, 编辑, 本文编辑
+_VIEWS_MARKS = ("阅", "浏", "点", "播")  # 阅读, 浏览, 点击, 播放
+
+
+def _may_name_source(text: str) -> bool:
+    # 信息来源, 稿件来源, 文章来源, 新闻来源, 来源, 来自 | 出处 | 稿源
+    return "来" in text or "出处" in text or "稿源" in text
+
+
 def find_editor(text: str) -> str | None:
+    if _EDITOR_MARK not in text:
+        return None
     m = _LABEL_EDITOR.search(text)
     if not m:
         return None
@@ -234,6 +249,8 @@ def find_editor(text: str) -> str | None:
 
 
 def find_source(text: str) -> str | None:
+    if not _may_name_source(text):
+        return None
     m = _LABEL_SOURCE.search(text)
     if not m:
         return None
@@ -249,6 +266,8 @@ def find_source(text: str) -> str | None:
 
 
 def find_views(text: str) -> int | None:
+    if not any(mark in text for mark in _VIEWS_MARKS):
+        return None
     m = _VIEWS.search(text)
     if not m:
         return None
