@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newswire.parser.page_processor import ParserContext, process_message
+from newswire.parser.page_processor import PageProcessor, ParserContext, process_message
 from newswire.records import Article, CrawlRequest, RawPage
 from newswire.settings import Settings
 from newswire.sites import parse_sites
@@ -81,3 +81,16 @@ def test_failures_carry_a_reason(context: ParserContext, value: bytes, reason: s
     assert result.kind == "failed" and result.failure is not None
     assert result.failure[0] == reason
     assert result.article is None and result.requests == []
+
+
+async def test_a_page_over_the_time_limit_is_an_extract_timeout(context: ParserContext) -> None:
+    settings = Settings(extract_workers=1, extract_timeout_s=0.001)
+    processor = PageProcessor(settings, context.registry)
+    try:
+        value = message(SEED_URL, (FIXTURES / "seed_cms.html").read_bytes())
+        result = await processor.process(value)
+    finally:
+        processor.stop()
+    assert result.kind == "failed" and result.failure is not None
+    assert result.failure[0] == "extract_timeout"
+    assert result.failure[1] == "no result after 0.001s"
