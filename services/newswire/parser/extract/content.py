@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from itertools import chain as chain_all
 
 from newswire.parser.extract import zh_labels
-from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
+from newswire.parser.extract.dom import (
+    Anchor,
+    Block,
+    Caseless,
+    Element,
+    anchors_of,
+    norm_ws,
+    text_of,
+)
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
 _PUNCT_RE = re.compile("[" + re.escape(_PUNCT) + "]")
@@ -279,16 +287,8 @@ def mark_teasers(
     return len(teaser_items)
 
 
-_BYLINE_HREF = re.compile(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/", re.I)
-# The same without IGNORECASE, for lower-cased ASCII hrefs (where the two agree): the engine
-# then skips to the words' first letters after each "/" instead of trying every branch.
-_BYLINE_HREF_LOWER = re.compile(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/")
-
-
-def _is_byline_href(href: str) -> bool:
-    if href.isascii():
-        return _BYLINE_HREF_LOWER.search(href.lower()) is not None
-    return _BYLINE_HREF.search(href) is not None
+_BYLINE_HREF = Caseless(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/")
+_is_byline_href = _BYLINE_HREF.found_in
 
 
 NEGATIVE_SCALE = 0.35

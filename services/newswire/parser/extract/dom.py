@@ -146,17 +146,37 @@ _BOILER_AFTER_SEP = re.compile(r"[\s_-](?:" + _by_first_letter(_BOILER_WORDS) + 
 _STRUCTURAL = frozenset({"article", "main", "body", "html"})
 _BYLINE_WORDS = ("author", "byline", "writer", "reporter", "contributor")
 _CRUMB_WORDS = ("crumb", "position", "location", "daohang", "mbx", "curpos", "weizhi", "dqwz")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# The same without IGNORECASE, for lower-cased ASCII styles (where the two agree), which
-# lets the regex engine skip to the words' first letters.
-_HIDDEN_STYLE_LOWER = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+class Caseless:
+    """A case-insensitive pattern, written in lower case, with a fast test for ASCII text.
+
+    ``search`` is the pattern compiled with IGNORECASE. ``found_in`` gives the same answer,
+    but searches lower-cased ASCII text with the pattern compiled without IGNORECASE (in
+    ASCII the two agree): the regex engine can then skip to the first letters of the words
+    instead of trying every branch at every position, several times faster on long URLs
+    and style attributes. Other text keeps IGNORECASE, because "İ", "ı", "ſ" and the Kelvin
+    sign fold onto ASCII letters.
+    """
+
+    __slots__ = ("_lower", "search")
+
+    def __init__(self, pattern: str) -> None:
+        self.search = re.compile(pattern, re.IGNORECASE).search
+        self._lower = re.compile(pattern).search
+
+    def found_in(self, text: str) -> bool:
+        if text.isascii():
+            return self._lower(text.lower()) is not None
+        return self.search(text) is not None
+
+
+_HIDDEN_STYLE = Caseless(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
 
 def is_hidden_style(style: str) -> bool:
     """A style attribute that hides the element (display: none, visibility: hidden)."""
-    if style.isascii():
-        return _HIDDEN_STYLE_LOWER.search(style.lower()) is not None
-    return _HIDDEN_STYLE.search(style) is not None
+    return _HIDDEN_STYLE.found_in(style)
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
