@@ -26,7 +26,8 @@ DEAD_LETTERS = Counter(
 )
 RETRIES = Counter(
     "newswire_indexer_retries_total",
-    "Bulk requests or items retried, by cause (unavailable, http_429, http_503, ...).",
+    "Bulk requests or items retried, by cause: unavailable or http_NNN for a whole request, "
+    "the engine's error type for an item (es_rejected_execution_exception, ...).",
     ["cause"],
 )
 BULK_DURATION = Histogram(

@@ -59,6 +59,15 @@ def _error_text(error: Any) -> str:
     return text
 
 
+#: 4xx refusals that are about the index or our credentials, never about the document: a
+#: write block set by an operator (``index.blocks.write``, 403) or by the engine itself (the
+#: flood-stage disk watermark, 429 on Elasticsearch 8 and OpenSearch 2, 403 on older
+#: engines), or a role without the write privilege. Each would refuse every document alike,
+#: so dead-lettering would empty the stream into the dead letters; it waits instead, and lag
+#: shows the operator that something needs fixing.
+_ABOUT_THE_INDEX = frozenset({"cluster_block_exception", "security_exception"})
+
+
 def classify(item: dict[str, Any]) -> Outcome:
     """What to do with one entry of a bulk response's ``items``."""
     ((op, result),) = item.items()
@@ -79,6 +88,8 @@ def classify(item: dict[str, Any]) -> Outcome:
         # it and retry rather than dead-lettering the whole corpus.
         return Outcome("retry", status, "alias_missing", text)
     if status == 429 or status >= 500 or status == 0:
+        return Outcome("retry", status, reason, text)
+    if reason in _ABOUT_THE_INDEX:
         return Outcome("retry", status, reason, text)
     # Any other 4xx is about the document itself (mapping, parse, id too long): retrying cannot
     # help, so it goes to the dead letters with the engine's reason.

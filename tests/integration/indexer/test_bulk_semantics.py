@@ -1,10 +1,12 @@
-"""Bulk writes on the real engine: versioning, conflicts, rejections, a vanished alias."""
+"""Bulk writes on the real engine: versioning, conflicts, rejections, a vanished alias, blocks."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from prometheus_client import REGISTRY
 
 from newswire.indexer.bulk_writer import BulkWriter
 from newswire.indexer.documents import index_action
@@ -102,3 +104,41 @@ async def test_writes_never_create_an_index_named_like_the_alias(
     assert report.retries >= 1
     assert await write_index(client, alias) == current  # the alias, not a concrete `alias` index
     assert (await stored(client, settings, "syn-000005"))["_index"] == current
+
+
+@pytest.mark.parametrize(
+    "block",
+    # An operator's write block (before a shrink or a snapshot) answers 403; the engine's own
+    # block at the flood-stage disk watermark answers 429. Neither is the document's fault.
+    ["index.blocks.write", "index.blocks.read_only_allow_delete"],
+)
+async def test_a_blocked_index_holds_the_writes_until_the_block_is_lifted(
+    client: SearchClient, settings: Settings, block: str
+) -> None:
+    alias = settings.index_alias
+    current = await write_index(client, alias)
+    retried = asyncio.Event()
+
+    async def note_retry(delay: float) -> None:
+        retried.set()
+        await asyncio.sleep(0.2)
+
+    def blocked_retries() -> float:
+        labels = {"cause": "cluster_block_exception"}
+        return REGISTRY.get_sample_value("newswire_indexer_retries_total", labels) or 0.0
+
+    before = blocked_retries()
+    w = BulkWriter(client, settings, require_alias=True, sleep=note_retry)
+    await client.request("PUT", f"/{current}/_settings", body={block: True})
+    try:
+        write = asyncio.create_task(w.write([index_action(alias, make_article(6), utcnow())]))
+        await asyncio.wait_for(retried.wait(), 30)
+        await asyncio.sleep(1.0)
+        assert not write.done()  # still holding the document, not dead-lettering it
+    finally:
+        await client.request("PUT", f"/{current}/_settings", body={block: None})
+    report = await asyncio.wait_for(write, 30)
+    assert (report.indexed, report.rejected) == (1, [])
+    assert report.retries >= 2
+    assert blocked_retries() >= before + report.retries
+    assert (await stored(client, settings, "syn-000006"))["_index"] == current

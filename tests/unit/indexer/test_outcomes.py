@@ -66,6 +66,26 @@ def test_busy_or_failing_engine_is_retried(status: int, error_type: str) -> None
     assert outcome.reason == error_type
 
 
+@pytest.mark.parametrize(
+    ("status", "error_type", "reason"),
+    [
+        (403, "cluster_block_exception", "index [a] blocked by: [FORBIDDEN/8/index write (api)];"),
+        (429, "cluster_block_exception", "index [a] blocked by: [TOO_MANY_REQUESTS/12/disk usage"),
+        (403, "security_exception", "action [indices:data/write/bulk[s]] is unauthorized"),
+    ],
+)
+def test_a_refusal_about_the_index_not_the_document_is_retried(
+    status: int, error_type: str, reason: str
+) -> None:
+    outcome = classify(item(status, {"type": error_type, "reason": reason}))
+    assert (outcome.kind, outcome.reason) == ("retry", error_type)
+
+
+def test_other_client_errors_are_about_the_document() -> None:
+    outcome = classify(item(400, {"type": "illegal_argument_exception", "reason": "id too long"}))
+    assert (outcome.kind, outcome.status) == ("dead", 400)
+
+
 def test_mapping_error_is_dead_with_the_engines_reason() -> None:
     outcome = classify(
         item(
