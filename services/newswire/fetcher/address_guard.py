@@ -5,7 +5,9 @@ A hostile page can link or redirect to ``http://169.254.169.254/`` (cloud metada
 connection — the first request and each redirect hop — the fetcher resolves the host and
 refuses if *any* address it resolves to is private, loopback, link-local, multicast, reserved
 or otherwise not globally routable, unless the host or address is allow-listed in
-``settings.allow_private_networks`` (tests allow-list ``127.0.0.1``).
+``settings.allow_private_networks`` (tests allow-list ``127.0.0.1``). The connection is then
+made to one of the addresses that were checked, never to a second DNS answer (DNS rebinding:
+a name that resolves to a public address for the check and to 10.0.0.5 a moment later).
 
 :func:`refusal_reason` is pure and unit-tested over every range without sending traffic;
 :class:`AddressGuard` adds resolution.
@@ -17,7 +19,7 @@ import asyncio
 import ipaddress
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -25,6 +27,8 @@ from newswire.urls import redact
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+#: Host and port to addresses (the system resolver by default; tests give their own answers).
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
@@ -112,8 +116,10 @@ class AddressGuard:
         *,
         cache_ttl_s: float = 60.0,
         cache_size: int = 10_000,
+        resolver: Resolver | None = None,
     ):
         self.allow = allow if isinstance(allow, AllowList) else AllowList.parse(allow)
+        self._resolver = resolver or _getaddrinfo
         # Resolutions are cached briefly: getaddrinfo runs in a thread and may query DNS, and
         # the worker asks for the same host for every page (and again for each redirect hop).
         self.cache_ttl_s = cache_ttl_s
@@ -132,24 +138,20 @@ class AddressGuard:
         now = time.monotonic()
         if cached is not None and cached[0] > now:
             return cached[1]
-        addresses = await self._getaddrinfo(host, port)
+        addresses = await self._resolver(host, port)
         if len(self._cache) >= self.cache_size:
             self._cache.clear()
         self._cache[key] = (now + self.cache_ttl_s, addresses)
         return addresses
 
-    async def _getaddrinfo(self, host: str, port: int) -> list[IPAddress]:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise ResolutionFailed(f"cannot resolve {host}: {exc}") from None
-        addresses = []
-        for _family, _type, _proto, _canon, sockaddr in infos:
-            # Drop an IPv6 zone id ("fe80::1%eth0") before parsing.
-            addresses.append(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
-        if not addresses:
-            raise ResolutionFailed(f"cannot resolve {host}: no addresses")
+    async def approved(self, host: str, port: int) -> list[IPAddress]:
+        """The addresses of ``host`` a connection may use; raises if any of them is refused.
+
+        The HTTP client connects to exactly these (see ``GuardedNetworkBackend``), so what is
+        checked is what is connected to, whatever DNS answers next.
+        """
+        addresses = await self.resolve(host, port)
+        check_addresses(host, addresses, self.allow)
         return addresses
 
     async def check(self, url: str) -> list[IPAddress]:
@@ -162,6 +164,19 @@ class AddressGuard:
         if not host:
             raise AddressRefused(f"URL has no host: {redact(url)}")
         port = parts.port or (443 if scheme == "https" else 80)
-        addresses = await self.resolve(host, port)
-        check_addresses(host, addresses, self.allow)
-        return addresses
+        return await self.approved(host, port)
+
+
+async def _getaddrinfo(host: str, port: int) -> list[IPAddress]:
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ResolutionFailed(f"cannot resolve {host}: {exc}") from None
+    addresses = []
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        # Drop an IPv6 zone id ("fe80::1%eth0") before parsing.
+        addresses.append(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
+    if not addresses:
+        raise ResolutionFailed(f"cannot resolve {host}: no addresses")
+    return addresses

@@ -7,7 +7,8 @@ Data flow for one crawl request (consumed from ``crawl.requests``, keyed by host
    already fetched and list pages not yet due, or fetch (conditionally for list pages);
 3. address guard, then robots.txt (cached per origin), then the fetch itself inside the host's
    politeness slot, retried with exponential backoff and jitter on transient failures
-   (tenacity), ``429``/``503`` ``Retry-After`` pausing the host;
+   (tenacity), ``429``/``503`` ``Retry-After`` pausing the host; a redirect to another host
+   leaves this host's slot and takes the other's, after that host's own robots.txt check;
 4. publish: a ``RawPage`` to ``pages.raw`` (keyed by url id), or nothing for a ``304``, or a
    ``DeadLetter`` (stage ``fetch``, reason ``http_404``, ``robots_denied``, ``timeout``...);
    plus the URL's new state to ``fetcher.url-state``;
@@ -25,6 +26,7 @@ import contextlib
 import hashlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +46,13 @@ from newswire.broker import client_options, producer_options
 from newswire.fetcher import metrics
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
 from newswire.fetcher.frontier import PartitionOffsets, partition_for_key
-from newswire.fetcher.http_client import FetchError, FetchOptions, FetchResult, HttpClient
+from newswire.fetcher.http_client import (
+    FetchError,
+    FetchOptions,
+    FetchResult,
+    HostGate,
+    HttpClient,
+)
 from newswire.fetcher.politeness import Politeness, parse_retry_after
 from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
 from newswire.fetcher.scheduler import due_requests
@@ -480,17 +488,18 @@ class FetcherWorker:
     async def _attempt(
         self, url: str, host: str, delay: float, headers: dict[str, str]
     ) -> FetchResult:
-        async with self.politeness.slot(host, delay):
-            result = await self.http.fetch(url, headers)
+        result = await self.http.fetch(url, headers, gate=self._host_gate(host, delay))
         metrics.RESPONSES.labels(status=str(result.status)).inc()
         metrics.BYTES.labels(where="wire").inc(result.wire_bytes)
+        answered_by = host_of(result.final_url)  # after redirects, maybe another host
         if result.status in SLOW_DOWN_STATUSES:
             retry_after = parse_retry_after(result.headers.get("retry-after"))
             self.politeness.back_off(
-                host, retry_after if retry_after is not None else self.options.default_backoff_s
+                answered_by,
+                retry_after if retry_after is not None else self.options.default_backoff_s,
             )
         elif result.status < 400:
-            self.politeness.relax(host)
+            self.politeness.relax(answered_by)
         if result.status in TRANSIENT_STATUSES:
             raise RetryableStatus(result)
         metrics.FETCH_SECONDS.observe(result.elapsed_ms / 1000)
@@ -510,6 +519,37 @@ class FetcherWorker:
                 status=result.status,
             )
         return result
+
+    def _host_gate(self, host: str, delay: float, *, robots: bool = True) -> HostGate:
+        """Politeness for every host a fetch reaches, and robots.txt for those it was not
+        checked for: ``host`` (already checked) with its ``delay``, and any other host a
+        redirect leads to, which is paced and permitted as if it had been requested itself.
+        robots.txt fetches pass ``robots=False``: robots.txt is never disallowed."""
+
+        @contextlib.asynccontextmanager
+        async def gate(url: str) -> AsyncIterator[None]:
+            hop_host = host_of(url)
+            hop_delay = delay if hop_host == host else await self._redirect_delay(url, robots)
+            async with self.politeness.slot(hop_host, hop_delay):
+                yield
+
+        return gate
+
+    async def _redirect_delay(self, url: str, robots: bool) -> float:
+        """The pacing for a redirect target's host; raises if its robots.txt disallows it."""
+        site = self.sites.for_url(url)
+        crawl_delay = None
+        if robots and self.settings.obey_robots:
+            rules = await self.robots.rules_for(url)
+            if not rules.allowed(url, self.agent):
+                metrics.ROBOTS_DENIALS.inc()
+                raise FetchError(
+                    "robots_denied",
+                    f"robots.txt ({rules.source}) disallows the redirect to {redact(url)}",
+                    transient=False,
+                )
+            crawl_delay = rules.crawl_delay(self.agent)
+        return self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
 
     # --- output ------------------------------------------------------------------------------
 
@@ -599,8 +639,11 @@ class FetcherWorker:
         host = host_of(robots_url)
         delay = self.politeness.effective_delay(site.crawl_delay if site else None)
         try:
-            async with self.politeness.slot(host, delay):
-                result = await self.http.fetch(robots_url, max_body_bytes=MAX_ROBOTS_BYTES)
+            result = await self.http.fetch(
+                robots_url,
+                max_body_bytes=MAX_ROBOTS_BYTES,
+                gate=self._host_gate(host, delay, robots=False),
+            )
         except FetchError as exc:
             return None, b"", f"{exc.reason}: {exc}"
         metrics.RESPONSES.labels(status=str(result.status)).inc()

@@ -5,6 +5,8 @@
 * Redirects are followed here, not by httpx, so every hop is checked by the
   :class:`~newswire.fetcher.address_guard.AddressGuard` *before* connecting; at most
   ``max_redirects`` hops, loops detected; the final URL is recorded.
+* Connections go only to addresses the guard approved in the same resolution
+  (:class:`GuardedNetworkBackend`): httpx never resolves a host name itself.
 * The body is streamed and the download stops at ``max_body_bytes`` on the wire (the result is
   marked truncated). Content-Encoding is decoded here (we only offer gzip/deflate) with a
   separate cap on the decoded size, so a compression bomb cannot exhaust memory.
@@ -16,21 +18,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
 from newswire.settings import Settings
-from newswire.urls import redact
+from newswire.urls import host_of, redact
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+#: Entered around each host's share of a fetch: the requested URL's host, then each other host
+#: a redirect leads to. The fetcher puts its politeness slot and robots.txt check there, so a
+#: redirect to another site is paced and permitted like a request to it.
+HostGate = Callable[[str], AbstractAsyncContextManager[None]]
 #: Response headers that describe the wire encoding, which no longer applies to the stored body.
 _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
@@ -155,6 +165,71 @@ def _header_dict(headers: httpx.Headers) -> dict[str, str]:
     return merged
 
 
+class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network layer, connecting only to addresses the guard has approved.
+
+    Left to itself, httpcore resolves the host name again when it connects, after our check:
+    a DNS answer that changes in between (DNS rebinding) would send the request to an address
+    the guard never saw. Here the connection asks the guard for the host's approved addresses
+    and connects to one of them by number. TLS still uses the host name (httpcore passes the
+    origin's name for SNI and certificate checks), so nothing else changes.
+    """
+
+    def __init__(self, guard: AddressGuard, inner: httpcore.AsyncNetworkBackend | None = None):
+        self.guard = guard
+        self.inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.guard.approved(host, port)
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in addresses:
+            try:
+                return await self.inner.connect_tcp(
+                    str(address),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # try the host's next address, as a resolver-driven connect would
+        assert failure is not None  # approved() never returns an empty list
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("the fetcher does not connect to unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport over a connection pool that uses :class:`GuardedNetworkBackend`.
+
+    httpx offers no way to pass a network backend, so the pool it built is replaced by an
+    identical one with ours (httpx's transport only maps requests onto ``self._pool``).
+    """
+
+    def __init__(self, guard: AddressGuard, ssl_context: ssl.SSLContext, limits: httpx.Limits):
+        super().__init__(verify=ssl_context, trust_env=False, limits=limits)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedNetworkBackend(guard),
+        )
+
+
 class _Origins:
     """One small ``httpx.AsyncClient`` per origin (scheme, host, port), LRU-bounded.
 
@@ -166,8 +241,9 @@ class _Origins:
     Per-origin clients also keep one site's cookies away from every other site.
     """
 
-    def __init__(self, options: FetchOptions):
+    def __init__(self, options: FetchOptions, guard: AddressGuard):
         self.options = options
+        self.guard = guard
         self.capacity = max(1, options.max_connections // max(1, options.connections_per_host))
         self._ssl = httpx.create_ssl_context()
         self._clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()
@@ -183,16 +259,16 @@ class _Origins:
 
     def _new_client(self) -> httpx.AsyncClient:
         options = self.options
+        limits = httpx.Limits(
+            max_connections=options.connections_per_host,
+            max_keepalive_connections=options.connections_per_host,
+            keepalive_expiry=30.0,
+        )
         return httpx.AsyncClient(
             follow_redirects=False,
             trust_env=False,
-            verify=self._ssl,
+            transport=_GuardedTransport(self.guard, self._ssl, limits),
             timeout=httpx.Timeout(options.timeout_s, connect=min(options.timeout_s, 10.0)),
-            limits=httpx.Limits(
-                max_connections=options.connections_per_host,
-                max_keepalive_connections=options.connections_per_host,
-                keepalive_expiry=30.0,
-            ),
             headers=self._headers,
         )
 
@@ -234,7 +310,7 @@ class HttpClient:
     def __init__(self, options: FetchOptions, guard: AddressGuard):
         self.options = options
         self.guard = guard
-        self._origins = _Origins(options)
+        self._origins = _Origins(options, guard)
 
     async def aclose(self) -> None:
         await self._origins.aclose()
@@ -245,12 +321,16 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         *,
         max_body_bytes: int | None = None,
+        gate: HostGate | None = None,
     ) -> FetchResult:
-        """GET ``url``, following redirects under the guard; raises :class:`FetchError`."""
+        """GET ``url``, following redirects under the guard; raises :class:`FetchError`.
+
+        ``gate``, when given, is entered for each host of the redirect chain in turn.
+        """
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.options.total_timeout_s):
-                return await self._fetch(url, headers or {}, max_body_bytes, started)
+                return await self._fetch(url, headers or {}, max_body_bytes, started, gate)
         except TimeoutError:
             raise FetchError(
                 "timeout", f"fetch took too long: {redact(url)}", transient=True
@@ -282,14 +362,41 @@ class HttpClient:
             ) from None
 
     async def _fetch(
-        self, url: str, headers: dict[str, str], max_body: int | None, started: float
+        self,
+        url: str,
+        headers: dict[str, str],
+        max_body: int | None,
+        started: float,
+        gate: HostGate | None,
+    ) -> FetchResult:
+        held = AsyncExitStack()  # the gate of the host being fetched from
+        try:
+            return await self._follow(url, headers, max_body, started, gate, held)
+        finally:
+            await held.aclose()
+
+    async def _follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        max_body: int | None,
+        started: float,
+        gate: HostGate | None,
+        held: AsyncExitStack,
     ) -> FetchResult:
         current = url
         hops: list[str] = []
         # Exact URLs, not normalised ones: a redirect that strips tracking parameters is not a loop.
         seen = {url.split("#", 1)[0]}
+        gated_host: str | None = None
         while True:
             await self.guard.check(current)
+            if gate is not None and (host := host_of(current)) != gated_host:
+                # Leave the previous host's gate before entering the next one: a fetch never
+                # holds two hosts' slots, so sites redirecting to each other cannot deadlock.
+                await held.aclose()
+                await held.enter_async_context(gate(current))
+                gated_host = host
             async with self._origins.client(current) as client:
                 request = client.build_request("GET", current, headers=headers)
                 response = await client.send(request, stream=True)

@@ -164,6 +164,40 @@ async def test_spacing_between_requests_respects_delay_and_crawl_delay(
     assert slow.requests[0].at < plain.requests[-1].at
 
 
+async def test_a_redirect_to_another_host_obeys_that_hosts_robots_and_pacing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.1)
+    first = await LocalSite().start()
+    target = await LocalSite(crawl_delay=0.6).start()  # its robots.txt disallows /private/
+    try:
+        async with running_worker(cfg):
+            await send(
+                cfg,
+                request(first, f"/redirect-to?url={target.url('/private/secret')}"),
+                request(first, f"/redirect-to?url={target.url('/article/1')}"),
+                request(target, "/article/2"),
+                request(target, "/article/3"),
+            )
+            letters = dead_letters(await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= 1))
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 3))
+    finally:
+        await first.stop()
+        await target.stop()
+    [denied] = letters
+    assert denied.reason == "robots_denied"
+    assert "redirect" in denied.error
+    assert target.hits("/private/secret") == []
+    assert {p.final_url for p in got} == {target.url(f"/article/{i}") for i in (1, 2, 3)}
+    # The target's robots.txt was read once, and every request after it, whether it came
+    # by redirect or directly, kept the target's Crawl-delay.
+    assert target.paths()[0] == "/robots.txt" and len(target.hits("/robots.txt")) == 1
+    times = [r.at for r in target.requests[1:]]
+    assert len(times) == 3
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.6 - 0.01, gaps
+
+
 async def test_429_retry_after_and_500_retries(
     settings: Settings, tmp_path: Path, site: LocalSite
 ) -> None:

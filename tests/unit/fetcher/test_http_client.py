@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import pytest
 
-from newswire.fetcher.address_guard import AddressGuard
+from newswire.fetcher.address_guard import AddressGuard, IPAddress, Resolver
 from newswire.fetcher.http_client import BodyDecoder, FetchError, FetchOptions, HttpClient
+from newswire.urls import host_of
 from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
 
 pytestmark = pytest.mark.unit
@@ -220,3 +223,89 @@ async def test_one_small_pool_per_origin_bounded_by_max_connections() -> None:
         await client.aclose()
         for site in sites:
             await site.stop()
+
+
+def scripted_resolver(answers: list[str]) -> tuple[Resolver, list[str]]:
+    """A resolver that gives the next scripted answer on each call (all loopback addresses)."""
+    asked: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[IPAddress]:
+        asked.append(host)
+        return [ipaddress.ip_address(answers[min(len(asked), len(answers)) - 1])]
+
+    return resolve, asked
+
+
+async def test_a_name_is_connected_to_the_address_the_guard_approved(site: LocalSite) -> None:
+    # `news.test` exists only in this resolver: the connection cannot have asked DNS itself.
+    resolve, asked = scripted_resolver(["127.0.0.1"])
+    client = HttpClient(
+        FetchOptions(user_agent="newswire-test/1.0", timeout_s=5),
+        AddressGuard(["127.0.0.1"], resolver=resolve),
+    )
+    try:
+        result = await client.fetch(f"http://news.test:{site.port}/article/3")
+    finally:
+        await client.aclose()
+    assert result.status == 200
+    assert result.body == article_html(3)
+    assert site.hits("/article/3")[0].headers["Host"] == f"news.test:{site.port}"
+    assert asked == ["news.test"]  # one resolution, cached, served both the check and connect
+
+
+async def test_dns_rebinding_cannot_reach_an_address_the_guard_never_approved(
+    site: LocalSite,
+) -> None:
+    """The name resolves to an allowed address for the check, then to a refused one."""
+    connections = 0
+
+    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    # 127.0.0.2 plays the internal service the rebinding aims at (loopback, never allowed).
+    trap = await asyncio.start_server(on_connect, "127.0.0.2", site.port)
+    resolve, asked = scripted_resolver(["127.0.0.1", "127.0.0.2"])
+    # No caching, so the second answer is what a connection resolving on its own would get.
+    guard = AddressGuard(["127.0.0.1"], resolver=resolve, cache_ttl_s=0)
+    client = HttpClient(FetchOptions(user_agent="newswire-test/1.0", timeout_s=5), guard)
+    try:
+        with pytest.raises(FetchError) as err:
+            await client.fetch(f"http://rebind.test:{site.port}/article/4")
+        assert err.value.reason == "address_refused"
+        assert "127.0.0.2" in str(err.value)
+        await asyncio.sleep(0.05)
+        assert connections == 0
+        assert site.hits("/article/4") == []
+        assert asked == ["rebind.test", "rebind.test"]  # checked again at connect time
+    finally:
+        await client.aclose()
+        trap.close()
+        await trap.wait_closed()
+
+
+async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
+    site: LocalSite, client: HttpClient
+) -> None:
+    other = await LocalSite().start()
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def gate(url: str) -> AsyncIterator[None]:
+        host = host_of(url)
+        events.append(f"enter {host}")
+        try:
+            yield
+        finally:
+            events.append(f"leave {host}")
+
+    try:
+        # site -> other/redirect/2 -> other/redirect/1 -> other/article/redirected
+        start = site.url(f"/redirect-to?url={other.url('/redirect/2')}")
+        result = await client.fetch(start, gate=gate)
+    finally:
+        await other.stop()
+    assert result.final_url == other.url("/article/redirected")
+    a, b = host_of(site.base), host_of(other.base)
+    assert events == [f"enter {a}", f"leave {a}", f"enter {b}", f"leave {b}"]
