@@ -306,6 +306,37 @@ class _Origins:
         await asyncio.gather(*(c.aclose() for c in clients), *self._closing)
 
 
+class _Stopwatch:
+    """One fetch's time limit and elapsed time, both stopped while it waits at a host's gate.
+
+    Waiting for a host's turn is not fetching: a request queued behind a slow site's
+    Crawl-delay must not time out before it has sent a byte, nor report the wait as latency.
+    """
+
+    def __init__(self, limit: asyncio.Timeout) -> None:
+        self.limit = limit
+        self.started = time.perf_counter()
+        self.waited = 0.0
+
+    @asynccontextmanager
+    async def stopped(self) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        when = self.limit.when()
+        remaining = None if when is None else when - loop.time()
+        self.limit.reschedule(None)
+        paused_at = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.waited += time.perf_counter() - paused_at
+            if remaining is not None:
+                self.limit.reschedule(loop.time() + remaining)
+
+    @property
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started - self.waited) * 1000
+
+
 class HttpClient:
     def __init__(self, options: FetchOptions, guard: AddressGuard):
         self.options = options
@@ -327,10 +358,10 @@ class HttpClient:
 
         ``gate``, when given, is entered for each host of the redirect chain in turn.
         """
-        started = time.perf_counter()
         try:
-            async with asyncio.timeout(self.options.total_timeout_s):
-                return await self._fetch(url, headers or {}, max_body_bytes, started, gate)
+            async with asyncio.timeout(self.options.total_timeout_s) as limit:
+                clock = _Stopwatch(limit)
+                return await self._fetch(url, headers or {}, max_body_bytes, clock, gate)
         except TimeoutError:
             raise FetchError(
                 "timeout", f"fetch took too long: {redact(url)}", transient=True
@@ -366,12 +397,12 @@ class HttpClient:
         url: str,
         headers: dict[str, str],
         max_body: int | None,
-        started: float,
+        clock: _Stopwatch,
         gate: HostGate | None,
     ) -> FetchResult:
         held = AsyncExitStack()  # the gate of the host being fetched from
         try:
-            return await self._follow(url, headers, max_body, started, gate, held)
+            return await self._follow(url, headers, max_body, clock, gate, held)
         finally:
             await held.aclose()
 
@@ -380,7 +411,7 @@ class HttpClient:
         url: str,
         headers: dict[str, str],
         max_body: int | None,
-        started: float,
+        clock: _Stopwatch,
         gate: HostGate | None,
         held: AsyncExitStack,
     ) -> FetchResult:
@@ -395,7 +426,8 @@ class HttpClient:
                 # Leave the previous host's gate before entering the next one: a fetch never
                 # holds two hosts' slots, so sites redirecting to each other cannot deadlock.
                 await held.aclose()
-                await held.enter_async_context(gate(current))
+                async with clock.stopped():
+                    await held.enter_async_context(gate(current))
                 gated_host = host
             async with self._origins.client(current) as client:
                 request = client.build_request("GET", current, headers=headers)
@@ -430,7 +462,7 @@ class HttpClient:
                         hops.append(current)
                         current = target
                         continue
-                    return await self._read(response, url, current, hops, max_body, started)
+                    return await self._read(response, url, current, hops, max_body, clock)
                 finally:
                     await response.aclose()
 
@@ -441,7 +473,7 @@ class HttpClient:
         final: str,
         hops: list[str],
         max_body: int | None,
-        started: float,
+        clock: _Stopwatch,
     ) -> FetchResult:
         cap = self.options.max_body_bytes if max_body is None else max_body
         encoding = response.headers.get("content-encoding")
@@ -471,7 +503,7 @@ class HttpClient:
             headers=headers,
             body=body,
             truncated=truncated or decoder.truncated,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
+            elapsed_ms=clock.elapsed_ms,
             redirects=tuple(hops),
             wire_bytes=wire,
         )

@@ -309,3 +309,26 @@ async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
     assert result.final_url == other.url("/article/redirected")
     a, b = host_of(site.base), host_of(other.base)
     assert events == [f"enter {a}", f"leave {a}", f"enter {b}", f"leave {b}"]
+
+
+async def test_waiting_at_the_gate_counts_neither_against_the_time_limit_nor_as_latency(
+    site: LocalSite,
+) -> None:
+    """A request queued behind a host's Crawl-delay has not started fetching yet."""
+
+    @asynccontextmanager
+    async def slow_gate(url: str) -> AsyncIterator[None]:
+        await asyncio.sleep(0.6)  # longer than the whole fetch may take
+        yield
+
+    client = make_client(total_timeout_s=0.4)
+    try:
+        result = await client.fetch(site.url("/article/8"), gate=slow_gate)
+        assert result.status == 200
+        assert result.elapsed_ms < 400
+        # The limit still holds for the fetch itself.
+        with pytest.raises(FetchError) as err:
+            await client.fetch(site.url("/slow?d=2"), gate=slow_gate)
+        assert err.value.reason == "timeout"
+    finally:
+        await client.aclose()
