@@ -25,9 +25,10 @@ import pytest
 from newswire.indexer.bulk_writer import BulkWriter
 from newswire.indexer.documents import index_action
 from newswire.indexer.index_design import ensure_index, template_body
-from newswire.records import Article, utcnow
+from newswire.records import utcnow
 from newswire.search import SearchError, SearchUnavailable, WrongProduct, connect
 from newswire.settings import Settings
+from tests.integration.indexer.synthetic import BASE_MS, make_article
 
 _INFO = {"name": "es8", "version": {"number": "8.17.0", "build_flavor": "default"}}
 
@@ -95,24 +96,6 @@ def es_settings(url: str, tmp_path: Path) -> Settings:
     return Settings(search_backend="elasticsearch", search_url=url, data_dir=tmp_path)
 
 
-def article() -> Article:
-    now = utcnow()
-    return Article(
-        id="a1",
-        url="https://news.example.test/a1.html",
-        canonical_url="https://news.example.test/a1.html",
-        site="example",
-        lang="zh",
-        title="马克龙",
-        text="法国总统马克龙",
-        fetched_at=now,
-        content_hash="0" * 16,
-        simhash="0" * 16,
-        extractor="test",
-        version=7,
-    )
-
-
 async def test_setup_and_bulk_send_the_shared_requests_with_elasticsearch_8_headers(
     es8: type[_Elasticsearch8], tmp_path: Path
 ) -> None:
@@ -129,7 +112,7 @@ async def test_setup_and_bulk_send_the_shared_requests_with_elasticsearch_8_head
     try:
         assert await ensure_index(client, settings) == f"{alias}-000001"
         writer = BulkWriter(client, settings, require_alias=True)
-        action = index_action(alias, article(), utcnow())
+        action = index_action(alias, make_article(1), utcnow())
         report = await writer.write([action])
     finally:
         await client.close()
@@ -161,7 +144,12 @@ async def test_setup_and_bulk_send_the_shared_requests_with_elasticsearch_8_head
     assert bulk.body.endswith(b"\n")
     header = orjson.loads(bulk.body.split(b"\n")[0])
     assert header == {
-        "index": {"_index": alias, "_id": "a1", "version": 7, "version_type": "external_gte"}
+        "index": {
+            "_index": alias,
+            "_id": "syn-000001",
+            "version": BASE_MS + 1,
+            "version_type": "external_gte",
+        }
     }
     assert bulk.query["require_alias"] == ["true"]
     assert "filter_path" in bulk.query

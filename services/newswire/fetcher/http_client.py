@@ -400,71 +400,57 @@ class HttpClient:
         clock: _Stopwatch,
         gate: HostGate | None,
     ) -> FetchResult:
-        held = AsyncExitStack()  # the gate of the host being fetched from
-        try:
-            return await self._follow(url, headers, max_body, clock, gate, held)
-        finally:
-            await held.aclose()
-
-    async def _follow(
-        self,
-        url: str,
-        headers: dict[str, str],
-        max_body: int | None,
-        clock: _Stopwatch,
-        gate: HostGate | None,
-        held: AsyncExitStack,
-    ) -> FetchResult:
         current = url
         hops: list[str] = []
         # Exact URLs, not normalised ones: a redirect that strips tracking parameters is not a loop.
         seen = {url.split("#", 1)[0]}
         gated_host: str | None = None
-        while True:
-            await self.guard.check(current)
-            if gate is not None and (host := host_of(current)) != gated_host:
-                # Leave the previous host's gate before entering the next one: a fetch never
-                # holds two hosts' slots, so sites redirecting to each other cannot deadlock.
-                await held.aclose()
-                async with clock.stopped():
-                    await held.enter_async_context(gate(current))
-                gated_host = host
-            async with self._origins.client(current) as client:
-                request = client.build_request("GET", current, headers=headers)
-                response = await client.send(request, stream=True)
-                try:
-                    location = response.headers.get("location")
-                    if response.status_code in REDIRECT_STATUSES and location:
-                        target = urljoin(current, location.strip())
-                        if urlsplit(target).scheme.lower() not in ("http", "https"):
-                            raise FetchError(
-                                "scheme_refused",
-                                f"redirect to {redact(target)}",
-                                transient=False,
-                                status=response.status_code,
-                            )
-                        key = target.split("#", 1)[0]
-                        if key in seen:
-                            raise FetchError(
-                                "redirect_loop",
-                                f"redirect loop at {redact(target)}",
-                                transient=False,
-                                status=response.status_code,
-                            )
-                        if len(hops) >= self.options.max_redirects:
-                            raise FetchError(
-                                "too_many_redirects",
-                                f"more than {self.options.max_redirects} redirects",
-                                transient=False,
-                                status=response.status_code,
-                            )
-                        seen.add(key)
-                        hops.append(current)
-                        current = target
-                        continue
-                    return await self._read(response, url, current, hops, max_body, clock)
-                finally:
-                    await response.aclose()
+        async with AsyncExitStack() as held:  # the gate of the current host
+            while True:
+                await self.guard.check(current)
+                if gate is not None and (host := host_of(current)) != gated_host:
+                    # Leave the previous host's gate before entering the next one: a fetch never
+                    # holds two hosts' slots, so sites redirecting to each other cannot deadlock.
+                    await held.aclose()
+                    async with clock.stopped():
+                        await held.enter_async_context(gate(current))
+                    gated_host = host
+                async with self._origins.client(current) as client:
+                    request = client.build_request("GET", current, headers=headers)
+                    response = await client.send(request, stream=True)
+                    try:
+                        location = response.headers.get("location")
+                        if response.status_code in REDIRECT_STATUSES and location:
+                            target = urljoin(current, location.strip())
+                            self._check_redirect(target, response.status_code, seen, len(hops))
+                            seen.add(target.split("#", 1)[0])
+                            hops.append(current)
+                            current = target
+                            continue
+                        return await self._read(response, url, current, hops, max_body, clock)
+                    finally:
+                        await response.aclose()
+
+    def _check_redirect(self, target: str, status: int, seen: set[str], hops: int) -> None:
+        """Raise unless a redirect to ``target`` may be followed (after ``hops`` already)."""
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise FetchError(
+                "scheme_refused", f"redirect to {redact(target)}", transient=False, status=status
+            )
+        if target.split("#", 1)[0] in seen:
+            raise FetchError(
+                "redirect_loop",
+                f"redirect loop at {redact(target)}",
+                transient=False,
+                status=status,
+            )
+        if hops >= self.options.max_redirects:
+            raise FetchError(
+                "too_many_redirects",
+                f"more than {self.options.max_redirects} redirects",
+                transient=False,
+                status=status,
+            )
 
     async def _read(
         self,

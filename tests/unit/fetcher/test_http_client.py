@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 from collections.abc import AsyncIterator
@@ -36,6 +37,29 @@ async def client() -> AsyncIterator[HttpClient]:
     client = make_client()
     yield client
     await client.aclose()
+
+
+class Trap:
+    """A loopback server that only counts connections: what must never be reached."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.port = 9  # unbound: nothing can connect
+        self._server: asyncio.Server | None = None
+
+    def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        writer.close()
+
+    async def start(self, host: str, port: int = 0) -> Trap:
+        self._server = await asyncio.start_server(self._on_connect, host, port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
 
 
 async def test_fetch_returns_exact_bytes_and_headers(site: LocalSite, client: HttpClient) -> None:
@@ -86,54 +110,32 @@ async def test_redirect_loop_detected(site: LocalSite, client: HttpClient) -> No
 async def test_redirect_to_other_loopback_refused_before_connecting(
     site: LocalSite, client: HttpClient
 ) -> None:
-    connections = 0
-
-    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal connections
-        connections += 1
-        writer.close()
-
-    trap = await asyncio.start_server(on_connect, "127.0.0.2", 0)
-    port = trap.sockets[0].getsockname()[1]
+    trap = await Trap().start("127.0.0.2")
     try:
         with pytest.raises(FetchError) as err:
-            await client.fetch(site.url(f"/redirect-to?url=http://127.0.0.2:{port}/x"))
+            await client.fetch(site.url(f"/redirect-to?url=http://127.0.0.2:{trap.port}/x"))
         assert err.value.reason == "address_refused"
         await asyncio.sleep(0.05)
-        assert connections == 0
+        assert trap.connections == 0
     finally:
-        trap.close()
-        await trap.wait_closed()
+        await trap.stop()
 
 
 async def test_redirect_to_ipv6_loopback_refused_before_connecting(
     site: LocalSite, client: HttpClient
 ) -> None:
-    connections = 0
-
-    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal connections
-        connections += 1
-        writer.close()
-
-    trap = None
-    port = 9  # never contacted: the guard refuses first
+    trap = Trap()
     if socket.has_ipv6:
-        try:
-            trap = await asyncio.start_server(on_connect, "::1", 0)
-            port = trap.sockets[0].getsockname()[1]
-        except OSError:
-            trap = None
+        with contextlib.suppress(OSError):  # no IPv6 loopback here: the guard is still tested
+            await trap.start("::1")
     try:
         with pytest.raises(FetchError) as err:
-            await client.fetch(site.url(f"/redirect-to?url=http://[::1]:{port}/x"))
+            await client.fetch(site.url(f"/redirect-to?url=http://[::1]:{trap.port}/x"))
         assert err.value.reason == "address_refused"
         await asyncio.sleep(0.05)
-        assert connections == 0
+        assert trap.connections == 0
     finally:
-        if trap is not None:
-            trap.close()
-            await trap.wait_closed()
+        await trap.stop()
 
 
 async def test_redirect_to_non_http_scheme_refused(site: LocalSite, client: HttpClient) -> None:
@@ -257,15 +259,8 @@ async def test_dns_rebinding_cannot_reach_an_address_the_guard_never_approved(
     site: LocalSite,
 ) -> None:
     """The name resolves to an allowed address for the check, then to a refused one."""
-    connections = 0
-
-    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal connections
-        connections += 1
-        writer.close()
-
     # 127.0.0.2 plays the internal service the rebinding aims at (loopback, never allowed).
-    trap = await asyncio.start_server(on_connect, "127.0.0.2", site.port)
+    trap = await Trap().start("127.0.0.2", site.port)
     resolve, asked = scripted_resolver(["127.0.0.1", "127.0.0.2"])
     # No caching, so the second answer is what a connection resolving on its own would get.
     guard = AddressGuard(["127.0.0.1"], resolver=resolve, cache_ttl_s=0)
@@ -276,13 +271,12 @@ async def test_dns_rebinding_cannot_reach_an_address_the_guard_never_approved(
         assert err.value.reason == "address_refused"
         assert "127.0.0.2" in str(err.value)
         await asyncio.sleep(0.05)
-        assert connections == 0
+        assert trap.connections == 0
         assert site.hits("/article/4") == []
         assert asked == ["rebind.test", "rebind.test"]  # checked again at connect time
     finally:
         await client.aclose()
-        trap.close()
-        await trap.wait_closed()
+        await trap.stop()
 
 
 async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
