@@ -5,16 +5,21 @@
 2. Create the next generation ``<alias>-NNNNNN`` (refresh off while filling) and fill it by
    replaying ``articles`` from the beginning with a consumer of its own (no group: the live
    indexer's offsets are untouched), through the same :class:`BatchIndexer` as the live agent.
-3. Catch up to the topic's end offsets, again until a round is short, then restore the refresh
-   interval, refresh, and swap the alias in one ``_aliases`` call (remove the old index, add
-   the new one as write index). Readers see the full old index until that instant and the full
-   new one after it: never an empty or half-filled alias.
-4. Replay once more to the end offsets taken after the swap: articles the live indexer wrote
-   into the old index just before the swap land in the new one too (versions make the overlap
-   harmless).
+3. Catch up to the topic's end offsets, again until a round is short.
+4. Write-block the old index, so the live indexer's writes to it wait (a block is retried,
+   never dead-lettered): from here on it holds nothing beyond the end offsets read next.
+   Replay up to them, restore the refresh interval, refresh, and swap the alias in one
+   ``_aliases`` call (remove the old index, add the new one as write index); then lift the
+   block, and the waiting writes go through the alias to the new index. Readers see the full
+   old index until that instant and the new one, holding at least as much, after it: never
+   an empty or half-filled alias, and no document they saw goes missing. The live indexer
+   pauses for that last short round only.
+5. Replay once more to the end offsets taken after the swap (versions make any overlap with
+   the live indexer harmless).
 
 Run one migration at a time; leftovers of an interrupted one (indices newer than the alias's,
-never read by anyone) are deleted at the start of the next.
+never read by anyone, and a write block left on the alias's index) are cleared at the start of
+the next.
 """
 
 from __future__ import annotations
@@ -159,6 +164,15 @@ async def _count(client: SearchClient, index: str) -> int:
     return await client.count(index)
 
 
+async def _block_writes(client: SearchClient, indices: list[str], blocked: bool) -> None:
+    if indices:
+        await client.request(
+            "PUT",
+            f"/{','.join(indices)}/_settings",
+            body={"index.blocks.write": True if blocked else None},
+        )
+
+
 async def migrate(
     settings: Settings,
     *,
@@ -185,6 +199,8 @@ async def migrate(
                     docs=await _count(client, alias),
                     reason=f"{current} already has template version {version}",
                 )
+        # An interrupted migration may have left the live index write-blocked (step 4).
+        await _block_writes(client, readers, False)
         family = await generations(client, settings)
         newest_read = max((generation_of(i) for i in readers), default=0)
         for leftover in family:
@@ -206,23 +222,29 @@ async def migrate(
         try:
             ends, _ = await replayer.remaining()
             await replayer.replay_to(ends, progress)
-            # Catch up until a round is short, so the post-swap round below is tiny.
+            # Catch up until a round is short, so the frozen round below is short too.
             for _ in range(max_catch_up_rounds):
                 ends, behind = await replayer.remaining()
                 await replayer.replay_to(ends, progress)
                 if behind <= threshold:
                     break
-            await client.request(
-                "PUT",
-                f"/{target}/_settings",
-                body={"index": {"refresh_interval": REFRESH_INTERVAL}},
-            )
-            await client.refresh(target)
-            actions: list[dict[str, Any]] = [
-                {"remove": {"index": old, "alias": alias}} for old in readers
-            ]
-            actions.append({"add": {"index": target, "alias": alias, "is_write_index": True}})
-            await client.request("POST", "/_aliases", body={"actions": actions})
+            await _block_writes(client, readers, True)
+            try:
+                ends, _ = await replayer.remaining()
+                await replayer.replay_to(ends, progress)
+                await client.request(
+                    "PUT",
+                    f"/{target}/_settings",
+                    body={"index": {"refresh_interval": REFRESH_INTERVAL}},
+                )
+                await client.refresh(target)
+                actions: list[dict[str, Any]] = [
+                    {"remove": {"index": old, "alias": alias}} for old in readers
+                ]
+                actions.append({"add": {"index": target, "alias": alias, "is_write_index": True}})
+                await client.request("POST", "/_aliases", body={"actions": actions})
+            finally:
+                await _block_writes(client, readers, False)
             log.info("alias %s now points at %s (was %s)", alias, target, ", ".join(readers))
             ends, _ = await replayer.remaining()
             await replayer.replay_to(ends, progress)
