@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import lxml.html
 import pytest
 
-from newswire.parser.extract import dates, extract, pipeline
+from newswire.parser.extract import date_choice, dates, extract
 from newswire.parser.extract.metadata import read_metadata
 
 pytestmark = pytest.mark.unit
@@ -182,4 +182,4 @@ def test_the_first_publication_meta_wins_when_nothing_contradicts_it():
 def test_prefer_shown_with_an_unreconcilable_day_off_takes_the_printed_date():
     published = datetime(2025, 12, 19, 22, 2, tzinfo=UTC)
     shown = [(datetime(2025, 12, 18, tzinfo=UTC), "published")]
-    assert pipeline._prefer_shown(published, shown) == shown[0][0]
+    assert date_choice.prefer_shown(published, shown) == shown[0][0]

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newswire.parser.extract import dates, extract, pipeline
+from newswire.parser.extract import bylines, date_choice, dates, extract, titles
 
 pytestmark = pytest.mark.unit
 
@@ -69,12 +69,12 @@ def test_an_h1_far_down_the_body_is_not_the_headline():
 
 
 def test_title_loses_double_escaping_and_a_piped_site_name():
-    assert pipeline._tidy_title("Tips &#038; Tricks for Gardens") == "Tips & Tricks for Gardens"
+    assert titles._tidy_title("Tips &#038; Tricks for Gardens") == "Tips & Tricks for Gardens"
     assert (
-        pipeline._tidy_title("How to help babies sleep | Patient Education | UC Davis Health")
+        titles._tidy_title("How to help babies sleep | Patient Education | UC Davis Health")
         == "How to help babies sleep"
     )
-    assert pipeline._tidy_title("Plain headline") == "Plain headline"
+    assert titles._tidy_title("Plain headline") == "Plain headline"
 
 
 # --- dates ---------------------------------------------------------------------------
@@ -126,25 +126,25 @@ def test_a_dateline_opening_the_body_is_the_date():
 def test_printed_publication_date_beats_metadata_matching_only_the_update():
     published = datetime(2025, 8, 21, tzinfo=UTC)
     shown = [(datetime(2023, 4, 26, tzinfo=UTC), "published"), (published, "updated")]
-    assert pipeline._prefer_shown(published, shown) == shown[0][0]
+    assert date_choice.prefer_shown(published, shown) == shown[0][0]
 
 
 def test_many_dates_by_the_headline_are_a_list_not_a_dateline():
     published = datetime(2017, 4, 21, tzinfo=UTC)
     shown = [(datetime(2025, 3, d, tzinfo=UTC), "published") for d in (29, 27, 24)]
-    assert pipeline._prefer_shown(published, shown) == published
+    assert date_choice.prefer_shown(published, shown) == published
 
 
 def test_a_date_confirmed_in_the_first_body_lines_is_kept():
     published = datetime(2025, 1, 30, tzinfo=UTC)
     shown = [(datetime(2025, 12, 17, tzinfo=UTC), "published"), (published, "seen")]
-    assert pipeline._prefer_shown(published, shown) == published
+    assert date_choice.prefer_shown(published, shown) == published
 
 
 def test_day_and_month_read_the_other_way_round_still_match():
     published = datetime(2024, 9, 10, tzinfo=UTC)
     shown = [(datetime(2024, 10, 9, tzinfo=UTC), "published")]
-    assert pipeline._prefer_shown(published, shown) == published
+    assert date_choice.prefer_shown(published, shown) == published
 
 
 @pytest.mark.parametrize(
@@ -180,20 +180,20 @@ def test_url_dates_with_month_names():
 def test_a_utc_time_a_day_off_the_url_date_is_the_url_day():
     published = datetime(2025, 12, 19, 2, 41, tzinfo=UTC)
     shown = [(datetime(2025, 12, 18, tzinfo=UTC), "url")]
-    got = pipeline._prefer_shown(published, shown)
+    got = date_choice.prefer_shown(published, shown)
     assert got is not None and got.date() == date(2025, 12, 18) and got == published
 
 
 def test_the_url_date_confirms_metadata_over_a_date_by_the_headline():
     published = datetime(2021, 1, 18, 19, 55, tzinfo=UTC)
     shown = [(datetime(2022, 4, 12, tzinfo=UTC), "published"), (published, "url")]
-    assert pipeline._prefer_shown(published, shown) == published
+    assert date_choice.prefer_shown(published, shown) == published
 
 
 def test_an_ambiguous_numeric_date_is_read_as_the_url_says():
     published = datetime(2023, 3, 10, tzinfo=UTC)  # "03/10/2023" read month first
     shown = [(published, "published"), (datetime(2023, 10, 3, tzinfo=UTC), "url")]
-    got = pipeline._prefer_shown(published, shown)
+    got = date_choice.prefer_shown(published, shown)
     assert got is not None and got.date() == date(2023, 10, 3)
 
 
@@ -209,7 +209,7 @@ def test_url_date_in_the_page_overrides_a_utc_metadata_day():
 def test_a_labelled_publication_date_overrules_metadata():
     published = datetime(2025, 11, 29, tzinfo=UTC)
     shown = [(datetime(2025, 8, 13, tzinfo=UTC), "labelled")]
-    assert pipeline._prefer_shown(published, shown) == shown[0][0]
+    assert date_choice.prefer_shown(published, shown) == shown[0][0]
 
 
 def test_a_labelled_date_far_below_the_body_is_found():
@@ -256,13 +256,13 @@ def test_json_ld_in_a_meta_tag():
     ],
 )
 def test_split_names(text, names):
-    assert pipeline.split_names(text) == names
+    assert bylines.split_names(text) == names
 
 
 def test_byline_elements_need_two_words_unless_introduced_by_by():
-    assert pipeline.split_names("Guide", single=False) == []
-    assert pipeline.split_names("Learn More", single=False) == []
-    assert pipeline.split_names("By Clay", single=False) == ["Clay"]
+    assert bylines.split_names("Guide", single=False) == []
+    assert bylines.split_names("Learn More", single=False) == []
+    assert bylines.split_names("By Clay", single=False) == ["Clay"]
 
 
 def test_personal_site_name_is_its_writer():

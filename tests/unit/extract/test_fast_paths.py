@@ -15,7 +15,7 @@ from zlib import crc32
 import pytest
 from lxml import etree
 
-from newswire.parser.extract import content, decode, dom, fingerprint, listing, media, pipeline
+from newswire.parser.extract import content, date_choice, decode, dom, fingerprint, listing, media
 
 pytestmark = pytest.mark.unit
 
@@ -346,9 +346,9 @@ def test_date_patterns_never_match_without_a_digit():
     for text in _all_lines():
         if content._DIGIT.search(text) is None:
             assert content._DATE_LINE.search(text) is None, text
-            assert pipeline._DATE_CANDIDATE.search(text) is None, text
+            assert date_choice.DATE_CANDIDATE.search(text) is None, text
     for text in ("Jan 5", "5 de agosto de 2021", "2024年1月2日", "12:30", "Mar 5, 2025"):
-        assert pipeline._DATE_CANDIDATE.search(text) or content._DATE_LINE.search(text)
+        assert date_choice.DATE_CANDIDATE.search(text) or content._DATE_LINE.search(text)
 
 
 def _ref_caption(b: dom.Block) -> bool:

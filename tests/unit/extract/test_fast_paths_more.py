@@ -17,7 +17,16 @@ from urllib.parse import urljoin
 import pytest
 from lxml import etree
 
-from newswire.parser.extract import content, dom, fingerprint, listing, media, pipeline, zh_labels
+from newswire.parser.extract import (
+    content,
+    dom,
+    fingerprint,
+    listing,
+    media,
+    sections,
+    zh_labels,
+)
+from newswire.parser.extract.titles import has_match_key, match_key
 from newswire.urls import normalize_url
 
 pytestmark = pytest.mark.unit
@@ -240,13 +249,13 @@ def test_label_finders_on_random_text(monkeypatch):
     ],
 )
 def test_crumb_text_first_character_test(text):
-    assert pipeline._is_crumb_text(text) == (pipeline._CRUMB_TEXT.match(text) is not None)
+    assert sections._is_crumb_text(text) == (sections._CRUMB_TEXT.match(text) is not None)
 
 
 def test_crumb_text_on_random_text():
     for text in _random_texts(2000, seed=13, longest=20):
         for line in (text, "首页>" + text, "Home/" + text):
-            assert pipeline._is_crumb_text(line) == (pipeline._CRUMB_TEXT.match(line) is not None)
+            assert sections._is_crumb_text(line) == (sections._CRUMB_TEXT.match(line) is not None)
 
 
 @pytest.mark.parametrize(
@@ -262,12 +271,12 @@ def test_title_key_comparison_with_the_prefix_test():
     rng = random.Random(17)
     titles = ["Big News Today", "中文标题", "A-title_with punctuation!", "ﬁne print", "x"]
     for title in titles:
-        key = pipeline._key(title)
+        key = match_key(title)
         for _ in range(300):
             noise = "".join(rng.choice(" -_,.!?aBc") for _ in range(rng.randint(0, 6)))
             tail = "".join(rng.choice(_RNG_ALPHABET) for _ in range(rng.randint(0, 60)))
             for text in (title + noise, noise + title, title + noise + tail, tail + title):
-                assert pipeline._has_key(text, key) == (pipeline._key(text) == key), text
+                assert has_match_key(text, key) == (match_key(text) == key), text
 
 
 # --- URLs ------------------------------------------------------------------------------

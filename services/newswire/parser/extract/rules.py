@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from newswire.parser.extract.dom import Element, norm_ws, text_of
+
 _SELECTOR_FIELDS = (
     "title",
     "content",
@@ -124,3 +126,15 @@ class ExtractionRules(BaseModel):
         if isinstance(result, list):
             return result
         return [result] if result not in (None, "") else []
+
+
+def rule_text(rules: ExtractionRules | None, field: str, root: Element) -> str | None:
+    """The first non-empty text the site's selector for ``field`` finds (None without rules)."""
+    if rules is None:
+        return None
+    for found in rules.select(field, root):
+        text = found if isinstance(found, str) else text_of(found)
+        text = norm_ws(str(text))
+        if text:
+            return text
+    return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+# A Han character (CJK Unified Ideographs): the script test for Chinese text.
+HAN = re.compile(r"[\u4e00-\u9fff]")
 _CJK_NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·•]{0,6}[\u4e00-\u9fff]"
 _LATIN_NAME = r"[A-Z][a-zA-Z'.-]+(?: [A-Z][a-zA-Z'.-]+){0,3}"
 _NAME = rf"(?:{_CJK_NAME}|{_LATIN_NAME})"

@@ -1,0 +1,322 @@
+"""Who wrote the article: the authors, and the outlet a Chinese page prints by its date.
+
+Structured data names authors most reliably, except that it often names the outlet, a
+login handle or a template placeholder instead; then come the lines the page shows as a
+byline ("By Jane Doe", an author link, an author box under the story). Most of the work is
+refusing what is not a person's name: roles, dates and page furniture run into bylines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from newswire.parser.extract import content as content_mod
+from newswire.parser.extract import dom, zh_labels
+from newswire.parser.extract.date_choice import DATE_CANDIDATE, MONTHS
+from newswire.parser.extract.dom import Element, text_of
+from newswire.parser.extract.metadata import Metadata
+from newswire.parser.extract.rules import ExtractionRules, rule_text
+from newswire.parser.extract.titles import match_key
+
+_BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
+
+_SLOT_STOP = re.compile(
+    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)"
+)
+
+
+def slot_source(line: str) -> str | None:
+    """An outlet printed next to the date without a label (``2019年09月11日01:53 新浪科技``)."""
+    rest = DATE_CANDIDATE.sub(" ", line)
+    for token in re.split(r"[\s|｜]+", rest):
+        token = token.strip("[]【】()（）:：")
+        token = re.sub(r"\[.*?\]|【.*?】", "", token)
+        if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
+            if re.search(r"\d|次|条|人", token):
+                continue
+            return token
+    return None
+
+
+def find_authors(
+    rules: ExtractionRules | None,
+    root: Element,
+    md: Metadata,
+    fields: dict,
+    lang: str | None,
+    editor: str | None,
+    source: str | None,
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+    linear: dom.Linear,
+) -> list[str]:
+    ruled = rule_text(rules, "authors", root)
+    if ruled:
+        labelled = zh_labels.find_authors(ruled)
+        if labelled:
+            return labelled
+        return [a.strip() for a in re.split(r"[,，、;；]|\band\b", ruled) if a.strip()]
+    zh = bool(lang and lang.startswith("zh"))
+    candidates: list[str] = []
+    structured = [_clean_byline(a) for a in md.ld_authors]
+    for raw in (md.get("author"), md.get("twitter_author")):
+        if raw and not raw.startswith("http"):
+            structured.extend(_clean_byline(a) for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", raw))
+    structured = [a for a in structured if a and not _PLACEHOLDER.match(a)]
+    site = {match_key(md.get("site_name")), match_key(source), match_key(editor)} - {""}
+    byline: list[str] | None = None
+
+    def shown_byline() -> list[str]:
+        nonlocal byline
+        if byline is None:
+            byline = _byline_authors(blocks, body, linear.iter_bylines(), linear.anchors)
+        return byline
+
+    def outlet(name: str) -> bool:
+        # The outlet named as author ("USA TODAY") is no author; a personal site's name is
+        # its writer's ("Jane Doe" as site name and author), when it reads as a person's.
+        # So is a person's name JSON-LD types as an Organization (taken as the source)
+        # when the page prints it as the byline.
+        return match_key(name) in site and not _personal(name)
+
+    if zh:
+        structured = [a for a in structured if match_key(a) not in site]
+        candidates = list(fields["authors"])
+        if not candidates:
+            candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
+    else:
+        structured = [a for a in structured if not outlet(a)]
+        if structured and all(_HANDLE.match(a) for a in structured):
+            # A login name ("jdoe42", "jane.doe") where the page prints the writer's name.
+            candidates = shown_byline() or structured
+        else:
+            candidates = structured or shown_byline()
+        if not candidates:
+            candidates = list(fields["authors"])
+    out: list[str] = []
+    for a in candidates:
+        k = match_key(a)
+        if not k or (zh and k in site) or outlet(a) or a in out or len(a) > 60:
+            continue
+        out.append(a)
+    return out[:10]
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Template variables left unrendered ("page.head.extra.author", "{{ author }}").
+_PLACEHOLDER = re.compile(r"^(?:\w+\.){2,}\w+$|.*[{}]")
+_HANDLE = re.compile(r"^[a-z0-9._-]+$|^\d+$")
+# Words in names of outlets, firms and teams, never of a person.
+_ORG_WORDS = _wordset(
+    """news times post journal magazine media blog team staff editors editorial desk group
+    daily weekly network insider today report review wire hub lab labs studio studios agency
+    company inc llc ltd co corp club society institute university college school center
+    centre foundation association council department office services solutions systems
+    technologies digital online marketing health care insurance bank capital partners
+    clinic hospital medical museum library church city county government
+    consulting press publishing radio tv channel store shop security academy guide guides
+    world global international national official community"""
+)
+
+
+def _personal(name: str) -> bool:
+    """Reads as a person's name: two to four capitalised words, none an outlet's word."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not _EN_NAME.match(name):
+        return False
+    return not any(w.lower().strip(".,") in _ORG_WORDS or w.isupper() for w in words)
+
+
+def _clean_byline(text: str) -> str:
+    text = dom.norm_ws(text)
+    text = _BY_PREFIX.sub("", text)
+    text = re.sub(r"\s*\|.*$", "", text)
+    # "Jane Doe - Editorial Team": the name before a spaced dash.
+    text = re.sub(r"\s+[-–—]\s+.*$", "", text)
+    return text.strip(" ,;:")
+
+
+_EN_NAME = re.compile(
+    r"^[A-Z\u00c0-\u024f][\w'’.-]*(?:\s+(?:(?:de|da|del|van|von|der|la|le|bin|al)\s+)?"
+    r"[A-Z\u00c0-\u024f][\w'’.-]*){0,3}$"
+)
+_NOT_NAME = re.compile(
+    r"^(?:author|authors|by|staff|admin|editor|editorial|team|share|follow|more|view|posts?|"
+    r"about|contact|written|updated|published|reviewed|the\s+author)\b",
+    re.I,
+)
+# Calendar words and page furniture that byline elements hold instead of a name.
+_NOT_NAME_WORDS = _wordset(
+    """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+    july august september october november december mon tue wed thu fri sat sun monday
+    tuesday wednesday thursday friday saturday sunday today yesterday login log sign
+    subscribe learn more read guide guides home menu search bluesky twitter facebook
+    linkedin instagram youtube tiktok threads mastodon email rss print comments comment
+    reply profile bio"""
+)
+# Job titles run into the name ("Jane Doe Contributing Writer"): the name ends before.
+_ROLE = re.compile(
+    r"\s+(?:senior|junior|chief|contributing|associate|managing|deputy|executive|staff|"
+    r"freelance|guest|lead|special|writer|editor|contributor|reporter|correspondent|"
+    r"columnist|author|journalist|producer|analyst|published|updated|posted|reviewed|"
+    r"edited|fact-checked|expert|reviewer|medically|originally|last\s+(?:updated|modified)|"
+    r"on\s+behalf)\b.*$",
+    re.I,
+)
+
+
+_BYLINE_DATE = re.compile(rf"\s+(?:(?:on|updated|published|posted)\s+)?(?:{MONTHS}\s+\d|\d)", re.I)
+
+
+def _unglue(text: str) -> str:
+    """Undo the seams of text run together from separate elements ("ByJane DoeMar 5")."""
+    text = _GLUED_BY.sub(r"\1 ", text)
+    return _GLUED_WORD.sub(" ", text)
+
+
+# Only before words a byline goes on with (a date, a role, an acronym) is a lower-case
+# letter followed by a capital a seam: "FlowGuard" and "McCarthy" stay whole.
+_GLUED_BY = re.compile(r"^((?:[Ww]ritten\s*)?[Bb]y)(?=[A-Z])")
+_GLUED_WORD = re.compile(
+    r"(?<=[a-z]{2})(?=(?:[A-Z]{2,4}\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
+    r"|(?:Published|Updated|Posted|Last|Staff|Senior|Contributing|Writer|Editor|Expert|"
+    r"Reviewed|Medically|Fact)\b))"
+)
+
+
+def split_names(text: str, *, single: bool = True) -> list[str]:
+    """``By Jane Doe, John Roe and Ann Poe`` -> the names, when they look like names.
+
+    ``single=False`` refuses one-word names (a byline element holding "Guide" or "Bluesky"
+    rather than a writer); text introduced by "By" may always name one.
+    """
+    text = _unglue(dom.norm_ws(text))
+    single = single or bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
+    text = _clean_byline(text)
+    text = _BY_ANY.sub("", text)
+    # Dates before or after the names ("Dec. 19, 2025 · Jane Doe") separate, never name.
+    text = DATE_CANDIDATE.sub(",", text)
+    text = _BYLINE_DATE.split(text, maxsplit=1)[0]
+    parts = [
+        p.strip(" ,;:|-–—")
+        for p in re.split(r"\s*(?:,|;|\band\b|&|\||·|•)\s*", text)
+        if p.strip(" ,;:|-–—")
+    ]
+    names: list[str] = []
+    for part in parts:
+        role = _ROLE.search(part)
+        if role:
+            part = part[: role.start()].strip(" ,;:-")
+        # A name is its leading capitalised words ("Jane Doe on behalf of ...").
+        words = part.split()
+        while len(words) > 1 and words[-1].isupper() and 2 <= len(words[-1]) <= 4:
+            words.pop()  # "Jane Doe AI" (before "Writer"), "Jane Doe MD"
+        part = " ".join(words)
+        if (
+            not part
+            or _NOT_NAME.match(part)
+            or len(part) > 40
+            or re.search(r"\d", part)
+            or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
+            or (len(words) == 1 and part.isupper())  # "ET", "CP": a zone or initials
+        ):
+            if names:
+                break  # titles and dates after the names ("Jane Doe, Senior Editor")
+            continue
+        if (_EN_NAME.match(part) and (single or len(words) > 1)) or zh_labels.clean_person(part):
+            names.append(part)
+            if role:
+                break  # what follows a job title is its employer ("Writer, Acme")
+        elif names:
+            break
+    return names[:6]
+
+
+_BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
+
+
+def _byline_authors(
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+    bylines: Iterable[Element],
+    anchors: list[dom.Anchor] | None = None,
+) -> list[str]:
+    # Elements marked as bylines (class/itemprop/rel "author"), in page order.
+    for el in bylines:
+        text = dom.norm_ws(text_of(el))
+        if not 2 <= len(text) <= 120:
+            continue
+        # Name and role in separate child elements run together in the text
+        # ("Jane DoeSenior Writer"): the first piece alone, when it is a name.
+        pieces = [p for p in (t.strip() for t in el.itertext()) if p]
+        if len(pieces) > 1 and not _BY_PREFIX.match(text):
+            names = split_names(pieces[0], single=False)
+            if names:
+                return names
+        names = split_names(text, single=False)
+        if names:
+            return names
+    # A link to the writer's page (/author/jane-doe, /staff/..., /contributors/...).
+    for anchor in anchors or ():
+        # (The text's length first: it rules out most links without reading the href.)
+        if not 4 <= len(anchor.text.strip()) <= 60:
+            continue
+        if _AUTHOR_HREF.search(anchor.href or ""):
+            names = split_names(anchor.text, single=False)
+            if names:
+                return names
+    # "By Jane Doe" lines near the top of the body, or "Written by" over the name.
+    first = body.first if body.first >= 0 else len(blocks)
+    window = blocks[max(0, first - 30) : first + 10]
+    for i, b in enumerate(window):
+        if len(b.text) > 120:
+            continue
+        if _BY_LABEL.match(b.text) and i + 1 < len(window):
+            names = split_names(window[i + 1].text)
+            if names and len(window[i + 1].text) <= 60:
+                return names
+        if _BY_PREFIX.match(b.text) and (b.index < first + 3 or b not in body.blocks):
+            names = split_names(b.text)
+            if names:
+                return names
+        m = _LATE_BY.search(b.text)
+        if m and DATE_CANDIDATE.search(b.text, 0, m.start()):
+            # "Posted on March 3, 2025 by Jane Doe": the name after the date.
+            names = split_names(b.text[m.end() :])
+            if names:
+                return names
+    # An author box under the article ("Written by Jane Doe", "About the author").
+    last = body.last if body.last >= 0 else first
+    after = blocks[last - 2 : last + 40] if last >= 2 else blocks[: last + 40]
+    for i, b in enumerate(after):
+        if len(b.text) > 80:
+            continue
+        if _BOX_LABEL.match(b.text) and i + 1 < len(after):
+            names = split_names(after[i + 1].text, single=False)
+            if names and len(after[i + 1].text) <= 60:
+                return names
+        if _WRITTEN_BY.match(b.text):
+            names = split_names(b.text)
+            if names:
+                return names
+    return []
+
+
+_AUTHOR_HREF = re.compile(
+    r"/(?:authors?|staff|writers?|contributors?|columnists?|reporters?|journalists?|people|"
+    r"byline|profiles?)/[^/?#]+/?(?:$|[?#])",
+    re.I,
+)
+_BY_LABEL = re.compile(r"^(?:written|posted|reported|words|article|story|text)?\s*by\s*:?$", re.I)
+_LATE_BY = re.compile(r"\bby\s+(?=[A-Z])")
+# Labels an author box carries, over the name or before it.
+_BOX_LABEL = re.compile(
+    r"^(?:(?:written|article|story|words|text)\s+by|about\s+the\s+author|the\s+author|"
+    r"author)\s*:?$",
+    re.I,
+)
+_WRITTEN_BY = re.compile(r"^(?:written|authored|article)\s+by\b", re.I)

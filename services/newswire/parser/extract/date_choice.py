@@ -1,0 +1,237 @@
+"""Which of the dates a page gives is its publication (and update) date.
+
+A page states its dates in many places that disagree: a site rule's selector, JSON-LD and
+meta tags, <time> elements, the lines around the headline, the URL. The pipeline asks them
+in order of reliability; this module holds the rules for reading each source and for
+overruling the machine-readable date with the one the page shows (``prefer_shown``), and
+the pattern of a date in visible text (``DATE_CANDIDATE``), which bylines use too, to cut
+dates from names. Parsing a date string is :mod:`dates`' job, not this one's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+
+from newswire.parser.extract import dates, dom
+from newswire.parser.extract.dom import Element, text_of
+from newswire.parser.extract.metadata import Metadata, ld_value
+from newswire.parser.extract.rules import ExtractionRules
+
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE_CANDIDATE = re.compile(
+    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
+    r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s*\d{1,2}:\d\d"
+    # A month name may be glued to the byline before it ("By Jane DoeMar 5, 2025").
+    rf"|(?:\b|(?<=[a-z])(?-i:(?=[A-Z]))){MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+(?:19|20)\d\d"
+    # Day, month name and year in other languages ("4 de agosto de 2021", "04-ago-2021").
+    r"|(?<![\w/.])\d{1,2}(?:\.|º|er)?(?:\s+de)?[\s./-]+"
+    rf"(?:{dates.INTL_MONTH_RE})\.?(?:\s+de)?[\s./,-]+(?:19|20)\d\d(?!\d)"
+    r"(?:,?\s*\d{1,2}[:.h]\d\d(?::\d\d)?)?"
+    r"|(?<![\w/.])\d{1,2}([./])\d{1,2}\1(?:19|20)\d\d(?![\d/.])(?:,?\s*\d{1,2}:\d\d)?",
+    re.I,
+)
+
+
+def prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]]) -> datetime | None:
+    """The date the page shows by its headline, when the machine-readable one is not shown.
+
+    Sites keep the first publication date in their metadata but print only the date of the
+    last revision ("Updated Oct 8, 2025"): a reader takes the page to be of the printed
+    date, and so do we — unless the page prints the metadata's date too (or a day off that
+    a time zone explains).
+    """
+    if published is None or not shown:
+        return published
+    day = published.date()
+    for dt, kind in shown:
+        if kind != "url":
+            continue
+        # The URL's date is the day the site itself filed the story under, in its own
+        # zone: a machine-readable time within a day of it is that day, shown in UTC
+        # ("2025-12-19T02:41Z" for /2025/12/18/), and both outrank a date by the headline
+        # (an update or a comment).
+        gap = (dt.date() - day).days
+        if gap == 0:
+            return published
+        if abs(gap) == 1:
+            return _on_day(published, dt)
+        if published.day <= 12 and (day.year, day.day, day.month) == (
+            dt.year,
+            dt.month,
+            dt.day,
+        ):
+            # "03/10/2023" read month first under /2023/october/03/: the page meant day first.
+            return published.replace(month=day.day, day=day.month)
+    shown = [(dt, kind) for dt, kind in shown if kind != "url"]
+    for dt, kind in shown:
+        if kind == "labelled" and abs((dt.date() - day).days) > 1:
+            return dt
+    if not shown:
+        return published
+    for dt, kind in shown:
+        if kind == "updated":
+            continue
+        if dates.could_be_same_day(published, dt.date()):
+            return published
+        if dt.day <= 12 and (dt.year, dt.day, dt.month) == (day.year, day.month, day.day):
+            # "09.10.2024" read day first, printed month first: the same date.
+            return published
+    printed = [dt for dt, kind in shown if kind == "published"]
+    if len({dt.date() for dt in printed}) > 2:
+        # Many different dates by the headline: a list of stories or comments, no dateline.
+        return published
+    # The metadata's date printed only as the update ("Published Apr 26, 2023 · Updated
+    # Aug 21, 2025" with datePublished = Aug 21): the printed publication date wins.
+    return printed[0] if printed else published
+
+
+def _on_day(moment: datetime, day: datetime) -> datetime:
+    """``moment`` in the whole-hour UTC offset nearest zero that puts it on ``day``'s date
+    (the same instant, as the site's clock showed it); ``day`` itself when none can."""
+    utc = moment.astimezone(UTC)
+    for hours in sorted(range(-12, 15), key=abs):
+        local = utc.astimezone(timezone(timedelta(hours=hours)))
+        if local.date() == day.date():
+            return local
+    return day
+
+
+def rule_date(
+    rules: ExtractionRules | None, field: str, root: Element, tz: tzinfo, url: str, now: datetime
+) -> datetime | None:
+    if rules is None:
+        return None
+    for found in rules.select(field, root):
+        if isinstance(found, str):
+            raw = found
+        else:
+            raw = found.get("datetime") or found.get("content") or text_of(found)
+        dt = dates.parse_date(raw, tz, url=url, now=now)
+        if dt is not None:
+            return dt
+    return None
+
+
+def time_element(
+    md: Metadata, kinds: tuple[str, ...], tz: tzinfo, now: datetime
+) -> datetime | None:
+    """The first <time datetime> whose class or itemprop names the wanted kind."""
+    for stamp, kind in md.times:
+        if kind.strip() and any(k in kind for k in kinds):
+            dt = dates.parse_date(stamp, tz, now=now)
+            if dt is not None:
+                return dt
+    return None
+
+
+def structured_date(
+    md: Metadata, ld_keys: tuple[str, ...], meta_key: str, tz: tzinfo, now: datetime
+) -> datetime | None:
+    for key in ld_keys:
+        dt = dates.parse_date(ld_value(md, key), tz, now=now)
+        if dt is not None:
+            return dt
+    return dates.parse_date(md.get(meta_key), tz, now=now)
+
+
+def late_dates(
+    blocks: list[dom.Block],
+    first: int,
+    last: int,
+    in_body: set[dom.Block],
+    tail: list[dom.Block],
+    dates_in: Callable[[dom.Block], list[tuple[datetime, str]]],
+    labelled: set[int],
+    out: dict,
+) -> None:
+    """A page with no date by its headline may print one further down: a labelled line
+    ("Published" | "Feb 2, 2023" under the body, "Updated March 13, 2024" in a byline box
+    between sections), or a line holding nothing but one date among the body's blocks
+    (a byline box below the story). Dates in listings and comments are neither."""
+    spanned = [b for b in blocks[first + 40 : last + 1] if b not in in_body and len(b.text) <= 120]
+    for b in spanned + tail:
+        found = dates_in(b) if b.index in labelled or DATE_CANDIDATE.search(b.text) else []
+        if b.index not in labelled:
+            continue
+        for dt, kind in found:
+            if kind == "updated":
+                # Not after the body, though: "Site last updated" in the footer.
+                if b.index <= last:
+                    out["updated"] = out["updated"] or dt
+            elif out["published"] is None:
+                out["published"] = dt
+        if out["published"] is not None:
+            return
+    if out["updated"] is not None:
+        return
+    bare: set[datetime] = set()
+    for b in blocks[first : last + 1]:
+        if b in in_body or len(b.text) > 40:
+            continue
+        m = DATE_CANDIDATE.search(b.text)
+        if m is None or len(m.group()) < len(b.text.strip()) - 2:
+            continue
+        bare.update(dt for dt, _ in dates_in(b))
+        if len(bare) > 1:
+            return
+    if bare:
+        out["published"] = bare.pop()
+
+
+def originally_published(
+    blocks: list[dom.Block], tz: tzinfo, now: datetime
+) -> tuple[datetime, dom.Block] | None:
+    """The date of a line saying when the story first came out ("This article was
+    originally published on 26 Sep 2019 but has been regularly updated"), with its block.
+
+    It states the first publication in words, so it outranks a bare date stamp by the
+    headline, which on such pages is the last revision. (Read even in a long line of the
+    body: the phrase is the date's label, as "Published" is.)
+    """
+    for b in blocks:
+        text = b.text
+        # (A substring test first: the regex runs on almost no block.)
+        if "riginally" not in text:
+            continue
+        m = _ORIGINALLY_PUBLISHED.search(text)
+        if m is None:
+            continue
+        found = DATE_CANDIDATE.search(text, m.end(), m.end() + 60)
+        if found is not None and found.start() - m.end() <= 25:
+            dt = dates.parse_date(found.group(), tz, now=now, fuzzy=False)
+            if dt is not None:
+                return dt, b
+    return None
+
+
+def dateline(text: str, m: re.Match[str]) -> bool:
+    """A date opening a paragraph, as a dateline does ("LONDON, March 12, 2025 — ...")."""
+    if m.start() < 3:
+        return True
+    return m.start() <= 40 and bool(_DATELINE_END.match(text, m.end()))
+
+
+_DATELINE_END = re.compile(r"\s*(?:[-–—:|]|\()")
+_ORIGINALLY_PUBLISHED = re.compile(r"\boriginally\s+(?:published|posted)\b", re.I)
+
+
+def ref_year(md: Metadata, tz: tzinfo, now: datetime) -> int | None:
+    """A year from any machine-readable date on the page, for dates shown without one."""
+    for raw in (
+        ld_value(md, "datePublished"),
+        md.get("published"),
+        ld_value(md, "dateModified"),
+        md.get("modified"),
+    ):
+        dt = dates.parse_date(raw, tz, now=now)
+        if dt is not None:
+            return dt.year
+    dt = dates.parse_date(md.script_published(), tz, now=now)
+    return dt.year if dt is not None else None

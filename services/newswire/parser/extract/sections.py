@@ -1,0 +1,84 @@
+"""The article's section, from breadcrumbs: ``首页 > 国内 > 时政`` -> ``["国内", "时政"]``.
+
+A site rule's selector first, then a breadcrumb trail the page shows (marked as one, or a
+short line that reads as one), then JSON-LD breadcrumbs and the section meta tag. The home
+link, the "you are here" label and the headline itself are no sections.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newswire.parser.extract import dom
+from newswire.parser.extract.dom import Element, text_of
+from newswire.parser.extract.metadata import Metadata
+from newswire.parser.extract.rules import ExtractionRules
+from newswire.parser.extract.titles import match_key
+
+_HOME_LABELS = frozenset(
+    {"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"}
+)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|/|＞|>>|\|)\s*")
+_CRUMB_TEXT = re.compile(
+    r"^(?:(?:当前|您的|你的|所在)?位置\s*[:：]\s*)?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/)",
+    re.I,
+)
+# The characters a _CRUMB_TEXT match can start with (only "H" matches "h" under IGNORECASE):
+# tested before the match, which runs for the first 200 blocks of every page.
+_CRUMB_FIRST = frozenset("当您你所位首主网hH")
+
+
+def _is_crumb_text(text: str) -> bool:
+    return text[:1] in _CRUMB_FIRST and _CRUMB_TEXT.match(text) is not None
+
+
+def find_section(
+    rules: ExtractionRules | None,
+    root: Element,
+    blocks: list[dom.Block],
+    md: Metadata,
+    title: str | None,
+    crumbs: list[Element],
+) -> list[str]:
+    if rules is not None and rules.section:
+        found = rules.select("section", root)
+        if found:
+            el = found[0]
+            labels = (
+                [dom.norm_ws(text_of(a)) for a in el.iter("a")] if not isinstance(el, str) else []
+            )
+            if not labels:
+                text = el if isinstance(el, str) else text_of(el)
+                labels = _CRUMB_SPLIT.split(dom.norm_ws(text))
+            return _clean_crumbs(labels, title)
+    candidates: list[Element] = list(crumbs)
+    for b in blocks[:200]:
+        if _is_crumb_text(b.text):
+            candidates.append(b.el)
+    for el in candidates:
+        text = dom.norm_ws(text_of(el))
+        if len(text) > 200 or not (_CRUMB_SPLIT.search(text) or _CRUMB_TEXT.match(text)):
+            continue
+        labels = _CRUMB_SPLIT.split(text)
+        cleaned = _clean_crumbs(labels, title)
+        if cleaned:
+            return cleaned
+    if md.ld_breadcrumbs:
+        return _clean_crumbs(md.ld_breadcrumbs, title)
+    if md.get("section"):
+        return _clean_crumbs([md.get("section") or ""], title)
+    return []
+
+
+def _clean_crumbs(labels: list[str], title: str | None) -> list[str]:
+    out = []
+    tk = match_key(title)
+    for label in labels:
+        label = re.sub(r"^(?:当前|您的|你的|所在)?位置\s*[:：]\s*", "", dom.norm_ws(label)).strip()
+        if not label or label.lower() in _HOME_LABELS or len(label) > 40:
+            continue
+        if tk and match_key(label) == tk:
+            continue
+        if label not in out:
+            out.append(label)
+    return out[:8]

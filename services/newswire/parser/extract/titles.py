@@ -1,0 +1,207 @@
+"""The article's title, and the key texts are compared by.
+
+A page names its story several times: og:title, JSON-LD headline, <title> (usually with the
+site's name appended) and the headline shown in an <h1>. The shown headline is the title;
+the metadata titles only say which heading that is. The comparison key (``match_key``) lives
+here because titles are what it was made for; the byline, section and visible-field readers
+use it too, to tell the headline, the site's name and the outlet from other text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from newswire.parser.extract import content as content_mod
+from newswire.parser.extract import dom
+from newswire.parser.extract.dom import Element
+from newswire.parser.extract.metadata import Metadata, ld_value
+from newswire.parser.extract.rules import ExtractionRules, rule_text
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def match_key(text: str | None) -> str:
+    """The text as compared: word characters only, NFKC, lower-cased ("" for none)."""
+    if not text:
+        return ""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def has_match_key(text: str, key: str) -> bool:
+    """``match_key(text) == key``, without keying the whole of a long ASCII text (a paragraph)
+    whose start already differs: in ASCII the key of a prefix is a prefix of the key."""
+    if text.isascii() and len(text) > len(key) and not key.startswith(match_key(text[: len(key)])):
+        return False
+    return match_key(text) == key
+
+
+def _strip_site_suffix(title: str, md: Metadata) -> str:
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip()]
+    if len(parts) <= 1:
+        return title.strip()
+    site = match_key(md.get("site_name") or md.get("app_name"))
+    kept = [p for p in parts if not site or match_key(p) != site]
+    if not kept:
+        return title.strip()
+    # The headline is the longest part (site names and sections are short).
+    return max(kept, key=len).strip()
+
+
+def find_title(
+    md: Metadata,
+    blocks: list[dom.Block],
+    container: Element | None,
+    rules: ExtractionRules | None,
+    root: Element,
+) -> str | None:
+    ruled = rule_text(rules, "title", root)
+    if ruled:
+        return ruled
+    return _tidy_title(_page_title(md, blocks, container))
+
+
+def _tidy_title(title: str | None) -> str | None:
+    """Undo a CMS's double escaping (``Tips &#038; Tricks``) and drop the site or
+    section a template printed after a pipe into the headline itself."""
+    if not title:
+        return title
+    if "&" in title and ";" in title:
+        title = html.unescape(title)
+    if " | " in title:
+        parts = [p.strip() for p in _PIPE.split(title) if p.strip()]
+        if parts:
+            # The headline is the longest part (site names and sections are short).
+            title = max(parts, key=len)
+    return title
+
+
+_PIPE = re.compile(r"\s+\|\s+")
+
+
+def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None) -> str | None:
+    refs = [
+        r
+        for r in (
+            md.get("og_title"),
+            ld_value(md, "headline"),
+            md.get("twitter_title"),
+            md.title_tag,
+        )
+        if r
+    ]
+    ref_keys = [match_key(r) for r in refs]
+    headings = [b for b in blocks if b.heading and 4 <= len(b.text) <= 200 and b.link_density < 0.9]
+    first_prose: int | None = None
+    for level in ((1,), (2, 3, 4, 5, 6)):
+        if level[0] == 2:
+            first_prose = _first_prose(blocks, container)
+            lone = _lone_h1(headings, refs, first_prose)
+            if lone is not None:
+                return lone
+        for b in headings:
+            if b.heading not in level:
+                continue
+            k = match_key(b.text)
+            if len(k) < 4:
+                continue
+            for rk in ref_keys:
+                if k == rk or (k in rk and len(k) >= 0.4 * len(rk)) or (len(rk) >= 8 and rk in k):
+                    return b.text
+    # Non-heading elements with a title-ish class (old CMS templates use <div class=title>).
+    for b in blocks:
+        cls = (b.el.get("class") or "") + " " + (b.el.get("id") or "")
+        if "title" in cls.lower() and 4 <= len(b.text) <= 120 and b.link_density < 0.5:
+            k = match_key(b.text)
+            if any(k == rk or (len(k) >= 6 and k in rk) for rk in ref_keys):
+                return b.text
+    shown = _similar_h1(headings, refs)
+    if shown is not None:
+        return shown
+    for ref in refs[:3]:
+        if ref != md.title_tag:
+            return _strip_site_suffix(ref, md)
+    # Generic <title> (site name only): the heading right before the body.
+    if first_prose is not None:
+        for b in reversed(blocks[max(0, first_prose - 15) : first_prose]):
+            if (
+                b.heading
+                and 5 <= len(b.text) <= 100
+                and b.link_density < 0.5
+                and (md.title_tag is None or match_key(b.text) != match_key(md.title_tag))
+            ):
+                return b.text
+    if md.title_tag:
+        return _strip_site_suffix(md.title_tag, md)
+    h1 = next((b.text for b in headings if b.heading == 1), None)
+    return h1
+
+
+def _first_prose(blocks: list[dom.Block], container: Element | None) -> int | None:
+    """Where the body's prose starts: the first prose block in the container."""
+    if container is None:
+        return None
+    return next(
+        (b.index for b in blocks if content_mod.is_prose(b) and content_mod.inside(b, container)),
+        None,
+    )
+
+
+_TITLE_STOPWORDS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from"}
+    | {"is", "are", "what", "how", "why", "your", "you", "our", "my", "this", "that", "these"}
+    | {"those", "it", "its", "be", "as", "vs"}
+)
+
+
+def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None) -> str | None:
+    """The page's one <h1> above the body when it is about what the metadata title is about.
+
+    The SEO title (og:title, <title>) often words the story differently from the headline
+    the reader sees ("Top 11 SEO Strategies for 2025" over "11 SEO Strategies for 2025 to
+    Boost Rankings"), and a section heading in the body may repeat part of the SEO title:
+    the shown headline is the one <h1> standing over the body, if it shares at least two
+    content words with a metadata title. An <h1> further down is a pull quote or a widget.
+    """
+    if first_prose is None or not refs:
+        return None
+    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    if len(h1s) != 1 or h1s[0].index > first_prose + 3:
+        return None
+    words = _words(h1s[0].text) - _TITLE_STOPWORDS
+    if len(words) < 2:
+        return None
+    if max(len(words & _words(r)) for r in refs) < 2:
+        return None
+    return h1s[0].text
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
+    """The page's one headline when it says much the same as the metadata's title.
+
+    Editors often write a different SEO title (og:title, <title>) from the headline the
+    reader sees ("Top 11 SEO Strategies for 2025" over "11 SEO Strategies for 2025 to
+    Boost Rankings"): the shown headline is the article's title. A lone <h1> sharing most
+    of its words with a metadata title is that headline; a logo or section <h1> shares
+    few, and several <h1>s say nothing about which one is the headline.
+    """
+    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    if len(h1s) != 1 or not refs:
+        return None
+    text = h1s[0].text
+    words = _words(text)
+    if len(words) < 3:
+        return None
+    best = max(len(words & _words(r)) for r in refs)
+    if best >= 3 and best >= 0.5 * len(words):
+        return text
+    return None
