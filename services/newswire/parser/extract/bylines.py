@@ -26,14 +26,35 @@ _SLOT_STOP = re.compile(
 )
 
 
-def slot_source(line: str) -> str | None:
-    """An outlet printed next to the date without a label (``2019年09月11日01:53 新浪科技``)."""
-    rest = DATE_CANDIDATE.sub(" ", line)
-    for token in re.split(r"[\s|｜]+", rest):
-        token = token.strip("[]【】()（）:：")
-        token = re.sub(r"\[.*?\]|【.*?】", "", token)
+# Not the outlet, though printed by the date like one: a platform's badge for the
+# account ("优质原创作者", "科技领域创作者") and the legal name of the company it verified
+# ("…有限公司"); an outlet prints its masthead there, not its registration.
+_SLOT_BADGE = re.compile(r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司)$")
+_SLOT_SPLIT = re.compile(r"[\s|｜]+")
+
+
+def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
+    """An outlet printed next to the date without a label (``2019年09月11日01:53 新浪科技``).
+
+    ``pieces`` are the line's texts element by element when known: templates put the
+    section, the outlet and the date in adjacent spans with no space between, and the
+    element boundaries are then the only word boundaries.
+    """
+    texts = list(pieces)
+    if texts and "".join("".join(texts).split()) == "".join(line.split()):
+        line = " ".join(texts)
+    first = DATE_CANDIDATE.search(line)
+    cut = first.start() if first else 0
+    before = _SLOT_SPLIT.split(line[:cut])
+    after = _SLOT_SPLIT.split(DATE_CANDIDATE.sub(" ", line[cut:]))
+    # The outlet sits by the date: the first word after it, else the last one before it.
+    for token in after + before[::-1]:
+        if token.count("(") != token.count(")") or token.count("（") != token.count("）"):
+            continue  # a piece of a phrase the markup split ("我有话说(" 1307 "人参与)")
+        # (An annotation in brackets, 游民星空[整理], is not part of the name.)
+        token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
-            if re.search(r"\d|次|条|人", token):
+            if re.search(r"\d|次|条|人", token) or _SLOT_BADGE.search(token):
                 continue
             return token
     return None
@@ -188,13 +209,16 @@ _GLUED_WORD = re.compile(
 )
 
 
-def split_names(text: str, *, single: bool = True) -> list[str]:
+def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[str]:
     """``By Jane Doe, John Roe and Ann Poe`` -> the names, when they look like names.
 
     ``single=False`` refuses one-word names (a byline element holding "Guide" or "Bluesky"
-    rather than a writer); text introduced by "By" may always name one.
+    rather than a writer); text introduced by "By" may always name one. ``seams=False``
+    for one text node's text, which holds no seams between elements to undo ("BeauHD").
     """
-    text = _unglue(dom.norm_ws(text))
+    text = dom.norm_ws(text)
+    if seams:
+        text = _unglue(text)
     single = single or bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
     text = _clean_byline(text)
     text = _BY_ANY.sub("", text)
@@ -250,11 +274,19 @@ def _byline_authors(
         text = dom.norm_ws(text_of(el))
         if not 2 <= len(text) <= 120:
             continue
+        if _ABOUT_WRITER.search(el.get("class") or ""):
+            # What the writer does or is ("Licensed Q Grader, M.A. Journalism"), printed
+            # beside the name, is no name: themes mark it as the author's bio or title.
+            continue
         # Name and role in separate child elements run together in the text
-        # ("Jane DoeSenior Writer"): the first piece alone, when it is a name.
+        # ("Jane DoeSenior Writer"): the first piece alone, when it is a name, after the
+        # label its own element may hold ("Written By:" | name | "Gardener & Astrologer").
         pieces = [p for p in (t.strip() for t in el.itertext()) if p]
-        if len(pieces) > 1 and not _BY_PREFIX.match(text):
-            names = split_names(pieces[0], single=False)
+        labelled = bool(pieces) and _BY_LABEL.match(pieces[0]) is not None
+        if labelled:
+            pieces = pieces[1:]
+        if len(pieces) > 1 and (labelled or not _BY_PREFIX.match(text)):
+            names = split_names(pieces[0], single=labelled, seams=False)
             if names:
                 return names
         names = split_names(text, single=False)
@@ -310,6 +342,9 @@ _AUTHOR_HREF = re.compile(
     r"/(?:authors?|staff|writers?|contributors?|columnists?|reporters?|journalists?|people|"
     r"byline|profiles?)/[^/?#]+/?(?:$|[?#])",
     re.I,
+)
+_ABOUT_WRITER = re.compile(
+    r"(?:author|writer|byline)[-_]?(?:desc|bio|job|role|position|credential|occupation)", re.I
 )
 _BY_LABEL = re.compile(r"^(?:written|posted|reported|words|article|story|text)?\s*by\s*:?$", re.I)
 _LATE_BY = re.compile(r"\bby\s+(?=[A-Z])")

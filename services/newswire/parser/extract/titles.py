@@ -101,15 +101,25 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
             lone = _lone_h1(headings, refs, first_prose)
             if lone is not None:
                 return lone
+        partial: str | None = None
         for b in headings:
             if b.heading not in level:
                 continue
             k = match_key(b.text)
             if len(k) < 4:
                 continue
-            for rk in ref_keys:
-                if k == rk or (k in rk and len(k) >= 0.4 * len(rk)) or (len(rk) >= 8 and rk in k):
-                    return b.text
+            if any(k == rk or (len(rk) >= 8 and rk in k) for rk in ref_keys):
+                return b.text
+            # A heading the metadata title holds only part of gives way to one it names
+            # whole, further down (a subheading may repeat the SEO title's words).
+            if (
+                partial is None
+                and any(k in rk and len(k) >= 0.4 * len(rk) for rk in ref_keys)
+                and not (level[0] == 2 and _site_part(b, k, refs, first_prose))
+            ):
+                partial = b.text
+        if partial is not None:
+            return partial
     # Non-heading elements with a title-ish class (old CMS templates use <div class=title>).
     for b in blocks:
         cls = (b.el.get("class") or "") + " " + (b.el.get("id") or "")
@@ -123,9 +133,22 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
     for ref in refs[:3]:
         if ref != md.title_tag:
             return _strip_site_suffix(ref, md)
-    # Generic <title> (site name only): the heading right before the body.
+    # Generic <title> (site name only): the heading right before the body, or the one
+    # opening it (a long headline in a lesser heading reads as prose) when the <title>
+    # shares no word with it, so cannot be naming a story that heading words differently,
+    # and the story follows it: in a list of stories, headings of its level recur within
+    # a few lines.
     if first_prose is not None:
-        for b in reversed(blocks[max(0, first_prose - 15) : first_prose]):
+        end = first_prose
+        opening = blocks[first_prose]
+        if (
+            opening.heading
+            and md.title_tag
+            and not _words(opening.text) & _words(md.title_tag)
+            and not any(b.heading == opening.heading for b in blocks[end + 1 : end + 7])
+        ):
+            end += 1
+        for b in reversed(blocks[max(0, first_prose - 15) : end]):
             if (
                 b.heading
                 and 5 <= len(b.text) <= 100
@@ -137,6 +160,19 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
         return _strip_site_suffix(md.title_tag, md)
     h1 = next((b.text for b in headings if b.heading == 1), None)
     return h1
+
+
+def _site_part(b: dom.Block, key: str, refs: list[str], first_prose: int | None) -> bool:
+    """Whether a heading below where the body starts is the site's name: the part of a
+    ``Section - Site`` title after the last separator. A headline stands over its story;
+    a sidebar or footer heading below it may repeat the site's name."""
+    if first_prose is None or b.index <= first_prose:
+        return False
+    for ref in refs:
+        parts = [p for p in _TITLE_SEPARATORS.split(ref) if p.strip()]
+        if len(parts) > 1 and key in match_key(parts[-1]):
+            return True
+    return False
 
 
 def _first_prose(blocks: list[dom.Block], container: Element | None) -> int | None:

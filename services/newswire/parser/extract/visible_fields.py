@@ -200,5 +200,5 @@ def read_visible_fields(
                 authors.append(name)
     out["authors"] = authors
     if date_line and lang and lang.startswith("zh") and out["source"] is None:
-        out["slot_source"] = slot_source(date_line)
+        out["slot_source"] = slot_source(date_line, blocks[date_block].el.itertext())
     return out
