@@ -116,6 +116,29 @@ def zh_portals() -> Iterator[Page]:
         )
 
 
+def zh_sites() -> Iterator[Page]:
+    """Chinese pages from sites that are not in zh-portals: our stand-in for unseen sites."""
+    root = DEVDATA / "zh-sites"
+    for item in json.loads((root / "labels.json").read_text(encoding="utf-8")):
+        name = Path(item["file"]).stem
+        is_article = item.get("is_article", True)
+        yield Page(
+            dataset="zh-sites",
+            name=name,
+            url=item.get("url") or f"https://www.{item.get('site') or 'example.cn'}/{name}.html",
+            html=(root / item["file"]).read_bytes(),
+            page_type="article" if is_article else "listing",
+            title=item.get("title"),
+            published=_day(item.get("published")),
+            authors=item.get("authors") or [],
+            editor=item.get("editor"),
+            source=item.get("source"),
+            with_snippets=item.get("with") or [],
+            without_snippets=item.get("without") or [],
+            labelled={k: is_article for k in ("title", "date", "authors", "editor", "source")},
+        )
+
+
 _CHARSET = re.compile(rb"""(charset=["']?)([\w-]+)""", re.I)
 
 
@@ -192,6 +215,7 @@ def load(names: list[str], limit: int | None = None) -> dict[str, list[Page]]:
     loaders = {
         "zh-portals": zh_portals,
         "zh-portals-gbk": zh_portals_gbk,
+        "zh-sites": zh_sites,
         "aeb": aeb,
         "wcxb-dev": lambda: wcxb("article"),
         "wcxb-listing": lambda: wcxb("listing"),
@@ -330,7 +354,7 @@ EXTRACTORS = {"newswire": run_newswire, "trafilatura": run_trafilatura}
 # --- docs/benchmarks.md -------------------------------------------------------------
 _INTRO = (
     "Article extraction (`newswire.parser.extract`) against trafilatura on the dev data in\n"
-    "`../shared/devdata` (zh-portals, aeb, wcxb-dev). Regenerate with\n"
+    "`../shared/devdata` (zh-portals, zh-sites, aeb, wcxb-dev). Regenerate with\n"
     "`.venv/bin/python bench/extract_quality.py` and `.venv/bin/python bench/extract_speed.py`.\n"
 )
 
@@ -342,7 +366,7 @@ def write_entry(kind: str, entry: str) -> None:
 # --- the benchmark ------------------------------------------------------------------
 
 
-DATASETS = ["zh-portals", "zh-portals-gbk", "aeb", "wcxb-dev", "wcxb-listing"]
+DATASETS = ["zh-portals", "zh-portals-gbk", "zh-sites", "aeb", "wcxb-dev", "wcxb-listing"]
 
 
 def score(pages: list[Page], name: str, details: bool) -> dict[str, float]:

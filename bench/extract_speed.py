@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import extract_quality as dd  # a sibling script, importable once on the path
 from extract_quality import write_entry
 
-DATASETS = ["zh-portals", "aeb", "wcxb-dev", "wcxb-listing"]
+DATASETS = ["zh-portals", "zh-sites", "aeb", "wcxb-dev", "wcxb-listing"]
 
 
 def time_runs(names: list[str], pages: list[dd.Page]) -> dict[str, tuple[float, list[float]]]:
