@@ -29,6 +29,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = Path(str(item.fspath))
         if "integration" in path.parts:
             item.add_marker(pytest.mark.integration)
+            if "cluster" in path.parts:
+                item.add_marker(pytest.mark.cluster)
         elif "unit" in path.parts:
             item.add_marker(pytest.mark.unit)
 

@@ -8,6 +8,20 @@
 #   deploy/local/services.sh stop-search     stop only OpenSearch (data kept; outage tests)
 #   deploy/local/services.sh start-search    start only OpenSearch again and wait until healthy
 #
+# Multi-node clusters, for the cluster tests (`pytest -m cluster`) and for rehearsing failures:
+#
+#   deploy/local/services.sh up --brokers 3 --search-nodes 2
+#       a 3-node KRaft Kafka cluster (each node broker and controller) on 127.0.0.1:19092,
+#       19094, 19096 and a 2-node OpenSearch cluster on 127.0.0.1:19201, 19202, each node in
+#       its own JVM with its own data and logs under .data/local/cluster/. They run beside the
+#       single-node pair (other ports), so the default tests and the cluster tests can share a
+#       machine. Internal topics (offsets, transactions) get replication 3 and min ISR 2.
+#   deploy/local/services.sh kill NODE       SIGKILL one node (kafka-2, search-1, kafka, ...)
+#   deploy/local/services.sh start NODE      start one node again and wait until it is healthy
+#   deploy/local/services.sh status          every node, up or down, with its address and log
+#   deploy/local/services.sh env             the NEWSWIRE_* settings that point at the cluster
+#   deploy/local/services.sh down --cluster [--clean]   stop (and delete) only the cluster
+#
 # Jars come from Maven Central through the two POMs in deploy/local/maven/ and are cached in
 # .cache/local/lib/ (gitignored). All state (Kafka log dirs, OpenSearch data, logs, pids) lives
 # under .data/local/ (gitignored). `up` is idempotent: a service that is already healthy is
@@ -195,6 +209,282 @@ opensearch_up() {
     log "opensearch starting (pid $(cat "$search_dir/pid"))"
 }
 
+# --- multi-node clusters -----------------------------------------------------------------
+#
+# Node names: kafka-1..N and search-1..M. search-1 is the cluster manager and holds data;
+# the other search nodes hold data only: a two-node cluster cannot elect a manager without
+# both nodes anyway, so one fixed manager keeps the cluster writable while any *other* node
+# is down (killing search-1 is the "cluster unavailable" rehearsal).
+
+cluster_dir="$data/cluster"
+cluster_kafka_base=19092          # broker i listens on base + 2(i-1), its controller one above
+cluster_search_http_base=19200    # search node j: http base + j, transport 19300 + j
+cluster_search_transport_base=19300
+cluster_kafka_heap="${CLUSTER_KAFKA_HEAP:-384m}"
+cluster_search_heap="${CLUSTER_SEARCH_HEAP:-512m}"
+
+topology() {
+    # "BROKERS SEARCH_NODES" of the cluster last brought up ("0 0" when none).
+    cat "$cluster_dir/topology" 2>/dev/null || echo "0 0"
+}
+
+cluster_kafka_port() { echo $((cluster_kafka_base + 2 * ($1 - 1))); }
+cluster_search_port() { echo $((cluster_search_http_base + $1)); }
+
+cluster_bootstrap() {
+    local n="$1" i out=()
+    for ((i = 1; i <= n; i++)); do out+=("127.0.0.1:$(cluster_kafka_port "$i")"); done
+    (IFS=,; echo "${out[*]}")
+}
+
+cluster_search_urls() {
+    local m="$1" j out=()
+    for ((j = 1; j <= m; j++)); do out+=("http://127.0.0.1:$(cluster_search_port "$j")"); done
+    (IFS=,; echo "${out[*]}")
+}
+
+cluster_kafka_config() {
+    local i="$1" n="$2" dir="$cluster_dir/kafka-$1"
+    local port controller voters="" k rf=$(( n < 3 ? n : 3 )) isr=$(( n < 2 ? n : 2 ))
+    port="$(cluster_kafka_port "$i")"
+    controller=$((port + 1))
+    for ((k = 1; k <= n; k++)); do
+        voters+="${voters:+,}$k@127.0.0.1:$(( $(cluster_kafka_port "$k") + 1 ))"
+    done
+    mkdir -p "$dir/logs" "$dir/data"
+    cat >"$dir/server.properties" <<PROPERTIES
+process.roles=broker,controller
+node.id=$i
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+default.replication.factor=$rf
+min.insync.replicas=$isr
+offsets.topic.replication.factor=$rf
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$isr
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$isr
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+delete.topic.enable=true
+unclean.leader.election.enable=false
+message.max.bytes=26214400
+replica.fetch.max.bytes=26214400
+log.retention.hours=168
+log.cleaner.enable=true
+PROPERTIES
+    sed "s#$kafka_dir/logs#$dir/logs#g" "$kafka_dir/log4j2.properties" >"$dir/log4j2.properties"
+}
+
+cluster_kafka_healthy() {
+    port_open "$(cluster_kafka_port "$1")" \
+        && grep -q "Kafka Server started" "$cluster_dir/kafka-$1/logs/server.log" 2>/dev/null
+}
+
+cluster_kafka_start() {
+    local i="$1" n="$2" dir="$cluster_dir/kafka-$1"
+    if cluster_kafka_healthy "$i"; then
+        log "kafka-$i already running"
+        return
+    fi
+    if port_open "$(cluster_kafka_port "$i")"; then
+        die "port $(cluster_kafka_port "$i") is taken by another process"
+    fi
+    resolve kafka
+    kafka_config  # writes the single node's log4j file, the template of every node's
+    cluster_kafka_config "$i" "$n"
+    if [[ ! -f "$cluster_dir/kafka-cluster-id" ]]; then
+        kafka_java kafka.tools.StorageTool random-uuid | tail -n1 >"$cluster_dir/kafka-cluster-id"
+    fi
+    if [[ ! -f "$dir/data/meta.properties" ]]; then
+        kafka_java kafka.tools.StorageTool format -t "$(cat "$cluster_dir/kafka-cluster-id")" \
+            -c "$dir/server.properties" >"$dir/logs/format.log" 2>&1 \
+            || die "formatting kafka-$i failed; see $dir/logs/format.log"
+    fi
+    : >"$dir/logs/server.log"
+    nohup java -Xms"$cluster_kafka_heap" -Xmx"$cluster_kafka_heap" -XX:+UseG1GC \
+        -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+        -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+        -cp "$lib/kafka/*" kafka.Kafka "$dir/server.properties" \
+        >"$dir/logs/stdout.log" 2>&1 9>&- &
+    echo $! >"$dir/pid"
+    log "kafka-$i starting on 127.0.0.1:$(cluster_kafka_port "$i") (pid $!)"
+}
+
+cluster_search_healthy() {
+    curl -fsS "http://127.0.0.1:$(cluster_search_port "$1")/_cluster/health?wait_for_status=yellow&timeout=1s" \
+        >/dev/null 2>&1
+}
+
+cluster_search_start() {
+    local j="$1" m="$2" dir="$cluster_dir/search-$1"
+    if cluster_search_healthy "$j"; then
+        log "search-$j already running"
+        return
+    fi
+    if port_open "$(cluster_search_port "$j")"; then
+        die "port $(cluster_search_port "$j") is taken by another process"
+    fi
+    resolve opensearch
+    mkdir -p "$dir"
+    local k seeds="" roles="data,ingest"
+    for ((k = 1; k <= m; k++)); do
+        seeds+="${seeds:+,}127.0.0.1:$((cluster_search_transport_base + k))"
+    done
+    [[ "$j" == 1 ]] && roles="cluster_manager,data,ingest"
+    nohup java -Xms"$cluster_search_heap" -Xmx"$cluster_search_heap" -XX:+UseG1GC \
+        -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true \
+        -cp "$lib/opensearch/*" "$here/java/OpenSearchNode.java" "$dir" newswire-cluster \
+        "node.name=search-$j" "node.roles[]=$roles" \
+        "network.host=127.0.0.1" \
+        "http.port=$(cluster_search_port "$j")" \
+        "transport.port=$((cluster_search_transport_base + j))" \
+        "discovery.seed_hosts[]=$seeds" \
+        "cluster.initial_cluster_manager_nodes[]=search-1" \
+        "cluster.routing.allocation.disk.threshold_enabled=false" \
+        "action.auto_create_index=true" \
+        "indices.query.bool.max_clause_count=4096" \
+        >"$dir/stdout.log" 2>&1 9>&- &
+    echo $! >"$dir/pid"
+    log "search-$j starting on http://127.0.0.1:$(cluster_search_port "$j") (pid $!)"
+}
+
+wait_node() {
+    # wait_node NAME CHECK ARG PIDFILE LOGFILE: until CHECK ARG succeeds, or fail loudly.
+    local name="$1" check="$2" arg="$3" pidfile="$4" logfile="$5" start=$SECONDS
+    until "$check" "$arg"; do
+        if ! pid_alive "$pidfile"; then
+            tail -n 30 "$logfile" >&2 || true
+            die "$name exited during start-up; see $logfile"
+        fi
+        if ((SECONDS - start > 240)); then
+            tail -n 30 "$logfile" >&2 || true
+            die "$name not healthy after 240s; see $logfile"
+        fi
+        sleep 0.5
+    done
+    log "$name healthy after $((SECONDS - start))s"
+}
+
+cluster_up() {
+    local n="$1" m="$2" i j
+    mkdir -p "$cluster_dir"
+    local was_n was_m
+    read -r was_n was_m < <(topology)
+    if ((was_n + was_m > 0)) && [[ "$was_n $was_m" != "$n $m" ]] && cluster_any_alive; then
+        die "a cluster of $was_n brokers and $was_m search nodes is running; 'down' it first"
+    fi
+    echo "$n $m" >"$cluster_dir/topology"
+    for ((i = 1; i <= n; i++)); do cluster_kafka_start "$i" "$n"; done
+    for ((j = 1; j <= m; j++)); do cluster_search_start "$j" "$m"; done
+    for ((i = 1; i <= n; i++)); do
+        wait_node "kafka-$i" cluster_kafka_healthy "$i" "$cluster_dir/kafka-$i/pid" \
+            "$cluster_dir/kafka-$i/logs/server.log"
+    done
+    for ((j = 1; j <= m; j++)); do
+        wait_node "search-$j" cluster_search_healthy "$j" "$cluster_dir/search-$j/pid" \
+            "$cluster_dir/search-$j/stdout.log"
+    done
+}
+
+cluster_any_alive() {
+    local pidfile
+    for pidfile in "$cluster_dir"/*/pid; do
+        pid_alive "$pidfile" && return 0
+    done
+    return 1
+}
+
+node_pidfile() {
+    case "$1" in
+        kafka) echo "$kafka_dir/pid" ;;
+        opensearch) echo "$search_dir/pid" ;;
+        kafka-[0-9]*|search-[0-9]*) echo "$cluster_dir/$1/pid" ;;
+        *) die "unknown node '$1' (kafka, opensearch, kafka-N or search-N)" ;;
+    esac
+}
+
+cmd_kill() {
+    local name="${1:-}" pidfile pid
+    [[ -n "$name" ]] || die "usage: $0 kill NODE"
+    pidfile="$(node_pidfile "$name")"
+    pid_alive "$pidfile" || die "$name is not running"
+    pid="$(cat "$pidfile")"
+    # The single node's pid may be a wrapper shell: its java child goes too.
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    log "$name killed (SIGKILL, pid $pid)"
+}
+
+cmd_start() {
+    local name="${1:-}" n m
+    read -r n m < <(topology)
+    case "$name" in
+        kafka)
+            kafka_up
+            wait_healthy kafka kafka_healthy "$kafka_dir/pid" "$kafka_dir/logs/server.log" ;;
+        opensearch) cmd_start_search ;;
+        kafka-[0-9]*)
+            local i="${name#kafka-}"
+            ((i >= 1 && i <= n)) || die "$name is not in the cluster ($n brokers)"
+            cluster_kafka_start "$i" "$n"
+            wait_node "$name" cluster_kafka_healthy "$i" "$cluster_dir/$name/pid" \
+                "$cluster_dir/$name/logs/server.log" ;;
+        search-[0-9]*)
+            local j="${name#search-}"
+            ((j >= 1 && j <= m)) || die "$name is not in the cluster ($m search nodes)"
+            cluster_search_start "$j" "$m"
+            wait_node "$name" cluster_search_healthy "$j" "$cluster_dir/$name/pid" \
+                "$cluster_dir/$name/stdout.log" ;;
+        *) die "usage: $0 start NODE (kafka, opensearch, kafka-N or search-N)" ;;
+    esac
+}
+
+cluster_status() {
+    local n m i j state ok=0
+    read -r n m < <(topology)
+    for ((i = 1; i <= n; i++)); do
+        state=down
+        if cluster_kafka_healthy "$i"; then state=up; else ok=1; fi
+        printf 'kafka-%-5s %-4s bootstrap 127.0.0.1:%s  log %s\n' "$i" "$state" \
+            "$(cluster_kafka_port "$i")" "$cluster_dir/kafka-$i/logs/server.log"
+    done
+    for ((j = 1; j <= m; j++)); do
+        state=down
+        if cluster_search_healthy "$j"; then state=up; else ok=1; fi
+        printf 'search-%-4s %-4s http://127.0.0.1:%s  log %s\n' "$j" "$state" \
+            "$(cluster_search_port "$j")" "$cluster_dir/search-$j/stdout.log"
+    done
+    return $ok
+}
+
+cmd_env() {
+    local n m
+    read -r n m < <(topology)
+    ((n > 0)) || die "no cluster: run '$0 up --brokers 3 --search-nodes 2' first"
+    echo "NEWSWIRE_KAFKA_BOOTSTRAP_SERVERS=$(cluster_bootstrap "$n")"
+    echo "NEWSWIRE_REPLICATION_FACTOR=$(( n < 3 ? n : 3 ))"
+    if ((m > 0)); then
+        echo "NEWSWIRE_SEARCH_URL=$(cluster_search_urls "$m")"
+        echo "NEWSWIRE_INDEX_REPLICAS=$(( m > 1 ? 1 : 0 ))"
+    fi
+}
+
+cluster_down() {
+    local n m i j
+    read -r n m < <(topology)
+    for ((j = m; j >= 1; j--)); do stop_one "search-$j" "$cluster_dir/search-$j/pid"; done
+    for ((i = n; i >= 1; i--)); do stop_one "kafka-$i" "$cluster_dir/kafka-$i/pid"; done
+}
+
 # --- lifecycle ---------------------------------------------------------------------------
 
 # Seconds since launch are reported, so the start-up time of each service is visible.
@@ -244,26 +534,60 @@ stop_one() {
 }
 
 cmd_up() {
+    local brokers=1 search_nodes=1
+    while (($#)); do
+        case "$1" in
+            --brokers) brokers="${2:?--brokers needs a number}"; shift 2 ;;
+            --search-nodes) search_nodes="${2:?--search-nodes needs a number}"; shift 2 ;;
+            *) die "up: unknown option $1" ;;
+        esac
+    done
     command -v java >/dev/null || die "java not found (Java 17 is required)"
     command -v mvn >/dev/null || die "mvn not found (Maven is required to fetch the jars)"
     mkdir -p "$cache" "$data"
+    if ((brokers > 1 || search_nodes > 1)); then
+        # A cluster has both kinds: a test of one kind's failures still needs the other.
+        cluster_up "$brokers" "$search_nodes"
+        cluster_status
+        return
+    fi
     kafka_up
     opensearch_up
     wait_healthy kafka kafka_healthy "$kafka_dir/pid" "$kafka_dir/logs/server.log"
     wait_healthy opensearch opensearch_healthy "$search_dir/pid" "$search_dir/stdout.log"
-    cmd_status
+    single_status
 }
 
 cmd_down() {
+    local clean=0 only_cluster=0
+    for arg in "$@"; do
+        case "$arg" in
+            --clean) clean=1 ;;
+            --cluster) only_cluster=1 ;;
+            *) die "down: unknown option $arg" ;;
+        esac
+    done
+    cluster_down
+    if ((only_cluster)); then
+        if ((clean)); then rm -rf "$cluster_dir"; log "removed $cluster_dir"; fi
+        return
+    fi
     stop_one opensearch "$search_dir/pid"
     stop_one kafka "$kafka_dir/pid"
-    if [[ "${1:-}" == "--clean" ]]; then
+    if ((clean)); then
         rm -rf "$data"
         log "removed $data"
     fi
 }
 
 cmd_status() {
+    local ok=0
+    single_status || ok=1
+    cluster_status || ok=1
+    return $ok
+}
+
+single_status() {
     local k="down" s="down"
     kafka_healthy && k="up"
     opensearch_healthy && s="up"
@@ -306,12 +630,16 @@ exec 9>"$data/.lock"
 flock 9
 
 case "${1:-}" in
-    up) cmd_up ;;
-    down) shift; cmd_down "${1:-}" ;;
+    up) shift; cmd_up "$@" ;;
+    down) shift; cmd_down "$@" ;;
     status) cmd_status ;;
+    env) cmd_env ;;
     resolve) mkdir -p "$cache"; resolve kafka; resolve opensearch ;;
     stop-search) cmd_stop_search ;;
     start-search) cmd_start_search ;;
-    *) echo "usage: $0 up | down [--clean] | status | resolve | stop-search | start-search" >&2
+    kill) shift; cmd_kill "${1:-}" ;;
+    start) shift; cmd_start "${1:-}" ;;
+    *) echo "usage: $0 up [--brokers N] [--search-nodes M] | down [--cluster] [--clean]" \
+            "| status | env | kill NODE | start NODE | resolve | stop-search | start-search" >&2
        exit 2 ;;
 esac

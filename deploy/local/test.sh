@@ -7,6 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 "$root/deploy/local/bootstrap.sh"
+"$root/deploy/local/os-packages.sh"
 "$root/deploy/local/services.sh" up
 .venv/bin/ruff check services tests bench
 exec .venv/bin/python -m pytest "$@"

@@ -67,6 +67,27 @@ def make_producer(settings: Settings | None = None) -> Any:
     return AIOKafkaProducer(**producer_options(settings))
 
 
+def _idempotent_faust_app_class() -> Any:
+    """faust.App whose producer is idempotent, as ``make_producer``'s is.
+
+    faust sets ``enable_idempotence`` only inside transactions. Without it, a send retried
+    after a leader change whose first attempt was in fact written lands twice; the stages
+    would absorb the duplicate, but ``acks=all`` plus idempotence make it not happen at all.
+    """
+    import faust
+    from faust.transport.drivers.aiokafka import Producer
+
+    class IdempotentProducer(Producer):  # type: ignore[misc]
+        def _settings_extra(self) -> dict[str, Any]:
+            return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+    class App(faust.App):  # type: ignore[misc]
+        def _new_producer(self) -> Any:
+            return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+    return App
+
+
 def faust_app(service: str, settings: Settings | None = None, **overrides: Any) -> Any:
     """A faust app for one service; its id is the consumer group (``newswire-<service>``)."""
     import faust
@@ -113,7 +134,29 @@ def faust_app(service: str, settings: Settings | None = None, **overrides: Any) 
     }
     config.update(overrides)
     app_id = f"{settings.topic_prefix}newswire-{service}"
-    return faust.App(app_id, **config)
+    return _idempotent_faust_app_class()(app_id, **config)
+
+
+def min_insync_replicas(replication_factor: int) -> int:
+    """Replicas that must hold a write before ``acks=all`` succeeds.
+
+    Two of three is the standard for a replicated cluster: any one broker can be lost (or
+    restarted for an upgrade) without stopping writes, and an acknowledged record is on at least
+    two brokers, so losing one more never loses it. With fewer replicas there is nothing to
+    trade: one must do.
+    """
+    return 2 if replication_factor >= 3 else 1
+
+
+def replication_configs(settings: Settings) -> dict[str, str]:
+    """Topic configs that make replication a promise rather than a hope."""
+    if settings.replication_factor < 2:
+        return {}
+    return {
+        "min.insync.replicas": str(min_insync_replicas(settings.replication_factor)),
+        # A replica that missed writes never becomes leader: that would silently drop them.
+        "unclean.leader.election.enable": "false",
+    }
 
 
 async def create_topics(settings: Settings | None = None) -> list[str]:
@@ -130,7 +173,7 @@ async def create_topics(settings: Settings | None = None) -> list[str]:
                 name=topic_name(topic, settings),
                 num_partitions=partitions_for(topic, settings),
                 replication_factor=settings.replication_factor,
-                topic_configs=dict(TOPICS[topic].config),
+                topic_configs={**TOPICS[topic].config, **replication_configs(settings)},
             )
             for topic in Topic
             if topic_name(topic, settings) not in existing

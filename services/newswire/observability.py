@@ -28,6 +28,7 @@ import platform
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -42,6 +43,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
+from newswire.admin.cluster import ClusterHealth
 from newswire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,21 +68,41 @@ CONSUMER_LAG_ERRORS_NAME = "newswire_consumer_lag_errors"
 CONSUMER_LAG_ERRORS_HELP = (
     "Scrapes where the consumer lag could not be measured (Kafka unreachable or slow)."
 )
+KAFKA_BROKERS_NAME = "newswire_kafka_brokers"
+KAFKA_BROKERS_HELP = (
+    "Live brokers in the Kafka cluster's metadata (a killed or fenced broker drops out). "
+    "Every replica of every service reports it: aggregate with max."
+)
+KAFKA_UNDER_REPLICATED_NAME = "newswire_kafka_under_replicated_partitions"
+KAFKA_UNDER_REPLICATED_HELP = (
+    "Partitions of newswire's topics whose in-sync replicas are fewer than their replicas."
+)
+KAFKA_OFFLINE_NAME = "newswire_kafka_offline_partitions"
+KAFKA_OFFLINE_HELP = "Partitions of newswire's topics without a leader (unreadable, unwritable)."
 
 #: Lag is measured at most this often per service, however many scrapers ask.
 LAG_CACHE_S = 10.0
 LAG_TIMEOUT_S = 10.0
 
 
-async def measure_lag(settings: Settings, service: str) -> list[tuple[str, str, int, int]]:
-    """``(group, topic, partition, lag)`` for the service's consumer group, from Kafka."""
+@dataclass(frozen=True)
+class KafkaReading:
+    """One look at Kafka for a service: its group's lag, and the cluster's health."""
+
+    lag: list[tuple[str, str, int, int]]  # (group, topic, partition, lag)
+    cluster: ClusterHealth
+
+
+async def measure_kafka(settings: Settings, service: str) -> KafkaReading:
+    """The service's consumer-group lag and the cluster's health, in one Kafka session."""
     from aiokafka.admin import AIOKafkaAdminClient
 
     from newswire import broker
+    from newswire.admin.cluster import read_cluster_health
     from newswire.admin.kafka_io import make_reader
     from newswire.admin.model import GROUP_INPUTS, group_id, group_lag
     from newswire.admin.status import consumer_group_offsets, topic_offsets
-    from newswire.topics import topic_name
+    from newswire.topics import Topic, topic_name
 
     group = group_id(service, settings)
     inputs = [(t.value, topic_name(t, settings)) for t in GROUP_INPUTS[service]]
@@ -91,24 +113,27 @@ async def measure_lag(settings: Settings, service: str) -> list[tuple[str, str, 
         await reader.start()
         _, offsets = await topic_offsets(admin, reader, [name for _, name in inputs])
         committed = await consumer_group_offsets(admin, group)
+        cluster = await read_cluster_health(admin, [topic_name(t, settings) for t in Topic])
     finally:
         await reader.stop()
         await admin.close()
     lags = group_lag(inputs, committed, {tp: (s, e) for tp, (s, e, _) in offsets.items()})
-    return [(group, t.name, p.partition, p.lag) for t in lags for p in t.partitions]
+    rows = [(group, t.name, p.partition, p.lag) for t in lags for p in t.partitions]
+    return KafkaReading(rows, cluster)
 
 
 class ConsumerLagCollector(Collector):
-    """``newswire_consumer_lag``, measured when scraped (so it is never stale while served).
+    """``newswire_consumer_lag`` and the ``newswire_kafka_*`` cluster health, measured when
+    scraped (so they are never stale while served).
 
-    Registered at import, so the metric is described before any service is watched; a
+    Registered at import, so the metrics are described before any service is watched; a
     service is added by :func:`serve_metrics`. Measuring runs ``asyncio.run`` in a helper
     thread: the scrape thread may not have (or may not own) an event loop.
     """
 
     def __init__(self) -> None:
         self._targets: dict[str, Settings] = {}
-        self._cache: dict[str, tuple[float, list[tuple[str, str, int, int]]]] = {}
+        self._cache: dict[str, tuple[float, KafkaReading]] = {}
         # Counted here rather than in a Counter: a Counter registered before this collector
         # would be written out before the failure it counts happens in the same scrape.
         self._errors: dict[str, int] = {}
@@ -125,14 +150,25 @@ class ConsumerLagCollector(Collector):
             self._cache.pop(service, None)
 
     def describe(self) -> Iterator[Metric]:
-        yield GaugeMetricFamily(
-            CONSUMER_LAG_NAME, CONSUMER_LAG_HELP, labels=["group", "topic", "partition"]
-        )
+        yield from self._families()
         yield CounterMetricFamily(
             CONSUMER_LAG_ERRORS_NAME, CONSUMER_LAG_ERRORS_HELP, labels=["service"]
         )
 
-    def _rows(self, service: str, settings: Settings) -> list[tuple[str, str, int, int]]:
+    @staticmethod
+    def _families() -> tuple[GaugeMetricFamily, ...]:
+        return (
+            GaugeMetricFamily(
+                CONSUMER_LAG_NAME, CONSUMER_LAG_HELP, labels=["group", "topic", "partition"]
+            ),
+            GaugeMetricFamily(KAFKA_BROKERS_NAME, KAFKA_BROKERS_HELP),
+            GaugeMetricFamily(
+                KAFKA_UNDER_REPLICATED_NAME, KAFKA_UNDER_REPLICATED_HELP, labels=["topic"]
+            ),
+            GaugeMetricFamily(KAFKA_OFFLINE_NAME, KAFKA_OFFLINE_HELP, labels=["topic"]),
+        )
+
+    def _reading(self, service: str, settings: Settings) -> KafkaReading:
         now = time.monotonic()
         cached = self._cache.get(service)
         if cached and now - cached[0] < LAG_CACHE_S:
@@ -140,40 +176,49 @@ class ConsumerLagCollector(Collector):
         pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lag")
         try:
             future = pool.submit(
-                asyncio.run, asyncio.wait_for(measure_lag(settings, service), LAG_TIMEOUT_S)
+                asyncio.run, asyncio.wait_for(measure_kafka(settings, service), LAG_TIMEOUT_S)
             )
-            rows = future.result(timeout=LAG_TIMEOUT_S + 5)
+            reading = future.result(timeout=LAG_TIMEOUT_S + 5)
         finally:
             # Not `with`: its exit waits for the thread, and a hung measurement must not hang
             # the scrape. The thread ends on its own when the inner timeout fires.
             pool.shutdown(wait=False)
-        self._cache[service] = (now, rows)
-        return rows
+        self._cache[service] = (now, reading)
+        return reading
 
     def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily(
-            CONSUMER_LAG_NAME, CONSUMER_LAG_HELP, labels=["group", "topic", "partition"]
-        )
+        lag, brokers, under, offline = self._families()
+        cluster: ClusterHealth | None = None
         with self._lock:
             targets = dict(self._targets)
             for service, settings in targets.items():
                 try:
-                    rows = self._rows(service, settings)
+                    reading = self._reading(service, settings)
                 except Exception as exc:  # a scrape must still answer with everything else
                     self._errors[service] = self._errors.get(service, 0) + 1
                     log.warning(
                         "consumer lag not measured", extra={"service": service, "error": str(exc)}
                     )
                     continue
-                for group, topic, partition, lag in rows:
-                    family.add_metric([group, topic, str(partition)], lag)
+                for group, topic, partition, value in reading.lag:
+                    lag.add_metric([group, topic, str(partition)], value)
+                cluster = reading.cluster  # one cluster, whichever service saw it
             errors = CounterMetricFamily(
                 CONSUMER_LAG_ERRORS_NAME, CONSUMER_LAG_ERRORS_HELP, labels=["service"]
             )
             for service, count in self._errors.items():
                 errors.add_metric([service], count)
-        yield family
+        if cluster is not None:
+            brokers.add_metric([], cluster.brokers)
+            for topic, count in sorted(cluster.under_replicated.items()):
+                under.add_metric([topic], count)
+            for topic, count in sorted(cluster.offline.items()):
+                offline.add_metric([topic], count)
+        yield lag
         yield errors
+        yield brokers
+        yield under
+        yield offline
 
 
 CONSUMER_LAG = ConsumerLagCollector()

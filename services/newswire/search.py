@@ -66,7 +66,7 @@ class _ElasticsearchTransport:
             )
             auth["basic_auth"] = (settings.search_username, password)
         self.client = AsyncElasticsearch(
-            settings.search_url,
+            settings.search_hosts,
             verify_certs=settings.search_verify_certs,
             ca_certs=str(settings.search_ca_certs) if settings.search_ca_certs else None,
             request_timeout=60,
@@ -117,7 +117,7 @@ class _OpenSearchTransport:
             )
             auth["http_auth"] = (settings.search_username, password)
         self.client = AsyncOpenSearch(
-            hosts=[settings.search_url],
+            hosts=settings.search_hosts,
             verify_certs=settings.search_verify_certs,
             ca_certs=str(settings.search_ca_certs) if settings.search_ca_certs else None,
             timeout=60,

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
 
     # --- Search engine -----------------------------------------------------------------
     search_backend: Literal["opensearch", "elasticsearch"] = "opensearch"
+    #: One URL, or several comma-separated (the nodes of a cluster): the client spreads
+    #: requests over them and moves on from a node that does not answer.
     search_url: str = "http://127.0.0.1:9200"
     search_api_key: SecretStr | None = None
     search_username: str | None = None
@@ -90,6 +92,11 @@ class Settings(BaseSettings):
     log_json: bool | None = None
     metrics_port: int | None = None
     data_dir: Path = REPO_ROOT / ".data" / "services"
+
+    @property
+    def search_hosts(self) -> list[str]:
+        """``search_url`` split into its nodes."""
+        return [url.strip() for url in self.search_url.split(",") if url.strip()]
 
     def as_environment(self) -> dict[str, str]:
         """These settings as ``NEWSWIRE_*`` variables, for starting a service as a child process."""
