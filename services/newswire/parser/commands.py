@@ -31,6 +31,10 @@ def parser_worker() -> None:
     from newswire.worker import run_faust_worker
 
     settings = get_settings()
+    if settings.metrics_port is not None:
+        from newswire.parser.fill_metrics import FILL_RATES
+
+        FILL_RATES.watch(settings)
     run_faust_worker(build_app(settings), "parser", settings)
 
 
