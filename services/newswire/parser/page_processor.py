@@ -33,7 +33,7 @@ from newswire.records import (
     RecordError,
 )
 from newswire.settings import Settings
-from newswire.sites import SiteRegistry, load_sites
+from newswire.sites import Site, SiteRegistry, load_sites
 from newswire.urls import host_of
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,11 @@ class ParserContext:
 
     def rules_for(self, url: str) -> ExtractionRules | None:
         site = self.registry.for_url(url)
-        if site is None:
-            return None
+        return self.rules_of(site) if site is not None else None
+
+    @staticmethod
+    def rules_of(site: Site) -> ExtractionRules | None:
+        """The site's ``extract:`` rules with its time zone."""
         rules = site.extract
         if site.timezone and (rules is None or rules.timezone is None):
             rules = (rules or ExtractionRules()).model_copy(update={"timezone": site.timezone})
