@@ -170,7 +170,8 @@ def try_command(
     registry = load_sites(settings.seeds_file)
     if site is not None and registry.get(site) is None:
         names = ", ".join(s.name for s in registry) or "none"
-        raise typer.BadParameter(f"no site {site!r} in {settings.seeds_file} (sites: {names})")
+        typer.echo(f"no site {site!r} in {settings.seeds_file} (sites: {names})", err=True)
+        raise typer.Exit(2)
     fetched_at = datetime.now(UTC)
     if file is not None:
         try:
