@@ -102,7 +102,7 @@ def test_alert_rules_query_only_exported_metrics(exported: set[str]) -> None:
     assert unknown_metrics(exprs, exported) == {}
 
 
-def test_a_sites_fill_rate_drop_is_alerted(exported: set[str]) -> None:
+def test_a_sites_fill_rate_drop_is_alerted(exported: set[str], dashboard: dict[str, Any]) -> None:
     rules = yaml.safe_load((MONITORING / "alerts.yml").read_text())
     by_name = {rule["alert"]: rule for group in rules["groups"] for rule in group["rules"]}
     rule = by_name["NewswireSiteFillRateDropped"]
@@ -115,6 +115,10 @@ def test_a_sites_fill_rate_drop_is_alerted(exported: set[str]) -> None:
         "newswire_site_fill_articles",
     ):
         assert name in exported, name
+    # And the dashboard shows the rates.
+    exprs = [e for per in panel_exprs(dashboard).values() for e in per]
+    used = set().union(*(metric_names(e) for e in exprs))
+    assert {"newswire_site_fill_rate", "newswire_site_fill_dropped"} <= used
 
 
 def test_prometheus_scrapes_the_three_services() -> None:
