@@ -308,6 +308,9 @@ class StatusCollector:
             )
         except (ReadStalled, TimeoutError) as exc:
             sites_error = f"read incomplete: {_short(exc)}"
+        except Exception as exc:  # fill rates are one part of the screen; show the rest
+            log.debug("reading fill samples failed", exc_info=True)
+            sites_error = _short(exc)
         return topics, groups, self._tally.summary(now, error), None, sites_error
 
     async def _read_dead_letters(self, reader: Any, name: str, partitions: list[int]) -> None:
