@@ -81,6 +81,9 @@ def status(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with status 1 when there are problems.")
     ] = False,
+    sites: Annotated[
+        bool, typer.Option("--sites", help="Also show each site's fill rates (always in --json).")
+    ] = False,
 ) -> None:
     """Topics, consumer lag, dead letters and the search index on one screen."""
     from rich.console import Console
@@ -98,7 +101,7 @@ def status(
 
         async def run_watch() -> None:
             async with StatusCollector(settings, thresholds) as collector:
-                await watch_loop(console, collector.collect, thresholds, interval)
+                await watch_loop(console, collector.collect, thresholds, interval, sites=sites)
 
         # Ctrl-C is how a watch ends: leave the last screen standing, no traceback.
         with contextlib.suppress(KeyboardInterrupt):
@@ -108,7 +111,7 @@ def status(
     if as_json:
         _print_json(snapshot.to_json())
     else:
-        console.print(render_status(snapshot, thresholds))
+        console.print(render_status(snapshot, thresholds, sites=sites))
     if check and not snapshot.healthy:
         raise typer.Exit(1)
 

@@ -213,6 +213,25 @@ class Article(Record):
     fetched_at: datetime | None = None
 
 
+# --- fill samples ----------------------------------------------------------------------------
+
+
+class FillSample(Record):
+    """Which watched fields one article had; keyed by ``site`` on ``articles.fill``.
+
+    A few dozen bytes per article, so ``newswire status`` and the parser's metrics can read a
+    site's recent history without reading the articles (see :mod:`newswire.parser.fill_rates`).
+    """
+
+    site: str
+    article_id: str
+    #: The article's version (fetch time in ms): a replay of the same fetch counts once.
+    version: int = 0
+    #: The fields of :data:`newswire.parser.fill_rates.FIELDS` the article has.
+    filled: list[str] = Field(default_factory=list)
+    fetched_at: datetime | None = None
+
+
 # --- failures --------------------------------------------------------------------------------
 
 Stage = Literal["fetch", "parse", "index", "decode"]
@@ -278,7 +297,7 @@ class DeadLetter(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, DeadLetter)
+    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, DeadLetter, FillSample)
 }
 
 

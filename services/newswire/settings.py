@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     crawl_max_depth: int = Field(default=6, ge=0)
     #: Seconds one page may take in the extractor before it is dead-lettered.
     extract_timeout_s: float = 30.0
+    #: Fill rates (``newswire status --sites``) are computed over this many newest articles
+    #: per site, read from ``articles.fill`` going back at most ``fill_history_s``.
+    fill_window: int = Field(default=200, ge=1)
+    fill_history_s: float = Field(default=2 * 24 * 3600, gt=0)
 
     # --- Indexer -----------------------------------------------------------------------
     bulk_max_docs: int = Field(default=500, ge=1)

@@ -167,14 +167,24 @@ class Site(BaseModel):
 
         Article patterns win over list patterns; start URLs are list pages by definition.
         """
+        match = self.matching_rule(url)
+        return match[0] if match else None
+
+    def matching_rule(self, url: str) -> tuple[PageClass, str] | None:
+        """What :meth:`classify` says and the rule that says it (``newswire try`` shows it):
+        ``("article", "article_patterns: <regex>")``, ``("list", "start_urls")``..."""
         try:
             canonical = normalize_url(url)
         except ValueError:
             return None
-        if any(p.search(canonical) for p in self.article_patterns):
-            return "article"
-        if canonical in self.start_urls or any(p.search(canonical) for p in self.list_patterns):
-            return "list"
+        for pattern in self.article_patterns:
+            if pattern.search(canonical):
+                return "article", f"article_patterns: {pattern.pattern}"
+        if canonical in self.start_urls:
+            return "list", "start_urls"
+        for pattern in self.list_patterns:
+            if pattern.search(canonical):
+                return "list", f"list_patterns: {pattern.pattern}"
         return None
 
     def seed_requests(self, source: Literal["seed", "schedule"] = "seed") -> Iterator[CrawlRequest]:

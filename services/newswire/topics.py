@@ -20,6 +20,7 @@ class Topic(StrEnum):
     ARTICLES = "articles"
     DEAD_LETTERS = "deadletters"
     FETCHER_URL_STATE = "fetcher.url-state"
+    ARTICLE_FILL = "articles.fill"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,16 @@ TOPICS: dict[Topic, TopicSpec] = {
                 "compression.type": "zstd",
                 "min.compaction.lag.ms": str(3600 * 1000),
             },
+        ),
+        TopicSpec(
+            Topic.ARTICLE_FILL,
+            "One small record per article the parser produced: which fields it had. "
+            "Its tail is each site's fill-rate window (`newswire status --sites`, metrics).",
+            # Keyed by site so a site's samples stay in order. One partition: a sample is a few
+            # dozen bytes, and readers take the whole tail anyway.
+            key="site",
+            partitions=1,
+            config={"retention.ms": _WEEK_MS, "compression.type": "zstd"},
         ),
     )
 }

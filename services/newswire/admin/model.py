@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newswire.parser.fill_rates import SiteFill
 from newswire.settings import Settings
 from newswire.topics import Topic
 
@@ -324,6 +325,9 @@ class Status:
     search: SearchInfo
     kafka_error: str | None = None
     problems: tuple[str, ...] = field(default=())
+    #: Fill rates per site, from ``articles.fill`` (:mod:`newswire.parser.fill_tail`).
+    sites: tuple[SiteFill, ...] = ()
+    sites_error: str | None = None
 
     @property
     def healthy(self) -> bool:
@@ -340,6 +344,8 @@ class Status:
             "groups": [g.to_json() for g in self.groups],
             "dead_letters": self.dead_letters.to_json(),
             "search": self.search.to_json(),
+            "sites": [s.to_json() for s in self.sites],
+            "sites_error": self.sites_error,
         }
 
 
@@ -365,6 +371,15 @@ def find_problems(status: Status, thresholds: Thresholds) -> tuple[str, ...]:
         if count.stage in ALARMING_STAGES and count.recent:
             problems.append(
                 f"{count.recent} {count.stage} dead letters ({count.reason}) in the last hour"
+            )
+    if status.sites_error:
+        problems.append(f"fill rates unreadable: {status.sites_error}")
+    for site in status.sites:
+        for fill in site.dropped:
+            problems.append(
+                f"site {site.site}: {fill.field} filled in {fill.recent_rate:.0%} of the newest "
+                f"articles, {fill.history_rate:.0%} before (a layout change? "
+                "try `newswire try URL`)"
             )
     search = status.search
     if not search.reachable:

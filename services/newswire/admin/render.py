@@ -19,6 +19,7 @@ from rich.text import Text
 
 from newswire.admin.deadletters import DeadLetterReplay, StoredLetter, format_id
 from newswire.admin.model import RATE_WINDOW_S, GroupInfo, Status, Thresholds
+from newswire.parser.fill_rates import FIELDS, SiteFill
 
 #: Per-partition lag is listed inline up to this many partitions, then summarised.
 INLINE_PARTITIONS = 12
@@ -59,7 +60,41 @@ def _partition_lags(group: GroupInfo) -> str:
     )
 
 
-def render_status(status: Status, thresholds: Thresholds | None = None) -> RenderableType:
+def render_sites(sites: tuple[SiteFill, ...], error: str | None = None) -> RenderableType:
+    """Fill rates per site; a field whose rate fell against its own history is red and marked
+    ``history->recent`` (``newswire status --sites``)."""
+    table = Table(
+        title="Fill rates (newest articles per site; red: dropped against the site's history)",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column("site")
+    table.add_column("articles", justify="right")
+    for name in FIELDS:
+        table.add_column(name, justify="right")
+    for site in sites:
+        cells: list[Text] = []
+        for fill in site.fields:
+            if fill.dropped:
+                cells.append(
+                    Text(
+                        f"{fill.rate:.2f} ({fill.history_rate:.2f}->{fill.recent_rate:.2f})",
+                        style="bold red",
+                    )
+                )
+            else:
+                cells.append(Text(f"{fill.rate:.2f}"))
+        table.add_row(Text(site.site), f"{site.articles:,}", *cells)
+    if not sites:
+        table.add_row("-", "0", *("-" for _ in FIELDS))
+    if error:
+        table.caption = Text(f"fill samples: {error}", style="red")
+    return table
+
+
+def render_status(
+    status: Status, thresholds: Thresholds | None = None, *, sites: bool = False
+) -> RenderableType:
     thresholds = thresholds or Thresholds()
     verdict = (
         Text("healthy", style="bold green")
@@ -167,6 +202,8 @@ def render_status(status: Status, thresholds: Thresholds | None = None) -> Rende
         )
 
     parts: list[RenderableType] = [title, topics, groups, letters]
+    if sites:
+        parts.append(render_sites(status.sites, status.sites_error))
     parts.append(Panel(search_text, title="Search", title_align="left"))
     if status.problems:
         parts.append(
@@ -245,13 +282,18 @@ async def watch(
     collect: Callable[[], Awaitable[Status]],
     thresholds: Thresholds,
     interval_s: float,
+    *,
+    sites: bool = False,
 ) -> None:
     """Redraw the status screen in place every ``interval_s`` until interrupted."""
     status = await collect()
     with Live(
-        render_status(status, thresholds), console=console, auto_refresh=False, screen=False
+        render_status(status, thresholds, sites=sites),
+        console=console,
+        auto_refresh=False,
+        screen=False,
     ) as live:
         while True:
             await asyncio.sleep(interval_s)
             status = await collect()
-            live.update(render_status(status, thresholds), refresh=True)
+            live.update(render_status(status, thresholds, sites=sites), refresh=True)

@@ -1,8 +1,9 @@
 """Gathering ``newswire status``: topics, consumer lag, dead letters, the search engine.
 
 One :class:`StatusCollector` keeps its Kafka clients and search client open, so ``--watch``
-refreshes cheaply; the dead-letter topic is read incrementally (each refresh reads only what
-arrived since the last one). Every part fails on its own: with the search engine down the Kafka
+refreshes cheaply; the dead-letter topic and the fill samples (``articles.fill``, each site's
+fill rates) are read incrementally (each refresh reads only what arrived since the last one).
+Every part fails on its own: with the search engine down the Kafka
 part is still reported, and the other way round.
 """
 
@@ -41,6 +42,7 @@ from newswire.admin.model import (
     group_id,
     group_lag,
 )
+from newswire.parser.fill_tail import FillTail
 from newswire.settings import Settings
 from newswire.topics import TOPICS, Topic, topic_name
 
@@ -174,7 +176,9 @@ class StatusCollector:
         self._offsets: Any = None
         self._dlq_reader: Any = None
         self._search: Any = None
+        self._fill_reader: Any = None
         self._tally = DeadLetterTally(topic_name(Topic.DEAD_LETTERS, settings))
+        self._fill = FillTail(settings)
 
     async def __aenter__(self) -> StatusCollector:
         return self
@@ -195,6 +199,7 @@ class StatusCollector:
 
     async def _close_kafka(self) -> None:
         for client, stop in (
+            (self._fill_reader, "stop"),
             (self._dlq_reader, "stop"),
             (self._offsets, "stop"),
             (self._admin, "close"),
@@ -204,7 +209,7 @@ class StatusCollector:
                     await getattr(client, stop)()
                 except Exception:  # closing a broken client must not hide the real error
                     log.debug("closing a Kafka client failed", exc_info=True)
-        self._admin = self._offsets = self._dlq_reader = None
+        self._admin = self._offsets = self._dlq_reader = self._fill_reader = None
 
     async def _kafka(self) -> tuple[Any, Any, Any]:
         """The Kafka clients, (re)started on demand so ``--watch`` survives a broker restart."""
@@ -214,22 +219,24 @@ class StatusCollector:
             admin = AIOKafkaAdminClient(**broker.client_options(self.settings))
             offsets = make_reader(self.settings, read_committed=False)
             dlq = make_reader(self.settings, read_committed=True)
+            fill = make_reader(self.settings, read_committed=True)
+            self._admin, self._offsets, self._dlq_reader = admin, offsets, dlq
+            self._fill_reader = fill
             try:
                 await admin.start()
                 await offsets.start()
                 await dlq.start()
+                await fill.start()
             except BaseException:
-                self._admin, self._offsets, self._dlq_reader = admin, offsets, dlq
                 await self._close_kafka()
                 raise
-            self._admin, self._offsets, self._dlq_reader = admin, offsets, dlq
             # A new reader starts from the beginning: forget what the old one counted.
             self._tally = DeadLetterTally(self._tally.name)
         return self._admin, self._offsets, self._dlq_reader
 
     async def collect(self, now: datetime | None = None) -> Status:
         now = now or datetime.now(UTC)
-        (topics, groups, dead_letters, kafka_error), search = await asyncio.gather(
+        (topics, groups, dead_letters, kafka_error, sites_error), search = await asyncio.gather(
             self._collect_kafka(now), self._collect_search(now)
         )
         status = Status(
@@ -240,13 +247,17 @@ class StatusCollector:
             dead_letters=dead_letters,
             search=search,
             kafka_error=kafka_error,
+            sites=self._fill.report(),
+            sites_error=sites_error,
         )
         problems = find_problems(status, self.thresholds)
         return replace(status, problems=problems)
 
     async def _collect_kafka(
         self, now: datetime
-    ) -> tuple[tuple[TopicInfo, ...], tuple[GroupInfo, ...], DeadLetterInfo, str | None]:
+    ) -> tuple[
+        tuple[TopicInfo, ...], tuple[GroupInfo, ...], DeadLetterInfo, str | None, str | None
+    ]:
         settings = self.settings
         names = {t: topic_name(t, settings) for t in TOPICS}
         try:
@@ -271,7 +282,7 @@ class StatusCollector:
             await self._close_kafka()
             error = _short(exc)
             topics = tuple(TopicInfo(t.value, n, False) for t, n in names.items())
-            return topics, (), self._tally.summary(now, "Kafka unreachable"), error
+            return topics, (), self._tally.summary(now, "Kafka unreachable"), error, None
 
         topics = tuple(
             TopicInfo(
@@ -288,7 +299,19 @@ class StatusCollector:
             await self._read_dead_letters(dlq_reader, dlq_name, partitions[dlq_name] or [])
         except (ReadStalled, TimeoutError) as exc:
             error = f"read incomplete: {_short(exc)}"
-        return topics, groups, self._tally.summary(now, error), None
+        fill_name = names[Topic.ARTICLE_FILL]
+        sites_error = None
+        try:
+            await asyncio.wait_for(
+                self._fill.read(self._fill_reader, partitions[fill_name] or [], now),
+                PART_TIMEOUT_S,
+            )
+        except (ReadStalled, TimeoutError) as exc:
+            sites_error = f"read incomplete: {_short(exc)}"
+        except Exception as exc:  # fill rates are one part of the screen; show the rest
+            log.debug("reading fill samples failed", exc_info=True)
+            sites_error = _short(exc)
+        return topics, groups, self._tally.summary(now, error), None, sites_error
 
     async def _read_dead_letters(self, reader: Any, name: str, partitions: list[int]) -> None:
         from aiokafka import TopicPartition

@@ -42,6 +42,7 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
     articles_topic = app.topic(topic_name(Topic.ARTICLES, settings))
     requests_topic = app.topic(topic_name(Topic.CRAWL_REQUESTS, settings))
     dead_topic = app.topic(topic_name(Topic.DEAD_LETTERS, settings))
+    fill_topic = app.topic(topic_name(Topic.ARTICLE_FILL, settings))
     # url_id of the page -> content hash of its last article. Keyed like pages.raw, so the
     # table is co-partitioned with the stream that writes it.
     last_hashes = app.Table(
@@ -88,6 +89,10 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
             pending.append(
                 await articles_topic.send(key=result.article_id.encode(), value=result.article)
             )
+        if result.fill_sample is not None:
+            # Acknowledged with the article, so a site's fill-rate window misses nothing.
+            site, sample = result.fill_sample
+            pending.append(await fill_topic.send(key=site, value=sample))
         for future in pending:
             await future  # acknowledged by the broker
         if result.article is not None and result.url_id is not None:

@@ -31,6 +31,10 @@ def parser_worker() -> None:
     from newswire.worker import run_faust_worker
 
     settings = get_settings()
+    if settings.metrics_port is not None:
+        from newswire.parser.fill_metrics import FILL_RATES
+
+        FILL_RATES.watch(settings)
     run_faust_worker(build_app(settings), "parser", settings)
 
 
@@ -138,7 +142,80 @@ def extract_command(
     typer.echo(result.article.model_dump_json(indent=2))
 
 
+def try_command(
+    url: str | None = typer.Argument(None, help="The page to fetch now (with --file: its URL)."),
+    site: str | None = typer.Option(
+        None, "--site", help="Read it with this site's rules (default: the site owning the URL)."
+    ),
+    file: Path | None = typer.Option(
+        None, "--file", help="A saved page to read instead of fetching.", dir_okay=False
+    ),
+    content_type: str | None = typer.Option(
+        None, "--content-type", help="Content-Type of --file (e.g. text/plain)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Fetch one URL now (robots.txt, address guard and caps apply) and show how newswire sees
+    it: page type and why, every field with its evidence, the links it would follow and the
+    site rule that accepts each. For onboarding a site or writing its `extract:` rules."""
+    import asyncio
+    from datetime import UTC
+
+    from newswire.fetcher.fetch_once import FetchRefused, fetch_once
+    from newswire.parser.try_page import render_view, view_page
+    from newswire.settings import get_settings
+    from newswire.sites import load_sites
+
+    settings = get_settings()
+    registry = load_sites(settings.seeds_file)
+    if site is not None and registry.get(site) is None:
+        names = ", ".join(s.name for s in registry) or "none"
+        typer.echo(f"no site {site!r} in {settings.seeds_file} (sites: {names})", err=True)
+        raise typer.Exit(2)
+    fetched_at = datetime.now(UTC)
+    if file is not None:
+        try:
+            body = file.read_bytes()
+        except OSError as exc:
+            typer.echo(f"cannot read {file}: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        # A saved page without its URL: any address works, the links are then nobody's.
+        url = url or f"https://saved-page.invalid/{file.name}"
+        headers = {"content-type": content_type} if content_type else {}
+        fetched = f"file       {file} ({len(body):,} bytes)"
+    else:
+        if url is None:
+            raise typer.BadParameter("give a URL, or --file PATH")
+        try:
+            result = asyncio.run(fetch_once(settings, url))
+        except FetchRefused as exc:
+            typer.echo(f"not fetched ({exc.reason}): {exc}", err=True)
+            raise typer.Exit(2) from None
+        fetched = (
+            f"fetched    HTTP {result.status}, {result.content_type or 'no content type'}, "
+            f"{len(result.body):,} bytes"
+            + (" (truncated)" if result.truncated else "")
+            + (f", redirected to {result.final_url}" if result.redirects else "")
+        )
+        if result.status >= 400:
+            typer.echo(fetched, err=True)
+            typer.echo(
+                f"not read: the fetcher would dead-letter it as http_{result.status}", err=True
+            )
+            raise typer.Exit(1)
+        body, url, headers = result.body, result.final_url, result.headers
+    view = view_page(body, url, headers, settings, registry, site_name=site, fetched_at=fetched_at)
+    if as_json:
+        typer.echo(orjson.dumps(view.to_json(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        typer.echo(fetched)
+        typer.echo(render_view(view))
+    if view.error:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this service's commands to the ``newswire`` CLI."""
     app.command("parser")(parser_worker)
     app.command("extract")(extract_command)
+    app.command("try")(try_command)

@@ -23,9 +23,17 @@ from newswire.parser import discovery
 from newswire.parser.extract import ExtractionRules, extract
 from newswire.parser.extractor_pool import ExtractorPool, WorkerCrashed, WorkerTimeout
 from newswire.parser.feeds import FeedError, parse_listing_document
-from newswire.records import ConsumedMessage, CrawlRequest, DeadLetter, RawPage, RecordError
+from newswire.parser.fill_rates import filled_fields
+from newswire.records import (
+    ConsumedMessage,
+    CrawlRequest,
+    DeadLetter,
+    FillSample,
+    RawPage,
+    RecordError,
+)
 from newswire.settings import Settings
-from newswire.sites import SiteRegistry, load_sites
+from newswire.sites import Site, SiteRegistry, load_sites
 from newswire.urls import host_of
 
 log = logging.getLogger(__name__)
@@ -43,6 +51,8 @@ class PageResult:
     content_hash: str | None = None
     #: The encoded Article (article pages only).
     article: bytes | None = None
+    #: (site, encoded FillSample) of the article: which fields it had (article pages only).
+    fill_sample: tuple[bytes, bytes] | None = None
     #: (key, encoded CrawlRequest, source) for every link to follow.
     requests: list[tuple[bytes, bytes, str]] = field(default_factory=list)
     #: (reason, detail) when the page cannot be used.
@@ -59,8 +69,11 @@ class ParserContext:
 
     def rules_for(self, url: str) -> ExtractionRules | None:
         site = self.registry.for_url(url)
-        if site is None:
-            return None
+        return self.rules_of(site) if site is not None else None
+
+    @staticmethod
+    def rules_of(site: Site) -> ExtractionRules | None:
+        """The site's ``extract:`` rules with its time zone."""
         rules = site.extract
         if site.timezone and (rules is None or rules.timezone is None):
             rules = (rules or ExtractionRules()).model_copy(update={"timezone": site.timezone})
@@ -135,6 +148,15 @@ def _process_page(page: RawPage, context: ParserContext, result: PageResult) -> 
         result.article_id = article.id
         result.content_hash = article.content_hash
         result.article = article.to_bytes()
+        site = article.site or host_of(article.url) or "unknown"
+        sample = FillSample(
+            site=site,
+            article_id=article.id,
+            version=article.version,
+            filled=filled_fields(article),
+            fetched_at=article.fetched_at,
+        )
+        result.fill_sample = (site.encode(), sample.to_bytes())
 
 
 # --- the pool ------------------------------------------------------------------------------

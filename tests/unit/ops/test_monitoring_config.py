@@ -18,6 +18,7 @@ from prometheus_client import REGISTRY
 import newswire.fetcher.metrics
 import newswire.indexer.metrics
 import newswire.observability
+import newswire.parser.fill_metrics
 import newswire.parser.metrics  # noqa: F401  (imported for the metrics they register)
 from newswire.admin.promql import exposed_names, metric_names, unknown_metrics
 
@@ -99,6 +100,25 @@ def test_alert_rules_query_only_exported_metrics(exported: set[str]) -> None:
     exprs = rule_exprs()
     assert exprs
     assert unknown_metrics(exprs, exported) == {}
+
+
+def test_a_sites_fill_rate_drop_is_alerted(exported: set[str], dashboard: dict[str, Any]) -> None:
+    rules = yaml.safe_load((MONITORING / "alerts.yml").read_text())
+    by_name = {rule["alert"]: rule for group in rules["groups"] for rule in group["rules"]}
+    rule = by_name["NewswireSiteFillRateDropped"]
+    assert metric_names(rule["expr"]) == {"newswire_site_fill_dropped"}
+    # Per site and field, so the alert says which field of which site broke.
+    assert "by (site, field)" in rule["expr"]
+    for name in (
+        "newswire_site_fill_rate",
+        "newswire_site_fill_dropped",
+        "newswire_site_fill_articles",
+    ):
+        assert name in exported, name
+    # And the dashboard shows the rates.
+    exprs = [e for per in panel_exprs(dashboard).values() for e in per]
+    used = set().union(*(metric_names(e) for e in exprs))
+    assert {"newswire_site_fill_rate", "newswire_site_fill_dropped"} <= used
 
 
 def test_prometheus_scrapes_the_three_services() -> None:

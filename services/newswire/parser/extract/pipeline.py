@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -34,6 +34,7 @@ from newswire.parser.extract import (
     text_plain,
     zh_labels,
 )
+from newswire.parser.extract import evidence as ev
 from newswire.parser.extract.bylines import find_authors
 from newswire.parser.extract.decode import BinaryContent, content_type, decode_body
 from newswire.parser.extract.dom import Element
@@ -63,6 +64,10 @@ class ExtractResult:
 
     article: Article | None
     error: str | None = None
+    #: Which evidence each field came from (``"site rule: ..."``, ``"structured data: ..."``,
+    #: ``"labelled text: ..."``, ``"heuristic: ..."``), and why the page type was chosen;
+    #: see :mod:`newswire.parser.extract.evidence`. For ``newswire try``; not sent on Kafka.
+    evidence: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -195,43 +200,68 @@ def _extract(
     fields = read_visible_fields(
         blocks, body_content, title, url, tz, now, lang, lambda: date_choice.ref_year(md, tz, now)
     )
+    evidence: dict[str, str] = {}
     published = date_choice.rule_date(rules, "published_at", root, tz, url, now)
+    ev.note(evidence, "published_at", published, f"{ev.SITE_RULE}: published_at selector")
     if published is None:
         published = date_choice.structured_date(
             md, ("datePublished", "dateCreated"), "published", tz, now
         )
+        ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: JSON-LD/meta published")
     if published is None:
         published = date_choice.time_element(
             md, ("datepublished", "publish", "posted", "entry-date", "created"), tz, now
         )
+        ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")
     if published is None:
         published = fields["published"]
+        ev.note(evidence, "published_at", published, f"{ev.LABELLED}: a date by the headline")
     if published is None and md.times:
         published = dates.parse_date(md.times[0][0], tz, now=now)
+        ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")
     if published is None:
         published = dates.parse_date(md.script_published(), tz, now=now)
+        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: a date in a script")
     if published is None:
         published = dates.date_from_url(url, tz)
+        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: the date in the URL")
     updated = date_choice.rule_date(rules, "updated_at", root, tz, url, now)
+    ev.note(evidence, "updated_at", updated, f"{ev.SITE_RULE}: updated_at selector")
     if updated is None:
         updated = date_choice.structured_date(md, ("dateModified",), "modified", tz, now)
+        ev.note(evidence, "updated_at", updated, f"{ev.STRUCTURED}: JSON-LD/meta modified")
     if updated is None:
         updated = date_choice.time_element(md, ("datemodified", "updated", "modified"), tz, now)
+        ev.note(evidence, "updated_at", updated, f"{ev.STRUCTURED}: <time> element")
     if updated is None:
         updated = fields["updated"]
+        ev.note(evidence, "updated_at", updated, f"{ev.LABELLED}: an updated time shown")
+    chosen = published
     published = date_choice.prefer_shown(published, fields["shown"])
+    if published is not None and published != chosen:
+        evidence["published_at"] = f"{ev.LABELLED}: the date the page shows"
     if published is None and updated is not None:
         # A page that shows only when it was last updated: the best date we have.
         published = updated
+        evidence["published_at"] = evidence.get("updated_at", ev.HEURISTIC) + " (updated time)"
     if published is None:
         published = fields["month_date"]()
+        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: a month and day shown")
 
-    editor = _unlabel(rule_text(rules, "editor", root), zh_labels.find_editor) or fields["editor"]
-    source = _unlabel(rule_text(rules, "source", root), zh_labels.find_source) or fields["source"]
+    editor = _unlabel(rule_text(rules, "editor", root), zh_labels.find_editor)
+    ev.note(evidence, "editor", editor, f"{ev.SITE_RULE}: editor selector")
+    editor = editor or fields["editor"]
+    ev.note(evidence, "editor", editor, f"{ev.LABELLED}: an editor label")
+    source = _unlabel(rule_text(rules, "source", root), zh_labels.find_source)
+    ev.note(evidence, "source", source, f"{ev.SITE_RULE}: source selector")
+    source = source or fields["source"]
+    ev.note(evidence, "source", source or None, f"{ev.LABELLED}: a source label")
     if not source and md.ld_org_authors:
         source = md.ld_org_authors[0]
+        ev.note(evidence, "source", source, f"{ev.STRUCTURED}: JSON-LD organisation author")
     if not source:
         source = fields["slot_source"]
+        ev.note(evidence, "source", source, f"{ev.HEURISTIC}: an outlet beside the date")
     authors = find_authors(
         rules, root, md, fields, lang, editor, source, blocks, body_content, linear
     )
@@ -250,7 +280,9 @@ def _extract(
     links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors, item_texts)
 
     canonical = _canonical(md, url, base)
-    page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
+    page_type, evidence["page_type"] = _page_type(
+        rules, md, text_out, lang, teaser_items, len(links), url
+    )
     section = find_section(rules, root, blocks, md, title, linear.crumbs)
 
     try:
@@ -288,7 +320,17 @@ def _extract(
     )
     if not text_out and page_type == "article":
         article.warnings.append("no_main_content")
-    return ExtractResult(article)
+    if text_out:
+        evidence["text"] = ev.BODY_BY_EXTRACTOR.get(extractor, ev.HEURISTIC)
+    if title:
+        evidence["title"] = ev.title_evidence(title, rules, root, md)
+    if authors:
+        evidence["authors"] = ev.authors_evidence(authors, rules, root, md)
+    if section:
+        evidence["section"] = ev.section_evidence(section, rules, root, md)
+    if fields["views"] is not None:
+        evidence["views"] = f"{ev.LABELLED}: a view count label"
+    return ExtractResult(article, evidence=evidence)
 
 
 def _furniture_misread(blocks: list[dom.Block], body: content_mod.Content) -> bool:
@@ -392,19 +434,21 @@ def _page_type(
     teaser_items: int,
     n_links: int,
     url: str,
-) -> str:
+) -> tuple[str, str]:
+    """The page type, and why (shown by ``newswire try``)."""
     if rules is not None and rules.page_type:
-        return rules.page_type
+        return rules.page_type, f"{ev.SITE_RULE}: page_type: {rules.page_type}"
     cjk = bool(lang and lang in ("zh", "ja", "ko"))
     long_enough = len(text) >= (150 if cjk else 500)
+    body = f"{len(text)} characters of body"
     if long_enough and teaser_items < 15:
-        return "article"
+        return "article", f"{body} (article from {150 if cjk else 500}), {teaser_items} teasers"
     if page_type_hint(md) and len(text) >= (60 if cjk else 200):
-        return "article"
+        return "article", f"og:type article or JSON-LD, and {body}"
     if teaser_items >= 5:
-        return "list"
+        return "list", f"{teaser_items} teaser items (list from 5), {body}"
     if long_enough:
-        return "article"
+        return "article", f"{body}, although {teaser_items} teasers"
     if n_links >= 20:
-        return "list"
-    return "other"
+        return "list", f"{n_links} links (list from 20), {body}"
+    return "other", f"only {body}, {teaser_items} teasers and {n_links} links"
