@@ -3,15 +3,19 @@
 1. **decode** the record and **normalise** the URL (undecodable or invalid -> dead letter);
    one request per URL at a time (a duplicate waits, then sees the first one's state);
 2. **plan** from the URL's state (:func:`~newswire.fetcher.url_state.plan_fetch`): skip
-   articles already fetched and list pages not yet due, or fetch (conditionally for lists);
+   articles already fetched, list pages not yet due, and URLs dead-lettered within the
+   cool-down; or fetch (conditionally for lists);
 3. **guard**: the address guard refuses private and reserved destinations;
 4. **robots.txt** (cached per origin) may disallow the URL; its Crawl-delay sets the pacing;
-5. **fetch** inside the host's politeness slot (:meth:`FetchPipeline._host_gate`, entered for
-   every host a redirect reaches), retried with exponential backoff and jitter on transient
-   failures (tenacity); ``429``/``503`` ``Retry-After`` pauses the whole host;
+5. **fetch** with every request, each redirect hop included, inside its host's politeness
+   slot (:meth:`FetchPipeline._host_gate`); transient failures retried with exponential
+   backoff and jitter (tenacity) within the URL's :class:`~.retry_budget.RetryBudget`;
+   ``429``/``503`` ``Retry-After`` pauses the whole host, and so do timeouts in a row;
 6. **publish** (:class:`~newswire.fetcher.publisher.Publisher`): a ``RawPage``, nothing for a
    ``304``, or a ``DeadLetter`` with its reason; then the URL's new state; and wait for the
    broker's acknowledgement of both.
+
+Each failure and retry is logged as a warning (:mod:`~newswire.fetcher.failure_log`).
 
 The consumer loop (:mod:`newswire.fetcher.app`) calls :meth:`FetchPipeline.handle` for each
 record and commits the offset once it returns.
@@ -27,10 +31,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
+from newswire.admin.deadletters import REPLAY_HEADER
 from newswire.fetcher import metrics
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
+from newswire.fetcher.failure_log import FailureLog
 from newswire.fetcher.http_client import (
     FetchError,
     FetchOptions,
@@ -40,8 +46,15 @@ from newswire.fetcher.http_client import (
 )
 from newswire.fetcher.politeness import Politeness, parse_retry_after
 from newswire.fetcher.publisher import Publisher
+from newswire.fetcher.retry_budget import TIMEOUT, RetryBudget
 from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
-from newswire.fetcher.url_state import FetchPlan, Outcome, apply_outcome, plan_fetch
+from newswire.fetcher.url_state import (
+    PERMANENT_FAILURES,
+    FetchPlan,
+    Outcome,
+    apply_outcome,
+    plan_fetch,
+)
 from newswire.records import CrawlRequest, RecordError
 from newswire.settings import Settings
 from newswire.sites import Site, SiteRegistry
@@ -71,17 +84,23 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, RetryableStatus) or (isinstance(exc, FetchError) and exc.transient)
 
 
+def _reason_of(rs: RetryCallState) -> str:
+    exc = rs.outcome.exception() if rs.outcome else None
+    return str(getattr(exc, "reason", "error"))
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
 class _Failure(Exception):
-    """A crawl request that ends in a dead letter."""
+    """A crawl request that ends in a dead letter, after ``attempts`` requests."""
 
-    def __init__(self, reason: str, error: str, status: int | None = None):
+    def __init__(self, reason: str, error: str, status: int | None = None, attempts: int = 0):
         super().__init__(error)
         self.reason = reason
         self.status = status
+        self.attempts = attempts
 
 
 class FetchPipeline:
@@ -121,6 +140,7 @@ class FetchPipeline:
             on_new_rules=self._on_new_robots,
         )
         self._url_locks: dict[str, asyncio.Future[None]] = {}
+        self.failures = FailureLog()
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -167,16 +187,19 @@ class FetchPipeline:
     ) -> None:
         site = self._site_for(request, url)
         state = self.publisher.state.get(partition, uid)
+        revisit_s = (
+            site.revisit
+            if site is not None and site.revisit is not None
+            else self.sites.defaults.revisit
+        )
         plan = plan_fetch(
             request,
             state,
             _now(),
-            revisit_s=(
-                site.revisit
-                if site is not None and site.revisit is not None
-                else self.sites.defaults.revisit
-            ),
+            revisit_s=revisit_s,
             refetch_articles=self.settings.refetch_articles,
+            cooldown_s=self.settings.dead_letter_cooldown_s,
+            replayed=any(name == REPLAY_HEADER for name, _ in record.headers or ()),
         )
         metrics.REQUESTS.labels(decision=plan.reason).inc()
         if not plan.fetch:
@@ -185,9 +208,17 @@ class FetchPipeline:
             request = request.model_copy(update={"site": site.name})
         pending: list[asyncio.Future[Any]] = []
         try:
-            result = await self._fetch(url, plan, site)
+            result = await self._fetch(url, uid, plan, site)
         except _Failure as failure:
             metrics.ERRORS.labels(reason=failure.reason).inc()
+            self.failures.failed(
+                uid,
+                host_of(url),
+                failure.reason,
+                failure.attempts,
+                self._cooldown_s(failure.reason, request, revisit_s),
+                str(failure),
+            )
             outcome = Outcome(failure.reason, status=failure.status)
             pending.append(
                 await self.publisher.dead_letter(
@@ -210,12 +241,19 @@ class FetchPipeline:
         pending.append(await self.publisher.url_state(partition, new_state))
         await self.publisher.settle(record, url, uid, pending, new_state, partition)
 
+    def _cooldown_s(self, reason: str, request: CrawlRequest, revisit_s: float) -> float | None:
+        """How soon a URL that failed with ``reason`` is fetched again (None: never)."""
+        if reason in PERMANENT_FAILURES:
+            return None
+        cooldown = self.settings.dead_letter_cooldown_s
+        return cooldown if request.kind == "page" else min(cooldown, revisit_s)
+
     def _site_for(self, request: CrawlRequest, url: str) -> Site | None:
         if request.site and (site := self.sites.get(request.site)):
             return site
         return self.sites.for_url(url)
 
-    async def _fetch(self, url: str, plan: FetchPlan, site: Site | None) -> FetchResult:
+    async def _fetch(self, url: str, uid: str, plan: FetchPlan, site: Site | None) -> FetchResult:
         """Guard, robots, politeness, retries; returns a final response or raises _Failure."""
         host = host_of(url)
         try:
@@ -234,41 +272,65 @@ class FetchPipeline:
                 )
             crawl_delay = rules.crawl_delay(self.agent)
         delay = self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
+        budget = RetryBudget(
+            max_retries=self.settings.max_retries,
+            timeout_retries=self.settings.timeout_retries,
+            total_s=self.settings.url_fetch_budget_s,
+        )
+
+        def before_sleep(rs: RetryCallState) -> None:
+            exc = rs.outcome.exception() if rs.outcome else None
+            reason = getattr(exc, "reason", "error")
+            metrics.RETRIES.labels(reason=reason).inc()
+            wait_s = rs.next_action.sleep if rs.next_action else 0.0
+            self.failures.retrying(uid, host, reason, budget.attempts, wait_s, str(exc))
+
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
+            stop=lambda rs: not budget.allows_retry(_reason_of(rs)),
             wait=wait_exponential_jitter(
                 multiplier=self.retry_initial_s,
                 max=self.retry_max_s,
                 jitter=self.retry_initial_s,
             ),
             retry=retry_if_exception(_is_transient),
-            before_sleep=lambda rs: metrics.RETRIES.labels(
-                reason=getattr(rs.outcome.exception(), "reason", "error") if rs.outcome else "?"
-            ).inc(),
+            before_sleep=before_sleep,
             reraise=True,
         )
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._attempt(url, host, delay, plan.headers)
+                    return await self._attempt(url, host, delay, plan.headers, budget)
         except RetryableStatus as exc:
-            return_result = exc.result
             raise _Failure(
                 exc.reason,
-                f"HTTP {return_result.status} after {self.settings.max_retries} retries",
-                status=return_result.status,
+                f"HTTP {exc.result.status}; no retry: {budget.exhausted_because(exc.reason)}",
+                status=exc.result.status,
+                attempts=budget.attempts,
             ) from None
         except FetchError as exc:
-            raise _Failure(exc.reason, str(exc), status=exc.status) from None
+            error = str(exc)
+            if exc.transient:
+                error += f"; no retry: {budget.exhausted_because(exc.reason)}"
+            raise _Failure(exc.reason, error, status=exc.status, attempts=budget.attempts) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(
-        self, url: str, host: str, delay: float, headers: dict[str, str]
+        self, url: str, host: str, delay: float, headers: dict[str, str], budget: RetryBudget
     ) -> FetchResult:
-        result = await self.http.fetch(url, headers, gate=self._host_gate(host, delay))
+        try:
+            result = await self.http.fetch(
+                url, headers, gate=self._host_gate(host, delay), time_limit_s=budget.remaining_s
+            )
+        except FetchError as exc:
+            budget.spend(exc.elapsed_ms / 1000, exc.reason)
+            if exc.reason == TIMEOUT:
+                self._host_timed_out(host)
+            raise
         metrics.RESPONSES.labels(status=str(result.status)).inc()
         metrics.BYTES.labels(where="wire").inc(result.wire_bytes)
         answered_by = host_of(result.final_url)  # after redirects, maybe another host
+        self.politeness.answered(answered_by)
+        budget.spend(result.elapsed_ms / 1000)
         if result.status in SLOW_DOWN_STATUSES:
             retry_after = parse_retry_after(result.headers.get("retry-after"))
             self.politeness.back_off(
@@ -297,16 +359,34 @@ class FetchPipeline:
             )
         return result
 
+    def _host_timed_out(self, host: str) -> None:
+        """A request to ``host`` timed out: several in a row pause the whole host."""
+        pause = self.politeness.timed_out(host, self.settings.host_timeout_backoff_s)
+        if pause > 0:
+            metrics.RETRIES.labels(reason="host_paused").inc()
+            self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause)
+
     def _host_gate(self, host: str, delay: float, *, robots: bool = True) -> HostGate:
-        """Politeness for every host a fetch reaches, and robots.txt for those it was not
-        checked for: ``host`` (already checked) with its ``delay``, and any other host a
-        redirect leads to, which is paced and permitted as if it had been requested itself.
-        robots.txt fetches pass ``robots=False``: robots.txt is never disallowed."""
+        """Politeness for every request of a fetch, and robots.txt for every redirect target.
+
+        The gate is entered for each hop in turn. A hop to ``host`` (the requested URL's host,
+        already checked) waits for ``host``'s slot at ``delay``, a same-host redirect included;
+        a hop to another host is paced at that host's delay. Every redirect target is checked
+        against its host's robots.txt (cached) as if it had been requested itself.
+        robots.txt fetches pass ``robots=False``: robots.txt is never disallowed.
+        """
+        hops = 0
 
         @contextlib.asynccontextmanager
         async def gate(url: str) -> AsyncIterator[None]:
+            nonlocal hops
+            hops += 1
             hop_host = host_of(url)
-            hop_delay = delay if hop_host == host else await self._redirect_delay(url, robots)
+            hop_delay = delay
+            if hops > 1 or hop_host != host:
+                target_delay = await self._redirect_delay(url, robots)
+                if hop_host != host:
+                    hop_delay = target_delay
             async with self.politeness.slot(hop_host, hop_delay):
                 yield
 

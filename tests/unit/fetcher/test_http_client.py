@@ -279,7 +279,7 @@ async def test_dns_rebinding_cannot_reach_an_address_the_guard_never_approved(
         await trap.stop()
 
 
-async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
+async def test_the_gate_is_entered_for_every_hop_one_at_a_time_along_a_redirect_chain(
     site: LocalSite, client: HttpClient
 ) -> None:
     other = await LocalSite().start()
@@ -302,7 +302,13 @@ async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
         await other.stop()
     assert result.final_url == other.url("/article/redirected")
     a, b = host_of(site.base), host_of(other.base)
-    assert events == [f"enter {a}", f"leave {a}", f"enter {b}", f"leave {b}"]
+    # Each request waits at the gate, the same-host hops too (each pays the host's pacing),
+    # and the previous hop's gate is left before the next one is entered.
+    assert events == [
+        f"enter {a}",
+        f"leave {a}",
+        *[f"enter {b}", f"leave {b}"] * 3,  # other/redirect/2, /redirect/1, /article/redirected
+    ]
 
 
 async def test_waiting_at_the_gate_counts_neither_against_the_time_limit_nor_as_latency(
