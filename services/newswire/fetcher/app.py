@@ -36,6 +36,7 @@ from aiokafka.errors import CommitFailedError, KafkaError
 
 from newswire.broker import client_options
 from newswire.fetcher import metrics
+from newswire.fetcher.failure_log import FailureLog
 from newswire.fetcher.frontier import PartitionOffsets, partition_for_key
 from newswire.fetcher.pipeline import FetchPipeline
 from newswire.fetcher.publisher import Publisher
@@ -65,6 +66,9 @@ class WorkerOptions:
     #: so seeds go out as soon as their host's partition is assigned; the check is cheap and
     #: each seed is still sent at most once per re-visit interval.
     schedule_interval_s: float = 2.0
+    #: Failure warnings logged per host and window; the rest are summed up in one line.
+    failure_log_burst: int = 5
+    failure_log_window_s: float = 60.0
 
 
 def _now() -> datetime:
@@ -93,6 +97,9 @@ class FetcherWorker:
             default_backoff_s=self.options.default_backoff_s,
             robots_error_ttl_s=self.options.robots_error_ttl_s,
             spawn=self._spawn,
+            failures=FailureLog(
+                burst=self.options.failure_log_burst, window_s=self.options.failure_log_window_s
+            ),
         )
         self.consumer = AIOKafkaConsumer(
             **client_options(settings),
@@ -135,6 +142,7 @@ class FetcherWorker:
                 if time.monotonic() >= commit_due:
                     await self._commit()
                     metrics.publish_queue_depths(self.pipeline.politeness.queue_depths())
+                    self.pipeline.failures.report_suppressed()
                     commit_due = time.monotonic() + self.options.commit_interval_s
         finally:
             await self._shutdown()

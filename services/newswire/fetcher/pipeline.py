@@ -117,6 +117,7 @@ class FetchPipeline:
         default_backoff_s: float,
         robots_error_ttl_s: float,
         spawn: Spawn,
+        failures: FailureLog | None = None,
     ):
         self.settings = settings
         self.sites = sites
@@ -140,7 +141,7 @@ class FetchPipeline:
             on_new_rules=self._on_new_robots,
         )
         self._url_locks: dict[str, asyncio.Future[None]] = {}
-        self.failures = FailureLog()
+        self.failures = failures or FailureLog()
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -154,6 +155,10 @@ class FetchPipeline:
         except RecordError as exc:
             metrics.REQUESTS.labels(decision="undecodable").inc()
             metrics.ERRORS.labels(reason=exc.reason).inc()
+            log.warning(
+                "undecodable crawl request, dead-lettered",
+                extra={"reason": exc.reason, "offset": record.offset, "error": str(exc)},
+            )
             await self.publisher.dead_letter(record, exc.reason, str(exc))
             return
         try:
@@ -161,6 +166,10 @@ class FetchPipeline:
         except ValueError as exc:
             metrics.REQUESTS.labels(decision="invalid_url").inc()
             metrics.ERRORS.labels(reason="invalid_url").inc()
+            log.warning(
+                "invalid URL, dead-lettered",
+                extra={"reason": "invalid_url", "url": redact(request.url), "error": str(exc)},
+            )
             await self.publisher.dead_letter(record, "invalid_url", str(exc), url=request.url)
             return
         uid = url_id(url)

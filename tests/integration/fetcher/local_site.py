@@ -2,6 +2,10 @@
 
 It records every request (path, query, headers, arrival time) so tests can assert what the
 fetcher did on the wire: spacing, conditional headers, paths never requested, bytes served.
+
+Besides well-behaved pages it misbehaves on purpose: rate limits, flaky and broken pages,
+same-host redirect chains and loops, redirects off to other addresses, a page that never
+answers, an endless body, a compression bomb, and a robots.txt with a Crawl-delay.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class LocalSite:
     endless_bytes_sent: int = 0
     _counters: dict[str, int] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
 
     @property
@@ -91,6 +96,7 @@ class LocalSite:
         r.add_get("/gzip", self._gzip)
         r.add_get("/bomb", self._bomb)
         r.add_get("/big", self._big)
+        r.add_get("/never", self._never)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port or 0)
@@ -101,6 +107,7 @@ class LocalSite:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()  # requests that never answer end now, so cleanup need not wait
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -205,6 +212,11 @@ class LocalSite:
         except (ConnectionResetError, ConnectionError, RuntimeError):
             pass
         return response
+
+    async def _never(self, request: web.Request) -> web.Response:
+        """Accepts the request and sends nothing back, until the site stops."""
+        await self._stopping.wait()
+        return web.Response(status=204)
 
     async def _gbk(self, request: web.Request) -> web.Response:
         return web.Response(body=GBK_PAGE, headers={"Content-Type": "text/html; charset=GBK"})
