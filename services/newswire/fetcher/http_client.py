@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import ssl
 import time
 import zlib
@@ -102,13 +103,20 @@ class FetchResult:
         return self.headers.get("content-type")
 
 
+#: Decoded bytes produced per inflate call.
+_INFLATE_PIECE = 1024 * 1024
+
+
 class BodyDecoder:
     """Accumulates a body, undoing gzip/deflate, stopping at ``limit`` decoded bytes."""
 
     def __init__(self, encoding: str | None, limit: int):
         encoding = (encoding or "identity").strip().lower()
         self.limit = limit
-        self.body = bytearray()
+        # BytesIO, not a bytearray: its getvalue() hands over the buffer without a copy, so a
+        # capped body is held once, not twice (a decompression bomb: 40 MB, not 80).
+        self._body = io.BytesIO()
+        self._size = 0
         self.truncated = False
         self._decoder: zlib._Decompress | None = None  # type: ignore[name-defined]
         self._deflate_fallback = False
@@ -125,38 +133,41 @@ class BodyDecoder:
         """Add a wire chunk; False once the decoded cap is reached (stop reading)."""
         if self._decoder is None:
             return self._append(chunk)
-        room = self.limit - len(self.body)
-        try:
-            out = self._decoder.decompress(chunk, room + 1)
-        except zlib.error:
-            if self._deflate_fallback and not self.body:
-                self._deflate_fallback = False
-                self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.feed(chunk)
-            raise
-        self._deflate_fallback = False
-        if not self._append(out):
-            return False
-        if self._decoder.unconsumed_tail:
-            # Output was bounded by max_length, i.e. we are past the cap.
-            self.truncated = True
-            return False
-        return True
+        pending = chunk
+        while True:
+            # Inflate at most a piece at a time: 64 KB of a bomb is 64 MB of output, which must
+            # never exist at once (nor its copies) only to be cut at the cap.
+            room = self.limit - self._size
+            try:
+                out = self._decoder.decompress(pending, min(room + 1, _INFLATE_PIECE))
+            except zlib.error:
+                if self._deflate_fallback and not self._size:
+                    self._deflate_fallback = False
+                    self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    return self.feed(chunk)
+                raise
+            self._deflate_fallback = False
+            if not self._append(out):
+                return False  # past the cap
+            pending = self._decoder.unconsumed_tail
+            if not pending:
+                return True
 
     def _append(self, data: bytes) -> bool:
-        room = self.limit - len(self.body)
+        room = self.limit - self._size
         if len(data) > room:
-            self.body += data[:room]
+            data = data[:room]
             self.truncated = True
-            return False
-        self.body += data
-        return True
+        self._size += self._body.write(data)
+        return not self.truncated
 
     def finish(self) -> bytes:
         if self._decoder is not None and not self.truncated:
             with contextlib.suppress(zlib.error):
                 self._append(self._decoder.flush())
-        return bytes(self.body)
+        body = self._body.getvalue()
+        self._body = io.BytesIO()
+        return body
 
 
 def _header_dict(headers: httpx.Headers) -> dict[str, str]:

@@ -332,3 +332,27 @@ async def test_waiting_at_the_gate_counts_neither_against_the_time_limit_nor_as_
         assert err.value.reason == "timeout"
     finally:
         await client.aclose()
+
+
+def test_a_decompression_bomb_is_held_once_at_its_cap_never_inflated_past_it() -> None:
+    """64 KB of a bomb inflate to 64 MB: the decoder must never hold that, nor copies of the
+    capped body (it used to: the whole inflated chunk, its cut, the buffer and a final copy)."""
+    import tracemalloc
+    import zlib
+
+    mib = 1024 * 1024
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(packer.compress(bytes(mib)) for _ in range(100)) + packer.flush()
+    limit = 20 * mib
+    tracemalloc.start()
+    try:
+        decoder = BodyDecoder("gzip", limit)
+        for start in range(0, len(bomb), 65536):
+            if not decoder.feed(bomb[start : start + 65536]):
+                break
+        body = decoder.finish()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert decoder.truncated and len(body) == limit and body.count(0) == limit
+    assert peak < 1.4 * limit, peak / mib
