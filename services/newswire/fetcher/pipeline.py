@@ -372,7 +372,6 @@ class FetchPipeline:
         """A request to ``host`` timed out: several in a row pause the whole host."""
         pause = self.politeness.timed_out(host, self.settings.host_timeout_backoff_s)
         if pause > 0:
-            metrics.RETRIES.labels(reason="host_paused").inc()
             self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause)
 
     def _host_gate(self, host: str, delay: float, *, robots: bool = True) -> HostGate:
