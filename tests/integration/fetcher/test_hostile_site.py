@@ -159,3 +159,57 @@ async def test_one_dead_letter_per_url_and_reason_and_a_warning_for_each_kind(
     summaries = [r for r in warnings if hasattr(r, "suppressed") and r.host == quiet_host]
     assert summaries and len(one_by_one) < 25
     assert len(one_by_one) + sum(sum(r.suppressed.values()) for r in summaries) == 25
+
+
+async def test_a_host_that_keeps_timing_out_pauses_as_a_whole(
+    settings: Settings, tmp_path: Path
+) -> None:
+    cfg = await fresh_settings(
+        tmp_path, fetch_timeout_s=0.5, host_delay_s=0.0, host_timeout_backoff_s=1.0
+    )
+    site = await LocalSite().start()
+    try:
+        async with running_worker(cfg):
+            await send(cfg, *(CrawlRequest(url=site.url(f"/never?n={i}")) for i in range(3)))
+            await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= 3, timeout=60)
+    finally:
+        await site.stop()
+    nevers = [r.at for r in site.requests if r.path == "/never"]
+    assert len(nevers) == 6  # three URLs, one retry each
+    # Each request times out 0.5 s after it arrives. From the third timeout in a row on, the
+    # host pauses 1 s, then 2 s, then 4 s before its next request.
+    gaps = [b - a for a, b in itertools.pairwise(nevers)]
+    for gap, pause in zip(gaps[2:], (1.0, 2.0, 4.0), strict=True):
+        assert gap >= 0.5 + pause - 0.05, gaps
+
+
+async def test_a_replayed_dead_letter_is_fetched_during_its_cool_down(
+    settings: Settings, tmp_path: Path, site: LocalSite
+) -> None:
+    from newswire.admin.deadletters import REPLAY_HEADER
+    from newswire.broker import make_producer
+    from newswire.topics import topic_name
+
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0)
+    request = CrawlRequest(url=site.url("/private/secret"))  # robots_denied, no request sent
+    async with running_worker(cfg):
+        await send(cfg, request)
+        await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= 1)
+        await send(cfg, request)  # linked again: cooling down
+        producer = make_producer(cfg)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                topic_name(Topic.CRAWL_REQUESTS, cfg),
+                request.to_bytes(),
+                key=host_of(site.base).encode(),
+                headers=[(REPLAY_HEADER, b"deadletters:0:0")],
+            )
+        finally:
+            await producer.stop()
+        letters = dead_letters(
+            await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= 2, idle=1.0)
+        )
+    # The replay was planned and checked again (robots.txt still says no); the plain
+    # duplicate was not.
+    assert [d.reason for d in letters] == ["robots_denied", "robots_denied"]
