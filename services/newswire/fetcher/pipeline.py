@@ -48,13 +48,7 @@ from newswire.fetcher.politeness import Politeness, parse_retry_after
 from newswire.fetcher.publisher import Publisher
 from newswire.fetcher.retry_budget import TIMEOUT, RetryBudget
 from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
-from newswire.fetcher.url_state import (
-    PERMANENT_FAILURES,
-    FetchPlan,
-    Outcome,
-    apply_outcome,
-    plan_fetch,
-)
+from newswire.fetcher.url_state import FetchPlan, Outcome, apply_outcome, plan_fetch, retry_in_s
 from newswire.records import CrawlRequest, RecordError
 from newswire.settings import Settings
 from newswire.sites import Site, SiteRegistry
@@ -216,18 +210,12 @@ class FetchPipeline:
         if site is not None and request.site is None:
             request = request.model_copy(update={"site": site.name})
         pending: list[asyncio.Future[Any]] = []
+        failure: _Failure | None = None
         try:
             result = await self._fetch(url, uid, plan, site)
-        except _Failure as failure:
+        except _Failure as failed:
+            failure = failed
             metrics.ERRORS.labels(reason=failure.reason).inc()
-            self.failures.failed(
-                uid,
-                host_of(url),
-                failure.reason,
-                failure.attempts,
-                self._cooldown_s(failure.reason, request, revisit_s),
-                str(failure),
-            )
             outcome = Outcome(failure.reason, status=failure.status)
             pending.append(
                 await self.publisher.dead_letter(
@@ -247,15 +235,15 @@ class FetchPipeline:
                 outcome, sent = await self.publisher.page(record, request, url, uid, result)
                 pending.append(sent)
         new_state = apply_outcome(state, request, uid, outcome, _now())
+        if failure is not None:
+            retry_in = retry_in_s(
+                new_state, cooldown_s=self.settings.dead_letter_cooldown_s, revisit_s=revisit_s
+            )
+            self.failures.failed(
+                uid, host_of(url), failure.reason, failure.attempts, retry_in, str(failure)
+            )
         pending.append(await self.publisher.url_state(partition, new_state))
         await self.publisher.settle(record, url, uid, pending, new_state, partition)
-
-    def _cooldown_s(self, reason: str, request: CrawlRequest, revisit_s: float) -> float | None:
-        """How soon a URL that failed with ``reason`` is fetched again (None: never)."""
-        if reason in PERMANENT_FAILURES:
-            return None
-        cooldown = self.settings.dead_letter_cooldown_s
-        return cooldown if request.kind == "page" else min(cooldown, revisit_s)
 
     def _site_for(self, request: CrawlRequest, url: str) -> Site | None:
         if request.site and (site := self.sites.get(request.site)):

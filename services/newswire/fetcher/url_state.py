@@ -134,6 +134,14 @@ def plan_fetch(
     return FetchPlan("fetch", "revisit", conditional_headers(state))
 
 
+def retry_in_s(state: UrlState, *, cooldown_s: float, revisit_s: float) -> float | None:
+    """After a failed attempt left ``state``: how soon another link may fetch the URL again
+    (None: not without a forced or replayed request), as :func:`plan_fetch` decides it."""
+    if state.outcome in PERMANENT_FAILURES or (state.kind == "page" and state.settled):
+        return None
+    return cooldown_s if state.kind == "page" else min(cooldown_s, revisit_s)
+
+
 def _cooling_down(state: UrlState, now: datetime, cooldown_s: float) -> bool:
     """The URL's last attempt failed less than ``cooldown_s`` ago."""
     assert state.last_fetched is not None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newswire.fetcher.url_state import Outcome, UrlState, apply_outcome, plan_fetch
+from newswire.fetcher.url_state import Outcome, UrlState, apply_outcome, plan_fetch, retry_in_s
 from newswire.records import CrawlRequest
 from newswire.urls import url_id
 
@@ -139,3 +139,13 @@ def test_an_address_refusal_is_permanent() -> None:
     listed = plan_fetch(CrawlRequest(url=URL, kind="list"), state, much_later, revisit_s=60)
     assert not listed.fetch
     assert plan_fetch(CrawlRequest(url=URL, force=True), state, much_later, revisit_s=60).fetch
+
+
+def test_retry_in_matches_what_plan_fetch_will_decide() -> None:
+    def retry_in(state: UrlState) -> float | None:
+        return retry_in_s(state, cooldown_s=COOLDOWN, revisit_s=600)
+
+    assert retry_in(failed("timeout")) == COOLDOWN
+    assert retry_in(failed("timeout", kind="list")) == 600
+    assert retry_in(failed("http_404", status=404)) is None  # a settled article
+    assert retry_in(failed("address_refused")) is None
