@@ -4,7 +4,8 @@
   or ``.netrc`` from the environment, so the address guard sees the real destination).
 * Redirects are followed here, not by httpx, so every hop is checked by the
   :class:`~newswire.fetcher.address_guard.AddressGuard` *before* connecting; at most
-  ``max_redirects`` hops, loops detected; the final URL is recorded.
+  ``max_redirects`` hops, loops detected; the final URL is recorded. Each request, every hop
+  included, is made inside the caller's :data:`HostGate` (the fetcher's politeness slot).
 * Connections go only to addresses the guard approved in the same resolution
   (:class:`GuardedNetworkBackend`): httpx never resolves a host name itself.
 * The body is streamed and the download stops at ``max_body_bytes`` on the wire (the result is
