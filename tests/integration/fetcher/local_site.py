@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import itertools
 import random
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,19 @@ def article_html(n: int | str) -> bytes:
         f"<html><head><title>Article {n}</title></head><body><h1>Article {n}</h1>"
         f"<p>Body of article {n}. 正文。</p></body></html>"
     ).encode()
+
+
+def assert_spaced(times: list[float], delay: float) -> None:
+    """Requests arrived about ``delay`` apart. The fetcher spaces the starts of its requests;
+    the site sees them arrive after connecting and after its handler gets the event loop (which
+    the worker shares), so on a loaded machine one arrival can lag by tens of milliseconds
+    (a request on a new connection, then one on the kept-alive connection), which shortens
+    the next gap by as much. So each gap must be at least half the delay, and the whole span,
+    which only the first arrival's lag can shorten, all of it but 0.2 s. Requests not spaced
+    at all arrive milliseconds apart."""
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= delay / 2, gaps
+    assert times[-1] - times[0] >= len(gaps) * delay - 0.2, gaps
 
 
 @dataclass

@@ -26,7 +26,7 @@ from tests.integration.fetcher.kafka_io import (
     running_worker,
     send,
 )
-from tests.integration.fetcher.local_site import LocalSite
+from tests.integration.fetcher.local_site import LocalSite, assert_spaced
 
 pytestmark = pytest.mark.integration
 
@@ -66,13 +66,9 @@ async def test_every_redirect_hop_waits_for_the_hosts_crawl_delay(
     assert sorted(r.path for r in after_robots) == sorted(
         ["/redirect/3", "/redirect/2", "/redirect/1", "/article/redirected", "/article/1"]
     )
-    # The site's clock is its handler's start, which a loaded event loop can delay by tens of
-    # milliseconds (one gap shorter, the next longer): each gap is checked with that margin,
-    # the whole span (where such delays cancel out) tightly. Without pacing per hop, the
-    # redirects of the chain arrive within milliseconds of each other.
-    gaps = [b.at - a.at for a, b in itertools.pairwise(after_robots)]
-    assert min(gaps) >= 0.5 - 0.15, gaps
-    assert after_robots[-1].at - after_robots[0].at >= len(gaps) * 0.5 - 0.02, gaps
+    # Without pacing per hop, the redirects of the chain arrive within milliseconds of each
+    # other. (The margins for a loaded machine are explained in assert_spaced.)
+    assert_spaced([r.at for r in after_robots], 0.5)
 
 
 async def test_a_never_answering_url_is_tried_twice_and_then_cools_down_across_a_restart(
@@ -185,7 +181,7 @@ async def test_a_host_that_keeps_timing_out_pauses_as_a_whole(
     # host pauses 1 s, then 2 s, then 4 s before its next request.
     gaps = [b - a for a, b in itertools.pairwise(nevers)]
     for gap, pause in zip(gaps[2:], (1.0, 2.0, 4.0), strict=True):
-        assert gap >= 0.5 + pause - 0.05, gaps
+        assert gap >= 0.5 + pause - 0.3, gaps  # margin: an arrival lagging on a loaded box
 
 
 async def test_a_replayed_dead_letter_is_fetched_during_its_cool_down(
