@@ -195,8 +195,8 @@ def dlq_list(
 
     from newswire.admin.deadletters import format_id
     from newswire.admin.dlq import read_dead_letters
-    from newswire.admin.progress import progress_bars
     from newswire.admin.render import render_letters
+    from newswire.progress import progress_bars
     from newswire.settings import get_settings
 
     selection = _selection(stage, reason, since, until, origin_topic)
@@ -305,7 +305,7 @@ def dlq_replay(
 
     from newswire.admin.deadletters import format_id
     from newswire.admin.dlq import replay
-    from newswire.admin.progress import progress_bars
+    from newswire.progress import progress_bars
     from newswire.settings import get_settings
 
     selection = _selection(stage, reason, since, until, origin_topic, ids)

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     #: Hosts or CIDR ranges that may resolve to private/loopback addresses (tests: 127.0.0.1).
     allow_private_networks: list[str] = Field(default_factory=list)
     refetch_articles: bool = False
+    #: Retries after a timeout (within max_retries): each try holds the host for the timeout.
+    timeout_retries: int = Field(default=1, ge=0)
+    #: Fetch time one URL may take across all its attempts (waits for the host excluded).
+    url_fetch_budget_s: float = Field(default=60.0, gt=0)
+    #: A host timing out 3 times in a row pauses this long, doubled per further timeout.
+    host_timeout_backoff_s: float = Field(default=60.0, ge=0)
+    #: A URL that ended in a dead letter is not fetched again for this long (unless forced).
+    dead_letter_cooldown_s: float = Field(default=24 * 3600, ge=0)
 
     # --- Parser ------------------------------------------------------------------------
     extract_workers: int = Field(default=1, ge=0)

@@ -1,77 +1,51 @@
-"""The fetcher worker: crawl requests in, raw pages (or dead letters) out, nothing lost.
+"""The fetcher's consumer loop: crawl requests in, offsets committed, nothing lost.
 
-Data flow for one crawl request (consumed from ``crawl.requests``, keyed by host):
+:class:`FetcherWorker` owns the Kafka side and nothing else:
 
-1. decode and normalise the URL (undecodable -> dead letter);
-2. look up the URL's state and :func:`~newswire.fetcher.url_state.plan_fetch`: skip articles
-   already fetched and list pages not yet due, or fetch (conditionally for list pages);
-3. address guard, then robots.txt (cached per origin), then the fetch itself inside the host's
-   politeness slot, retried with exponential backoff and jitter on transient failures
-   (tenacity), ``429``/``503`` ``Retry-After`` pausing the host; a redirect to another host
-   leaves this host's slot and takes the other's, after that host's own robots.txt check;
-4. publish: a ``RawPage`` to ``pages.raw`` (keyed by url id), or nothing for a ``304``, or a
-   ``DeadLetter`` (stage ``fetch``, reason ``http_404``, ``robots_denied``, ``timeout``...);
-   plus the URL's new state to ``fetcher.url-state``;
-5. once the broker has acknowledged those records, the request's offset is finished; offsets
-   are committed up to the lowest unfinished one (:class:`~.frontier.PartitionOffsets`).
+* **assignment**: on being assigned a ``crawl.requests`` partition it restores the URL states
+  of the same-numbered state partition before handling any request of it (:mod:`state_store`);
+  on revocation it cancels that partition's requests, commits what is finished and forgets it;
+* **dispatch**: each consumed record becomes a task running
+  :meth:`~newswire.fetcher.pipeline.FetchPipeline.handle` (guard, robots.txt, politeness,
+  retries, publishing; see :mod:`newswire.fetcher.pipeline`), so requests for different
+  hosts run concurrently while the politeness slots serialise each host;
+* **backpressure**: consumption pauses while ``max_in_flight`` requests are held;
+* **commits**: once a request's records are acknowledged its offset is finished, and offsets
+  are committed up to the lowest unfinished one (:class:`~.frontier.PartitionOffsets`);
+* **seed re-visits**: due start pages, feeds and sitemaps of the hosts it owns are sent to
+  ``crawl.requests`` (:mod:`scheduler`).
 
-Requests for different hosts run concurrently (one task each, bounded by ``max_in_flight``;
-consumption pauses above it); the politeness slots serialise each host.
+A Kafka error while publishing stops the loop with that error (a supervisor restarts the
+process; uncommitted requests are consumed again); any other error in a request becomes an
+``internal_error`` dead letter and the stream goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
-from aiokafka.errors import (
-    CommitFailedError,
-    KafkaError,
-    MessageSizeTooLargeError,
-    RecordListTooLargeError,
-    RecordTooLargeError,
-)
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from aiokafka.errors import CommitFailedError, KafkaError
 
-from newswire.broker import client_options, producer_options
+from newswire.broker import client_options
 from newswire.fetcher import metrics
-from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
+from newswire.fetcher.failure_log import FailureLog
 from newswire.fetcher.frontier import PartitionOffsets, partition_for_key
-from newswire.fetcher.http_client import (
-    FetchError,
-    FetchOptions,
-    FetchResult,
-    HostGate,
-    HttpClient,
-)
-from newswire.fetcher.politeness import Politeness, parse_retry_after
-from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
+from newswire.fetcher.pipeline import FetchPipeline
+from newswire.fetcher.publisher import Publisher
 from newswire.fetcher.scheduler import due_requests
-from newswire.fetcher.state_store import UrlStateStore
-from newswire.fetcher.url_state import FetchPlan, Outcome, UrlState, apply_outcome, plan_fetch
-from newswire.records import CrawlRequest, DeadLetter, RawPage, RecordError
+from newswire.fetcher.url_state import UrlState
 from newswire.settings import Settings
-from newswire.sites import Site, SiteRegistry
-from newswire.topics import Topic, topic_name
-from newswire.urls import host_of, normalize_url, redact, url_id
+from newswire.sites import SiteRegistry
 
 log = logging.getLogger(__name__)
-
-#: Statuses worth another attempt: the server is overloaded or briefly broken.
-TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-#: Statuses whose Retry-After (or absence of one) slows the whole host down.
-SLOW_DOWN_STATUSES = frozenset({429, 503})
-#: How the client (before sending) or the broker refuses a record too large for the topic.
-_TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
 
 
 @dataclass(frozen=True)
@@ -92,32 +66,13 @@ class WorkerOptions:
     #: so seeds go out as soon as their host's partition is assigned; the check is cheap and
     #: each seed is still sent at most once per re-visit interval.
     schedule_interval_s: float = 2.0
-
-
-class RetryableStatus(Exception):
-    """A response whose status is worth another attempt (after the retries: a failure)."""
-
-    def __init__(self, result: FetchResult):
-        super().__init__(f"HTTP {result.status}")
-        self.result = result
-        self.reason = f"http_{result.status}"
-
-
-def _is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, RetryableStatus) or (isinstance(exc, FetchError) and exc.transient)
+    #: Failure warnings logged per host and window; the rest are summed up in one line.
+    failure_log_burst: int = 5
+    failure_log_window_s: float = 60.0
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class _Failure(Exception):
-    """A crawl request that ends in a dead letter."""
-
-    def __init__(self, reason: str, error: str, status: int | None = None):
-        super().__init__(error)
-        self.reason = reason
-        self.status = status
 
 
 class FetcherWorker:
@@ -130,31 +85,21 @@ class FetcherWorker:
         self.settings = settings
         self.sites = sites if sites is not None else SiteRegistry([])
         self.options = options or WorkerOptions()
-        self.crawl_topic = topic_name(Topic.CRAWL_REQUESTS, settings)
-        self.pages_topic = topic_name(Topic.PAGES_RAW, settings)
-        self.dead_letter_topic = topic_name(Topic.DEAD_LETTERS, settings)
-        self.state_topic = topic_name(Topic.FETCHER_URL_STATE, settings)
-        self.agent = agent_token(settings.user_agent)
-        self.guard = AddressGuard(settings.allow_private_networks)
-        self.http = HttpClient(FetchOptions.from_settings(settings), self.guard)
-        self.politeness = Politeness(
-            delay_s=settings.host_delay_s,
-            concurrency=settings.host_concurrency,
-            max_delay_s=settings.max_crawl_delay_s,
-        )
-        self.robots = RobotsCache(
-            self._fetch_robots,
-            ttl_s=settings.robots_ttl_s,
-            error_ttl_s=self.options.robots_error_ttl_s,
-            on_new_rules=self._on_new_robots,
-        )
-        self.producer = AIOKafkaProducer(
-            **{
-                **producer_options(settings),
-                # Pages are tens of KB: with aiokafka's 16 KB default every page fills a batch
-                # on its own and all concurrent senders spin on the partition's one full batch.
-                "max_batch_size": 1024 * 1024,
-            }
+        self.publisher = Publisher(settings)
+        self.crawl_topic = self.publisher.crawl_topic
+        self.state = self.publisher.state
+        self.pipeline = FetchPipeline(
+            settings,
+            self.sites,
+            self.publisher,
+            retry_initial_s=self.options.retry_initial_s,
+            retry_max_s=self.options.retry_max_s,
+            default_backoff_s=self.options.default_backoff_s,
+            robots_error_ttl_s=self.options.robots_error_ttl_s,
+            spawn=self._spawn,
+            failures=FailureLog(
+                burst=self.options.failure_log_burst, window_s=self.options.failure_log_window_s
+            ),
         )
         self.consumer = AIOKafkaConsumer(
             **client_options(settings),
@@ -163,9 +108,7 @@ class FetcherWorker:
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=1024 * 1024,
         )
-        self.state = UrlStateStore(self.producer, self.state_topic, client_options(settings))
         self._owned: dict[TopicPartition, _OwnedPartition] = {}
-        self._url_locks: dict[str, asyncio.Future[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._scheduled_at: dict[str, datetime] = {}
         self._partitions: int | None = None
@@ -177,8 +120,8 @@ class FetcherWorker:
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.producer.start()
-        self._partitions = len(await self.producer.partitions_for(self.crawl_topic))
+        await self.publisher.start()
+        self._partitions = await self.publisher.partitions_of_crawl_topic()
         self.consumer.subscribe([self.crawl_topic], listener=_Rebalance(self))
         await self.consumer.start()
 
@@ -198,7 +141,8 @@ class FetcherWorker:
                 self._apply_backpressure()
                 if time.monotonic() >= commit_due:
                     await self._commit()
-                    metrics.publish_queue_depths(self.politeness.queue_depths())
+                    metrics.publish_queue_depths(self.pipeline.politeness.queue_depths())
+                    self.pipeline.failures.report_suppressed()
                     commit_due = time.monotonic() + self.options.commit_interval_s
         finally:
             await self._shutdown()
@@ -220,8 +164,8 @@ class FetcherWorker:
         with contextlib.suppress(Exception):
             await self.consumer.stop()
         with contextlib.suppress(Exception):
-            await self.producer.stop()
-        await self.http.aclose()
+            await self.publisher.stop()
+        await self.pipeline.aclose()
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -308,7 +252,7 @@ class FetcherWorker:
     ) -> None:
         try:
             await asyncio.shield(owned.restored)
-            await self._process(tp, record)
+            await self.pipeline.handle(tp.partition, record)
         except asyncio.CancelledError:
             raise
         except KafkaError as exc:
@@ -320,368 +264,14 @@ class FetcherWorker:
         except Exception as exc:  # a bug: record it as a dead letter rather than lose it
             log.exception("unexpected error handling offset %s of %s", record.offset, tp)
             try:
-                await self._publish_dead_letter(record, "internal_error", repr(exc))
+                await self.publisher.dead_letter(record, "internal_error", repr(exc))
             except Exception as dl_exc:
                 self._fatal = dl_exc
                 self._stop.set()
                 return
         owned.offsets.done(record.offset)
 
-    # --- one crawl request -----------------------------------------------------------------
-
-    async def _process(self, tp: TopicPartition, record: ConsumerRecord[Any, Any]) -> None:
-        try:
-            request = CrawlRequest.from_bytes(record.value or b"")
-        except RecordError as exc:
-            metrics.REQUESTS.labels(decision="undecodable").inc()
-            metrics.ERRORS.labels(reason=exc.reason).inc()
-            await self._publish_dead_letter(record, exc.reason, str(exc))
-            return
-        try:
-            url = normalize_url(request.url)
-        except ValueError as exc:
-            metrics.REQUESTS.labels(decision="invalid_url").inc()
-            metrics.ERRORS.labels(reason="invalid_url").inc()
-            await self._publish_dead_letter(record, "invalid_url", str(exc), url=request.url)
-            return
-        uid = url_id(url)
-        # One request per URL at a time: a duplicate waits and then sees the first's state.
-        while (busy := self._url_locks.get(uid)) is not None:
-            await asyncio.shield(busy)
-        lock: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._url_locks[uid] = lock
-        try:
-            await self._process_url(tp, record, request, url, uid)
-        finally:
-            del self._url_locks[uid]
-            lock.set_result(None)
-
-    async def _process_url(
-        self,
-        tp: TopicPartition,
-        record: ConsumerRecord[Any, Any],
-        request: CrawlRequest,
-        url: str,
-        uid: str,
-    ) -> None:
-        site = self._site_for(request, url)
-        state = self.state.get(tp.partition, uid)
-        plan = plan_fetch(
-            request,
-            state,
-            _now(),
-            revisit_s=(
-                site.revisit
-                if site is not None and site.revisit is not None
-                else self.sites.defaults.revisit
-            ),
-            refetch_articles=self.settings.refetch_articles,
-        )
-        metrics.REQUESTS.labels(decision=plan.reason).inc()
-        if not plan.fetch:
-            return
-        if site is not None and request.site is None:
-            request = request.model_copy(update={"site": site.name})
-        pending: list[asyncio.Future[Any]] = []
-        try:
-            result = await self._fetch(url, plan, site)
-        except _Failure as failure:
-            metrics.ERRORS.labels(reason=failure.reason).inc()
-            outcome = Outcome(failure.reason, status=failure.status)
-            pending.append(
-                await self._publish_dead_letter(
-                    record, failure.reason, str(failure), url=url, uid=uid, wait=False
-                )
-            )
-        else:
-            if result.status == 304:
-                metrics.NOT_MODIFIED.inc()
-                outcome = Outcome(
-                    "not_modified",
-                    status=304,
-                    etag=result.headers.get("etag"),
-                    last_modified=result.headers.get("last-modified"),
-                )
-            else:
-                outcome, sent = await self._publish_page(record, request, url, uid, result)
-                pending.append(sent)
-        new_state = apply_outcome(state, request, uid, outcome, _now())
-        pending.append(await self.state.put(tp.partition, new_state))
-        await self._await_acks(record, url, uid, pending, new_state, tp)
-
-    async def _await_acks(
-        self,
-        record: ConsumerRecord[Any, Any],
-        url: str,
-        uid: str,
-        pending: list[asyncio.Future[Any]],
-        state: UrlState,
-        tp: TopicPartition,
-    ) -> None:
-        results = await asyncio.gather(*pending, return_exceptions=True)
-        for result in results:
-            if isinstance(result, _TOO_LARGE):
-                # The broker refused the page as too large for the topic.
-                metrics.ERRORS.labels(reason="too_large").inc()
-                failed = state.model_copy(update={"outcome": "too_large"})
-                await asyncio.gather(
-                    await self._publish_dead_letter(
-                        record, "too_large", str(result), url=url, uid=uid, wait=False
-                    ),
-                    await self.state.put(tp.partition, failed),
-                )
-            elif isinstance(result, BaseException):
-                raise result
-
-    def _site_for(self, request: CrawlRequest, url: str) -> Site | None:
-        if request.site and (site := self.sites.get(request.site)):
-            return site
-        return self.sites.for_url(url)
-
-    async def _fetch(self, url: str, plan: FetchPlan, site: Site | None) -> FetchResult:
-        """Guard, robots, politeness, retries; returns a final response or raises _Failure."""
-        host = host_of(url)
-        try:
-            await self.guard.check(url)
-        except AddressRefused as exc:
-            raise _Failure(exc.reason, str(exc)) from None
-        except ResolutionFailed:
-            pass  # transient: the fetch below retries resolution
-        crawl_delay = None
-        if self.settings.obey_robots:
-            rules = await self.robots.rules_for(url)
-            if not rules.allowed(url, self.agent):
-                metrics.ROBOTS_DENIALS.inc()
-                raise _Failure(
-                    "robots_denied", f"robots.txt ({rules.source}) disallows {redact(url)}"
-                )
-            crawl_delay = rules.crawl_delay(self.agent)
-        delay = self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=wait_exponential_jitter(
-                multiplier=self.options.retry_initial_s,
-                max=self.options.retry_max_s,
-                jitter=self.options.retry_initial_s,
-            ),
-            retry=retry_if_exception(_is_transient),
-            before_sleep=lambda rs: metrics.RETRIES.labels(
-                reason=getattr(rs.outcome.exception(), "reason", "error") if rs.outcome else "?"
-            ).inc(),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    return await self._attempt(url, host, delay, plan.headers)
-        except RetryableStatus as exc:
-            return_result = exc.result
-            raise _Failure(
-                exc.reason,
-                f"HTTP {return_result.status} after {self.settings.max_retries} retries",
-                status=return_result.status,
-            ) from None
-        except FetchError as exc:
-            raise _Failure(exc.reason, str(exc), status=exc.status) from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _attempt(
-        self, url: str, host: str, delay: float, headers: dict[str, str]
-    ) -> FetchResult:
-        result = await self.http.fetch(url, headers, gate=self._host_gate(host, delay))
-        metrics.RESPONSES.labels(status=str(result.status)).inc()
-        metrics.BYTES.labels(where="wire").inc(result.wire_bytes)
-        answered_by = host_of(result.final_url)  # after redirects, maybe another host
-        if result.status in SLOW_DOWN_STATUSES:
-            retry_after = parse_retry_after(result.headers.get("retry-after"))
-            self.politeness.back_off(
-                answered_by,
-                retry_after if retry_after is not None else self.options.default_backoff_s,
-            )
-        elif result.status < 400:
-            self.politeness.relax(answered_by)
-        if result.status in TRANSIENT_STATUSES:
-            raise RetryableStatus(result)
-        metrics.FETCH_SECONDS.observe(result.elapsed_ms / 1000)
-        if 300 <= result.status < 400 and result.status != 304:
-            # A redirect without a usable Location, or a 300 Multiple Choices.
-            raise FetchError(
-                f"http_{result.status}",
-                f"HTTP {result.status} without a followable Location",
-                transient=False,
-                status=result.status,
-            )
-        if result.status >= 400:
-            raise FetchError(
-                f"http_{result.status}",
-                f"HTTP {result.status}",
-                transient=False,
-                status=result.status,
-            )
-        return result
-
-    def _host_gate(self, host: str, delay: float, *, robots: bool = True) -> HostGate:
-        """Politeness for every host a fetch reaches, and robots.txt for those it was not
-        checked for: ``host`` (already checked) with its ``delay``, and any other host a
-        redirect leads to, which is paced and permitted as if it had been requested itself.
-        robots.txt fetches pass ``robots=False``: robots.txt is never disallowed."""
-
-        @contextlib.asynccontextmanager
-        async def gate(url: str) -> AsyncIterator[None]:
-            hop_host = host_of(url)
-            hop_delay = delay if hop_host == host else await self._redirect_delay(url, robots)
-            async with self.politeness.slot(hop_host, hop_delay):
-                yield
-
-        return gate
-
-    async def _redirect_delay(self, url: str, robots: bool) -> float:
-        """The pacing for a redirect target's host; raises if its robots.txt disallows it."""
-        site = self.sites.for_url(url)
-        crawl_delay = None
-        if robots and self.settings.obey_robots:
-            rules = await self.robots.rules_for(url)
-            if not rules.allowed(url, self.agent):
-                metrics.ROBOTS_DENIALS.inc()
-                raise FetchError(
-                    "robots_denied",
-                    f"robots.txt ({rules.source}) disallows the redirect to {redact(url)}",
-                    transient=False,
-                )
-            crawl_delay = rules.crawl_delay(self.agent)
-        return self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
-
-    # --- output ------------------------------------------------------------------------------
-
-    async def _publish_page(
-        self,
-        record: ConsumerRecord[Any, Any],
-        request: CrawlRequest,
-        url: str,
-        uid: str,
-        result: FetchResult,
-    ) -> tuple[Outcome, asyncio.Future[Any]]:
-        page = RawPage(
-            url_id=uid,
-            requested_url=url,
-            final_url=result.final_url,
-            status=result.status,
-            headers=result.headers,
-            content_type=result.content_type,
-            body=result.body,
-            truncated=result.truncated,
-            site=request.site,
-            kind=request.kind,
-            depth=request.depth,
-            elapsed_ms=round(result.elapsed_ms, 1),
-        )
-        content_hash = hashlib.sha256(result.body).hexdigest()[:32]
-        try:
-            sent = await self.producer.send(self.pages_topic, page.to_bytes(), key=uid.encode())
-        except _TOO_LARGE as exc:
-            metrics.ERRORS.labels(reason="too_large").inc()
-            dead = await self._publish_dead_letter(
-                record,
-                "too_large",
-                f"{len(result.body)} body bytes: {exc}",
-                url=url,
-                uid=uid,
-                wait=False,
-            )
-            return Outcome("too_large", status=result.status), dead
-        metrics.PAGES.labels(kind=request.kind).inc()
-        metrics.BYTES.labels(where="published").inc(len(result.body))
-        log.info(
-            "page fetched",
-            extra={
-                "url_id": uid,
-                "url": redact(result.final_url),
-                "kind": request.kind,
-                "status": result.status,
-                "bytes": len(result.body),
-                "elapsed_ms": round(result.elapsed_ms, 1),
-            },
-        )
-        if result.truncated:
-            metrics.TRUNCATED.inc()
-        outcome = Outcome(
-            "fetched",
-            status=result.status,
-            final_url=result.final_url,
-            etag=result.headers.get("etag"),
-            last_modified=result.headers.get("last-modified"),
-            content_hash=content_hash,
-        )
-        return outcome, sent
-
-    async def _publish_dead_letter(
-        self,
-        record: ConsumerRecord[Any, Any],
-        reason: str,
-        error: str,
-        *,
-        url: str | None = None,
-        uid: str | None = None,
-        wait: bool = True,
-    ) -> asyncio.Future[Any]:
-        letter = DeadLetter.about(
-            record, "fetch", reason, error, url=redact(url) if url else None, url_id=uid
-        )
-        sent = await self.producer.send(self.dead_letter_topic, letter.to_bytes(), key=record.key)
-        if wait:
-            await sent
-        return sent
-
-    # --- robots.txt and seeds -----------------------------------------------------------------
-
-    async def _fetch_robots(self, robots_url: str) -> tuple[int | None, bytes, str | None]:
-        site = self.sites.for_url(robots_url)
-        host = host_of(robots_url)
-        delay = self.politeness.effective_delay(site.crawl_delay if site else None)
-        try:
-            result = await self.http.fetch(
-                robots_url,
-                max_body_bytes=MAX_ROBOTS_BYTES,
-                gate=self._host_gate(host, delay, robots=False),
-            )
-        except FetchError as exc:
-            return None, b"", f"{exc.reason}: {exc}"
-        metrics.RESPONSES.labels(status=str(result.status)).inc()
-        if result.status in SLOW_DOWN_STATUSES:
-            retry_after = parse_retry_after(result.headers.get("retry-after"))
-            self.politeness.back_off(
-                host, retry_after if retry_after is not None else self.options.default_backoff_s
-            )
-        return result.status, result.body, None
-
-    def _on_new_robots(self, robots_url: str, rules: RobotsRules) -> None:
-        site = self.sites.for_url(robots_url)
-        if site is None or not site.robots_sitemaps or not rules.sitemaps:
-            return
-        requests = []
-        for sitemap in rules.sitemaps:
-            try:
-                requests.append(
-                    CrawlRequest(
-                        url=normalize_url(sitemap),
-                        site=site.name,
-                        kind="sitemap",
-                        source="seed",
-                        referrer=robots_url,
-                    )
-                )
-            except ValueError:
-                continue
-        self._spawn(self._send_requests(requests))
-
-    async def _send_requests(self, requests: list[CrawlRequest]) -> None:
-        sent = [
-            await self.producer.send(
-                self.crawl_topic, request.to_bytes(), key=host_of(request.url).encode()
-            )
-            for request in requests
-        ]
-        await asyncio.gather(*sent)
+    # --- seed re-visits ---------------------------------------------------------------------
 
     def _owns_host(self, host: str) -> bool:
         if not self._partitions:
@@ -709,7 +299,7 @@ class FetcherWorker:
             )
             if requests:
                 log.info("scheduling %d seed re-visits", len(requests))
-                await self._send_requests(requests)
+                await self.publisher.crawl_requests(requests)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.options.schedule_interval_s)
 

@@ -63,8 +63,8 @@ def crawl(
     """Send crawl requests to the frontier (crawl.requests, keyed by host)."""
     import asyncio
 
-    from newswire.admin.progress import progress_bars
     from newswire.broker import make_producer
+    from newswire.progress import progress_bars
     from newswire.records import CrawlRequest
     from newswire.settings import get_settings
     from newswire.sites import load_sites

@@ -4,7 +4,8 @@
   or ``.netrc`` from the environment, so the address guard sees the real destination).
 * Redirects are followed here, not by httpx, so every hop is checked by the
   :class:`~newswire.fetcher.address_guard.AddressGuard` *before* connecting; at most
-  ``max_redirects`` hops, loops detected; the final URL is recorded.
+  ``max_redirects`` hops, loops detected; the final URL is recorded. Each request, every hop
+  included, is made inside the caller's :data:`HostGate` (the fetcher's politeness slot).
 * Connections go only to addresses the guard approved in the same resolution
   (:class:`GuardedNetworkBackend`): httpx never resolves a host name itself.
 * The body is streamed and the download stops at ``max_body_bytes`` on the wire (the result is
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import ssl
 import time
 import zlib
@@ -33,13 +35,13 @@ import httpx
 
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
 from newswire.settings import Settings
-from newswire.urls import host_of, redact
+from newswire.urls import redact
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
-#: Entered around each host's share of a fetch: the requested URL's host, then each other host
-#: a redirect leads to. The fetcher puts its politeness slot and robots.txt check there, so a
-#: redirect to another site is paced and permitted like a request to it.
+#: Entered around each request of a fetch: the requested URL, then every redirect hop, one at a
+#: time. The fetcher puts its politeness slot and robots.txt check there, so each hop, to the
+#: same host or another one, is paced and permitted like a request of its own.
 HostGate = Callable[[str], AbstractAsyncContextManager[None]]
 #: Response headers that describe the wire encoding, which no longer applies to the stored body.
 _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
@@ -53,6 +55,8 @@ class FetchError(Exception):
         self.reason = reason
         self.transient = transient
         self.status = status
+        #: Time spent fetching before the failure (waits at the host gate excluded).
+        self.elapsed_ms = 0.0
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,20 @@ class FetchResult:
         return self.headers.get("content-type")
 
 
+#: Decoded bytes produced per inflate call.
+_INFLATE_PIECE = 1024 * 1024
+
+
 class BodyDecoder:
     """Accumulates a body, undoing gzip/deflate, stopping at ``limit`` decoded bytes."""
 
     def __init__(self, encoding: str | None, limit: int):
         encoding = (encoding or "identity").strip().lower()
         self.limit = limit
-        self.body = bytearray()
+        # BytesIO, not a bytearray: its getvalue() hands over the buffer without a copy, so a
+        # capped body is held once, not twice (a decompression bomb: 40 MB, not 80).
+        self._body = io.BytesIO()
+        self._size = 0
         self.truncated = False
         self._decoder: zlib._Decompress | None = None  # type: ignore[name-defined]
         self._deflate_fallback = False
@@ -123,38 +134,41 @@ class BodyDecoder:
         """Add a wire chunk; False once the decoded cap is reached (stop reading)."""
         if self._decoder is None:
             return self._append(chunk)
-        room = self.limit - len(self.body)
-        try:
-            out = self._decoder.decompress(chunk, room + 1)
-        except zlib.error:
-            if self._deflate_fallback and not self.body:
-                self._deflate_fallback = False
-                self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.feed(chunk)
-            raise
-        self._deflate_fallback = False
-        if not self._append(out):
-            return False
-        if self._decoder.unconsumed_tail:
-            # Output was bounded by max_length, i.e. we are past the cap.
-            self.truncated = True
-            return False
-        return True
+        pending = chunk
+        while True:
+            # Inflate at most a piece at a time: 64 KB of a bomb is 64 MB of output, which must
+            # never exist at once (nor its copies) only to be cut at the cap.
+            room = self.limit - self._size
+            try:
+                out = self._decoder.decompress(pending, min(room + 1, _INFLATE_PIECE))
+            except zlib.error:
+                if self._deflate_fallback and not self._size:
+                    self._deflate_fallback = False
+                    self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    return self.feed(chunk)
+                raise
+            self._deflate_fallback = False
+            if not self._append(out):
+                return False  # past the cap
+            pending = self._decoder.unconsumed_tail
+            if not pending:
+                return True
 
     def _append(self, data: bytes) -> bool:
-        room = self.limit - len(self.body)
+        room = self.limit - self._size
         if len(data) > room:
-            self.body += data[:room]
+            data = data[:room]
             self.truncated = True
-            return False
-        self.body += data
-        return True
+        self._size += self._body.write(data)
+        return not self.truncated
 
     def finish(self) -> bytes:
         if self._decoder is not None and not self.truncated:
             with contextlib.suppress(zlib.error):
                 self._append(self._decoder.flush())
-        return bytes(self.body)
+        body = self._body.getvalue()
+        self._body = io.BytesIO()
+        return body
 
 
 def _header_dict(headers: httpx.Headers) -> dict[str, str]:
@@ -337,6 +351,32 @@ class _Stopwatch:
         return (time.perf_counter() - self.started - self.waited) * 1000
 
 
+def _as_fetch_error(exc: Exception, url: str) -> FetchError | None:
+    """The :class:`FetchError` an exception from a fetch stands for (None: a bug, re-raise)."""
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return FetchError("timeout", f"fetch took too long: {redact(url)}", transient=True)
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchError("timeout", f"{type(exc).__name__}: {redact(url)}", transient=True)
+    if isinstance(exc, AddressRefused):
+        return FetchError(exc.reason, str(exc), transient=False)
+    if isinstance(exc, ResolutionFailed):
+        return FetchError(exc.reason, str(exc), transient=True)
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return FetchError("invalid_url", f"{exc}", transient=False)
+    if isinstance(exc, httpx.ConnectError):
+        return FetchError("connect_error", f"{exc or type(exc).__name__}", transient=True)
+    if isinstance(exc, httpx.DecodingError):
+        return FetchError("decode_error", str(exc), transient=False)
+    if isinstance(exc, zlib.error):
+        return FetchError("decode_error", f"bad content encoding: {exc}", transient=False)
+    if isinstance(exc, httpx.TransportError):
+        # Read/write errors, protocol errors, a server closing mid-response.
+        return FetchError("network_error", f"{type(exc).__name__}: {exc}", transient=True)
+    return None
+
+
 class HttpClient:
     def __init__(self, options: FetchOptions, guard: AddressGuard):
         self.options = options
@@ -353,44 +393,29 @@ class HttpClient:
         *,
         max_body_bytes: int | None = None,
         gate: HostGate | None = None,
+        time_limit_s: float | None = None,
     ) -> FetchResult:
         """GET ``url``, following redirects under the guard; raises :class:`FetchError`.
 
-        ``gate``, when given, is entered for each host of the redirect chain in turn.
+        ``gate``, when given, is entered around each request of the redirect chain in turn.
+        ``time_limit_s`` lowers the whole fetch's time limit (``total_timeout_s``).
         """
+        limit_s = self.options.total_timeout_s
+        if time_limit_s is not None:
+            limit_s = min(limit_s, time_limit_s)
+        clock: _Stopwatch | None = None
         try:
-            async with asyncio.timeout(self.options.total_timeout_s) as limit:
+            async with asyncio.timeout(limit_s) as limit:
                 clock = _Stopwatch(limit)
                 return await self._fetch(url, headers or {}, max_body_bytes, clock, gate)
-        except TimeoutError:
-            raise FetchError(
-                "timeout", f"fetch took too long: {redact(url)}", transient=True
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise FetchError(
-                "timeout", f"{type(exc).__name__}: {redact(url)}", transient=True
-            ) from None
-        except AddressRefused as exc:
-            raise FetchError(exc.reason, str(exc), transient=False) from None
-        except ResolutionFailed as exc:
-            raise FetchError(exc.reason, str(exc), transient=True) from None
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            raise FetchError("invalid_url", f"{exc}", transient=False) from None
-        except httpx.ConnectError as exc:
-            raise FetchError(
-                "connect_error", f"{exc or type(exc).__name__}", transient=True
-            ) from None
-        except httpx.DecodingError as exc:
-            raise FetchError("decode_error", str(exc), transient=False) from None
-        except zlib.error as exc:
-            raise FetchError(
-                "decode_error", f"bad content encoding: {exc}", transient=False
-            ) from None
-        except httpx.TransportError as exc:
-            # Read/write errors, protocol errors, a server closing mid-response.
-            raise FetchError(
-                "network_error", f"{type(exc).__name__}: {exc}", transient=True
-            ) from None
+        except Exception as exc:
+            error = _as_fetch_error(exc, url)
+            if error is None:
+                raise
+            error.elapsed_ms = clock.elapsed_ms if clock is not None else 0.0
+            if error is exc:
+                raise
+            raise error from None
 
     async def _fetch(
         self,
@@ -404,17 +429,16 @@ class HttpClient:
         hops: list[str] = []
         # Exact URLs, not normalised ones: a redirect that strips tracking parameters is not a loop.
         seen = {url.split("#", 1)[0]}
-        gated_host: str | None = None
-        async with AsyncExitStack() as held:  # the gate of the current host
+        async with AsyncExitStack() as held:  # the gate of the current hop
             while True:
                 await self.guard.check(current)
-                if gate is not None and (host := host_of(current)) != gated_host:
-                    # Leave the previous host's gate before entering the next one: a fetch never
-                    # holds two hosts' slots, so sites redirecting to each other cannot deadlock.
+                if gate is not None:
+                    # Every hop waits for its host's turn, a same-host redirect included. The
+                    # previous hop's gate is left first: a fetch never holds two slots, so sites
+                    # redirecting to each other cannot deadlock.
                     await held.aclose()
                     async with clock.stopped():
                         await held.enter_async_context(gate(current))
-                    gated_host = host
                 async with self._origins.client(current) as client:
                     request = client.build_request("GET", current, headers=headers)
                     response = await client.send(request, stream=True)

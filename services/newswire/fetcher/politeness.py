@@ -4,7 +4,9 @@ Each host has a slot limit (``host_concurrency``, default 1) and a minimum spaci
 request starts: the larger of the configured delay (site override or ``host_delay_s``) and the
 robots.txt ``Crawl-delay`` (capped at ``max_crawl_delay_s``, so a hostile robots.txt cannot
 stall a worker). A ``429``/``503`` with ``Retry-After`` pauses the host until then and doubles
-its spacing; successes halve the slowdown again.
+its spacing; successes halve the slowdown again. A host whose requests keep timing out
+(:data:`TIMEOUTS_BEFORE_PAUSE` in a row, whichever URLs they were for) is paused as a whole,
+longer with each further timeout, until it answers again.
 
 :class:`HostPacer` is the pure bookkeeping (times in, start times out) and is unit-tested with
 a fake clock; :class:`Politeness` adds the waiting.
@@ -19,6 +21,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 MAX_SLOWDOWN = 8.0
+#: Consecutive timeouts after which a host is paused. One URL's attempt and its retry make two;
+#: a third in a row means the host, not one page of it, is in trouble.
+TIMEOUTS_BEFORE_PAUSE = 3
 
 
 @dataclass
@@ -30,6 +35,8 @@ class HostPacer:
     slowdown: float = 1.0
     active: int = 0
     waiting: int = 0
+    #: Requests in a row that timed out (reset by any response).
+    timeouts: int = 0
     semaphore: asyncio.Semaphore | None = field(default=None, repr=False)
 
     def reserve(self, now: float, delay_s: float) -> float:
@@ -47,11 +54,27 @@ class HostPacer:
     def relax(self) -> None:
         self.slowdown = max(1.0, self.slowdown / 2)
 
+    def timed_out(self, now: float, pause_s: float, max_backoff_s: float) -> float:
+        """A request timed out; returns how long the host is now paused (0: not paused).
+
+        From the :data:`TIMEOUTS_BEFORE_PAUSE`-th timeout in a row the host pauses for
+        ``pause_s``, doubled for each further one, up to ``max_backoff_s``."""
+        self.timeouts += 1
+        if self.timeouts < TIMEOUTS_BEFORE_PAUSE:
+            return 0.0
+        pause = min(pause_s * 2 ** (self.timeouts - TIMEOUTS_BEFORE_PAUSE), max_backoff_s)
+        self.backoff_until = max(self.backoff_until, now + pause)
+        return pause
+
+    def answered(self) -> None:
+        self.timeouts = 0
+
     def idle(self, now: float) -> bool:
         return (
             self.active == 0
             and self.waiting == 0
             and self.slowdown == 1.0
+            and self.timeouts == 0
             and now >= self.next_start
             and now >= self.backoff_until
         )
@@ -132,6 +155,19 @@ class Politeness:
     def relax(self, host: str) -> None:
         if pacer := self._hosts.get(host):
             pacer.relax()
+
+    def timed_out(self, host: str, pause_s: float) -> float:
+        """A request to ``host`` timed out; returns the pause this put on the host (or 0)."""
+        return self._pacer(host).timed_out(self.clock(), pause_s, self.max_delay_s * 10)
+
+    def timeouts_in_a_row(self, host: str) -> int:
+        pacer = self._hosts.get(host)
+        return pacer.timeouts if pacer else 0
+
+    def answered(self, host: str) -> None:
+        """``host`` sent a response (any status): its run of timeouts is over."""
+        if pacer := self._hosts.get(host):
+            pacer.answered()
 
     def queue_depth(self, host: str) -> int:
         pacer = self._hosts.get(host)

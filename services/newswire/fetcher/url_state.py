@@ -5,6 +5,12 @@ The record (:class:`UrlState`) is what makes the crawl restart-safe: articles ar
 feeds and sitemaps are re-fetched no more often than their re-visit interval, with a
 conditional GET built from the ETag and Last-Modified of the last 200.
 
+A URL whose last attempt failed (and so left a dead letter) *cools down*: for
+``dead_letter_cooldown_s`` (list pages: until their next re-visit, if sooner) another link to it
+does not fetch it again, so two list pages linking one broken URL cost one attempt and leave one
+dead letter. An address-guard refusal is permanent. Forced requests and dead letters replayed by
+an operator are fetched regardless.
+
 Nothing in this module does I/O; the worker feeds it requests, outcomes and the time.
 """
 
@@ -23,6 +29,8 @@ from newswire.records import CrawlKind, CrawlRequest
 _SETTLED = frozenset(
     {200, 203, 204, 206, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 410, 414, 451}
 )
+#: Failures that asking again will not change: only a forced or replayed request retries them.
+PERMANENT_FAILURES = frozenset({"address_refused", "scheme_refused"})
 
 
 class UrlState(BaseModel):
@@ -62,6 +70,11 @@ class UrlState(BaseModel):
             return True
         return self.status in _SETTLED and self.outcome != "robots_denied"
 
+    @property
+    def failed(self) -> bool:
+        """The last attempt ended in a dead letter."""
+        return self.outcome is not None and self.outcome not in ("fetched", "not_modified")
+
 
 @dataclass(frozen=True)
 class FetchPlan:
@@ -83,13 +96,20 @@ def plan_fetch(
     *,
     revisit_s: float,
     refetch_articles: bool = False,
+    cooldown_s: float = 0.0,
+    replayed: bool = False,
 ) -> FetchPlan:
     """Decide whether ``request`` is fetched, given what is known about its URL.
 
     * forced requests are always fetched, unconditionally;
     * new URLs are fetched;
+    * a URL refused by the address guard is not fetched again (``refused``), and a URL whose
+      last attempt failed less than ``cooldown_s`` ago (for list pages, feeds and sitemaps:
+      or less than ``revisit_s``, whichever is shorter) is not either (``cooling_down``),
+      unless the request is a ``replayed`` dead letter;
     * articles (kind ``page``) are fetched once: a settled state skips them, unless
-      ``refetch_articles``; a transient failure (timeout, 5xx, 429) leaves them fetchable;
+      ``refetch_articles``; a transient failure (timeout, 5xx, 429) leaves them fetchable
+      once the cool-down is over;
     * list pages, feeds and sitemaps are fetched again once ``revisit_s`` has passed since
       the last fetch (duplicates from the scheduler, several replicas and outlinks collapse),
       with ``If-None-Match``/``If-Modified-Since`` from the last 200 response.
@@ -98,14 +118,34 @@ def plan_fetch(
         return FetchPlan("fetch", "forced")
     if state is None or state.last_fetched is None:
         return FetchPlan("fetch", "new")
+    if state.outcome in PERMANENT_FAILURES and not replayed:
+        return FetchPlan("skip", "refused")
     if request.kind == "page" and state.kind == "page":
         if state.settled and not refetch_articles:
             return FetchPlan("skip", "already_fetched")
+        if _cooling_down(state, now, cooldown_s) and not replayed:
+            return FetchPlan("skip", "cooling_down")
         return FetchPlan("fetch", "refetch" if state.settled else "retry")
+    if _cooling_down(state, now, min(cooldown_s, revisit_s)) and not replayed:
+        return FetchPlan("skip", "cooling_down")
     due_at = state.last_fetched + timedelta(seconds=revisit_s)
     if now < due_at and state.failures == 0:
         return FetchPlan("skip", "not_due")
     return FetchPlan("fetch", "revisit", conditional_headers(state))
+
+
+def retry_in_s(state: UrlState, *, cooldown_s: float, revisit_s: float) -> float | None:
+    """After a failed attempt left ``state``: how soon another link may fetch the URL again
+    (None: not without a forced or replayed request), as :func:`plan_fetch` decides it."""
+    if state.outcome in PERMANENT_FAILURES or (state.kind == "page" and state.settled):
+        return None
+    return cooldown_s if state.kind == "page" else min(cooldown_s, revisit_s)
+
+
+def _cooling_down(state: UrlState, now: datetime, cooldown_s: float) -> bool:
+    """The URL's last attempt failed less than ``cooldown_s`` ago."""
+    assert state.last_fetched is not None
+    return state.failed and now < state.last_fetched + timedelta(seconds=cooldown_s)
 
 
 def conditional_headers(state: UrlState) -> dict[str, str]:

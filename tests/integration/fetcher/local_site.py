@@ -2,12 +2,17 @@
 
 It records every request (path, query, headers, arrival time) so tests can assert what the
 fetcher did on the wire: spacing, conditional headers, paths never requested, bytes served.
+
+Besides well-behaved pages it misbehaves on purpose: rate limits, flaky and broken pages,
+same-host redirect chains and loops, redirects off to other addresses, a page that never
+answers, an endless body, a compression bomb, and a robots.txt with a Crawl-delay.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+import itertools
 import random
 import time
 from dataclasses import dataclass, field
@@ -27,6 +32,19 @@ def article_html(n: int | str) -> bytes:
         f"<html><head><title>Article {n}</title></head><body><h1>Article {n}</h1>"
         f"<p>Body of article {n}. 正文。</p></body></html>"
     ).encode()
+
+
+def assert_spaced(times: list[float], delay: float) -> None:
+    """Requests arrived about ``delay`` apart. The fetcher spaces the starts of its requests;
+    the site sees them arrive after connecting and after its handler gets the event loop (which
+    the worker shares), so on a loaded machine one arrival can lag by tens of milliseconds
+    (a request on a new connection, then one on the kept-alive connection), which shortens
+    the next gap by as much. So each gap must be at least half the delay, and the whole span,
+    which only the first arrival's lag can shorten, all of it but 0.2 s. Requests not spaced
+    at all arrive milliseconds apart."""
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= delay / 2, gaps
+    assert times[-1] - times[0] >= len(gaps) * delay - 0.2, gaps
 
 
 @dataclass
@@ -53,6 +71,7 @@ class LocalSite:
     endless_bytes_sent: int = 0
     _counters: dict[str, int] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
 
     @property
@@ -91,6 +110,7 @@ class LocalSite:
         r.add_get("/gzip", self._gzip)
         r.add_get("/bomb", self._bomb)
         r.add_get("/big", self._big)
+        r.add_get("/never", self._never)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port or 0)
@@ -101,6 +121,7 @@ class LocalSite:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()  # requests that never answer end now, so cleanup need not wait
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -205,6 +226,11 @@ class LocalSite:
         except (ConnectionResetError, ConnectionError, RuntimeError):
             pass
         return response
+
+    async def _never(self, request: web.Request) -> web.Response:
+        """Accepts the request and sends nothing back, until the site stops."""
+        await self._stopping.wait()
+        return web.Response(status=204)
 
     async def _gbk(self, request: web.Request) -> web.Response:
         return web.Response(body=GBK_PAGE, headers={"Content-Type": "text/html; charset=GBK"})

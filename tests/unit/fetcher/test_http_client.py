@@ -279,7 +279,7 @@ async def test_dns_rebinding_cannot_reach_an_address_the_guard_never_approved(
         await trap.stop()
 
 
-async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
+async def test_the_gate_is_entered_for_every_hop_one_at_a_time_along_a_redirect_chain(
     site: LocalSite, client: HttpClient
 ) -> None:
     other = await LocalSite().start()
@@ -302,7 +302,13 @@ async def test_the_gate_is_held_for_one_host_at_a_time_along_a_redirect_chain(
         await other.stop()
     assert result.final_url == other.url("/article/redirected")
     a, b = host_of(site.base), host_of(other.base)
-    assert events == [f"enter {a}", f"leave {a}", f"enter {b}", f"leave {b}"]
+    # Each request waits at the gate, the same-host hops too (each pays the host's pacing),
+    # and the previous hop's gate is left before the next one is entered.
+    assert events == [
+        f"enter {a}",
+        f"leave {a}",
+        *[f"enter {b}", f"leave {b}"] * 3,  # other/redirect/2, /redirect/1, /article/redirected
+    ]
 
 
 async def test_waiting_at_the_gate_counts_neither_against_the_time_limit_nor_as_latency(
@@ -326,3 +332,27 @@ async def test_waiting_at_the_gate_counts_neither_against_the_time_limit_nor_as_
         assert err.value.reason == "timeout"
     finally:
         await client.aclose()
+
+
+def test_a_decompression_bomb_is_held_once_at_its_cap_never_inflated_past_it() -> None:
+    """64 KB of a bomb inflate to 64 MB: the decoder must never hold that, nor copies of the
+    capped body (it used to: the whole inflated chunk, its cut, the buffer and a final copy)."""
+    import tracemalloc
+    import zlib
+
+    mib = 1024 * 1024
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(packer.compress(bytes(mib)) for _ in range(100)) + packer.flush()
+    limit = 20 * mib
+    tracemalloc.start()
+    try:
+        decoder = BodyDecoder("gzip", limit)
+        for start in range(0, len(bomb), 65536):
+            if not decoder.feed(bomb[start : start + 65536]):
+                break
+        body = decoder.finish()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert decoder.truncated and len(body) == limit and body.count(0) == limit
+    assert peak < 1.4 * limit, peak / mib

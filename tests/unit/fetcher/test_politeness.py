@@ -92,3 +92,21 @@ async def test_back_off_during_wait_delays_waiting_requests() -> None:
     began = time.monotonic()
     async with polite.slot("h"):
         assert time.monotonic() - began >= 0.29
+
+
+def test_a_host_that_keeps_timing_out_is_paused_longer_each_time() -> None:
+    pacer = HostPacer()
+    # One URL's attempt and its retry: no pause for the host yet.
+    assert pacer.timed_out(0.0, pause_s=60, max_backoff_s=300) == 0.0
+    assert pacer.timed_out(20.0, pause_s=60, max_backoff_s=300) == 0.0
+    assert pacer.reserve(20.0, 1.0) == 20.0
+    # A third timeout in a row: the whole host waits, doubling up to the cap.
+    assert pacer.timed_out(40.0, pause_s=60, max_backoff_s=300) == 60.0
+    assert pacer.reserve(40.0, 1.0) == 100.0
+    assert pacer.timed_out(120.0, pause_s=60, max_backoff_s=300) == 120.0
+    assert pacer.timed_out(240.0, pause_s=60, max_backoff_s=300) == 240.0
+    assert pacer.timed_out(480.0, pause_s=60, max_backoff_s=300) == 300.0
+    assert not pacer.idle(10_000.0)  # a host in a run of timeouts is not forgotten
+    # Any answer ends the run.
+    pacer.answered()
+    assert pacer.timed_out(1000.0, pause_s=60, max_backoff_s=300) == 0.0

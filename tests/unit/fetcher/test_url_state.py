@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newswire.fetcher.url_state import Outcome, UrlState, apply_outcome, plan_fetch
+from newswire.fetcher.url_state import Outcome, UrlState, apply_outcome, plan_fetch, retry_in_s
 from newswire.records import CrawlRequest
 from newswire.urls import url_id
 
@@ -82,3 +82,70 @@ def test_state_round_trips_compactly() -> None:
     data = state.to_bytes()
     assert UrlState.from_bytes(data) == state
     assert len(data) < 400
+
+
+COOLDOWN = 24 * 3600.0
+
+
+def failed(reason: str, kind: str = "page", status: int | None = None) -> UrlState:
+    request = CrawlRequest(url=URL, kind=kind)  # type: ignore[arg-type]
+    return apply_outcome(None, request, url_id(URL), Outcome(reason, status=status), T0)
+
+
+@pytest.mark.parametrize("reason", ["timeout", "robots_denied", "http_503"])
+def test_a_dead_lettered_article_cools_down_before_another_link_fetches_it(reason: str) -> None:
+    state = failed(reason)
+    linked_again = CrawlRequest(url=URL, source="outlink")
+    soon = plan_fetch(
+        linked_again, state, T0 + timedelta(hours=1), revisit_s=60, cooldown_s=COOLDOWN
+    )
+    assert not soon.fetch and soon.reason == "cooling_down"
+    later = plan_fetch(
+        linked_again, state, T0 + timedelta(hours=25), revisit_s=60, cooldown_s=COOLDOWN
+    )
+    assert later.fetch and later.reason == "retry"
+
+
+def test_forced_and_replayed_requests_skip_the_cool_down() -> None:
+    state = failed("timeout")
+    soon = T0 + timedelta(minutes=1)
+    assert plan_fetch(
+        CrawlRequest(url=URL, force=True), state, soon, revisit_s=60, cooldown_s=COOLDOWN
+    ).fetch
+    replayed = plan_fetch(
+        CrawlRequest(url=URL), state, soon, revisit_s=60, cooldown_s=COOLDOWN, replayed=True
+    )
+    assert replayed.fetch
+
+
+def test_a_failed_list_page_cools_down_until_its_next_revisit_if_sooner() -> None:
+    state = failed("timeout", kind="list")
+    request = CrawlRequest(url=URL, kind="list")
+    early = plan_fetch(
+        request, state, T0 + timedelta(seconds=100), revisit_s=600, cooldown_s=COOLDOWN
+    )
+    assert not early.fetch and early.reason == "cooling_down"
+    due = plan_fetch(
+        request, state, T0 + timedelta(seconds=601), revisit_s=600, cooldown_s=COOLDOWN
+    )
+    assert due.fetch
+
+
+def test_an_address_refusal_is_permanent() -> None:
+    state = failed("address_refused")
+    much_later = T0 + timedelta(days=30)
+    plan = plan_fetch(CrawlRequest(url=URL), state, much_later, revisit_s=60, cooldown_s=COOLDOWN)
+    assert not plan.fetch and plan.reason == "refused"
+    listed = plan_fetch(CrawlRequest(url=URL, kind="list"), state, much_later, revisit_s=60)
+    assert not listed.fetch
+    assert plan_fetch(CrawlRequest(url=URL, force=True), state, much_later, revisit_s=60).fetch
+
+
+def test_retry_in_matches_what_plan_fetch_will_decide() -> None:
+    def retry_in(state: UrlState) -> float | None:
+        return retry_in_s(state, cooldown_s=COOLDOWN, revisit_s=600)
+
+    assert retry_in(failed("timeout")) == COOLDOWN
+    assert retry_in(failed("timeout", kind="list")) == 600
+    assert retry_in(failed("http_404", status=404)) is None  # a settled article
+    assert retry_in(failed("address_refused")) is None

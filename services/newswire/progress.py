@@ -1,4 +1,5 @@
-"""Progress bars for long admin commands (``dlq replay``, ``index migrate``, bulk ``crawl``).
+"""Progress bars for long commands (``dlq replay``, ``index migrate``, bulk ``crawl``): shared
+terminal UI for the admin and the services' commands.
 
 Bars are drawn on stderr and only when it is a terminal: in scripts, CI and ``--json`` runs
 the output stays machine-readable. Usage::
