@@ -11,6 +11,9 @@ from enum import StrEnum
 
 from newswire.settings import Settings, get_settings
 
+#: The parser's faust table of each page's last content hash (see parser/app.py).
+PARSER_HASH_TABLE = "page-content-hashes"
+
 
 class Topic(StrEnum):
     """Logical topic names; the real name is ``settings.topic_prefix + value``."""
@@ -21,6 +24,9 @@ class Topic(StrEnum):
     DEAD_LETTERS = "deadletters"
     FETCHER_URL_STATE = "fetcher.url-state"
     ARTICLE_FILL = "articles.fill"
+    #: faust names a table's changelog ``<app id>-<table>-changelog``; the parser's app id is
+    #: ``<prefix>newswire-parser``, so this value gives exactly faust's name.
+    PARSER_HASHES_CHANGELOG = f"newswire-parser-{PARSER_HASH_TABLE}-changelog"
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,17 @@ TOPICS: dict[Topic, TopicSpec] = {
             key="site",
             partitions=1,
             config={"retention.ms": _WEEK_MS, "compression.type": "zstd"},
+        ),
+        TopicSpec(
+            Topic.PARSER_HASHES_CHANGELOG,
+            "The parser's dedup table (page -> content hash of its last article), as faust "
+            "keeps it. Created by `newswire setup` rather than by faust at start-up: on a "
+            "multi-broker cluster a changelog created moments before its first use can still "
+            "show no partitions, and faust then refuses the table (PartitionsMismatch), which "
+            "dead-lettered pages in the chaos test.",
+            key="url id",
+            # Co-partitioned with pages.raw, the stream that writes it (settings.partitions).
+            config={"cleanup.policy": "compact", "compression.type": "zstd"},
         ),
     )
 }
