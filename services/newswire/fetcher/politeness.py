@@ -1,10 +1,14 @@
 """Per-host politeness: how many requests a host gets at once, and how far apart they start.
 
-Each host has a slot limit (``host_concurrency``, default 1) and a minimum spacing between
-request starts: the larger of the configured delay (site override or ``host_delay_s``) and the
-robots.txt ``Crawl-delay`` (capped at ``max_crawl_delay_s``, so a hostile robots.txt cannot
-stall a worker). A ``429``/``503`` with ``Retry-After`` pauses the host until then and doubles
-its spacing; successes halve the slowdown again. A host whose requests keep timing out
+Each host has a slot limit (``host_concurrency``, default 1) and a minimum spacing: the larger
+of the configured delay (site override or ``host_delay_s``) and the robots.txt ``Crawl-delay``
+(capped at ``max_crawl_delay_s``, so a hostile robots.txt cannot stall a worker). A request
+starts no sooner than that delay after the previous one started *and* after it ended. The
+second rule is what the site sees: a reserved start can slip (a busy event loop, a slow
+connect) while the next start is already fixed, and start-to-start spacing alone then let two
+requests reach a site 0.1 s apart under a 1 s delay (the chaos test's request log showed it).
+A ``429``/``503`` with ``Retry-After`` pauses the host until then and doubles its spacing;
+successes halve the slowdown again. A host whose requests keep timing out
 (:data:`TIMEOUTS_BEFORE_PAUSE` in a row, whichever URLs they were for) is paused as a whole,
 longer with each further timeout, until it answers again.
 
@@ -44,6 +48,10 @@ class HostPacer:
         start = max(now, self.next_start, self.backoff_until)
         self.next_start = start + delay_s * self.slowdown
         return start
+
+    def finished(self, now: float, delay_s: float) -> None:
+        """A request ended: the next may start no sooner than ``delay`` from now."""
+        self.next_start = max(self.next_start, now + delay_s * self.slowdown)
 
     def back_off(self, now: float, retry_after_s: float, max_backoff_s: float) -> None:
         self.backoff_until = max(
@@ -137,6 +145,7 @@ class Politeness:
                 yield
             finally:
                 pacer.active -= 1
+                pacer.finished(self.clock(), delay)
         finally:
             pacer.semaphore.release()
             if len(self._hosts) > self.PRUNE_ABOVE:

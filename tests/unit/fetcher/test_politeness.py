@@ -110,3 +110,23 @@ def test_a_host_that_keeps_timing_out_is_paused_longer_each_time() -> None:
     # Any answer ends the run.
     pacer.answered()
     assert pacer.timed_out(1000.0, pause_s=60, max_backoff_s=300) == 0.0
+
+
+def test_the_next_request_waits_the_delay_after_the_last_one_ended() -> None:
+    # Start-to-start spacing alone lets a request that started late (a busy loop, a slow
+    # connect) reach the site right before the next one: the site must see the delay.
+    pacer = HostPacer()
+    assert pacer.reserve(now=0.0, delay_s=1.0) == 0.0
+    pacer.finished(now=0.9, delay_s=1.0)  # it actually ran from 0.8 to 0.9
+    assert pacer.reserve(now=1.0, delay_s=1.0) == 1.9
+    # A quick request leaves the start-to-start spacing in charge.
+    pacer.finished(now=1.95, delay_s=1.0)
+    assert pacer.reserve(now=2.0, delay_s=1.0) == 2.95
+
+
+async def test_a_slot_released_late_pushes_the_next_start() -> None:
+    clock = [0.0]
+    politeness = Politeness(delay_s=1.0, concurrency=1, max_delay_s=30, clock=lambda: clock[0])
+    async with politeness.slot("a.example"):
+        clock[0] = 0.7  # the request itself took 0.7 s
+    assert politeness._hosts["a.example"].next_start == 1.7
