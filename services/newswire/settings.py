@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     bulk_concurrency: int = Field(default=2, ge=1)
     bulk_max_retry_s: float = 60.0
 
+    # --- Archive (WARC files of pages.raw) -----------------------------------------------
+    archive_dir: Path = REPO_ROOT / ".data" / "archive"
+    #: A file is closed and the next one started at this size or this age, whichever first.
+    archive_max_file_bytes: int = Field(default=1_000_000_000, ge=1)
+    archive_max_file_age_s: float = Field(default=3600.0, gt=0)
+
     # --- Operations ------------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool | None = None
