@@ -23,7 +23,14 @@ from newswire.parser import discovery
 from newswire.parser.extract import ExtractionRules, extract
 from newswire.parser.extractor_pool import ExtractorPool, WorkerCrashed, WorkerTimeout
 from newswire.parser.feeds import FeedError, parse_listing_document
-from newswire.records import ConsumedMessage, CrawlRequest, DeadLetter, RawPage, RecordError
+from newswire.records import (
+    Article,
+    ConsumedMessage,
+    CrawlRequest,
+    DeadLetter,
+    RawPage,
+    RecordError,
+)
 from newswire.settings import Settings
 from newswire.sites import SiteRegistry, load_sites
 from newswire.urls import host_of
@@ -40,6 +47,7 @@ class PageResult:
     url_id: str | None = None
     url: str | None = None
     article_id: str | None = None
+    #: What the parser's dedup compares (:func:`dedup_key`): content hash and extractor version.
     content_hash: str | None = None
     #: The encoded Article (article pages only).
     article: bytes | None = None
@@ -65,6 +73,17 @@ class ParserContext:
         if site.timezone and (rules is None or rules.timezone is None):
             rules = (rules or ExtractionRules()).model_copy(update={"timezone": site.timezone})
         return rules
+
+
+def dedup_key(article: Article) -> str:
+    """What the parser remembers per page to skip one whose article did not change.
+
+    The extractor version is part of it, so after an upgrade every page gets through once
+    more even when its text (and so its content hash) is the same: the new extractor may have
+    changed other fields, and the article's version is higher (parser/extract/version.py).
+    Keys stored before versions were part of them never match, which has the same effect.
+    """
+    return f"{article.content_hash}@{article.extractor_version}"
 
 
 def _encoded(requests: list[CrawlRequest]) -> list[tuple[bytes, bytes, str]]:
@@ -133,7 +152,7 @@ def _process_page(page: RawPage, context: ParserContext, result: PageResult) -> 
     )
     if article.page_type == "article":
         result.article_id = article.id
-        result.content_hash = article.content_hash
+        result.content_hash = dedup_key(article)
         result.article = article.to_bytes()
 
 
