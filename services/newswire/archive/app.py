@@ -59,7 +59,9 @@ class _Batch:
     failures: list[tuple[ConsumerRecord[Any, Any], RecordError]]
 
 
-def encode_batch(records: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]) -> _Batch:
+def encode_batch(
+    records: dict[TopicPartition, list[ConsumerRecord[Any, Any]]], gzip_level: int
+) -> _Batch:
     """Pure CPU: the pages of one poll as WARC records (and the messages that are not pages)."""
     pages: list[bytes] = []
     offsets: dict[TopicPartition, int] = {}
@@ -72,7 +74,7 @@ def encode_batch(records: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]) 
             except RecordError as exc:
                 failures.append((message, exc))
                 continue
-            pages.append(page_to_warc(page))
+            pages.append(page_to_warc(page, gzip_level))
     return _Batch(pages, offsets, failures)
 
 
@@ -147,7 +149,7 @@ class Archiver:
 
     def _write(self, records: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]) -> _Batch:
         """Encode, append and fsync: when this returns, the batch is on disk."""
-        batch = encode_batch(records)
+        batch = encode_batch(records, self.settings.archive_gzip_level)
         for members in batch.pages:
             if self.current is None:
                 self.current = ArchiveFile(self.directory, self._serial)
