@@ -5,7 +5,8 @@ offset is committed only after the records of that page are on disk. With a loop
 is three lines in order, visible in :meth:`Archiver._archive_batch`: write the batch, flush
 and fsync, then commit exactly the offsets just written. A faust agent acknowledges events
 and commits them from its own timer, after the agent returns; tying that to an fsync would
-mean fighting faust's commit machinery (the fetcher, for the same reason, is a plain loop).
+mean working around faust's commit machinery instead of writing three lines (the fetcher is a
+plain aiokafka loop too).
 
 The CPU work of a batch (decoding the records, building WARC records with warcio, gzip) runs
 in one worker thread, so the event loop stays free for the consumer's heartbeats; zlib and

@@ -15,10 +15,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from newswire import broker
 from newswire.archive.archive_file import OPEN_SUFFIX, closed_files
 from newswire.archive.warc_format import read_responses
+from newswire.records import DeadLetter
 from newswire.settings import Settings
 from newswire.topics import Topic, partitions_for, topic_name
 from tests.integration.archive.demo_pages import demo_pages, warcio_tool
-from tests.support import ServiceProcess, produce
+from tests.support import ServiceProcess, consume, produce
 
 
 @pytest.fixture(scope="module")
@@ -72,16 +73,15 @@ async def test_pages_become_warc_files_that_warcio_checks_and_indexes(
     archive_settings: Settings, tmp_path: Path
 ) -> None:
     pages = demo_pages(copies=3)
-    await produce(
-        archive_settings,
-        topic_name(Topic.PAGES_RAW, archive_settings),
-        [(p.url_id.encode(), p.to_bytes()) for p in pages],
-    )
+    # A message that is not a page, in the middle: dead-lettered, and the stream goes on.
+    messages = [(p.url_id.encode(), p.to_bytes()) for p in pages]
+    messages.insert(len(messages) // 2, (b"poison", b'{"type":"RawPage","schema_version":99}'))
+    await produce(archive_settings, topic_name(Topic.PAGES_RAW, archive_settings), messages)
     log = tmp_path / "archive.log"
     with ServiceProcess(archive_settings, "archive", log_path=log) as archiver:
 
         async def all_committed() -> bool:
-            return await committed(archive_settings) >= len(pages)
+            return await committed(archive_settings) >= len(messages)
 
         await wait_for(all_committed, "all pages committed", archiver)
         # Committed means fsynced: the open file already holds every page.
@@ -106,6 +106,18 @@ async def test_pages_become_warc_files_that_warcio_checks_and_indexes(
     first = rows[1]
     extracted = warcio_tool("extract", "--headers", str(files[0]), first["offset"])
     assert "WARC-Concurrent-To" in extracted.stdout
+
+    (letter,) = [
+        DeadLetter.from_bytes(m.value)
+        for m in await consume(
+            archive_settings, topic_name(Topic.DEAD_LETTERS, archive_settings), until=1
+        )
+    ]
+    assert (letter.stage, letter.reason, letter.origin_key) == (
+        "decode",
+        "unknown_schema_version",
+        b"poison",
+    )
 
 
 async def test_sigkill_mid_file_loses_nothing_and_leaves_every_file_readable(
@@ -146,7 +158,7 @@ async def test_sigkill_mid_file_loses_nothing_and_leaves_every_file_readable(
     with ServiceProcess(archive_settings, "archive", log_path=log) as archiver:
 
         async def all_committed() -> bool:
-            return await committed(archive_settings) >= already + len(pages)
+            return await committed(archive_settings) >= already + 1 + len(pages)
 
         await wait_for(all_committed, "every page committed after the restart", archiver)
     assert "closed an archive file a crashed writer left open" in log.read_text()
