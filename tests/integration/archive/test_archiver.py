@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +19,12 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from newswire import broker
 from newswire.archive.archive_file import OPEN_SUFFIX, closed_files
 from newswire.archive.warc_format import read_responses
+from newswire.broker import create_topics
 from newswire.records import DeadLetter
-from newswire.settings import Settings
+from newswire.settings import REPO_ROOT, Settings
 from newswire.topics import Topic, partitions_for, topic_name
 from tests.integration.archive.demo_pages import demo_pages, warcio_tool
-from tests.support import ServiceProcess, consume, produce
+from tests.support import ServiceProcess, consume, free_port, produce
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +175,69 @@ async def test_sigkill_mid_file_loses_nothing_and_leaves_every_file_readable(
     assert len(ids) - len(set(ids)) < len(pages)
     check = warcio_tool("check", *map(str, closed_files(directory)))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> Iterator[Path]:
+    """The demo site on a free loopback port; returns a copy of seeds/demo.yaml pointing at it."""
+    port = free_port()
+    seeds = tmp_path / "demo.yaml"
+    seeds.write_text((REPO_ROOT / "seeds" / "demo.yaml").read_text().replace("8088", str(port)))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newswire", "demo-site", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    yield seeds
+    server.terminate()
+    server.wait(timeout=30)
+
+
+async def test_crawled_demo_site_is_archived_as_fetched(
+    settings: Settings, demo_site: Path, tmp_path: Path
+) -> None:
+    """The real fetcher (and parser) crawl the demo site; the archive holds every response."""
+    crawl = settings.model_copy(
+        update={
+            "topic_prefix": f"{settings.topic_prefix}crawl.",
+            "seeds_file": demo_site,
+            "archive_dir": tmp_path / "warc",
+            "extract_workers": 0,
+        }
+    )
+    await create_topics(crawl)
+    article = "/2025/03/12/ARTIpaMjr4QQ0nS2xk4TcSaYt250312.shtml"
+    services = [
+        ServiceProcess(crawl, name, log_path=tmp_path / f"{name}.log").start()
+        # The parser finds the links the fetcher follows.
+        for name in ("archive", "parser", "fetcher")
+    ]
+    archiver = services[0]
+    try:
+
+        async def archived_enough() -> bool:
+            fetched = await committed(crawl)
+            return fetched >= 12
+
+        await wait_for(archived_enough, "a dozen crawled pages archived", archiver, timeout=120)
+    finally:
+        for service in reversed(services):
+            service.stop()
+    files = closed_files(Path(crawl.archive_dir))
+    check = warcio_tool("check", "-v", *map(str, files))
+    assert check.returncode == 0 and "digest pass" in check.stdout, check.stdout + check.stderr
+    responses = []
+    for path in files:
+        with path.open("rb") as stream:
+            responses.extend(read_responses(stream))
+    seed = next(r for r in responses if r.target_uri.endswith(article))
+    assert seed.status == 200
+    assert seed.body == (REPO_ROOT / "seeds" / "demo" / article.lstrip("/")).read_bytes()
+    assert seed.headers["etag"] and seed.facts["site"] == "demo-cmg"
+    assert seed.facts["kind"] == "page" and int(seed.facts["depth"]) >= 1
