@@ -154,7 +154,7 @@ class Archiver:
         for members in batch.pages:
             if self.current is None:
                 self.current = ArchiveFile(self.directory, self._serial)
-                self._serial += 1
+                self._serial = self.current.serial + 1
             self.current.append(members, records=2)
             # Rotation between pages, so a file exceeds the limit by one page at most.
             if self.rotation.due(self.current.size, self.current.age_s):

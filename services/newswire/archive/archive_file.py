@@ -58,9 +58,17 @@ class ArchiveFile:
     """One WARC file being appended to by this process, durable up to the last :meth:`sync`."""
 
     def __init__(self, directory: Path, serial: int) -> None:
-        name = file_name(datetime.now(UTC), serial, socket.gethostname(), os.getpid())
-        self.final_path = directory / name
-        self.path = directory / (name + OPEN_SUFFIX)
+        opened_at, host, pid = datetime.now(UTC), socket.gethostname(), os.getpid()
+        # A restarted container has the same host name and pid (1) and counts serials from 0
+        # again: never reuse a name that exists, or closing would replace an older file.
+        while True:
+            name = file_name(opened_at, serial, host, pid)
+            self.final_path = directory / name
+            self.path = directory / (name + OPEN_SUFFIX)
+            if not self.final_path.exists() and not self.path.exists():
+                break
+            serial += 1
+        self.serial = serial
         self._file: IO[bytes] = open(self.path, "xb")  # noqa: SIM115 - closed in close()
         # Marks the file as being written; released by close() or by the process dying.
         fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

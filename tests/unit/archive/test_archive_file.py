@@ -68,3 +68,17 @@ def test_file_with_no_complete_record_is_removed(tmp_path: Path) -> None:
     path.write_bytes(page_to_warc(page())[:50])
     assert recover_abandoned(tmp_path)[0].kept_bytes == 0
     assert os.listdir(tmp_path) == []
+
+
+def test_a_new_file_never_takes_the_name_of_an_existing_one(tmp_path: Path) -> None:
+    first = ArchiveFile(tmp_path, serial=0)
+    first.append(page_to_warc(page()), 2)
+    closed = first.close()
+    # Same second, same host and pid, serial counted from 0 again (a restarted container).
+    second = ArchiveFile(tmp_path, serial=0)
+    if second.final_path.name[:24] == closed.name[:24]:
+        assert second.serial == 1
+    assert second.final_path != closed
+    second.append(page_to_warc(page()), 2)
+    second.close()
+    assert len(closed_files(tmp_path)) == 2
