@@ -159,6 +159,8 @@ class WarcResponse:
     facts: dict[str, str]
     #: Where the response record starts in its file (for messages about it).
     offset: int
+    #: The crawler cut the body (``WARC-Truncated``; Common Crawl does at 1 MB).
+    truncated: bool = False
 
 
 def _header_dict(http_headers: StatusAndHeaders, decoded: bool) -> dict[str, str]:
@@ -198,6 +200,7 @@ def _response_of(record: Any, records: ArchiveIterator) -> WarcResponse | None:
         body=body,
         facts={},
         offset=offset,
+        truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
     )
 
 
@@ -258,7 +261,7 @@ def page_from_response(response: WarcResponse, url_id: str, site: str | None) ->
         headers=response.headers,
         content_type=response.headers.get("content-type"),
         body=response.body,
-        truncated=facts.get("truncated") == "true",
+        truncated=facts.get("truncated") == "true" or response.truncated,
         fetched_at=_fetched_at(response),
         site=site,
         kind=kind,

@@ -103,7 +103,7 @@ def test_other_crawlers_response_without_metadata_uses_warc_date_and_decodes_bod
         payload=io.BytesIO(compressed),
         length=len(compressed),
         http_headers=headers,
-        warc_headers_dict={"WARC-Date": "2026-01-02T03:04:05Z"},
+        warc_headers_dict={"WARC-Date": "2026-01-02T03:04:05Z", "WARC-Truncated": "length"},
     )
     writer.write_record(record)
     (response,) = read_responses(io.BytesIO(out.getvalue()))
@@ -113,3 +113,4 @@ def test_other_crawlers_response_without_metadata_uses_warc_date_and_decodes_bod
     assert imported.fetched_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert imported.headers["x-newswire-wire-content-encoding"] == "gzip"
     assert "content-encoding" not in imported.headers
+    assert imported.truncated
