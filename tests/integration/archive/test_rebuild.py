@@ -258,9 +258,14 @@ async def test_reparse_after_an_extractor_upgrade_reaches_the_index_with_new_ver
     assert (await latest_articles(settings))[0] == articles  # a dry run writes nothing
 
     # From what pages.raw still holds (its own consumer group; the parser's is untouched).
+    raw = topic_name(Topic.PAGES_RAW, settings)
+    parser_before = await committed_and_ends(settings, "newswire-parser", raw)
     done = await reparse(topic_pages(settings, FETCHED_AT), settings, registry)
     assert done.written == done.changed == len(articles), done.lines(False)
     assert done.not_newer == len(articles)  # the second import's copies of the same pages
+    assert await committed_and_ends(settings, "newswire-parser", raw) == parser_before
+    reparsed, _ = await latest_articles(settings)
+    assert {a.extractor_version for a in reparsed.values()} == {version.EXTRACTOR_VERSION}
 
     indexer = ServiceProcess(settings, "indexer", log_path=tmp_path / "indexer.log").start()
     client = await connect(settings)
