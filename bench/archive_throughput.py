@@ -89,9 +89,10 @@ def load_pages(count: int) -> list[RawPage]:
 
 
 def warcio_writer_rate(pages: list[RawPage], directory: Path) -> tuple[float, int]:
-    """warcio's own writer, gzip on, the same two records per page."""
+    """warcio's own writer, gzip on, the same two records per page: pages per CPU second
+    (this is one thread, so its CPU time is the time it took on a core of its own)."""
     path = directory / "warcio-peer.warc.gz"
-    started = time.perf_counter()
+    started = time.process_time()
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True, warc_version="1.1")
         for page in pages:
@@ -119,19 +120,20 @@ def warcio_writer_rate(pages: list[RawPage], directory: Path) -> tuple[float, in
             writer.write_record(metadata)
         out.flush()
         os.fsync(out.fileno())
-    return len(pages) / (time.perf_counter() - started), path.stat().st_size
+    return len(pages) / (time.process_time() - started), path.stat().st_size
 
 
 def our_writer_rate(messages: list[bytes], directory: Path, level: int) -> tuple[float, int]:
-    """The archiver's per-batch work, without Kafka: decode, records, gzip, append, fsync."""
-    started = time.perf_counter()
+    """The archiver's per-batch work, without Kafka: decode, records, gzip, append, fsync;
+    pages per CPU second."""
+    started = time.process_time()
     archive = ArchiveFile(directory, serial=0)
     for start in range(0, len(messages), 500):
         for message in messages[start : start + 500]:
             archive.append(page_to_warc(RawPage.from_bytes(message), level), records=2)
         archive.sync()
     path = archive.close()
-    return len(messages) / (time.perf_counter() - started), path.stat().st_size
+    return len(messages) / (time.process_time() - started), path.stat().st_size
 
 
 # --- 2. the archiver through Kafka -----------------------------------------------------------
@@ -258,20 +260,21 @@ async def reparse_rate(settings: Settings, directory: Path | None, count: int) -
 
 #: What the last recorded run showed, beyond its table (update with the numbers of a new run).
 NOTES = """\
-Reading the numbers: the box was heavily overloaded during this run (load average 14-22 on 2
-cores: the extractor alone ran at 23 pages/s here against 110 in the Parser section), so the
-wall-clock rates are far below what one free core gives; the ratios to each row's peer and the
-CPU cost per page are what carry over. The archiver used 1.9 CPU ms per page of 195 KB, i.e.
-~500 pages of this size (~100 MB of HTML) per CPU second, about two thirds of the 750 pages/s
-goal at this page size; the goal holds for pages up to ~130 KB. Deflate itself is over half of
-that CPU time (profiled), and level 1 is already zlib's fastest; the rest is decoding the
-RawPage (zstd) and the two sha1 digests. import-warc does what warcio's reader does plus
-re-encoding every page for Kafka (zstd, base64) and producing it, which costs it ~60% of the
-reader's rate; reparse with one extractor process ran at 68% (from `pages.raw`) and 64% (from
-the archive) of the extractor alone, because on 2 busy cores its own process (reading,
-decoding, comparing, producing) competes with the pool process for CPU, as the parser agent's
-does (the Parser section: 89% on an idle box). The 750 pages/s and 2,000 records/s goals are
-not shown met by this run.
+Reading the numbers: the box was overloaded during this run (load average ~26 on 2 cores:
+the extractor alone ran at 25 pages/s here against 110 in the Parser section), so wall-clock
+rates say little; the writing rows are therefore CPU time of the one thread doing the work,
+and the import and archiver rows give CPU-second rates beside the wall-clock ones. The
+archiver used 2.4 CPU ms per page of 195 KB, i.e. ~410 pages (~78 MB of HTML) per CPU second:
+55% of the 750 pages/s goal at this page size, which it meets for pages up to ~105 KB. Deflate
+is over half of that CPU (profiled) and level 1 is zlib's fastest; the rest is decoding the
+RawPage (zstd) and the two sha1 digests warcio computes. import-warc does what warcio's reader
+does plus re-encoding each page for Kafka (zstd, base64) and producing it: ~1,050 records
+(525 pages) per CPU second, about half the 2,000 records/s goal on one core, and 37% of the
+reader alone. Reparse from `pages.raw` ran at the extractor's own rate (the difference is
+noise on this box); from the archive at 61% of it, because its main process also inflates
+the WARC records and re-encodes each page for the pool, competing with the pool process for
+the 2 busy cores (more extractor processes, `NEWSWIRE_EXTRACT_WORKERS`, raise both). The 750
+pages/s and 2,000 records/s goals are not met for pages of this size in this run.
 """
 
 
@@ -297,8 +300,8 @@ def main() -> None:
     level6_dir.mkdir()
     l6_rate, l6_size = our_writer_rate(messages, level6_dir, 6)
     print(
-        f"write: warcio {peer_rate:.0f} pages/s ({peer_size / 1e6:.1f} MB); "
-        f"ours {ours_rate:.0f} pages/s ({ours_size / 1e6:.1f} MB)"
+        f"write: warcio {peer_rate:.0f} pages per CPU s ({peer_size / 1e6:.1f} MB); "
+        f"ours {ours_rate:.0f} pages per CPU s ({ours_size / 1e6:.1f} MB)"
     )
 
     def fresh(**extra: object) -> Settings:
@@ -367,10 +370,10 @@ def main() -> None:
         (
             "writing WARC, one thread",
             f"warcio `WARCWriter(gzip=True)` ({peer_size / 1e6:.1f} MB)",
-            f"{peer_rate:.0f} pages/s",
+            f"{peer_rate:.0f} pages per CPU second",
             "decode RawPage, warcio records, gzip level 1, append, fsync per 500"
             f" ({ours_size / 1e6:.1f} MB)",
-            f"{ours_rate:.0f} pages/s",
+            f"{ours_rate:.0f} pages per CPU second",
             "",
         ),
         (
@@ -378,7 +381,7 @@ def main() -> None:
             "",
             "",
             f"the same at `NEWSWIRE_ARCHIVE_GZIP_LEVEL=6` ({l6_size / 1e6:.1f} MB)",
-            f"{l6_rate:.0f} pages/s",
+            f"{l6_rate:.0f} pages per CPU second",
             "",
         ),
         (

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     archive_max_file_bytes: int = Field(default=1_000_000_000, ge=1)
     archive_max_file_age_s: float = Field(default=3600.0, gt=0)
     #: zlib level of each record: 1 keeps up with a fast crawl on one core (bench/
-    #: archive_throughput.py); 6 makes files ~15% smaller for ~4x the CPU.
+    #: archive_throughput.py); 6 makes files ~15% smaller for ~2x the CPU.
     archive_gzip_level: int = Field(default=1, ge=1, le=9)
 
     # --- Operations ------------------------------------------------------------------------

@@ -41,7 +41,8 @@ from newswire.records import CrawlKind, RawPage
 #: Namespace of newswire's record ids (uuid5 of the page's url id, fetch time and record type).
 _RECORD_NAMESPACE = uuid.UUID("6f1d3c52-9a7e-4c1b-8a55-2f0a4b9e1d77")
 #: zlib level of each record's gzip member (``NEWSWIRE_ARCHIVE_GZIP_LEVEL``). warcio's own
-#: writer uses 9; on news pages level 1 wrote ~4x faster than 6 for files ~15% larger.
+#: writer uses 9; on news pages level 1 made writing ~2x cheaper than 6 for files ~15%
+#: larger (bench/archive_throughput.py).
 GZIP_LEVEL = 1
 SOFTWARE = "newswire"
 #: Headers describing a wire encoding that a reader's decoded body no longer has.
