@@ -42,12 +42,20 @@ def import_warc(
     any_site: Annotated[
         bool, typer.Option("--any-site", help="Import pages of hosts no site declares, too.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes reading files in parallel (one file each).")
+    ] = 1,
 ) -> None:
     """Import WARC response records into pages.raw (the parser takes them from there)."""
     import asyncio
 
     from newswire.admin.progress import progress_bars
-    from newswire.archive.importer import SitePolicy, import_warc, warc_files
+    from newswire.archive.importer import (
+        SitePolicy,
+        import_in_processes,
+        import_warc,
+        warc_files,
+    )
     from newswire.settings import get_settings
     from newswire.sites import load_sites
 
@@ -62,7 +70,10 @@ def import_warc(
     policy = SitePolicy(site=site, any_site=any_site)
     with progress_bars() as start:
         advance = start("importing WARC records", sum(p.stat().st_size for p in files))
-        summary = asyncio.run(import_warc(files, settings, registry, policy, advance))
+        if workers > 1 and len(files) > 1:
+            summary = import_in_processes(files, settings, policy, workers, advance)
+        else:
+            summary = asyncio.run(import_warc(files, settings, registry, policy, advance))
     for line in summary.lines():
         typer.echo(line)
     if summary.failed:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -182,3 +184,34 @@ async def import_warc(
     finally:
         await producer.stop()
     return summary
+
+
+def _import_in_child(files: list[Path], settings: Settings, policy: SitePolicy) -> ImportSummary:
+    from newswire.sites import load_sites
+
+    registry = load_sites(settings.seeds_file)
+    return asyncio.run(import_warc(files, settings, registry, policy))
+
+
+def import_in_processes(
+    files: list[Path],
+    settings: Settings,
+    policy: SitePolicy,
+    workers: int,
+    advance: Callable[[int], None] = lambda _: None,
+) -> ImportSummary:
+    """:func:`import_warc` with files spread over ``workers`` processes, each with its own
+    producer: one process tops out at ~1,000 records per CPU second (inflating, re-encoding),
+    so many files import faster on more cores. Progress advances as files finish."""
+    total = ImportSummary()
+    # spawn, not fork: the progress bar's refresh thread may hold a lock at fork time.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        running = {pool.submit(_import_in_child, [path], settings, policy): path for path in files}
+        for future in as_completed(running):
+            part = future.result()
+            total.imported += part.imported
+            total.skipped.update(part.skipped)
+            total.failed += part.failed
+            total.errors.extend(part.errors)
+            advance(running[future].stat().st_size)
+    return total

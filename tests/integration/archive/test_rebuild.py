@@ -104,6 +104,8 @@ def original(
         update={
             "seeds_file": DEMO_SEEDS,
             "archive_dir": tmp_path_factory.mktemp("warc"),
+            # Several files, so the import below spreads them over processes.
+            "archive_max_file_bytes": 20_000,
             "extract_workers": 0,
         }
     )
@@ -181,7 +183,9 @@ async def test_import_warc_rebuilds_the_same_articles_and_a_second_import_change
     summary = import_warc(elsewhere, archive)
     assert f"imported 0\nskipped {pages} (unknown_host {pages})\nfailed 0" in summary
 
-    assert f"imported {pages}\nskipped 0\nfailed 0" in import_warc(settings, archive)
+    assert len(list(Path(archive).glob("*.warc.gz"))) > 2
+    imported = import_warc(settings, archive, "--workers", "2")
+    assert f"imported {pages}\nskipped 0\nfailed 0" in imported
     parser = ServiceProcess(settings, "parser", log_path=tmp_path / "parser.log").start()
     indexer = ServiceProcess(settings, "indexer", log_path=tmp_path / "indexer.log").start()
     client = await connect(settings)
