@@ -47,7 +47,7 @@ import _report
 import extract_quality as dd
 from newswire import broker
 from newswire.archive.archive_file import ArchiveFile, closed_files
-from newswire.archive.importer import SitePolicy, import_warc
+from newswire.archive.importer import SitePolicy, import_in_processes, import_warc
 from newswire.archive.reparse import ReparseSummary, archive_pages, reparse, topic_pages
 from newswire.archive.warc_format import page_facts, page_to_warc, warc_date
 from newswire.parser.extract import extract
@@ -260,21 +260,22 @@ async def reparse_rate(settings: Settings, directory: Path | None, count: int) -
 
 #: What the last recorded run showed, beyond its table (update with the numbers of a new run).
 NOTES = """\
-Reading the numbers: the box was overloaded during this run (load average ~26 on 2 cores:
-the extractor alone ran at 25 pages/s here against 110 in the Parser section), so wall-clock
-rates say little; the writing rows are therefore CPU time of the one thread doing the work,
-and the import and archiver rows give CPU-second rates beside the wall-clock ones. The
-archiver used 2.4 CPU ms per page of 195 KB, i.e. ~410 pages (~78 MB of HTML) per CPU second:
-55% of the 750 pages/s goal at this page size, which it meets for pages up to ~105 KB. Deflate
-is over half of that CPU (profiled) and level 1 is zlib's fastest; the rest is decoding the
-RawPage (zstd) and the two sha1 digests warcio computes. import-warc does what warcio's reader
-does plus re-encoding each page for Kafka (zstd, base64) and producing it: ~1,050 records
-(525 pages) per CPU second, about half the 2,000 records/s goal on one core, and 37% of the
-reader alone. Reparse from `pages.raw` ran at the extractor's own rate (the difference is
-noise on this box); from the archive at 61% of it, because its main process also inflates
-the WARC records and re-encodes each page for the pool, competing with the pool process for
-the 2 busy cores (more extractor processes, `NEWSWIRE_EXTRACT_WORKERS`, raise both). The 750
-pages/s and 2,000 records/s goals are not met for pages of this size in this run.
+Reading the numbers: the box was overloaded during this run (load average ~30 on 2 cores: the
+extractor alone ran at 16 pages/s here against 110 in the Parser section), so wall-clock rates
+say little; the writing rows are therefore CPU time of the one thread doing the work, and the
+import and archiver rows give CPU-second rates beside the wall-clock ones. The archiver used
+2.6 CPU ms per page of 195 KB, i.e. ~390 pages (~74 MB of HTML) per CPU second: about half the
+750 pages/s goal at this page size; it meets the goal for pages up to ~100 KB. Deflate is over
+half of that CPU (profiled) and level 1 is zlib's fastest; the rest is decoding the RawPage
+(zstd) and the two sha1 digests warcio computes. import-warc does what warcio's reader does
+plus re-encoding each page for Kafka (zstd, base64) and producing it: ~970 records (485 pages)
+per CPU second, about half the 2,000 records/s goal on one core, and 36% of the reader alone.
+`--workers 2` did not help on this saturated box (both cores were already busy, and its
+processes' start-up is inside the timing); on free cores it adds one process's rate per core.
+Reparse from `pages.raw` ran at 94% of the extractor alone, from the archive at 86% (its main
+process also inflates the WARC records and re-encodes each page for the pool, competing with
+the pool process for CPU). The 750 pages/s and 2,000 records/s goals are not met for pages of
+this size in this run.
 """
 
 
@@ -313,7 +314,8 @@ def main() -> None:
         )
 
     archive_dir = work / "archiver"
-    archiving = fresh(archive_dir=archive_dir)
+    # Files of ~10 MB, so import-warc --workers has several to spread.
+    archiving = fresh(archive_dir=archive_dir, archive_max_file_bytes=10_000_000)
     asyncio.run(
         prefill(archiving, [(p.url_id.encode(), m) for p, m in zip(pages, messages, strict=True)])
     )
@@ -333,6 +335,14 @@ def main() -> None:
         imported_rate, import_cpu_rate, imported = asyncio.run(import_rate(importing, files))
     finally:
         asyncio.run(broker.delete_topics(importing))
+    parallel = fresh()
+    try:
+        asyncio.run(broker.create_topics(parallel))
+        started = time.perf_counter()
+        summary = import_in_processes(files, parallel, SitePolicy(any_site=True), workers=2)
+        parallel_rate = 2 * summary.imported / (time.perf_counter() - started)
+    finally:
+        asyncio.run(broker.delete_topics(parallel))
     print(
         f"read: warcio {read_rate:.0f} records/s ({records}); "
         f"import-warc {imported_rate:.0f} records/s ({imported} pages)"
@@ -401,6 +411,14 @@ def main() -> None:
             f"{imported_rate:.0f} records/s ({imported_rate / 2:.0f} pages/s);"
             f" {import_cpu_rate:.0f} per CPU second",
             ">= 2,000 records/s",
+        ),
+        (
+            "",
+            "",
+            "",
+            f"`import-warc --workers 2` ({len(files)} files)",
+            f"{parallel_rate:.0f} records/s ({parallel_rate / 2:.0f} pages/s)",
+            "",
         ),
         (
             "re-extraction, one extractor process",
