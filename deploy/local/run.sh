@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The run command: local Kafka + OpenSearch, then the fetcher, parser and indexer on the
-# default seeds (seeds/sites.yaml). Ctrl-C stops the three services (Kafka and OpenSearch
+# The run command: local Kafka + OpenSearch, then the fetcher, parser, indexer and archive on the
+# default seeds (seeds/sites.yaml). Ctrl-C stops the services (Kafka and OpenSearch
 # keep running; `deploy/local/services.sh down` stops them).
 #
 #   deploy/local/run.sh           crawl the real sites in seeds/sites.yaml
@@ -36,7 +36,8 @@ if ((demo)); then
 fi
 
 .venv/bin/newswire setup
-for service in indexer parser fetcher; do
+export NEWSWIRE_ARCHIVE_DIR="${NEWSWIRE_ARCHIVE_DIR:-$root/.data/archive}"
+for service in indexer parser archive fetcher; do
     .venv/bin/newswire "$service" >"$logs/$service.log" 2>&1 &
     pids+=($!)
     echo "[run] $service started (pid $!, log $logs/$service.log)" >&2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from newswire import admin_commands
+from newswire.archive import commands as archive_commands
 from newswire.fetcher import commands as fetcher_commands
 from newswire.indexer import commands as indexer_commands
 from newswire.parser import commands as parser_commands
@@ -22,7 +23,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (fetcher_commands, parser_commands, indexer_commands, admin_commands):
+for module in (
+    fetcher_commands,
+    parser_commands,
+    indexer_commands,
+    admin_commands,
+    archive_commands,
+):
     module.register(app)
 
 

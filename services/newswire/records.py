@@ -207,8 +207,11 @@ class Article(Record):
     #: 64-bit SimHash of the text as 16 hex digits (unsigned; JSON numbers lose precision).
     simhash: str = ""
     extractor: str = ""
+    #: The extractor release that produced this article (parser/extract/version.py).
+    extractor_version: int = 0
     warnings: list[str] = Field(default_factory=list)
-    #: Monotonic per article id (the fetch time in ms): the index's external version.
+    #: Monotonic per article id: fetch time in ms * 1000 + extractor version (see
+    #: parser/extract/version.py); the index's external version.
     version: int = 0
     fetched_at: datetime | None = None
 

@@ -99,6 +99,15 @@ class Settings(BaseSettings):
     bulk_concurrency: int = Field(default=2, ge=1)
     bulk_max_retry_s: float = 60.0
 
+    # --- Archive (WARC files of pages.raw) -----------------------------------------------
+    archive_dir: Path = REPO_ROOT / ".data" / "archive"
+    #: A file is closed and the next one started at this size or this age, whichever first.
+    archive_max_file_bytes: int = Field(default=1_000_000_000, ge=1)
+    archive_max_file_age_s: float = Field(default=3600.0, gt=0)
+    #: zlib level of each record: 1 keeps up with a fast crawl on one core (bench/
+    #: archive_throughput.py); 6 makes files ~15% smaller for ~2x the CPU.
+    archive_gzip_level: int = Field(default=1, ge=1, le=9)
+
     # --- Operations ------------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool | None = None

@@ -1,14 +1,16 @@
 """Articles -> index documents and bulk action lines. Pure: no I/O, no clock.
 
-Versioning. ``_id`` is the article id and the article's ``version`` (its fetch time in ms,
-monotonic per id) is the document's external version with ``version_type=external_gte``:
+Versioning. ``_id`` is the article id and the article's ``version`` (its fetch time in ms, then
+the extractor version: parser/extract/version.py; monotonic per id) is the document's external
+version with ``version_type=external_gte``:
 
 * an older version never overwrites a newer one: the engine answers 409, which the writer
   counts as success (the index already holds something at least as new);
 * a re-delivery of the same version (after a crash, a rebalance, a migration replay racing the
   live indexer) rewrites the same document: harmless;
-* a re-parse of the same fetch (a fixed extractor, a dead letter replayed after a fix) keeps the
-  version and therefore *does* replace the document, which plain ``external`` would refuse.
+* a re-parse of the same fetch by the same extractor (a dead letter replayed after a fix) keeps
+  the version and therefore *does* replace the document, which plain ``external`` would refuse;
+  a newer extractor's re-parse (``newswire reparse``) has a higher version and replaces it too.
 """
 
 from __future__ import annotations

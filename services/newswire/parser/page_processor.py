@@ -25,6 +25,7 @@ from newswire.parser.extractor_pool import ExtractorPool, WorkerCrashed, WorkerT
 from newswire.parser.feeds import FeedError, parse_listing_document
 from newswire.parser.fill_rates import filled_fields
 from newswire.records import (
+    Article,
     ConsumedMessage,
     CrawlRequest,
     DeadLetter,
@@ -48,6 +49,7 @@ class PageResult:
     url_id: str | None = None
     url: str | None = None
     article_id: str | None = None
+    #: What the parser's dedup compares (:func:`dedup_key`): content hash and extractor version.
     content_hash: str | None = None
     #: The encoded Article (article pages only).
     article: bytes | None = None
@@ -78,6 +80,17 @@ class ParserContext:
         if site.timezone and (rules is None or rules.timezone is None):
             rules = (rules or ExtractionRules()).model_copy(update={"timezone": site.timezone})
         return rules
+
+
+def dedup_key(article: Article) -> str:
+    """What the parser remembers per page to skip one whose article did not change.
+
+    The extractor version is part of it, so after an upgrade every page gets through once
+    more even when its text (and so its content hash) is the same: the new extractor may have
+    changed other fields, and the article's version is higher (parser/extract/version.py).
+    Keys stored before versions were part of them never match, which has the same effect.
+    """
+    return f"{article.content_hash}@{article.extractor_version}"
 
 
 def _encoded(requests: list[CrawlRequest]) -> list[tuple[bytes, bytes, str]]:
@@ -146,7 +159,7 @@ def _process_page(page: RawPage, context: ParserContext, result: PageResult) -> 
     )
     if article.page_type == "article":
         result.article_id = article.id
-        result.content_hash = article.content_hash
+        result.content_hash = dedup_key(article)
         result.article = article.to_bytes()
         site = article.site or host_of(article.url) or "unknown"
         sample = FillSample(

@@ -9,6 +9,7 @@ cluster state outlives the run. Tests here may kill and restart single nodes thr
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 from collections.abc import Iterator
 
@@ -34,6 +35,8 @@ def cluster() -> Iterator[dict[str, str]]:
     services_sh("up", "--brokers", "3", "--search-nodes", "2")
     env = dict(line.split("=", 1) for line in services_sh("env").split())
     yield env
+    if os.environ.get("NEWSWIRE_KEEP_CLUSTER"):
+        return  # left running (and its topics kept) to look into a failure
     services_sh("down", "--cluster", "--clean", timeout=300)
 
 
@@ -54,4 +57,5 @@ def cluster_settings(
     )
     asyncio.run(create_topics(settings))
     yield settings
-    asyncio.run(clean_up(settings))
+    if not os.environ.get("NEWSWIRE_KEEP_CLUSTER"):
+        asyncio.run(clean_up(settings))

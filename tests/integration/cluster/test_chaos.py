@@ -180,6 +180,7 @@ def current(run: Run) -> int:
     return run.samples[-1][1] if run.samples else 0
 
 
+@pytest.mark.timeout(2400)
 async def test_chaos_under_load(
     cluster_settings: Settings, site: tuple[list[int], Path], tmp_path: Path
 ) -> None:
@@ -250,7 +251,10 @@ async def test_chaos_under_load(
         stages["parser"].append(stage("parser", 4))
         rebalance.restored, rebalance.count_at_restore = time.time(), current(run)
 
-        await wait_count(run, TOTAL, 1200)
+        try:
+            await wait_count(run, TOTAL, 600)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{await where_pages_stopped(settings, ports)}") from None
         await asyncio.sleep(10)  # anything still in flight would show as an extra document
     finally:
         stop.set()
@@ -282,6 +286,27 @@ async def test_chaos_under_load(
 
     if os.environ.get("NEWSWIRE_CHAOS_REPORT"):
         write_report(run, requests)
+
+
+async def where_pages_stopped(settings: Settings, ports: list[int]) -> str:
+    """Which stage the missing articles got to: fetched (pages.raw), parsed (articles)."""
+    from newswire.records import RawPage
+
+    expected = {url_id(u) for u in article_urls(ports)}
+    raw = {
+        RawPage.from_bytes(v).url_id
+        for v in await read_all(settings, topic_name(Topic.PAGES_RAW, settings))
+    }
+    parsed = set(await latest_versions(settings))
+    documents = set(await all_documents(settings))
+    lost_fetch = expected - raw
+    lost_parse = (expected & raw) - parsed
+    lost_index = (expected & parsed) - documents
+    return (
+        f"of {len(expected)} article pages: {len(lost_fetch)} never on pages.raw, "
+        f"{len(lost_parse)} on pages.raw but not on articles (e.g. {sorted(lost_parse)[:3]}), "
+        f"{len(lost_index)} on articles but not in the index"
+    )
 
 
 async def all_documents(settings: Settings) -> dict[str, int]:

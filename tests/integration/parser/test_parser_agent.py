@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from newswire.parser.extract.version import EXTRACTOR_VERSION, fetched_ms_of
 from newswire.records import Article, CrawlRequest, DeadLetter, RawPage
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
@@ -101,7 +102,8 @@ async def test_seed_page_becomes_an_article_with_every_field(
     assert stories[0].title == "现场直击|“不要国王”抗议在美国多地举行"
     assert article.text.startswith("当地时间3月11日下午")
     assert "责任编辑" not in article.text and "版权所有" not in article.text
-    assert article.version == int(page.fetched_at.timestamp() * 1000)
+    assert fetched_ms_of(article.version) == int(page.fetched_at.timestamp() * 1000)
+    assert article.extractor_version == EXTRACTOR_VERSION
     # The related stories follow the site's article pattern, so they go back to the fetcher.
     followed = {CrawlRequest.from_bytes(r.value).url for r in requests}
     assert followed & {link.url for link in article.related}

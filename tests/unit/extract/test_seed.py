@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from newswire.parser.extract import ExtractResult, extract
+from newswire.parser.extract.version import EXTRACTOR_VERSION
 from newswire.urls import url_id
 
 pytestmark = pytest.mark.unit
@@ -122,7 +123,9 @@ def test_version_and_fetched_at(fixtures, seed_expected):
         (fixtures / "seed_cms.html").read_bytes(), seed_expected["url"], fetched_at=fetched
     ).article
     assert article is not None
-    assert article.version == int(fetched.timestamp() * 1000)
+    # Fetch time in ms, then the extractor version (parser/extract/version.py).
+    assert article.version == int(fetched.timestamp() * 1000) * 1000 + EXTRACTOR_VERSION
+    assert article.extractor_version == EXTRACTOR_VERSION
     assert article.fetched_at == fetched
 
 

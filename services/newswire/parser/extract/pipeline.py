@@ -35,6 +35,7 @@ from newswire.parser.extract import (
     zh_labels,
 )
 from newswire.parser.extract import evidence as ev
+from newswire.parser.extract import version as versioning
 from newswire.parser.extract.bylines import find_authors
 from newswire.parser.extract.decode import BinaryContent, content_type, decode_body
 from newswire.parser.extract.dom import Element
@@ -314,8 +315,9 @@ def _extract(
         content_hash=text_hash,
         simhash=text_simhash,
         extractor=extractor,
+        extractor_version=versioning.EXTRACTOR_VERSION,
         warnings=warnings,
-        version=int(fetched_at.timestamp() * 1000) if fetched_at else 0,
+        version=versioning.article_version(fetched_at, versioning.EXTRACTOR_VERSION),
         fetched_at=fetched_at,
     )
     if not text_out and page_type == "article":

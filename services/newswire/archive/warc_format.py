@@ -1,0 +1,279 @@
+"""Pages to WARC records and back (pure: bytes in, bytes out; no files, no Kafka).
+
+Each :class:`~newswire.records.RawPage` becomes two WARC/1.1 records, built by warcio:
+
+* a ``response`` record for ``final_url``: the HTTP status line, the headers as the fetcher
+  stored them and the exact body bytes. The fetcher keeps the *decoded* body and renames the
+  wire headers that no longer apply (``content-encoding`` becomes
+  ``x-newswire-wire-content-encoding``), so any WARC reader gets the body newswire parsed;
+* a ``metadata`` record (``application/warc-fields``) linked to it by ``WARC-Concurrent-To``,
+  holding newswire's own facts: site, url id, requested URL (differs from the target after a
+  redirect), fetch time to the microsecond, kind, crawl depth, truncation, elapsed time.
+
+warcio computes ``WARC-Block-Digest`` and ``WARC-Payload-Digest`` (sha1, base32) for both.
+Every record is compressed as its own gzip member, as Common Crawl does, so a reader can seek
+to any record's offset (``warcio index`` lists them) and a file can be cut at any member end.
+
+Record ids are derived from the page (url id + fetch time), not random: the same page written
+twice (a restart re-consumes what it had not committed) gives records with the same
+``WARC-Record-ID``, which readers can drop as duplicates, and :func:`page_from_records`
+gives the same :class:`RawPage` for both, hence the same article id and version.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.warcwriter import WARCWriter
+
+from newswire.records import CrawlKind, RawPage
+
+#: Namespace of newswire's record ids (uuid5 of the page's url id, fetch time and record type).
+_RECORD_NAMESPACE = uuid.UUID("6f1d3c52-9a7e-4c1b-8a55-2f0a4b9e1d77")
+#: zlib level of each record's gzip member (``NEWSWIRE_ARCHIVE_GZIP_LEVEL``). warcio's own
+#: writer uses 9; on news pages level 1 made writing ~2x cheaper than 6 for files ~15%
+#: larger (bench/archive_throughput.py).
+GZIP_LEVEL = 1
+SOFTWARE = "newswire"
+#: Headers describing a wire encoding that a reader's decoded body no longer has.
+_WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
+
+
+def record_id(page: RawPage, record_type: str) -> str:
+    name = f"{page.url_id} {page.fetched_at.isoformat()} {record_type}"
+    return f"<urn:uuid:{uuid.uuid5(_RECORD_NAMESPACE, name)}>"
+
+
+def warc_date(moment: datetime) -> str:
+    """WARC/1.1 date with microseconds, in UTC (``2026-12-05T04:15:00.123456Z``)."""
+    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def page_facts(page: RawPage) -> dict[str, str]:
+    """newswire's own facts about a fetch, as the fields of its metadata record."""
+    facts = {
+        "software": SOFTWARE,
+        "url-id": page.url_id,
+        "requested-url": page.requested_url,
+        "fetched-at": page.fetched_at.isoformat(),
+        "kind": page.kind,
+        "depth": str(page.depth),
+        "truncated": "true" if page.truncated else "false",
+    }
+    if page.site:
+        facts["site"] = page.site
+    if page.elapsed_ms is not None:
+        facts["elapsed-ms"] = str(page.elapsed_ms)
+    return facts
+
+
+def _warc_fields(fields: dict[str, str]) -> bytes:
+    # A field value may not span lines; no fact of ours has a line break, but a URL could.
+    return b"".join(
+        f"{name}: {' '.join(value.split())}\r\n".encode() for name, value in fields.items()
+    )
+
+
+def parse_warc_fields(block: bytes) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in block.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            fields[name.strip().lower()] = value.strip()
+    return fields
+
+
+def _gzip_member(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(data) + compressor.flush()
+
+
+def page_to_warc(page: RawPage, level: int = GZIP_LEVEL) -> bytes:
+    """The response and metadata records of one page, each its own gzip member."""
+    writer = WARCWriter(io.BytesIO(), gzip=False, warc_version="1.1")
+    date = warc_date(page.fetched_at)
+    response_id = record_id(page, "response")
+    http_headers = StatusAndHeaders(
+        _status_line(page.status), list(page.headers.items()), protocol="HTTP/1.1"
+    )
+    response = writer.create_warc_record(
+        page.final_url,
+        "response",
+        payload=io.BytesIO(page.body),
+        length=len(page.body),
+        http_headers=http_headers,
+        warc_headers_dict={"WARC-Record-ID": response_id, "WARC-Date": date},
+    )
+    facts = _warc_fields(page_facts(page))
+    metadata = writer.create_warc_record(
+        page.final_url,
+        "metadata",
+        payload=io.BytesIO(facts),
+        length=len(facts),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={
+            "WARC-Record-ID": record_id(page, "metadata"),
+            "WARC-Date": date,
+            "WARC-Concurrent-To": response_id,
+        },
+    )
+    members = []
+    for record in (response, metadata):
+        out = io.BytesIO()
+        writer.out = out
+        writer.write_record(record)
+        members.append(_gzip_member(out.getvalue(), level))
+    return b"".join(members)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarcResponse:
+    """One HTTP response read from a WARC file, with newswire's facts when the file has them."""
+
+    record_id: str
+    target_uri: str
+    date: datetime
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    #: Fields of the metadata record concurrent to it (empty for other crawlers' files).
+    facts: dict[str, str]
+    #: Where the response record starts in its file (for messages about it).
+    offset: int
+    #: The crawler cut the body (``WARC-Truncated``; Common Crawl does at 1 MB).
+    truncated: bool = False
+
+
+def _header_dict(http_headers: StatusAndHeaders, decoded: bool) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in http_headers.headers:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    if decoded:
+        # As the fetcher does: the body we keep is decoded, the wire headers no longer apply.
+        for name in _WIRE_HEADERS:
+            value = headers.pop(name, None)
+            if value is not None:
+                headers[f"x-newswire-wire-{name}"] = value
+    return headers
+
+
+def _response_of(record: Any, records: ArchiveIterator) -> WarcResponse | None:
+    """The response in a warcio record, or None for one that is not an HTTP response."""
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not uri.lower().startswith(("http://", "https://")) or record.http_headers is None:
+        return None
+    status = int(record.http_headers.get_statuscode() or 0)
+    # content_stream() undoes chunking and Content-Encoding (other crawlers keep wire bytes).
+    encoded = any(
+        record.http_headers.get_header(name) for name in ("content-encoding", "transfer-encoding")
+    )
+    body = record.content_stream().read()
+    # (Only after the body: asking for the offset first makes warcio skip the record.)
+    offset = records.get_record_offset()
+    date_text = record.rec_headers.get_header("WARC-Date") or ""
+    return WarcResponse(
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        target_uri=uri,
+        date=iso_date_to_datetime(date_text).replace(tzinfo=UTC),
+        status=status,
+        headers=_header_dict(record.http_headers, encoded),
+        body=body,
+        facts={},
+        offset=offset,
+        truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
+    )
+
+
+def read_responses(stream: IO[bytes]) -> Iterator[WarcResponse]:
+    """Every HTTP response in a WARC stream (gzipped or not), joined with its metadata record.
+
+    A metadata record names its response by ``WARC-Concurrent-To``; newswire writes it right
+    after the response, and so do the crawlers that write one, so one response is held back
+    until the next record shows whether metadata belongs to it. Other record types (request,
+    warcinfo, revisit, dns) are passed over.
+    """
+    records = ArchiveIterator(stream)
+    pending: WarcResponse | None = None
+    for record in records:
+        kind = record.rec_type
+        if kind == "metadata" and pending is not None:
+            if record.rec_headers.get_header("WARC-Concurrent-To") == pending.record_id:
+                facts = parse_warc_fields(record.content_stream().read())
+                pending = WarcResponse(**{**pending.__dict__, "facts": facts})
+            continue
+        if kind != "response":
+            continue
+        response = _response_of(record, records)
+        if response is None:
+            continue
+        if pending is not None:
+            yield pending
+        pending = response
+    if pending is not None:
+        yield pending
+
+
+def _fetched_at(response: WarcResponse) -> datetime:
+    text = response.facts.get("fetched-at")
+    if text:
+        try:
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return response.date
+
+
+def page_from_response(response: WarcResponse, url_id: str, site: str | None) -> RawPage:
+    """The :class:`RawPage` a response stands for: for newswire's own records, the very page
+    that was archived (same url id, fetch time, depth); for others', the WARC date as the
+    fetch time, so importing the same file twice gives the same versions."""
+    facts = response.facts
+    kind: CrawlKind = facts.get("kind", "page")  # type: ignore[assignment]
+    if kind not in ("page", "list", "feed", "sitemap"):
+        kind = "page"
+    elapsed = facts.get("elapsed-ms")
+    return RawPage(
+        url_id=facts.get("url-id") or url_id,
+        requested_url=facts.get("requested-url") or response.target_uri,
+        final_url=response.target_uri,
+        status=response.status,
+        headers=response.headers,
+        content_type=response.headers.get("content-type"),
+        body=response.body,
+        truncated=facts.get("truncated") == "true" or response.truncated,
+        fetched_at=_fetched_at(response),
+        site=site,
+        kind=kind,
+        depth=int(facts["depth"]) if facts.get("depth", "").isdigit() else 0,
+        elapsed_ms=float(elapsed) if elapsed and _is_number(elapsed) else None,
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,116 @@
+"""Pages to WARC records and back: what a WARC reader sees, and what import reads."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from datetime import UTC, datetime
+
+from warcio.archiveiterator import ArchiveIterator
+
+from newswire.archive.warc_format import page_from_response, page_to_warc, read_responses
+from newswire.records import RawPage
+
+BODY = "<html><head><title>标题</title></head><body><p>正文</p></body></html>".encode()
+
+
+def page(**overrides: object) -> RawPage:
+    values: dict[str, object] = {
+        "url_id": "0123456789abcdef0123456789abcdef",
+        "requested_url": "http://news.example.cn/a",
+        "final_url": "http://news.example.cn/b.shtml",
+        "status": 200,
+        "headers": {
+            "content-type": "text/html; charset=utf-8",
+            "x-newswire-wire-content-encoding": "gzip",
+            "etag": '"v1"',
+        },
+        "content_type": "text/html; charset=utf-8",
+        "body": BODY,
+        "truncated": True,
+        "fetched_at": datetime(2026, 12, 5, 4, 15, 0, 123456, tzinfo=UTC),
+        "site": "example",
+        "kind": "page",
+        "depth": 3,
+        "elapsed_ms": 12.5,
+    }
+    values.update(overrides)
+    return RawPage(**values)  # type: ignore[arg-type]
+
+
+def test_response_and_metadata_records_each_in_their_own_gzip_member() -> None:
+    data = page_to_warc(page())
+    records = list(ArchiveIterator(io.BytesIO(data), check_digests=True))
+    # (ArchiveIterator reads lazily: consume each record's content before moving on.)
+    assert [r.rec_type for r in records] == ["response", "metadata"]
+    # Two gzip members: the first alone decompresses to exactly the response record.
+    first = gzip.GzipFile(fileobj=io.BytesIO(data))
+    assert first.read().startswith(b"WARC/1.1\r\nWARC-Record-ID")
+
+
+def test_records_carry_status_headers_exact_body_digests_and_link() -> None:
+    data = page_to_warc(page())
+    iterator = ArchiveIterator(io.BytesIO(data), check_digests=True)
+    response = next(iterator)
+    assert response.http_headers.statusline == "200 OK"
+    assert response.http_headers.get_header("etag") == '"v1"'
+    assert response.rec_headers.get_header("WARC-Target-URI") == "http://news.example.cn/b.shtml"
+    assert response.rec_headers.get_header("WARC-Date") == "2026-12-05T04:15:00.123456Z"
+    assert response.content_stream().read() == BODY
+    assert response.digest_checker.passed is not False
+    response_id = response.rec_headers.get_header("WARC-Record-ID")
+    for record in (response,):
+        assert record.rec_headers.get_header("WARC-Payload-Digest").startswith("sha1:")
+        assert record.rec_headers.get_header("WARC-Block-Digest").startswith("sha1:")
+    metadata = next(iterator)
+    assert metadata.rec_headers.get_header("WARC-Concurrent-To") == response_id
+    assert metadata.rec_headers.get_header("WARC-Payload-Digest").startswith("sha1:")
+    assert metadata.rec_headers.get_header("WARC-Block-Digest").startswith("sha1:")
+    facts = metadata.content_stream().read().decode()
+    for line in ("site: example", "depth: 3", "truncated: true", "requested-url: http://news"):
+        assert line in facts
+
+
+def test_same_page_gives_same_record_ids() -> None:
+    assert page_to_warc(page()) == page_to_warc(page())
+    later = page(fetched_at=datetime(2026, 12, 5, 4, 16, tzinfo=UTC))
+    assert page_to_warc(later)[:200] != page_to_warc(page())[:200]
+
+
+def test_reading_back_gives_the_archived_page() -> None:
+    original = page()
+    responses = list(read_responses(io.BytesIO(page_to_warc(original))))
+    assert len(responses) == 1
+    assert page_from_response(responses[0], url_id="ignored", site="example") == original
+
+
+def test_other_crawlers_response_without_metadata_uses_warc_date_and_decodes_body() -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    compressed = gzip.compress(BODY)
+    headers = StatusAndHeaders(
+        "200 OK",
+        [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+        protocol="HTTP/1.1",
+    )
+    writer.write_record(writer.create_warc_record("dns:news.example.cn", "resource"))
+    record = writer.create_warc_record(
+        "https://news.example.cn/x.html",
+        "response",
+        payload=io.BytesIO(compressed),
+        length=len(compressed),
+        http_headers=headers,
+        warc_headers_dict={"WARC-Date": "2026-01-02T03:04:05Z", "WARC-Truncated": "length"},
+    )
+    writer.write_record(record)
+    (response,) = read_responses(io.BytesIO(out.getvalue()))
+    imported = page_from_response(response, url_id="u1", site=None)
+    assert imported.body == BODY
+    assert imported.url_id == "u1"
+    assert imported.fetched_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert imported.headers["x-newswire-wire-content-encoding"] == "gzip"
+    assert "content-encoding" not in imported.headers
+    assert imported.truncated
