@@ -102,6 +102,9 @@ def find_authors(
         return match_key(name) in site and not _personal(name)
 
     if zh:
+        # Chinese CMSs fill the author meta tag with the web editor's name: a name the
+        # page credits as an editor (编辑, not only the 责任编辑 chosen) is not the writer.
+        site |= {match_key(e) for e in fields["editors"]} - {""}
         structured = [a for a in structured if match_key(a) not in site]
         candidates = list(fields["authors"])
         if not candidates:

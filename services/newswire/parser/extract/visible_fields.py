@@ -58,6 +58,7 @@ def read_visible_fields(
         "updated": None,
         "authors": [],
         "editor": None,
+        "editors": [],  # every editor the lines credit, the chosen one or not
         "source": None,
         "slot_source": None,
         "views": None,
@@ -174,10 +175,15 @@ def read_visible_fields(
     for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + head:
         if len(b.text) > 200:
             continue
-        ed = zh_labels.find_editor(b.text)
-        if ed:
-            out["editor"] = ed
-            break
+        credit = zh_labels.find_editor_credit(b.text)
+        if credit:
+            # The first editor credit found, unless another line names the responsible
+            # editor (a footer with both 编辑 and 责任编辑 lines).
+            out["editors"].extend(credit[2])
+            out["editor"] = out["editor"] or credit[0]
+            if credit[1]:
+                out["editor"] = credit[0]
+                break
     authors: list[str] = []
     scan = head + body_blocks[:3] + body_blocks[-4:] + tail[:10]
     for b in scan:

@@ -132,7 +132,7 @@ _LABEL_SOURCE = re.compile(
     r"\s*[:：]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
 )
 _LABEL_EDITOR = re.compile(
-    r"(?:^|(?<=[\s|｜【\[(（]))(?:责任编辑|责编|编辑|本文编辑)\s*[:：]?\s*"
+    r"(?:^|(?<=[\s|｜【\[(（]))(?P<label>责任编辑|责编|编辑|本文编辑)\s*[:：]?\s*"
     rf"(?P<v>{_CJK_NAME}|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
     r"(?=$|[\s|｜】\])）,，;；、]|SN)"
 )
@@ -238,16 +238,32 @@ def _may_name_source(text: str) -> bool:
     return "来" in text or "出处" in text or "稿源" in text
 
 
+# The labels of the editor responsible for the story: when a page credits several
+# editors (``编辑：王某 责任编辑：李某``), this one is the editor.
+_RESPONSIBLE = frozenset(["责任编辑", "责编"])
+
+
 def find_editor(text: str) -> str | None:
+    found = find_editor_credit(text)
+    return found[0] if found else None
+
+
+def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
+    """The editor a line credits, whether the label names the responsible editor (责任编辑
+    rather than 编辑: that credit wins when a line or page holds several), and every
+    editor the line credits (none of them is the story's author)."""
     if _EDITOR_MARK not in text:
         return None
-    m = _LABEL_EDITOR.search(text)
-    if not m:
-        return None
-    value = m.group("v").strip()
-    if value in _NOT_PERSON or _ORG_SUFFIX.search(value):
-        return None
-    return value
+    names: list[str] = []
+    best: tuple[str, bool] | None = None
+    for m in _LABEL_EDITOR.finditer(text):
+        value = m.group("v").strip()
+        if value in _NOT_PERSON or _ORG_SUFFIX.search(value):
+            continue
+        names.append(value)
+        if best is None or (not best[1] and m.group("label") in _RESPONSIBLE):
+            best = value, m.group("label") in _RESPONSIBLE
+    return (best[0], best[1], names) if best else None
 
 
 def find_source(text: str) -> str | None:

@@ -1,0 +1,70 @@
+"""Classes of Chinese credits (editor, source, reporters) seen on sites the extractor was
+not developed on: each test is a small page of our own showing one way sites print them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newswire.parser.extract import extract
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+ZH = "市政府召开新闻发布会，介绍今年城市更新工作的进展情况和下一步安排，相关部门负责人回答了提问。"
+TITLE = "市政府介绍城市更新工作进展"
+
+
+def _page(
+    meta: str = "<span>2024-05-20 08:00</span>",
+    *,
+    lead: str = "",
+    close: str = "",
+    foot: str = "",
+    between: str = "",
+    header: str = "",
+) -> bytes:
+    """A Chinese story page: header, headline, the line under it, six paragraphs (the first
+    opening with ``lead``, the last closing with ``close``, ``between`` after the second),
+    then ``foot`` under the story."""
+    paras = [f"<p>{ZH}第{i}段。</p>" for i in range(6)]
+    paras[0] = f"<p>{lead}{ZH}第0段。</p>"
+    paras[-1] = f"<p>{ZH}第5段。{close}</p>"
+    paras.insert(2, between)
+    return (
+        f"<html lang='zh-CN'><head><meta charset='utf-8'><title>{TITLE}_某某新闻网</title>"
+        f"</head><body><div class='header'><a href='/'>首页</a>{header}</div>"
+        f"<div class='article'><h1>{TITLE}</h1><div class='info'>{meta}</div>"
+        f"{''.join(paras)}</div>{foot}"
+        "<div class='footer'><p>关于我们 | 联系我们 | 版权声明</p></div></body></html>"
+    ).encode()
+
+
+def _extract(html: bytes):
+    art = extract(html, "https://news.example.cn/2024/05/20/a1.html", fetched_at=NOW).article
+    assert art is not None
+    return art
+
+
+# --- editors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "foot",
+    [
+        "<div class='editor'>编辑：王小明 责任编辑：李大伟</div>",
+        "<div class='ed'>责任编辑：李大伟</div><div class='ed2'>编辑：王小明</div>",
+        "<div class='ed'>（编辑：王小明）</div><div class='ed2'>【责任编辑：李大伟】</div>",
+    ],
+)
+def test_the_responsible_editor_wins_over_other_editor_credits(foot):
+    assert _extract(_page(foot=foot)).editor == "李大伟"
+
+
+def test_an_editor_the_meta_author_names_is_not_the_writer():
+    # The CMS puts the web editor in <meta name="author">; the page credits him as 编辑.
+    html = _page(foot="<div class='editor'>编辑：王小明 责任编辑：李大伟</div>")
+    html = html.replace(b"</title>", "</title><meta name='author' content='王小明'>".encode())
+    art = _extract(html)
+    assert (art.editor, art.authors) == ("李大伟", [])
