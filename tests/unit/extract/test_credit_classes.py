@@ -68,3 +68,15 @@ def test_an_editor_the_meta_author_names_is_not_the_writer():
     html = html.replace(b"</title>", "</title><meta name='author' content='王小明'>".encode())
     art = _extract(html)
     assert (art.editor, art.authors) == ("李大伟", [])
+
+
+def test_several_editors_in_one_credit_are_kept_as_printed():
+    art = _extract(_page(foot="<div class='edit'>(责编：王小明、李大伟)</div>"))
+    assert art.editor == "王小明、李大伟"
+
+
+@pytest.mark.parametrize(
+    "credit", ["责任编辑：杨小明_NF1234", "责任编辑：杨小明NF1234", "【责任编辑：杨小明 SF099】"]
+)
+def test_staff_code_after_the_editors_name_is_dropped(credit):
+    assert _extract(_page(foot=f"<div class='editor'>{credit}</div>")).editor == "杨小明"

@@ -131,11 +131,17 @@ _LABEL_SOURCE = re.compile(
     r"(?:^|(?<=[\s|｜:：/【\[(（]))(?:信息来源|稿件来源|文章来源|新闻来源|来源|来自|出处|稿源)"
     r"\s*[:：]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
 )
+# A staff code CMSs print after an editor's name (``杨某_NF1234``, ``支全明 SF099``): not
+# part of the name.
+_STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
+_EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
 _LABEL_EDITOR = re.compile(
     r"(?:^|(?<=[\s|｜【\[(（]))(?P<label>责任编辑|责编|编辑|本文编辑)\s*[:：]?\s*"
-    rf"(?P<v>{_CJK_NAME}|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
+    # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
+    rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
     r"(?=$|[\s|｜】\])）,，;；、]|SN)"
 )
+_STAFF_CODES = re.compile(_STAFF_CODE)
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = re.compile(
     r"(?:记者|作者|撰文|撰稿|采写|通讯员|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜]\s*|\s+)?"
@@ -258,7 +264,9 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
     best: tuple[str, bool] | None = None
     for m in _LABEL_EDITOR.finditer(text):
         value = m.group("v").strip()
-        if value in _NOT_PERSON or _ORG_SUFFIX.search(value):
+        if HAN.match(value):
+            value = _STAFF_CODES.sub("", value)
+        if any(v in _NOT_PERSON or _ORG_SUFFIX.search(v) for v in value.split("、")):
             continue
         names.append(value)
         if best is None or (not best[1] and m.group("label") in _RESPONSIBLE):
