@@ -80,3 +80,15 @@ def test_several_editors_in_one_credit_are_kept_as_printed():
 )
 def test_staff_code_after_the_editors_name_is_dropped(credit):
     assert _extract(_page(foot=f"<div class='editor'>{credit}</div>")).editor == "杨小明"
+
+
+@pytest.mark.parametrize(
+    "credit", ["值班编辑：杨小明", "网络编辑：杨小明", "选稿：杨小明", "摄影/张某 编辑/杨小明"]
+)
+def test_editor_labels_written_other_ways(credit):
+    assert _extract(_page(foot=f"<p class='ed'>{credit}</p>")).editor == "杨小明"
+
+
+def test_the_responsible_editor_wins_over_the_duty_editor():
+    foot = "<p class='ed'>值班编辑：王小明</p><p class='ed'>责任编辑：李大伟</p>"
+    assert _extract(_page(foot=foot)).editor == "李大伟"

@@ -136,7 +136,8 @@ _LABEL_SOURCE = re.compile(
 _STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
 _EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
 _LABEL_EDITOR = re.compile(
-    r"(?:^|(?<=[\s|｜【\[(（]))(?P<label>责任编辑|责编|编辑|本文编辑)\s*[:：]?\s*"
+    r"(?:^|(?<=[\s|｜【\[(（]))(?P<label>责任编辑|责编|编辑|本文编辑|值班编辑|网络编辑|审核编辑|选稿)"
+    r"\s*[:：/︱|｜]?\s*"
     # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
     rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
     r"(?=$|[\s|｜】\])）,，;；、]|SN)"
@@ -235,7 +236,7 @@ def find_paren_authors(text: str) -> list[str]:
 # substring tests cost a fraction of a search (the patterns have no literal start the
 # regex engine could skip to, so it tries every position). Most lines of most pages hold
 # none.
-_EDITOR_MARK = "编"  # 责任编辑, 责编, 编辑, 本文编辑
+_EDITOR_MARKS = ("编", "选稿")  # 责任编辑, 责编, 编辑, 本文编辑, 值班编辑… | 选稿
 _VIEWS_MARKS = ("阅", "浏", "点", "播")  # 阅读, 浏览, 点击, 播放
 
 
@@ -258,7 +259,7 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
     """The editor a line credits, whether the label names the responsible editor (责任编辑
     rather than 编辑: that credit wins when a line or page holds several), and every
     editor the line credits (none of them is the story's author)."""
-    if _EDITOR_MARK not in text:
+    if _EDITOR_MARKS[0] not in text and _EDITOR_MARKS[1] not in text:
         return None
     names: list[str] = []
     best: tuple[str, bool] | None = None
