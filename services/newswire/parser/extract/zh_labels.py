@@ -236,8 +236,12 @@ def find_paren_authors(text: str) -> list[str]:
 # substring tests cost a fraction of a search (the patterns have no literal start the
 # regex engine could skip to, so it tries every position). Most lines of most pages hold
 # none.
-_EDITOR_MARKS = ("编", "选稿")  # 责任编辑, 责编, 编辑, 本文编辑, 值班编辑… | 选稿
 _VIEWS_MARKS = ("阅", "浏", "点", "播")  # 阅读, 浏览, 点击, 播放
+
+
+def _may_name_editor(text: str) -> bool:
+    # 责任编辑, 责编, 编辑, 本文编辑, 值班编辑… | 选稿
+    return "编" in text or "选稿" in text
 
 
 def _may_name_source(text: str) -> bool:
@@ -259,7 +263,7 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
     """The editor a line credits, whether the label names the responsible editor (责任编辑
     rather than 编辑: that credit wins when a line or page holds several), and every
     editor the line credits (none of them is the story's author)."""
-    if _EDITOR_MARKS[0] not in text and _EDITOR_MARKS[1] not in text:
+    if not _may_name_editor(text):
         return None
     names: list[str] = []
     best: tuple[str, bool] | None = None
