@@ -92,3 +92,35 @@ def test_editor_labels_written_other_ways(credit):
 def test_the_responsible_editor_wins_over_the_duty_editor():
     foot = "<p class='ed'>值班编辑：王小明</p><p class='ed'>责任编辑：李大伟</p>"
     assert _extract(_page(foot=foot)).editor == "李大伟"
+
+
+# --- sources ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "本文来源：某某日报",
+        "来源于：某某日报",
+        "转自：某某日报",
+        "转载自 某某日报",
+        "稿源：某某日报",
+        "出处：某某日报",
+        "来源︱某某日报",
+    ],
+)
+def test_source_labels_written_other_ways(line):
+    assert _extract(_page(meta=f"<span>2024-05-20 08:00</span> <span>{line}</span>")).source == (
+        "某某日报"
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "foot"),
+    [
+        ("<span>来源：某某日报2024-05-20 08:00</span>", ""),
+        ("<span>2024-05-20 08:00</span>", "<p>本文来源：某某日报责任编辑：杨小明</p>"),
+    ],
+)
+def test_source_running_on_into_the_date_or_the_next_credit_ends_there(meta, foot):
+    assert _extract(_page(meta=meta, foot=foot)).source == "某某日报"

@@ -128,8 +128,15 @@ _ORG_SUFFIX = re.compile(
 )
 
 _LABEL_SOURCE = re.compile(
-    r"(?:^|(?<=[\s|｜:：/【\[(（]))(?:信息来源|稿件来源|文章来源|新闻来源|来源|来自|出处|稿源)"
-    r"\s*[:：]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
+    r"(?:^|(?<=[\s|｜:：/【\[(（]))"
+    r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|转载自|转载于|转自)"
+    r"\s*[:：︱|｜]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
+)
+# Where a source value runs on into the next credit or the date with no space between
+# (``来源：某某日报责任编辑：…``, ``来源：人民日报2024-05-13``), the outlet ends there.
+_SOURCE_RUN_ON = re.compile(
+    r"(?:责任编辑|责编|编辑|作者|记者|通讯员|发布时间|发布日期|时间|日期|浏览|阅读|字号)"
+    r"|(?<=\D)(?:19|20)\d\d[-/.年]\d"
 )
 # A staff code CMSs print after an editor's name (``杨某_NF1234``, ``支全明 SF099``): not
 # part of the name.
@@ -245,8 +252,8 @@ def _may_name_editor(text: str) -> bool:
 
 
 def _may_name_source(text: str) -> bool:
-    # 信息来源, 稿件来源, 文章来源, 新闻来源, 来源, 来自 | 出处 | 稿源
-    return "来" in text or "出处" in text or "稿源" in text
+    # 信息来源, 稿件来源, 文章来源, 新闻来源, 来源, 来自… | 出处 | 稿源 | 转自, 转载自…
+    return "来" in text or "出处" in text or "稿源" in text or "转" in text
 
 
 # The labels of the editor responsible for the story: when a page credits several
@@ -285,7 +292,11 @@ def find_source(text: str) -> str | None:
     m = _LABEL_SOURCE.search(text)
     if not m:
         return None
-    value = m.group("v").strip(" ·-")
+    value = m.group("v")
+    run_on = _SOURCE_RUN_ON.search(value, 2)
+    if run_on:
+        value = value[: run_on.start()]
+    value = value.strip(" ·-")
     # Not outlets: the site itself, "the internet", "original".
     if value in {"本站", "本站原创", "原创", "网络", "互联网", "网友", "未知", "本网", "网络整理"}:
         return None
