@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newswire.parser.extract import extract
+from newswire.parser.extract import extract, zh_labels
 
 pytestmark = pytest.mark.unit
 
@@ -124,3 +124,16 @@ def test_source_labels_written_other_ways(line):
 )
 def test_source_running_on_into_the_date_or_the_next_credit_ends_there(meta, foot):
     assert _extract(_page(meta=meta, foot=foot)).source == "某某日报"
+
+
+def test_credit_lines_between_the_body_paragraphs_are_read():
+    # A byline and source line the body filter leaves out, between paragraphs of the body.
+    between = "<div class='byline'>《周刊》作者 杨小明</div><div class='src'>来源：某某日报</div>"
+    art = _extract(_page(meta="<span>2024-05-20 08:00</span>", between=between))
+    assert (art.authors, art.source) == (["杨小明"], "某某日报")
+
+
+@pytest.mark.parametrize("line", ["来自甘肃", "来自福建省", "来自内蒙古自治区"])
+def test_the_posters_ip_region_is_not_a_source(line):
+    assert zh_labels.find_source(line) is None
+    assert zh_labels.find_source("来自某某日报") == "某某日报"

@@ -163,7 +163,9 @@ def read_visible_fields(
         return None
 
     out["month_date"] = month_date
-    near = head + tail[:25]
+    # (``inner``: credit lines between the body's paragraphs that the body filter left out,
+    # such as a 来源 line under a headline the body starts above.)
+    near = head + inner + tail[:25]
     for b in near:
         text = b.text
         if len(text) > 160:
@@ -172,7 +174,7 @@ def read_visible_fields(
             out["source"] = zh_labels.find_source(text)
         if out["views"] is None and b in head:
             out["views"] = zh_labels.find_views(text)
-    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + head:
+    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head:
         if len(b.text) > 200:
             continue
         credit = zh_labels.find_editor_credit(b.text)
@@ -185,7 +187,7 @@ def read_visible_fields(
                 out["editor"] = credit[0]
                 break
     authors: list[str] = []
-    scan = head + body_blocks[:3] + body_blocks[-4:] + tail[:10]
+    scan = head + body_blocks[:3] + inner + body_blocks[-4:] + tail[:10]
     for b in scan:
         text = b.text
         if len(text) > 300 and b not in body_blocks[-4:] and b not in body_blocks[:3]:

@@ -132,6 +132,13 @@ _LABEL_SOURCE = re.compile(
     r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|转载自|转载于|转自)"
     r"\s*[:：︱|｜]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
 )
+# ``来自甘肃``, ``来自福建省``: the region a platform shows for the poster's IP address
+# (IP属地), not an outlet.
+_REGION = re.compile(
+    r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|"
+    r"海外|国外|境外|未知)(?:省|市|自治区|特别行政区)?"
+)
 # Where a source value runs on into the next credit or the date with no space between
 # (``来源：某某日报责任编辑：…``, ``来源：人民日报2024-05-13``), the outlet ends there.
 _SOURCE_RUN_ON = re.compile(
@@ -302,7 +309,7 @@ def find_source(text: str) -> str | None:
         return None
     if value.startswith(("本站", "本网")) or not re.search(r"[\w]", value):
         return None
-    if re.match(r"^\d", value):
+    if re.match(r"^\d", value) or _REGION.fullmatch(value):
         return None
     return value
 
