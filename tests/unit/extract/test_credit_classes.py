@@ -13,7 +13,7 @@ pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 ZH = "市政府召开新闻发布会，介绍今年城市更新工作的进展情况和下一步安排，相关部门负责人回答了提问。"
-TITLE = "市政府介绍城市更新工作进展"
+TITLE = "市政府介绍老旧小区改造工作进展"
 
 
 def _page(
@@ -137,3 +137,20 @@ def test_credit_lines_between_the_body_paragraphs_are_read():
 def test_the_posters_ip_region_is_not_a_source(line):
     assert zh_labels.find_source(line) is None
     assert zh_labels.find_source("来自某某日报") == "某某日报"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<span>时间：2024.05.20 来源：1905电影网 分享到：</span>",
+        "<em>2024-05-20 08:00:44</em><em><a href='/'>39健康网</a></em>",
+        "<h4><span>原创：</span><span>39健康网</span><span>2024-05-20 08:00:44</span></h4>",
+    ],
+)
+def test_outlet_names_beginning_with_digits(meta):
+    assert _extract(_page(meta=meta)).source in ("1905电影网", "39健康网")
+
+
+@pytest.mark.parametrize("line", ["来源：2024年5月20日", "来源：3小时前", "来源：15条评论"])
+def test_a_date_or_count_after_the_label_is_not_an_outlet(line):
+    assert zh_labels.find_source(line) is None

@@ -53,6 +53,8 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
             continue  # a piece of a phrase the markup split ("我有话说(" 1307 "人参与)")
         # (An annotation in brackets, 游民星空[整理], is not part of the name.)
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
+        if zh_labels.is_digit_outlet(token) and len(token) <= 12:
+            return token  # 39健康网
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
             if re.search(r"\d|次|条|人", token) or _SLOT_BADGE.search(token):
                 continue

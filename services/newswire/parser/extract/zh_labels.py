@@ -309,9 +309,18 @@ def find_source(text: str) -> str | None:
         return None
     if value.startswith(("本站", "本网")) or not re.search(r"[\w]", value):
         return None
-    if re.match(r"^\d", value) or _REGION.fullmatch(value):
-        return None
+    if (value[0].isdigit() and not is_digit_outlet(value)) or _REGION.fullmatch(value):
+        return None  # (a date or count after the label, not an outlet)
     return value
+
+
+# Outlets whose names begin with digits (1905电影网, 39健康网, 21世纪经济报道), unlike a
+# date or count (2024年, 3小时前, 15条).
+_DIGIT_OUTLET = re.compile(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
+
+
+def is_digit_outlet(value: str) -> bool:
+    return _DIGIT_OUTLET.match(value) is not None and _ORG_SUFFIX.search(value) is not None
 
 
 def find_views(text: str) -> int | None:
