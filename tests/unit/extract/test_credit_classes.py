@@ -154,3 +154,29 @@ def test_outlet_names_beginning_with_digits(meta):
 @pytest.mark.parametrize("line", ["来源：2024年5月20日", "来源：3小时前", "来源：15条评论"])
 def test_a_date_or_count_after_the_label_is_not_an_outlet(line):
     assert zh_labels.find_source(line) is None
+
+
+# --- reporters ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "本报讯（记者杨小明、李大伟）",
+        "新华社北京5月20日电（记者杨小明和李大伟）",
+    ],
+)
+def test_several_reporters_glued_to_the_label(lead):
+    assert _extract(_page(lead=lead)).authors == ["杨小明", "李大伟"]
+
+
+def test_reporters_line_glued_to_the_label_at_the_top_of_the_body():
+    html = _page(
+        meta="<span>2024-05-20 08:00</span></div><p>新华社记者杨小明、李大伟、丁乐</p><div>"
+    )
+    assert _extract(html).authors == ["杨小明", "李大伟", "丁乐"]
+
+
+def test_a_label_glued_to_words_is_still_no_credit():
+    assert zh_labels.find_authors("记者会上，王小明表示") == []
+    assert zh_labels.find_authors("作者最新文章") == []

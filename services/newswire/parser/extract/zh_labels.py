@@ -202,6 +202,12 @@ def _split_names(value: str) -> list[str]:
     return out
 
 
+def _name_list(value: str) -> bool:
+    """Two or more short names joined by 、 or 和 (``邹多为、唐诗凝、丁乐``), nothing else."""
+    parts = re.split(r"[、和]", value)
+    return len(parts) > 1 and all(2 <= len(p) <= 3 and clean_person(p) == p for p in parts)
+
+
 def find_authors(text: str) -> list[str]:
     """People credited as author, reporter or writer in one text block."""
     authors: list[str] = []
@@ -219,8 +225,9 @@ def find_authors(text: str) -> list[str]:
         after = text[m.end() : m.end() + 3].lstrip()
         if after.startswith("摄"):
             continue  # a photographer's credit
-        if not m.group("sep") and len(m.group("v")) > 3:
-            # A label glued to a long word is prose (``作者最新文章``), not a credit.
+        if not m.group("sep") and len(m.group("v")) > 3 and not _name_list(m.group("v")):
+            # A label glued to a long word is prose (``作者最新文章``), not a credit; a
+            # list of names is one (``记者甲乙丙、丁戊``).
             continue
         for name in _split_names(m.group("v")):
             if name not in authors:
