@@ -180,3 +180,20 @@ def test_reporters_line_glued_to_the_label_at_the_top_of_the_body():
 def test_a_label_glued_to_words_is_still_no_credit():
     assert zh_labels.find_authors("记者会上，王小明表示") == []
     assert zh_labels.find_authors("作者最新文章") == []
+
+
+@pytest.mark.parametrize(
+    ("close", "name"),
+    [
+        ("（作者：杨小明北京大学经济学院教授）", "杨小明"),
+        ("（作者：王敏北京大学经济学院教授）", "王敏"),
+        ("（本文来源：某某日报 作者：某某中心研究部部长、研究员杨小明）", "杨小明"),
+        ("作者： 记者杨小明", "杨小明"),
+    ],
+)
+def test_writer_credited_with_role_or_affiliation(close, name):
+    assert _extract(_page(close=close)).authors == [name]
+
+
+def test_an_affiliation_alone_names_no_writer():
+    assert zh_labels.find_authors("作者：北京大学经济学院课题组") == []

@@ -232,7 +232,41 @@ def find_authors(text: str) -> list[str]:
         for name in _split_names(m.group("v")):
             if name not in authors:
                 authors.append(name)
+    if not authors and "作者" in text:
+        authors = _writer_with_role(text)
     return authors
+
+
+# ``作者：记者王某``, ``作者：王某北京大学教授``, ``作者：某某中心研究部部长、研究员王某``: the
+# writer's role or affiliation printed with the name, with no space between.
+_AUTHOR_WITH_ROLE = re.compile(r"作者\s*[:：︱|｜]\s*(?P<v>[^()（）\s]{3,60})")
+_ROLE_BEFORE = re.compile(r"^(?:本报|特约|见习)?(?:记者|通讯员)")
+_TITLE = r"(?:教授|研究员|博士|讲师|主任|部长|院长|所长|专家|学者|分析师|经济学家|评论员)"
+_NAME_AFTER_TITLE = re.compile(rf"{_TITLE}(?P<n>[\u4e00-\u9fff]{{2,3}})$")
+_AFFILIATION = re.compile(
+    r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|广西|新疆|香港|澳门|台湾|中国|国家|中央|全国|"
+    r"国务院|清华|复旦|南开|同济|中山|武汉|南京|厦门|人民)"
+)
+
+
+def _writer_with_role(text: str) -> list[str]:
+    m = _AUTHOR_WITH_ROLE.search(text)
+    if not m:
+        return []
+    value = m.group("v").rstrip("。，,；;")
+    role = _ROLE_BEFORE.match(value)
+    if role and clean_person(value[role.end() :]):
+        return [value[role.end() :]]
+    after = _NAME_AFTER_TITLE.search(value)
+    if after and clean_person(after.group("n")):
+        return [after.group("n")]
+    if re.search(rf"{_TITLE}$", value):
+        # The name first, then where the writer works: the name ends where it begins.
+        for n in (2, 3):
+            if clean_person(value[:n]) and _AFFILIATION.match(value, n):
+                return [value[:n]]
+    return []
 
 
 def find_paren_authors(text: str) -> list[str]:
