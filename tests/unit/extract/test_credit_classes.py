@@ -197,3 +197,17 @@ def test_writer_credited_with_role_or_affiliation(close, name):
 
 def test_an_affiliation_alone_names_no_writer():
     assert zh_labels.find_authors("作者：北京大学经济学院课题组") == []
+
+
+@pytest.mark.parametrize(
+    ("lead", "close", "names"),
+    [
+        ("新华社北京5月20日电（杨小明、李大伟）", "", ["杨小明", "李大伟"]),
+        ("", "（杨小明）", ["杨小明"]),
+        # In mid-sentence a bracketed name is a nickname or a note, not a signature.
+        ("歌手庾澄庆（哈林）及家人出席。", "", []),
+        ("iPhone 11（国行）各容量售价公布。", "", []),
+    ],
+)
+def test_a_bare_bracketed_name_signs_only_where_a_signature_goes(lead, close, names):
+    assert _extract(_page(lead=lead, close=close)).authors == names

@@ -164,7 +164,7 @@ _LABEL_AUTHOR = re.compile(
     r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
 )
 _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]")
-_BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s+{_CJK_NAME}){{0,3}})\s*$")
+_BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})\s*$")
 _VIEWS = re.compile(
     r"(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览)"
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
@@ -269,6 +269,16 @@ def _writer_with_role(text: str) -> list[str]:
     return []
 
 
+def _signs(text: str, m: re.Match[str]) -> bool:
+    """A bracketed bare name signs the text where it opens or closes it, or follows the
+    dateline (``…5月19日电（甲、乙）``, ``本报讯（甲）``); in mid-sentence it is a nickname
+    or a note (``庾澄庆（哈林）及…``, ``iPhone 11（国行）各容量``)."""
+    if not text[m.end() :].strip(" 。.\u3000"):
+        return True
+    before = text[: m.start()].rstrip()
+    return not before or before.endswith(("电", "讯"))
+
+
 def find_paren_authors(text: str) -> list[str]:
     """``(总台记者 马瑾瑾)``-style credits, including a bare ``（张巨峰）`` name."""
     authors: list[str] = []
@@ -277,7 +287,7 @@ def find_paren_authors(text: str) -> list[str]:
         if inner.endswith("摄") or "摄影" in inner:
             continue
         found = find_authors(inner)
-        if not found:
+        if not found and _signs(text, m):
             bare = _BARE_NAMES.match(inner)
             if bare:
                 found = [n for n in _split_names(bare.group(1)) if len(n) <= 3]
