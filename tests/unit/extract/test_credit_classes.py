@@ -211,3 +211,8 @@ def test_an_affiliation_alone_names_no_writer():
 )
 def test_a_bare_bracketed_name_signs_only_where_a_signature_goes(lead, close, names):
     assert _extract(_page(lead=lead, close=close)).authors == names
+
+
+def test_labelled_outlet_ends_where_its_element_does():
+    meta = "<span>2024-05-20 08:00</span> 来源：某某日报<a href='#comments'>参与互动</a>"
+    assert _extract(_page(meta=meta)).source == "某某日报"

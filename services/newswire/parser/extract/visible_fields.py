@@ -172,6 +172,9 @@ def read_visible_fields(
             continue
         if out["source"] is None:
             out["source"] = zh_labels.find_source(text)
+            if out["source"] is not None and len(b.el):
+                # The outlet ends where its element does (``来源：求是网<a>参与互动</a>``).
+                out["source"] = zh_labels.find_source(_spaced(b)) or out["source"]
         if out["views"] is None and b in head:
             out["views"] = zh_labels.find_views(text)
     for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head:
@@ -210,3 +213,13 @@ def read_visible_fields(
     if date_line and lang and lang.startswith("zh") and out["source"] is None:
         out["slot_source"] = slot_source(date_line, blocks[date_block].el.itertext())
     return out
+
+
+def _spaced(b: dom.Block) -> str:
+    """A line's text with a space at each element boundary (templates put the label, the
+    outlet and the next item in adjacent elements with nothing between), or the line as
+    it is when its element holds more than the line."""
+    pieces = list(b.el.itertext())
+    if "".join("".join(pieces).split()) != "".join(b.text.split()):
+        return b.text
+    return " ".join(pieces)
