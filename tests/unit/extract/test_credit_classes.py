@@ -216,3 +216,12 @@ def test_a_bare_bracketed_name_signs_only_where_a_signature_goes(lead, close, na
 def test_labelled_outlet_ends_where_its_element_does():
     meta = "<span>2024-05-20 08:00</span> 来源：某某日报<a href='#comments'>参与互动</a>"
     assert _extract(_page(meta=meta)).source == "某某日报"
+
+
+def test_source_in_the_closing_note_of_the_last_paragraph():
+    close = "（本文来源：某某日报 作者：杨小明）返回首页，查看更多"
+    art = _extract(_page(meta="<span>2024-05-20 08:00</span>", close=close))
+    assert (art.source, art.authors) == ("某某日报", ["杨小明"])
+    # Prose naming where something came from is no source.
+    prose = "这些数据的来源是国家统计局发布的年度公报，记者进行了整理。"
+    assert _extract(_page(meta="<span>2024-05-20 08:00</span>", close=prose)).source is None

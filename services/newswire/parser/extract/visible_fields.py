@@ -26,6 +26,8 @@ from newswire.parser.extract.date_choice import (
 from newswire.parser.extract.titles import has_match_key, match_key
 
 _DAY = timedelta(days=1)
+# A bracketed note holding a 来源 label (the closing note of the body's last paragraph).
+_CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -177,6 +179,14 @@ def read_visible_fields(
                 out["source"] = zh_labels.find_source(_spaced(b)) or out["source"]
         if out["views"] is None and b in head:
             out["views"] = zh_labels.find_views(text)
+    if out["source"] is None:
+        # The closing note of a long last paragraph (``…（本文来源：经济日报 作者：…）``).
+        for b in body_blocks[-2:]:
+            closing = _CLOSING_NOTE.search(b.text, max(0, len(b.text) - 100))
+            if closing:
+                out["source"] = zh_labels.find_source(closing.group())
+                if out["source"]:
+                    break
     for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head:
         if len(b.text) > 200:
             continue
