@@ -225,3 +225,20 @@ def test_source_in_the_closing_note_of_the_last_paragraph():
     # Prose naming where something came from is no source.
     prose = "这些数据的来源是国家统计局发布的年度公报，记者进行了整理。"
     assert _extract(_page(meta="<span>2024-05-20 08:00</span>", close=prose)).source is None
+
+
+@pytest.mark.parametrize(
+    ("card", "source"),
+    [
+        (
+            "<div class='name'>某某新闻网</div><div class='desc'>2024-05-20 08:00</div>",
+            "某某新闻网",
+        ),
+        # A pen name, a section or a button beside the date is no outlet.
+        ("<div class='name'>管不饿</div><div class='desc'>2024-05-20 08:00</div>", None),
+        ("<div class='name'>国际新闻</div><div class='desc'>2024-05-20 08:00</div>", None),
+        ("<div class='desc'>2024-05-20 08:00</div><div class='btn'>关注</div>", None),
+    ],
+)
+def test_outlet_in_its_own_element_beside_the_date(card, source):
+    assert _extract(_page(meta=card)).source == source

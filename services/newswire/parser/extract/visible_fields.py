@@ -221,7 +221,9 @@ def read_visible_fields(
                 authors.append(name)
     out["authors"] = authors
     if date_line and lang and lang.startswith("zh") and out["source"] is None:
-        out["slot_source"] = slot_source(date_line, blocks[date_block].el.itertext())
+        out["slot_source"] = slot_source(
+            date_line, blocks[date_block].el.itertext()
+        ) or _outlet_beside(blocks, date_block)
     return out
 
 
@@ -233,3 +235,20 @@ def _spaced(b: dom.Block) -> str:
     if "".join("".join(pieces).split()) != "".join(b.text.split()):
         return b.text
     return " ".join(pieces)
+
+
+# What an outlet's name ends with (a section name such as 国际新闻 does not qualify).
+_OUTLET_END = re.compile(r"(?:网|报|社|台|杂志|周刊|传媒|客户端|融媒|发布)$")
+
+
+def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
+    """An outlet in its own element just before or after the date's (an account card:
+    name over date). Only a name that reads as an outlet's: the element beside the date
+    may as well hold a pen name, a section or a button."""
+    for i in (date_block - 1, date_block + 1):
+        if not 0 <= i < len(blocks):
+            continue
+        text = blocks[i].text.strip()
+        if 3 <= len(text) <= 12 and _OUTLET_END.search(text) and slot_source(text) == text:
+            return text
+    return None
