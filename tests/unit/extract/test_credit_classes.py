@@ -242,3 +242,8 @@ def test_source_in_the_closing_note_of_the_last_paragraph():
 )
 def test_outlet_in_its_own_element_beside_the_date(card, source):
     assert _extract(_page(meta=card)).source == source
+
+
+def test_page_tools_by_the_date_are_not_an_outlet():
+    meta = "<p>发布时间：2024年05月20日 | 字体放大 | 字体缩小 | 打印本页</p>"
+    assert _extract(_page(meta=meta)).source is None
