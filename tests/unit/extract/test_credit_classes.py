@@ -247,3 +247,8 @@ def test_outlet_in_its_own_element_beside_the_date(card, source):
 def test_page_tools_by_the_date_are_not_an_outlet():
     meta = "<p>发布时间：2024年05月20日 | 字体放大 | 字体缩小 | 打印本页</p>"
     assert _extract(_page(meta=meta)).source is None
+
+
+@pytest.mark.parametrize("note", ["（全文）", "（节选）", "（未完待续）"])
+def test_a_bracketed_note_where_a_signature_goes_is_no_name(note):
+    assert _extract(_page(close=note)).authors == []

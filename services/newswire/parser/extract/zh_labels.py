@@ -82,6 +82,15 @@ _NOT_PERSON = frozenset(
         "主编",
         "校对",
         "审核",
+        # Notes printed in brackets where a signature goes (``（全文）``, ``（完）``).
+        "全文",
+        "全文完",
+        "待续",
+        "未完待续",
+        "节选",
+        "摘编",
+        "组图",
+        "图文",
     ]
 )
 # Common Chinese surnames (single and compound): a credit without one is rarely a person.
