@@ -252,3 +252,10 @@ def test_page_tools_by_the_date_are_not_an_outlet():
 @pytest.mark.parametrize("note", ["（全文）", "（节选）", "（未完待续）"])
 def test_a_bracketed_note_where_a_signature_goes_is_no_name(note):
     assert _extract(_page(close=note)).authors == []
+
+
+@pytest.mark.parametrize(
+    "item", ["<span>杨小明</span>", "<span>杨小明/文</span>", " 记者：杨小明", " 编译：杨小明"]
+)
+def test_a_person_or_labelled_credit_by_the_date_is_not_an_outlet(item):
+    assert _extract(_page(meta=f"<span>2024-05-20 08:00</span>{item}")).source is None

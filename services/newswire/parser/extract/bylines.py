@@ -32,6 +32,7 @@ _SLOT_STOP = re.compile(
 # ("…有限公司"); an outlet prints its masthead there, not its registration.
 _SLOT_BADGE = re.compile(r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司)$")
 _SLOT_SPLIT = re.compile(r"[\s|｜]+")
+_SLOT_LABELLED = re.compile(r"[:：/︱]")
 
 
 def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
@@ -58,6 +59,10 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
             return token  # 39健康网
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
             if re.search(r"\d|次|条|人", token) or _SLOT_BADGE.search(token):
+                continue
+            if _SLOT_LABELLED.search(token) or (len(token) <= 3 and zh_labels.clean_person(token)):
+                # A labelled credit (记者：王某, 王某/文) or a person's name by the date:
+                # the writer, not the outlet.
                 continue
             return token
     return None
