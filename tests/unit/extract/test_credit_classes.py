@@ -259,3 +259,18 @@ def test_a_bracketed_note_where_a_signature_goes_is_no_name(note):
 )
 def test_a_person_or_labelled_credit_by_the_date_is_not_an_outlet(item):
     assert _extract(_page(meta=f"<span>2024-05-20 08:00</span>{item}")).source is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "authors"),
+    [
+        ("<span>2024-05-20 08:00</span><span>来源：某某日报</span><span>杨小明</span>", ["杨小明"]),
+        ("<span>2024-05-20 08:00</span><span class='author'>杨小明</span>", ["杨小明"]),
+        # A name another label credits is not the writer.
+        ("<span>2024-05-20 08:00</span><span>编辑：</span><span>杨小明</span>", []),
+        ("<span>2024-05-20 08:00 来源：某某日报 杨小明</span>", []),
+        ("<span>2024-05-20 08:00</span><a>A-</a><a>A+</a>", []),
+    ],
+)
+def test_the_writers_name_alone_in_its_element_on_the_date_line(meta, authors):
+    assert _extract(_page(meta=meta)).authors == authors

@@ -26,6 +26,7 @@ from newswire.parser.extract.date_choice import (
 from newswire.parser.extract.titles import has_match_key, match_key
 
 _DAY = timedelta(days=1)
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # A bracketed note holding a 来源 label (the closing note of the body's last paragraph).
 _CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
 _DIGIT = re.compile(r"\d")
@@ -219,6 +220,8 @@ def read_visible_fields(
         for name in found:
             if name not in authors:
                 authors.append(name)
+    if not authors and date_line and lang and lang.startswith("zh"):
+        authors = _person_by_the_date(blocks[date_block])
     out["authors"] = authors
     if date_line and lang and lang.startswith("zh") and out["source"] is None:
         out["slot_source"] = slot_source(
@@ -252,3 +255,25 @@ def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
         if 3 <= len(text) <= 12 and _OUTLET_END.search(text) and slot_source(text) == text:
             return text
     return None
+
+
+# A label ending the element before a name: the name is credited for something else.
+_OTHER_CREDIT = re.compile(
+    r"(?:编辑|责编|审核|校对|摄影|摄|图|设计|制作|监制|统筹|主编)\s*[:：/]?\s*$"
+)
+
+
+def _person_by_the_date(b: dom.Block) -> list[str]:
+    """The writer's name alone in its own element on the date line, with no label
+    (``<span>2023-06-15</span><span>来源：某某网</span><span>王某</span>``)."""
+    pieces = [p.strip() for p in b.el.itertext()]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or len(pieces) > 8:
+        return []
+    for i, piece in enumerate(pieces):
+        # (Chinese names only: "A-" and "A+" font buttons sit there too.)
+        if 2 <= len(piece) <= 3 and _HAN_NAME.fullmatch(piece) and zh_labels.clean_person(piece):
+            if i and _OTHER_CREDIT.search(pieces[i - 1]):
+                continue
+            return [piece]
+    return []
