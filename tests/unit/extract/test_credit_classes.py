@@ -274,3 +274,8 @@ def test_a_person_or_labelled_credit_by_the_date_is_not_an_outlet(item):
 )
 def test_the_writers_name_alone_in_its_element_on_the_date_line(meta, authors):
     assert _extract(_page(meta=meta)).authors == authors
+
+
+def test_source_label_glued_to_the_time_before_it():
+    art = _extract(_page(meta="<span>2024-05-20 08:00来源：某某日报作者：杨小明</span>"))
+    assert (art.source, art.authors) == ("某某日报", ["杨小明"])

@@ -137,7 +137,8 @@ _ORG_SUFFIX = re.compile(
 )
 
 _LABEL_SOURCE = re.compile(
-    r"(?:^|(?<=[\s|｜:：/【\[(（]))"
+    # (Also right after a digit: the time before it, with no space, ``08:00来源：``.)
+    r"(?:^|(?<=[\s|｜:：/【\[(（\d]))"
     r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|转载自|转载于|转自)"
     r"\s*[:：︱|｜]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
 )
