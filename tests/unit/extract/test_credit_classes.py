@@ -279,3 +279,15 @@ def test_the_writers_name_alone_in_its_element_on_the_date_line(meta, authors):
 def test_source_label_glued_to_the_time_before_it():
     art = _extract(_page(meta="<span>2024-05-20 08:00来源：某某日报作者：杨小明</span>"))
     assert (art.source, art.authors) == ("某某日报", ["杨小明"])
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "<div class='byline'><span>作者：</span><a href='/u'>杨小明</a><span>本报记者</span></div>",
+        "<div class='byline'><span>记者</span><a href='/u'>杨小明</a><span>首席记者</span></div>",
+    ],
+)
+def test_byline_with_label_name_and_role_in_separate_elements(byline):
+    html = _page(meta=f"<span>2024-05-20 08:00</span></div>{byline}<div>")
+    assert _extract(html).authors == ["杨小明"]

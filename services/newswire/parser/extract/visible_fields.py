@@ -208,6 +208,10 @@ def read_visible_fields(
             continue
         # (Membership in the body read from the set: blocks compare by identity.)
         is_body = b in in_body
+        if not is_body and len(text) <= 120 and len(b.el):
+            # A byline of label, name and role in elements of their own runs together in
+            # the text (``作者：王某本报记者``): read it with the elements' boundaries.
+            text = _spaced(b)
         found = zh_labels.find_paren_authors(text) if is_body else []
         if len(text) <= 120 or is_body:
             found = (
