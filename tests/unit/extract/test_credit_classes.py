@@ -291,3 +291,14 @@ def test_source_label_glued_to_the_time_before_it():
 def test_byline_with_label_name_and_role_in_separate_elements(byline):
     html = _page(meta=f"<span>2024-05-20 08:00</span></div>{byline}<div>")
     assert _extract(html).authors == ["杨小明"]
+
+
+@pytest.mark.parametrize(
+    "line", ["作者︱杨小明", "编译：杨小明", "杨小明/文", "原创： 杨小明编译 某某研究"]
+)
+def test_writer_credits_written_other_ways(line):
+    assert zh_labels.find_authors(line) == ["杨小明"]
+
+
+def test_a_role_word_in_prose_names_nobody():
+    assert zh_labels.find_authors("据路透社编译报道，论文作者表示") == []

@@ -169,7 +169,7 @@ _LABEL_EDITOR = re.compile(
 _STAFF_CODES = re.compile(_STAFF_CODE)
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = re.compile(
-    r"(?:记者|作者|撰文|撰稿|采写|通讯员|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜]\s*|\s+)?"
+    r"(?:记者|作者|撰文|撰稿|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
     r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
 )
@@ -244,7 +244,18 @@ def find_authors(text: str) -> list[str]:
                 authors.append(name)
     if not authors and "作者" in text:
         authors = _writer_with_role(text)
+    if not authors and ("文" in text or "编译" in text):
+        # The name before its role: ``王某/文``, ``王某编译``.
+        for m in _NAME_THEN_ROLE.finditer(text):
+            person = clean_person(m.group("n"))
+            if person and person not in authors:
+                authors.append(person)
     return authors
+
+
+_NAME_THEN_ROLE = re.compile(
+    rf"(?:^|(?<=[\s（(:：]))(?P<n>{_CJK_NAME})\s*(?:[/／]\s*文|编译)(?=$|[\s)）])"
+)
 
 
 # ``作者：记者王某``, ``作者：王某北京大学教授``, ``作者：某某中心研究部部长、研究员王某``: the
