@@ -302,3 +302,15 @@ def test_writer_credits_written_other_ways(line):
 
 def test_a_role_word_in_prose_names_nobody():
     assert zh_labels.find_authors("据路透社编译报道，论文作者表示") == []
+
+
+def test_editor_line_in_a_footer_below_the_comments():
+    comments = "".join(
+        f"<div class='comment'><span>网友{i}</span><p>说得好，支持这个项目！</p>"
+        f"<span>2024-05-20 09:0{i}</span></div>"
+        for i in range(8)
+    )
+    related = "".join(f"<li><a href='/a{i}.html'>其他新闻第{i}条</a></li>" for i in range(20))
+    editor = "<div class='ed'>责任编辑：杨小明</div>"
+    foot = f"<div class='cmt'>{comments}</div><ul>{related}</ul>{editor}"
+    assert _extract(_page(foot=foot)).editor == "杨小明"

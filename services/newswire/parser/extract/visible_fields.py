@@ -200,6 +200,16 @@ def read_visible_fields(
             if credit[1]:
                 out["editor"] = credit[0]
                 break
+    if out["editor"] is None:
+        # A footer below the comments and the related stories: only the responsible
+        # editor's label is trusted that far from the story.
+        for b in blocks[last + 40 : last + 400]:
+            if len(b.text) <= 60:
+                credit = zh_labels.find_editor_credit(b.text)
+                if credit and credit[1]:
+                    out["editor"] = credit[0]
+                    out["editors"].extend(credit[2])
+                    break
     authors: list[str] = []
     scan = head + body_blocks[:3] + inner + body_blocks[-4:] + tail[:10]
     for b in scan:
