@@ -314,3 +314,8 @@ def test_editor_line_in_a_footer_below_the_comments():
     editor = "<div class='ed'>责任编辑：杨小明</div>"
     foot = f"<div class='cmt'>{comments}</div><ul>{related}</ul>{editor}"
     assert _extract(_page(foot=foot)).editor == "杨小明"
+
+
+def test_the_writer_may_also_be_the_editor():
+    art = _extract(_page(close="（杨小明）", foot="<div class='editor'>【责任编辑：杨小明】</div>"))
+    assert (art.authors, art.editor) == (["杨小明"], "杨小明")

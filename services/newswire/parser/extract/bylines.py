@@ -112,10 +112,14 @@ def find_authors(
     if zh:
         # Chinese CMSs fill the author meta tag with the web editor's name: a name the
         # page credits as an editor (编辑, not only the 责任编辑 chosen) is not the writer.
-        site |= {match_key(e) for e in fields["editors"]} - {""}
-        structured = [a for a in structured if match_key(a) not in site]
+        # A name the page prints as the writer's credit is, though, even when the same
+        # person also edited the story (a signature （王某） over 【责任编辑：王某】).
+        editors = {match_key(e) for e in fields["editors"]} | {match_key(editor)}
+        structured = [a for a in structured if match_key(a) not in site | editors]
         candidates = list(fields["authors"])
-        if not candidates:
+        if candidates:
+            site -= editors
+        else:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
         structured = [a for a in structured if not outlet(a)]
