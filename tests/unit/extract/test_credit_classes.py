@@ -319,3 +319,20 @@ def test_editor_line_in_a_footer_below_the_comments():
 def test_the_writer_may_also_be_the_editor():
     art = _extract(_page(close="（杨小明）", foot="<div class='editor'>【责任编辑：杨小明】</div>"))
     assert (art.authors, art.editor) == (["杨小明"], "杨小明")
+
+
+def _photo_story(captions: int, texts: int) -> bytes:
+    caption = "<p>5月20日，市民在公园游玩。新华社记者 杨小明 摄</p>"
+    body = "".join(f"<p>{ZH}第{i}段。</p>" for i in range(texts)) + caption * captions
+    return (
+        f"<html lang='zh-CN'><head><meta charset='utf-8'><title>{TITLE}</title></head><body>"
+        f"<div class='article'><h1>{TITLE}</h1><div class='info'>2024-05-20 08:00</div>{body}"
+        "</div></body></html>"
+    ).encode()
+
+
+def test_the_photographer_of_a_photo_story_is_its_author():
+    assert _extract(_photo_story(captions=3, texts=1)).authors == ["杨小明"]
+    # A text story with a photo: the photographer is not its author.
+    assert _extract(_photo_story(captions=1, texts=6)).authors == []
+    assert zh_labels.photographer("市民在公园游玩。（杨小明摄）") == "杨小明"

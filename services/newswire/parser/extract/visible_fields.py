@@ -236,6 +236,8 @@ def read_visible_fields(
                 authors.append(name)
     if not authors and date_line and lang and lang.startswith("zh"):
         authors = _person_by_the_date(blocks[date_block])
+    if not authors and lang and lang.startswith("zh"):
+        authors = _photo_story_credit(body_blocks)
     out["authors"] = authors
     if date_line and lang and lang.startswith("zh") and out["source"] is None:
         out["slot_source"] = slot_source(
@@ -290,4 +292,15 @@ def _person_by_the_date(b: dom.Block) -> list[str]:
             if i and _OTHER_CREDIT.search(pieces[i - 1]):
                 continue
             return [piece]
+    return []
+
+
+def _photo_story_credit(body_blocks: list[dom.Block]) -> list[str]:
+    """A photo story credits no writer: its photographer, when the captions that name
+    him make up at least half of the body and no other is named (in a text story with a
+    few photos the photographer is not the author)."""
+    names = [zh_labels.photographer(b.text) for b in body_blocks[:20]]
+    found = {n for n in names if n}
+    if len(found) == 1 and 2 * sum(1 for n in names if n) >= len(names):
+        return list(found)
     return []

@@ -300,6 +300,19 @@ def _signs(text: str, m: re.Match[str]) -> bool:
     return not before or before.endswith(("电", "讯"))
 
 
+_PHOTO_CREDIT = re.compile(
+    rf"(?:记者|通讯员|摄影|[(（])\s*(?P<n>{_CJK_NAME})\s*摄\s*[)）]?\s*$"
+)
+
+
+def photographer(text: str) -> str | None:
+    """The photographer a caption ends with (``…新华社记者 李某 摄``, ``…（李某摄）``)."""
+    if "摄" not in text[-4:]:
+        return None
+    m = _PHOTO_CREDIT.search(text[-30:])
+    return clean_person(m.group("n")) if m else None
+
+
 def find_paren_authors(text: str) -> list[str]:
     """``(总台记者 马瑾瑾)``-style credits, including a bare ``（张巨峰）`` name."""
     authors: list[str] = []
