@@ -300,9 +300,7 @@ def _signs(text: str, m: re.Match[str]) -> bool:
     return not before or before.endswith(("电", "讯"))
 
 
-_PHOTO_CREDIT = re.compile(
-    rf"(?:记者|通讯员|摄影|[(（])\s*(?P<n>{_CJK_NAME})\s*摄\s*[)）]?\s*$"
-)
+_PHOTO_CREDIT = re.compile(rf"(?:记者|通讯员|摄影|[(（])\s*(?P<n>{_CJK_NAME})\s*摄\s*[)）]?\s*$")
 
 
 def photographer(text: str) -> str | None:
