@@ -336,3 +336,11 @@ def test_the_photographer_of_a_photo_story_is_its_author():
     # A text story with a photo: the photographer is not its author.
     assert _extract(_photo_story(captions=1, texts=6)).authors == []
     assert zh_labels.photographer("市民在公园游玩。（杨小明摄）") == "杨小明"
+
+
+def test_more_label_variants():
+    assert zh_labels.find_source("本文转载自：某某日报") == "某某日报"
+    assert zh_labels.find_editor("本期编辑 王小明") == "王小明"
+    assert zh_labels.find_editor("文字编辑：王小明") == "王小明"
+    # The picture editor is not the story's editor.
+    assert zh_labels.find_editor("图片编辑：王小明") is None

@@ -139,7 +139,7 @@ _ORG_SUFFIX = re.compile(
 _LABEL_SOURCE = re.compile(
     # (Also right after a digit: the time before it, with no space, ``08:00来源：``.)
     r"(?:^|(?<=[\s|｜:：/【\[(（\d]))"
-    r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|转载自|转载于|转自)"
+    r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|(?:本文)?(?:转载自|转载于|转自))"
     r"\s*[:：︱|｜]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
 )
 # ``来自甘肃``, ``来自福建省``: the region a platform shows for the poster's IP address
@@ -160,7 +160,8 @@ _SOURCE_RUN_ON = re.compile(
 _STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
 _EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
 _LABEL_EDITOR = re.compile(
-    r"(?:^|(?<=[\s|｜【\[(（]))(?P<label>责任编辑|责编|编辑|本文编辑|值班编辑|网络编辑|审核编辑|选稿)"
+    r"(?:^|(?<=[\s|｜【\[(（]))"
+    r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿)"
     r"\s*[:：/︱|｜]?\s*"
     # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
     rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
