@@ -344,3 +344,17 @@ def test_more_label_variants():
     assert zh_labels.find_editor("文字编辑：王小明") == "王小明"
     # The picture editor is not the story's editor.
     assert zh_labels.find_editor("图片编辑：王小明") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("作者：Jane Doe", ["Jane Doe"]),
+        ("特约撰稿人 杨小明", ["杨小明"]),
+        ("（本报评论员 杨小明 李大伟）", ["杨小明", "李大伟"]),
+        ("本报记者 杨小明 李大伟", ["杨小明", "李大伟"]),
+    ],
+)
+def test_author_label_variants_and_latin_names(line, names):
+    found = zh_labels.find_authors(line) or zh_labels.find_paren_authors(line)
+    assert found == names

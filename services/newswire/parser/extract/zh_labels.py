@@ -170,7 +170,7 @@ _LABEL_EDITOR = re.compile(
 _STAFF_CODES = re.compile(_STAFF_CODE)
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = re.compile(
-    r"(?:记者|作者|撰文|撰稿|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
+    r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
     r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
 )
@@ -206,10 +206,13 @@ def clean_person(name: str) -> str | None:
 
 def _split_names(value: str) -> list[str]:
     out = []
-    for part in re.split(r"[、，,和及与\s]+", value):
-        person = clean_person(part)
-        if person and person not in out:
-            out.append(person)
+    for group in re.split(r"\s*[、，,和及与]\s*", value):
+        # Chinese names are joined by spaces too; a Latin name holds them (Jane Doe).
+        parts = [group] if re.fullmatch(_LATIN_NAME, group) else group.split()
+        for part in parts:
+            person = clean_person(part)
+            if person and person not in out:
+                out.append(person)
     return out
 
 
