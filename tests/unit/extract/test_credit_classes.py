@@ -358,3 +358,8 @@ def test_more_label_variants():
 def test_author_label_variants_and_latin_names(line, names):
     found = zh_labels.find_authors(line) or zh_labels.find_paren_authors(line)
     assert found == names
+
+
+@pytest.mark.parametrize("name", ["萧海川", "阎小明", "荀大伟"])
+def test_less_common_surnames_are_names(name):
+    assert zh_labels.find_paren_authors(f"（评论员 罗小明 {name}）") == ["罗小明", name]
