@@ -363,3 +363,16 @@ def test_author_label_variants_and_latin_names(line, names):
 @pytest.mark.parametrize("name", ["萧海川", "阎小明", "荀大伟"])
 def test_less_common_surnames_are_names(name):
     assert zh_labels.find_paren_authors(f"（评论员 罗小明 {name}）") == ["罗小明", name]
+
+
+@pytest.mark.parametrize(
+    "foot",
+    [
+        "<div class='ed'><span>责任编辑：杨小明</span><a href='#'>关闭窗口</a></div>",
+        "<div class='ed'><span>责任编辑：</span><span>杨小明</span><a href='#'>打印本页</a></div>",
+        "<p>责任编辑：杨小明【打印】【关闭】</p>",
+        "<p>（责任编辑：杨小明。）</p>",
+    ],
+)
+def test_editor_name_ends_at_its_element_or_punctuation(foot):
+    assert _extract(_page(foot=foot)).editor == "杨小明"

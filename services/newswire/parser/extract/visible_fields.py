@@ -192,6 +192,9 @@ def read_visible_fields(
         if len(b.text) > 200:
             continue
         credit = zh_labels.find_editor_credit(b.text)
+        if credit and len(b.el):
+            # (The name ends where its element does: ``<span>王某</span><a>打印</a>``.)
+            credit = zh_labels.find_editor_credit(_spaced(b)) or credit
         if credit:
             # The first editor credit found, unless another line names the responsible
             # editor (a footer with both 编辑 and 责任编辑 lines).

@@ -166,7 +166,7 @@ _LABEL_EDITOR = re.compile(
     r"\s*[:：/︱|｜]?\s*"
     # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
     rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
-    r"(?=$|[\s|｜】\])）,，;；、]|SN)"
+    r"(?=$|[\s|｜】\])）【\[(（,，;；、。/]|SN)"
 )
 _STAFF_CODES = re.compile(_STAFF_CODE)
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
