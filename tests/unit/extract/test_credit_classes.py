@@ -376,3 +376,12 @@ def test_less_common_surnames_are_names(name):
 )
 def test_editor_name_ends_at_its_element_or_punctuation(foot):
     assert _extract(_page(foot=foot)).editor == "杨小明"
+
+
+def test_a_long_meta_line_the_body_starts_with_is_read():
+    meta = (
+        "<p>2024-05-20 08:00 来源：某某日报 作者：杨小明 编辑：李大伟 浏览：123 "
+        "【字体：大 中 小】【打印】【关闭】【分享到：微信 微博 QQ空间】</p>"
+    )
+    art = _extract(_page(meta=meta))
+    assert (art.source, art.editor, art.authors) == ("某某日报", "李大伟", ["杨小明"])

@@ -168,7 +168,10 @@ def read_visible_fields(
     out["month_date"] = month_date
     # (``inner``: credit lines between the body's paragraphs that the body filter left out,
     # such as a 来源 line under a headline the body starts above.)
-    near = head + inner + tail[:25]
+    # A long meta line the body filter took for the body's first paragraph
+    # (``2024-05-20 来源：X 作者：Y 编辑：Z 【字体：大 中 小】【打印】``) comes after them.
+    first_lines = [b for b in body_blocks[:2] if len(b.text) <= 160]
+    near = head + inner + tail[:25] + first_lines
     for b in near:
         text = b.text
         if len(text) > 160:
@@ -188,7 +191,7 @@ def read_visible_fields(
                 out["source"] = zh_labels.find_source(closing.group())
                 if out["source"]:
                     break
-    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head:
+    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head + first_lines:
         if len(b.text) > 200:
             continue
         credit = zh_labels.find_editor_credit(b.text)
