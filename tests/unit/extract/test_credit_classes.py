@@ -385,3 +385,14 @@ def test_a_long_meta_line_the_body_starts_with_is_read():
     )
     art = _extract(_page(meta=meta))
     assert (art.source, art.editor, art.authors) == ("某某日报", "李大伟", ["杨小明"])
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<p>2024-05-20 08:00 【字体：大 中 小】【打印】【分享到：微信 微博 QQ空间】</p>",
+        "<p>2024-05-20 08:00 <span>分享到：</span><a>微博</a> <a>微信</a></p>",
+    ],
+)
+def test_tools_and_share_buttons_by_the_date_are_not_an_outlet(meta):
+    assert _extract(_page(meta=meta)).source is None

@@ -23,7 +23,7 @@ _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+
 
 _SLOT_STOP = re.compile(
     r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
-    r"举报|\d)"
+    r"举报|微博|微信|朋友圈|QQ|扫一扫|\d)"
 )
 
 
@@ -33,6 +33,7 @@ _SLOT_STOP = re.compile(
 _SLOT_BADGE = re.compile(r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司)$")
 _SLOT_SPLIT = re.compile(r"[\s|｜]+")
 _SLOT_LABELLED = re.compile(r"[:：/︱]")
+_TOOL_GROUP = re.compile(r"【[^】]{0,40}】|\[[^\]]{0,40}\]")
 
 
 def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
@@ -45,6 +46,9 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
     texts = list(pieces)
     if texts and "".join("".join(texts).split()) == "".join(line.split()):
         line = " ".join(texts)
+    # Bracketed groups are page tools (【字体：大 中 小】【分享到：微信 微博】), not names;
+    # an annotation glued to the outlet (新京报【原创】) goes with them.
+    line = _TOOL_GROUP.sub(" ", line)
     first = DATE_CANDIDATE.search(line)
     cut = first.start() if first else 0
     before = _SLOT_SPLIT.split(line[:cut])
