@@ -234,6 +234,9 @@ def test_source_in_the_closing_note_of_the_last_paragraph():
             "<div class='name'>某某新闻网</div><div class='desc'>2024-05-20 08:00</div>",
             "某某新闻网",
         ),
+        # A government body's account.
+        ("<div class='name'>某某市公安局</div><div>2024-05-20 08:00</div>", "某某市公安局"),
+        ("<div class='name'>上海发布</div><div>2024-05-20 08:00</div>", "上海发布"),
         # A pen name, a section or a button beside the date is no outlet.
         ("<div class='name'>管不饿</div><div class='desc'>2024-05-20 08:00</div>", None),
         ("<div class='name'>国际新闻</div><div class='desc'>2024-05-20 08:00</div>", None),

@@ -262,8 +262,11 @@ def _spaced(b: dom.Block) -> str:
     return " ".join(pieces)
 
 
-# What an outlet's name ends with (a section name such as 国际新闻 does not qualify).
-_OUTLET_END = re.compile(r"(?:网|报|社|台|杂志|周刊|传媒|客户端|融媒|发布)$")
+# What an outlet's or a government body's name ends with (a section name such as 国际新闻
+# does not qualify).
+_OUTLET_END = re.compile(
+    r"(?:网|报|社|台|杂志|周刊|传媒|客户端|融媒|发布|政府|委员会|局|厅|办公室|中心)$"
+)
 
 
 def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
