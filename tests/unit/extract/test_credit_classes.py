@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newswire.parser.extract import extract, zh_labels
+from newswire.parser.extract.bylines import slot_source
 
 pytestmark = pytest.mark.unit
 
@@ -399,3 +400,12 @@ def test_a_long_meta_line_the_body_starts_with_is_read():
 )
 def test_tools_and_share_buttons_by_the_date_are_not_an_outlet(meta):
     assert _extract(_page(meta=meta)).source is None
+
+
+def test_the_site_headers_date_and_name_are_not_the_stories_outlet():
+    # No date by the story; the header shows the site's name beside today's date.
+    html = _page(
+        meta="", header="<div class='top'><span>某某新闻网</span> 2024年5月20日 星期一</div>"
+    )
+    assert _extract(html).source is None
+    assert slot_source("2024年5月20日 星期一") is None

@@ -23,7 +23,7 @@ _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+
 
 _SLOT_STOP = re.compile(
     r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
-    r"举报|微博|微信|朋友圈|QQ|扫一扫|\d)"
+    r"举报|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
 )
 
 

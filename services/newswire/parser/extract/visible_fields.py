@@ -246,9 +246,12 @@ def read_visible_fields(
         authors = _photo_story_credit(body_blocks)
     out["authors"] = authors
     if date_line and lang and lang.startswith("zh") and out["source"] is None:
-        out["slot_source"] = slot_source(
-            date_line, blocks[date_block].el.itertext()
-        ) or _outlet_beside(blocks, date_block)
+        if date_block > title_idx:
+            out["slot_source"] = slot_source(
+                date_line, blocks[date_block].el.itertext()
+            ) or _outlet_beside(blocks, date_block)
+        # (else the date is the site header's today: what is printed by it is the site's
+        # own name or the weekday, never the story's outlet)
     return out
 
 
