@@ -245,13 +245,13 @@ def read_visible_fields(
     if not authors and lang and lang.startswith("zh"):
         authors = _photo_story_credit(body_blocks)
     out["authors"] = authors
-    if date_line and lang and lang.startswith("zh") and out["source"] is None:
-        if date_block > title_idx:
-            out["slot_source"] = slot_source(
-                date_line, blocks[date_block].el.itertext()
-            ) or _outlet_beside(blocks, date_block)
-        # (else the date is the site header's today: what is printed by it is the site's
-        # own name or the weekday, never the story's outlet)
+    # (A date above the headline is the site header's today: what is printed by it is the
+    # site's own name or the weekday, never the story's outlet.)
+    header_date = date_block <= title_idx
+    if date_line and lang and lang.startswith("zh") and out["source"] is None and not header_date:
+        out["slot_source"] = slot_source(
+            date_line, blocks[date_block].el.itertext()
+        ) or _outlet_beside(blocks, date_block)
     return out
 
 
