@@ -22,7 +22,8 @@ from newswire.parser.extract.titles import match_key
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 
 _SLOT_STOP = re.compile(
-    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)"
+    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
+    r"举报|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
 )
 
 
@@ -31,6 +32,8 @@ _SLOT_STOP = re.compile(
 # ("…有限公司"); an outlet prints its masthead there, not its registration.
 _SLOT_BADGE = re.compile(r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司)$")
 _SLOT_SPLIT = re.compile(r"[\s|｜]+")
+_SLOT_LABELLED = re.compile(r"[:：/︱]")
+_TOOL_GROUP = re.compile(r"【[^】]{0,40}】|\[[^\]]{0,40}\]")
 
 
 def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
@@ -43,6 +46,9 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
     texts = list(pieces)
     if texts and "".join("".join(texts).split()) == "".join(line.split()):
         line = " ".join(texts)
+    # Bracketed groups are page tools (【字体：大 中 小】【分享到：微信 微博】), not names;
+    # an annotation glued to the outlet (新京报【原创】) goes with them.
+    line = _TOOL_GROUP.sub(" ", line)
     first = DATE_CANDIDATE.search(line)
     cut = first.start() if first else 0
     before = _SLOT_SPLIT.split(line[:cut])
@@ -53,8 +59,14 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
             continue  # a piece of a phrase the markup split ("我有话说(" 1307 "人参与)")
         # (An annotation in brackets, 游民星空[整理], is not part of the name.)
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
+        if zh_labels.is_digit_outlet(token) and len(token) <= 12:
+            return token  # 39健康网
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
             if re.search(r"\d|次|条|人", token) or _SLOT_BADGE.search(token):
+                continue
+            if _SLOT_LABELLED.search(token) or (len(token) <= 3 and zh_labels.clean_person(token)):
+                # A labelled credit (记者：王某, 王某/文) or a person's name by the date:
+                # the writer, not the outlet.
                 continue
             return token
     return None
@@ -102,9 +114,16 @@ def find_authors(
         return match_key(name) in site and not _personal(name)
 
     if zh:
-        structured = [a for a in structured if match_key(a) not in site]
+        # Chinese CMSs fill the author meta tag with the web editor's name: a name the
+        # page credits as an editor (编辑, not only the 责任编辑 chosen) is not the writer.
+        # A name the page prints as the writer's credit is, though, even when the same
+        # person also edited the story (a signature （王某） over 【责任编辑：王某】).
+        editors = {match_key(e) for e in fields["editors"]} | {match_key(editor)}
+        structured = [a for a in structured if match_key(a) not in site | editors]
         candidates = list(fields["authors"])
-        if not candidates:
+        if candidates:
+            site -= editors
+        else:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
         structured = [a for a in structured if not outlet(a)]

@@ -26,6 +26,9 @@ from newswire.parser.extract.date_choice import (
 from newswire.parser.extract.titles import has_match_key, match_key
 
 _DAY = timedelta(days=1)
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
+# A bracketed note holding a 来源 label (the closing note of the body's last paragraph).
+_CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -58,6 +61,7 @@ def read_visible_fields(
         "updated": None,
         "authors": [],
         "editor": None,
+        "editors": [],  # every editor the lines credit, the chosen one or not
         "source": None,
         "slot_source": None,
         "views": None,
@@ -162,30 +166,68 @@ def read_visible_fields(
         return None
 
     out["month_date"] = month_date
-    near = head + tail[:25]
+    # (``inner``: credit lines between the body's paragraphs that the body filter left out,
+    # such as a 来源 line under a headline the body starts above.)
+    # A long meta line the body filter took for the body's first paragraph
+    # (``2024-05-20 来源：X 作者：Y 编辑：Z 【字体：大 中 小】【打印】``) comes after them.
+    first_lines = [b for b in body_blocks[:2] if len(b.text) <= 160]
+    near = head + inner + tail[:25] + first_lines
     for b in near:
         text = b.text
         if len(text) > 160:
             continue
         if out["source"] is None:
             out["source"] = zh_labels.find_source(text)
+            if out["source"] is not None and len(b.el):
+                # The outlet ends where its element does (``来源：求是网<a>参与互动</a>``).
+                out["source"] = zh_labels.find_source(_spaced(b)) or out["source"]
         if out["views"] is None and b in head:
             out["views"] = zh_labels.find_views(text)
-    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + head:
+    if out["source"] is None:
+        # The closing note of a long last paragraph (``…（本文来源：经济日报 作者：…）``).
+        for b in body_blocks[-2:]:
+            closing = _CLOSING_NOTE.search(b.text, max(0, len(b.text) - 100))
+            if closing:
+                out["source"] = zh_labels.find_source(closing.group())
+                if out["source"]:
+                    break
+    for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head + first_lines:
         if len(b.text) > 200:
             continue
-        ed = zh_labels.find_editor(b.text)
-        if ed:
-            out["editor"] = ed
-            break
+        credit = zh_labels.find_editor_credit(b.text)
+        if credit and len(b.el):
+            # (The name ends where its element does: ``<span>王某</span><a>打印</a>``.)
+            credit = zh_labels.find_editor_credit(_spaced(b)) or credit
+        if credit:
+            # The first editor credit found, unless another line names the responsible
+            # editor (a footer with both 编辑 and 责任编辑 lines).
+            out["editors"].extend(credit[2])
+            out["editor"] = out["editor"] or credit[0]
+            if credit[1]:
+                out["editor"] = credit[0]
+                break
+    if out["editor"] is None:
+        # A footer below the comments and the related stories: only the responsible
+        # editor's label is trusted that far from the story.
+        for b in blocks[last + 40 : last + 400]:
+            if len(b.text) <= 60:
+                credit = zh_labels.find_editor_credit(b.text)
+                if credit and credit[1]:
+                    out["editor"] = credit[0]
+                    out["editors"].extend(credit[2])
+                    break
     authors: list[str] = []
-    scan = head + body_blocks[:3] + body_blocks[-4:] + tail[:10]
+    scan = head + body_blocks[:3] + inner + body_blocks[-4:] + tail[:10]
     for b in scan:
         text = b.text
         if len(text) > 300 and b not in body_blocks[-4:] and b not in body_blocks[:3]:
             continue
         # (Membership in the body read from the set: blocks compare by identity.)
         is_body = b in in_body
+        if not is_body and len(text) <= 120 and len(b.el):
+            # A byline of label, name and role in elements of their own runs together in
+            # the text (``作者：王某本报记者``): read it with the elements' boundaries.
+            text = _spaced(b)
         found = zh_labels.find_paren_authors(text) if is_body else []
         if len(text) <= 120 or is_body:
             found = (
@@ -198,7 +240,79 @@ def read_visible_fields(
         for name in found:
             if name not in authors:
                 authors.append(name)
+    if not authors and date_line and lang and lang.startswith("zh"):
+        authors = _person_by_the_date(blocks[date_block])
+    if not authors and lang and lang.startswith("zh"):
+        authors = _photo_story_credit(body_blocks)
     out["authors"] = authors
-    if date_line and lang and lang.startswith("zh") and out["source"] is None:
-        out["slot_source"] = slot_source(date_line, blocks[date_block].el.itertext())
+    # (A date above the headline is the site header's today: what is printed by it is the
+    # site's own name or the weekday, never the story's outlet.)
+    header_date = date_block <= title_idx
+    if date_line and lang and lang.startswith("zh") and out["source"] is None and not header_date:
+        out["slot_source"] = slot_source(
+            date_line, blocks[date_block].el.itertext()
+        ) or _outlet_beside(blocks, date_block)
     return out
+
+
+def _spaced(b: dom.Block) -> str:
+    """A line's text with a space at each element boundary (templates put the label, the
+    outlet and the next item in adjacent elements with nothing between), or the line as
+    it is when its element holds more than the line."""
+    pieces = list(b.el.itertext())
+    if "".join("".join(pieces).split()) != "".join(b.text.split()):
+        return b.text
+    return " ".join(pieces)
+
+
+# What an outlet's or a government body's name ends with (a section name such as 国际新闻
+# does not qualify).
+_OUTLET_END = re.compile(
+    r"(?:网|报|社|台|杂志|周刊|传媒|客户端|融媒|发布|政府|委员会|局|厅|办公室|中心)$"
+)
+
+
+def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
+    """An outlet in its own element just before or after the date's (an account card:
+    name over date). Only a name that reads as an outlet's: the element beside the date
+    may as well hold a pen name, a section or a button."""
+    for i in (date_block - 1, date_block + 1):
+        if not 0 <= i < len(blocks):
+            continue
+        text = blocks[i].text.strip()
+        if 3 <= len(text) <= 12 and _OUTLET_END.search(text) and slot_source(text) == text:
+            return text
+    return None
+
+
+# A label ending the element before a name: the name is credited for something else.
+_OTHER_CREDIT = re.compile(
+    r"(?:编辑|责编|审核|校对|摄影|摄|图|设计|制作|监制|统筹|主编)\s*[:：/]?\s*$"
+)
+
+
+def _person_by_the_date(b: dom.Block) -> list[str]:
+    """The writer's name alone in its own element on the date line, with no label
+    (``<span>2023-06-15</span><span>来源：某某网</span><span>王某</span>``)."""
+    pieces = [p.strip() for p in b.el.itertext()]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or len(pieces) > 8:
+        return []
+    for i, piece in enumerate(pieces):
+        # (Chinese names only: "A-" and "A+" font buttons sit there too.)
+        if 2 <= len(piece) <= 3 and _HAN_NAME.fullmatch(piece) and zh_labels.clean_person(piece):
+            if i and _OTHER_CREDIT.search(pieces[i - 1]):
+                continue
+            return [piece]
+    return []
+
+
+def _photo_story_credit(body_blocks: list[dom.Block]) -> list[str]:
+    """A photo story credits no writer: its photographer, when the captions that name
+    him make up at least half of the body and no other is named (in a text story with a
+    few photos the photographer is not the author)."""
+    names = [zh_labels.photographer(b.text) for b in body_blocks[:20]]
+    found = {n for n in names if n}
+    if len(found) == 1 and 2 * sum(1 for n in names if n) >= len(names):
+        return list(found)
+    return []

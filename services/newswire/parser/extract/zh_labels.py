@@ -82,6 +82,15 @@ _NOT_PERSON = frozenset(
         "主编",
         "校对",
         "审核",
+        # Notes printed in brackets where a signature goes (``（全文）``, ``（完）``).
+        "全文",
+        "全文完",
+        "待续",
+        "未完待续",
+        "节选",
+        "摘编",
+        "组图",
+        "图文",
     ]
 )
 # Common Chinese surnames (single and compound): a credit without one is rarely a person.
@@ -95,6 +104,7 @@ _SURNAMES_1 = set(
     "南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
     "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
     "逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "萧阎荀鄂郦续仉缑禄雒訾凤扶蔚庹逄綦钮冒汝濮宦贲"
 )
 _SURNAMES_2 = (
     "欧阳",
@@ -128,22 +138,45 @@ _ORG_SUFFIX = re.compile(
 )
 
 _LABEL_SOURCE = re.compile(
-    r"(?:^|(?<=[\s|｜:：/【\[(（]))(?:信息来源|稿件来源|文章来源|新闻来源|来源|来自|出处|稿源)"
-    r"\s*[:：]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
+    # (Also right after a digit: the time before it, with no space, ``08:00来源：``.)
+    r"(?:^|(?<=[\s|｜:：/【\[(（\d]))"
+    r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|(?:本文)?(?:转载自|转载于|转自))"
+    r"\s*[:：︱|｜]?\s*(?P<v>[^\s|｜,，;；:：【】\[\]()（）<>]{2,30})"
 )
+# ``来自甘肃``, ``来自福建省``: the region a platform shows for the poster's IP address
+# (IP属地), not an outlet.
+_REGION = re.compile(
+    r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|"
+    r"海外|国外|境外|未知)(?:省|市|自治区|特别行政区)?"
+)
+# Where a source value runs on into the next credit or the date with no space between
+# (``来源：某某日报责任编辑：…``, ``来源：人民日报2024-05-13``), the outlet ends there.
+_SOURCE_RUN_ON = re.compile(
+    r"(?:责任编辑|责编|编辑|作者|记者|通讯员|发布时间|发布日期|时间|日期|浏览|阅读|字号)"
+    r"|(?<=\D)(?:19|20)\d\d[-/.年]\d"
+)
+# A staff code CMSs print after an editor's name (``杨某_NF1234``, ``支全明 SF099``): not
+# part of the name.
+_STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
+_EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
 _LABEL_EDITOR = re.compile(
-    r"(?:^|(?<=[\s|｜【\[(（]))(?:责任编辑|责编|编辑|本文编辑)\s*[:：]?\s*"
-    rf"(?P<v>{_CJK_NAME}|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
-    r"(?=$|[\s|｜】\])）,，;；、]|SN)"
+    r"(?:^|(?<=[\s|｜【\[(（]))"
+    r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿)"
+    r"\s*[:：/︱|｜]?\s*"
+    # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
+    rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
+    r"(?=$|[\s|｜】\])）【\[(（,，;；、。/]|SN)"
 )
+_STAFF_CODES = re.compile(_STAFF_CODE)
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = re.compile(
-    r"(?:记者|作者|撰文|撰稿|采写|通讯员|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜]\s*|\s+)?"
+    r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
     r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
 )
 _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]")
-_BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s+{_CJK_NAME}){{0,3}})\s*$")
+_BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})\s*$")
 _VIEWS = re.compile(
     r"(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览)"
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
@@ -174,11 +207,20 @@ def clean_person(name: str) -> str | None:
 
 def _split_names(value: str) -> list[str]:
     out = []
-    for part in re.split(r"[、，,和及与\s]+", value):
-        person = clean_person(part)
-        if person and person not in out:
-            out.append(person)
+    for group in re.split(r"\s*[、，,和及与]\s*", value):
+        # Chinese names are joined by spaces too; a Latin name holds them (Jane Doe).
+        parts = [group] if re.fullmatch(_LATIN_NAME, group) else group.split()
+        for part in parts:
+            person = clean_person(part)
+            if person and person not in out:
+                out.append(person)
     return out
+
+
+def _name_list(value: str) -> bool:
+    """Two or more short names joined by 、 or 和 (``邹多为、唐诗凝、丁乐``), nothing else."""
+    parts = re.split(r"[、和]", value)
+    return len(parts) > 1 and all(2 <= len(p) <= 3 and clean_person(p) == p for p in parts)
 
 
 def find_authors(text: str) -> list[str]:
@@ -198,13 +240,80 @@ def find_authors(text: str) -> list[str]:
         after = text[m.end() : m.end() + 3].lstrip()
         if after.startswith("摄"):
             continue  # a photographer's credit
-        if not m.group("sep") and len(m.group("v")) > 3:
-            # A label glued to a long word is prose (``作者最新文章``), not a credit.
+        if not m.group("sep") and len(m.group("v")) > 3 and not _name_list(m.group("v")):
+            # A label glued to a long word is prose (``作者最新文章``), not a credit; a
+            # list of names is one (``记者甲乙丙、丁戊``).
             continue
         for name in _split_names(m.group("v")):
             if name not in authors:
                 authors.append(name)
+    if not authors and "作者" in text:
+        authors = _writer_with_role(text)
+    if not authors and ("文" in text or "编译" in text):
+        # The name before its role: ``王某/文``, ``王某编译``.
+        for m in _NAME_THEN_ROLE.finditer(text):
+            person = clean_person(m.group("n"))
+            if person and person not in authors:
+                authors.append(person)
     return authors
+
+
+_NAME_THEN_ROLE = re.compile(
+    rf"(?:^|(?<=[\s（(:：]))(?P<n>{_CJK_NAME})\s*(?:[/／]\s*文|编译)(?=$|[\s)）])"
+)
+
+
+# ``作者：记者王某``, ``作者：王某北京大学教授``, ``作者：某某中心研究部部长、研究员王某``: the
+# writer's role or affiliation printed with the name, with no space between.
+_AUTHOR_WITH_ROLE = re.compile(r"作者\s*[:：︱|｜]\s*(?P<v>[^()（）\s]{3,60})")
+_ROLE_BEFORE = re.compile(r"^(?:本报|特约|见习)?(?:记者|通讯员)")
+_TITLE = r"(?:教授|研究员|博士|讲师|主任|部长|院长|所长|专家|学者|分析师|经济学家|评论员)"
+_NAME_AFTER_TITLE = re.compile(rf"{_TITLE}(?P<n>[\u4e00-\u9fff]{{2,3}})$")
+_AFFILIATION = re.compile(
+    r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|广西|新疆|香港|澳门|台湾|中国|国家|中央|全国|"
+    r"国务院|清华|复旦|南开|同济|中山|武汉|南京|厦门|人民)"
+)
+
+
+def _writer_with_role(text: str) -> list[str]:
+    m = _AUTHOR_WITH_ROLE.search(text)
+    if not m:
+        return []
+    value = m.group("v").rstrip("。，,；;")
+    role = _ROLE_BEFORE.match(value)
+    if role and clean_person(value[role.end() :]):
+        return [value[role.end() :]]
+    after = _NAME_AFTER_TITLE.search(value)
+    if after and clean_person(after.group("n")):
+        return [after.group("n")]
+    if re.search(rf"{_TITLE}$", value):
+        # The name first, then where the writer works: the name ends where it begins.
+        for n in (2, 3):
+            if clean_person(value[:n]) and _AFFILIATION.match(value, n):
+                return [value[:n]]
+    return []
+
+
+def _signs(text: str, m: re.Match[str]) -> bool:
+    """A bracketed bare name signs the text where it opens or closes it, or follows the
+    dateline (``…5月19日电（甲、乙）``, ``本报讯（甲）``); in mid-sentence it is a nickname
+    or a note (``庾澄庆（哈林）及…``, ``iPhone 11（国行）各容量``)."""
+    if not text[m.end() :].strip(" 。.\u3000"):
+        return True
+    before = text[: m.start()].rstrip()
+    return not before or before.endswith(("电", "讯"))
+
+
+_PHOTO_CREDIT = re.compile(rf"(?:记者|通讯员|摄影|[(（])\s*(?P<n>{_CJK_NAME})\s*摄\s*[)）]?\s*$")
+
+
+def photographer(text: str) -> str | None:
+    """The photographer a caption ends with (``…新华社记者 李某 摄``, ``…（李某摄）``)."""
+    if "摄" not in text[-4:]:
+        return None
+    m = _PHOTO_CREDIT.search(text[-30:])
+    return clean_person(m.group("n")) if m else None
 
 
 def find_paren_authors(text: str) -> list[str]:
@@ -215,7 +324,7 @@ def find_paren_authors(text: str) -> list[str]:
         if inner.endswith("摄") or "摄影" in inner:
             continue
         found = find_authors(inner)
-        if not found:
+        if not found and _signs(text, m):
             bare = _BARE_NAMES.match(inner)
             if bare:
                 found = [n for n in _split_names(bare.group(1)) if len(n) <= 3]
@@ -229,25 +338,47 @@ def find_paren_authors(text: str) -> list[str]:
 # substring tests cost a fraction of a search (the patterns have no literal start the
 # regex engine could skip to, so it tries every position). Most lines of most pages hold
 # none.
-_EDITOR_MARK = "编"  # 责任编辑, 责编, 编辑, 本文编辑
 _VIEWS_MARKS = ("阅", "浏", "点", "播")  # 阅读, 浏览, 点击, 播放
 
 
+def _may_name_editor(text: str) -> bool:
+    # 责任编辑, 责编, 编辑, 本文编辑, 值班编辑… | 选稿
+    return "编" in text or "选稿" in text
+
+
 def _may_name_source(text: str) -> bool:
-    # 信息来源, 稿件来源, 文章来源, 新闻来源, 来源, 来自 | 出处 | 稿源
-    return "来" in text or "出处" in text or "稿源" in text
+    # 信息来源, 稿件来源, 文章来源, 新闻来源, 来源, 来自… | 出处 | 稿源 | 转自, 转载自…
+    return "来" in text or "出处" in text or "稿源" in text or "转" in text
+
+
+# The labels of the editor responsible for the story: when a page credits several
+# editors (``编辑：王某 责任编辑：李某``), this one is the editor.
+_RESPONSIBLE = frozenset(["责任编辑", "责编"])
 
 
 def find_editor(text: str) -> str | None:
-    if _EDITOR_MARK not in text:
+    found = find_editor_credit(text)
+    return found[0] if found else None
+
+
+def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
+    """The editor a line credits, whether the label names the responsible editor (责任编辑
+    rather than 编辑: that credit wins when a line or page holds several), and every
+    editor the line credits (none of them is the story's author)."""
+    if not _may_name_editor(text):
         return None
-    m = _LABEL_EDITOR.search(text)
-    if not m:
-        return None
-    value = m.group("v").strip()
-    if value in _NOT_PERSON or _ORG_SUFFIX.search(value):
-        return None
-    return value
+    names: list[str] = []
+    best: tuple[str, bool] | None = None
+    for m in _LABEL_EDITOR.finditer(text):
+        value = m.group("v").strip()
+        if HAN.match(value):
+            value = _STAFF_CODES.sub("", value)
+        if any(v in _NOT_PERSON or _ORG_SUFFIX.search(v) for v in value.split("、")):
+            continue
+        names.append(value)
+        if best is None or (not best[1] and m.group("label") in _RESPONSIBLE):
+            best = value, m.group("label") in _RESPONSIBLE
+    return (best[0], best[1], names) if best else None
 
 
 def find_source(text: str) -> str | None:
@@ -256,15 +387,28 @@ def find_source(text: str) -> str | None:
     m = _LABEL_SOURCE.search(text)
     if not m:
         return None
-    value = m.group("v").strip(" ·-")
+    value = m.group("v")
+    run_on = _SOURCE_RUN_ON.search(value, 2)
+    if run_on:
+        value = value[: run_on.start()]
+    value = value.strip(" ·-")
     # Not outlets: the site itself, "the internet", "original".
     if value in {"本站", "本站原创", "原创", "网络", "互联网", "网友", "未知", "本网", "网络整理"}:
         return None
     if value.startswith(("本站", "本网")) or not re.search(r"[\w]", value):
         return None
-    if re.match(r"^\d", value):
-        return None
+    if (value[0].isdigit() and not is_digit_outlet(value)) or _REGION.fullmatch(value):
+        return None  # (a date or count after the label, not an outlet)
     return value
+
+
+# Outlets whose names begin with digits (1905电影网, 39健康网, 21世纪经济报道), unlike a
+# date or count (2024年, 3小时前, 15条).
+_DIGIT_OUTLET = re.compile(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
+
+
+def is_digit_outlet(value: str) -> bool:
+    return _DIGIT_OUTLET.match(value) is not None and _ORG_SUFFIX.search(value) is not None
 
 
 def find_views(text: str) -> int | None:
