@@ -67,27 +67,6 @@ def make_producer(settings: Settings | None = None) -> Any:
     return AIOKafkaProducer(**producer_options(settings))
 
 
-def _idempotent_faust_app_class() -> Any:
-    """faust.App whose producer is idempotent, as ``make_producer``'s is.
-
-    faust sets ``enable_idempotence`` only inside transactions. Without it, a send retried
-    after a leader change whose first attempt was in fact written lands twice; the stages
-    would absorb the duplicate, but ``acks=all`` plus idempotence make it not happen at all.
-    """
-    import faust
-    from faust.transport.drivers.aiokafka import Producer
-
-    class IdempotentProducer(Producer):  # type: ignore[misc]
-        def _settings_extra(self) -> dict[str, Any]:
-            return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
-
-    class App(faust.App):  # type: ignore[misc]
-        def _new_producer(self) -> Any:
-            return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
-
-    return App
-
-
 def faust_app(service: str, settings: Settings | None = None, **overrides: Any) -> Any:
     """A faust app for one service; its id is the consumer group (``newswire-<service>``)."""
     import faust
@@ -134,7 +113,9 @@ def faust_app(service: str, settings: Settings | None = None, **overrides: Any) 
     }
     config.update(overrides)
     app_id = f"{settings.topic_prefix}newswire-{service}"
-    return _idempotent_faust_app_class()(app_id, **config)
+    from newswire.faust_app import NewswireApp
+
+    return NewswireApp(app_id, **config)
 
 
 def min_insync_replicas(replication_factor: int) -> int:
