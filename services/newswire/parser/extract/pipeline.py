@@ -31,6 +31,7 @@ from newswire.parser.extract import (
     dom,
     listing,
     media,
+    page_type,
     text_plain,
     zh_labels,
 )
@@ -80,8 +81,13 @@ def extract(
     rules: ExtractionRules | None = None,
     *,
     fetched_at: datetime | None = None,
+    url_is_article: bool = False,
 ) -> ExtractResult:
-    """Extract an article from raw page bytes; never raises."""
+    """Extract an article from raw page bytes; never raises.
+
+    ``url_is_article``: the site's ``article_patterns`` match the URL, so a page with a
+    headline and body text is an article however short it is (see :mod:`page_type`).
+    """
     # The cyclic garbage collector is paused for the page: extraction makes a few hundred
     # thousand objects that live until the page is done, and no reference cycles (the
     # block walk breaks its own), so collections in between only re-scan live objects
@@ -90,7 +96,7 @@ def extract(
     if pause_gc:
         gc.disable()
     try:
-        return _extract(body, url, headers, rules, fetched_at)
+        return _extract(body, url, headers, rules, fetched_at, url_is_article)
     except RecursionError:
         return _error("too_complex", "recursion limit")
     except MemoryError:
@@ -108,6 +114,7 @@ def _extract(
     headers: Mapping[str, str] | None,
     rules: ExtractionRules | None,
     fetched_at: datetime | None,
+    url_is_article: bool = False,
 ) -> ExtractResult:
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")
@@ -191,6 +198,9 @@ def _extract(
         if ld_body and len(ld_body) > 100:
             text_out = ld_body
             extractor = "json-ld"
+    junk = page_type.junk_reason(text_out)
+    if junk:
+        return _error("not_an_article", junk)
 
     fields = read_visible_fields(
         blocks, body_content, title, url, tz, now, lang, lambda: date_choice.ref_year(md, tz, now)
@@ -250,7 +260,20 @@ def _extract(
     links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors, item_texts)
 
     canonical = _canonical(md, url, base)
-    page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
+    kind = page_type.page_type(
+        page_type.PageEvidence(
+            text=text_out,
+            lang=lang,
+            title=title,
+            headline_shown=page_type.headline_shown(blocks, title),
+            dated=published is not None,
+            article_metadata=page_type_hint(md),
+            teaser_items=teaser_items,
+            links=len(links),
+            site_says_article=url_is_article,
+            forced=rules.page_type if rules is not None else None,
+        )
+    )
     section = find_section(rules, root, blocks, md, title, linear.crumbs)
 
     try:
@@ -264,7 +287,7 @@ def _extract(
         canonical_url=canonical,
         site=host_of(canonical) or host_of(url) or None,
         lang=lang,
-        page_type=page_type,
+        page_type=kind,
         title=title,
         section=section,
         published_at=published,
@@ -286,7 +309,7 @@ def _extract(
         version=int(fetched_at.timestamp() * 1000) if fetched_at else 0,
         fetched_at=fetched_at,
     )
-    if not text_out and page_type == "article":
+    if not text_out and kind == "article":
         article.warnings.append("no_main_content")
     return ExtractResult(article)
 
@@ -382,29 +405,3 @@ def _canonical(md: Metadata, url: str, base: str) -> str:
             continue
         return cand
     return own
-
-
-def _page_type(
-    rules: ExtractionRules | None,
-    md: Metadata,
-    text: str,
-    lang: str | None,
-    teaser_items: int,
-    n_links: int,
-    url: str,
-) -> str:
-    if rules is not None and rules.page_type:
-        return rules.page_type
-    cjk = bool(lang and lang in ("zh", "ja", "ko"))
-    long_enough = len(text) >= (150 if cjk else 500)
-    if long_enough and teaser_items < 15:
-        return "article"
-    if page_type_hint(md) and len(text) >= (60 if cjk else 200):
-        return "article"
-    if teaser_items >= 5:
-        return "list"
-    if long_enough:
-        return "article"
-    if n_links >= 20:
-        return "list"
-    return "other"
