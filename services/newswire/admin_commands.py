@@ -333,6 +333,60 @@ def dlq_replay(
         console.print(f"  [red]refused[/red] {format_id(stored.id)}: {escape(why)}")
 
 
+# --- fetched pages ----------------------------------------------------------------------------
+
+pages_app = typer.Typer(
+    help="Fetched pages: read a URL's latest record from pages.raw.", no_args_is_help=True
+)
+
+
+@pages_app.command("show")
+def pages_show(
+    url: Annotated[str, typer.Argument(help="The page's URL or its 32-digit URL id.")],
+    raw: Annotated[
+        str | None,
+        typer.Option("--raw", help="Write the body's exact bytes to this file ('-': stdout)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the fetch (and the decoded body) as JSON.")
+    ] = False,
+    no_body: Annotated[bool, typer.Option("--no-body", help="Status and headers only.")] = False,
+) -> None:
+    """The latest fetch of a URL: status, headers, final URL, truncation and the decoded body."""
+    from newswire.admin.page_view import body_text, render, summary
+    from newswire.admin.pages import find_latest_page, url_id_of
+    from newswire.records import RecordError
+    from newswire.settings import get_settings
+
+    ident = url_id_of(url)
+    try:
+        found = asyncio.run(find_latest_page(get_settings(), ident))
+    except RecordError as exc:
+        typer.echo(f"the latest record of {ident} is unreadable: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if found is None:
+        typer.echo(f"no fetched page for {url} (url id {ident}) in pages.raw", err=True)
+        raise typer.Exit(1)
+    if raw is not None:
+        if raw == "-":
+            sys.stdout.buffer.write(found.page.body)
+            sys.stdout.buffer.flush()
+            return
+        with open(raw, "wb") as out:
+            out.write(found.page.body)
+        typer.echo(f"wrote {len(found.page.body)} bytes to {raw}", err=True)
+        if no_body or as_json:
+            return
+        no_body = True
+    if as_json:
+        data = summary(found)
+        if not no_body:
+            data["body"], data["body_note"] = body_text(found)
+        _print_json(data)
+        return
+    sys.stdout.write(render(found, with_body=not no_body) + "\n")
+
+
 def url_id_command(
     urls: Annotated[list[str], typer.Argument(help="URLs to print the id of.")],
 ) -> None:
@@ -349,4 +403,5 @@ def register(app: typer.Typer) -> None:
     app.command("setup")(setup)
     app.command("status")(status)
     app.add_typer(dlq_app, name="dlq")
+    app.add_typer(pages_app, name="pages")
     app.command("url-id")(url_id_command)
