@@ -1,0 +1,109 @@
+"""A Kafka outage in a service's log: one line when lost, a summary while down, one when back.
+
+The parser runs against the real broker through a proxy on loopback (tests/kafka_proxy.py);
+cutting the proxy for 15 s is a broker outage for the service and nothing else (the shared
+broker stays up). Before the pacing, each service wrote 1,800-2,900 error lines from
+aiokafka's reconnect attempts in such an outage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newswire.records import RawPage
+from newswire.settings import Settings
+from newswire.topics import Topic, topic_name
+from newswire.urls import url_id
+from tests.hostile_pages import flash_news_page
+from tests.kafka_proxy import KafkaProxy
+from tests.support import ServiceProcess, consume, free_port, produce
+
+OUTAGE_S = 15.0
+SUMMARY_S = 5.0
+
+
+def page(number: int) -> tuple[bytes, bytes]:
+    url = f"https://news.example.cn/2025/12/0{number}/outage-{number}.html"
+    raw = RawPage(
+        url_id=url_id(url),
+        requested_url=url,
+        final_url=url,
+        status=200,
+        headers={"content-type": "text/html; charset=utf-8"},
+        body=flash_news_page(number),
+        fetched_at=datetime(2025, 12, 10, tzinfo=UTC),
+    )
+    return raw.url_id.encode(), raw.to_bytes()
+
+
+def events(log: Path) -> list[dict]:
+    result = []
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            result.append(json.loads(line))
+        except ValueError:
+            result.append({"event": line, "level": "raw", "logger": "stderr"})
+    return result
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_a_broker_outage_is_three_kinds_of_line_in_the_parsers_log(
+    settings: Settings, tmp_path: Path
+) -> None:
+    port = free_port()
+    through_proxy = settings.model_copy(
+        update={
+            "kafka_bootstrap_servers": f"127.0.0.1:{port}",
+            "log_json": True,
+            "log_summary_s": SUMMARY_S,
+            "extract_workers": 0,
+        }
+    )
+    pages_raw = topic_name(Topic.PAGES_RAW, settings)
+    articles = topic_name(Topic.ARTICLES, settings)
+    log_path = tmp_path / "parser.log"
+    with (
+        KafkaProxy(port) as proxy,
+        ServiceProcess(through_proxy, "parser", log_path=log_path) as worker,
+    ):
+        asyncio.run(produce(settings, pages_raw, [page(1)]))
+        first = asyncio.run(consume(settings, articles, until=1, alive=worker.process))
+        assert first, "the parser did not work through the proxy:\n" + worker.log_tail()
+        before = len(events(log_path))
+
+        proxy.cut()
+        time.sleep(OUTAGE_S)
+        proxy.restore()
+
+        asyncio.run(produce(settings, pages_raw, [page(2)]))
+        second = asyncio.run(consume(settings, articles, until=2, alive=worker.process))
+        assert len(second) == 2, "no article after the outage:\n" + worker.log_tail()
+        assert wait_for(lambda: any(e.get("outage_state") == "back" for e in events(log_path))), (
+            worker.log_tail()
+        )
+        assert worker.process is not None and worker.process.poll() is None
+
+    during = events(log_path)[before:]
+    states = [e["outage_state"] for e in during if "outage_state" in e]
+    print(f"{len(during)} log lines from the cut to the end; outage lines: {states}")
+    assert states[0] == "lost" and states[-1] == "back"
+    assert states.count("lost") == 1 and states.count("back") == 1
+    # One summary per SUMMARY_S while down (the outage lasts OUTAGE_S plus reconnecting).
+    assert 1 <= states.count("down") <= (OUTAGE_S + 15) / SUMMARY_S
+    unpaced = [e for e in during if e["logger"].startswith("aiokafka") and "outage_state" not in e]
+    assert unpaced == []
+    problems = [e for e in during if e["level"] in ("warning", "error", "critical", "raw")]
+    assert len(problems) <= 30, "\n".join(e["event"][:200] for e in problems)
