@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -81,30 +82,46 @@ def status(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with status 1 when there are problems.")
     ] = False,
+    stalled_after: Annotated[
+        float,
+        typer.Option(help="A group whose offset has not moved for this long (s) with lag: stuck."),
+    ] = 300.0,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            help="File keeping the committed offsets seen between runs "
+            "(default: <data dir>/<prefix>status-offsets.json)."
+        ),
+    ] = None,
 ) -> None:
-    """Topics, consumer lag, dead letters and the search index on one screen."""
+    """Topics, consumer lag, dead letters and the search index on one screen.
+
+    Stuck work (a group with lag whose committed offset has not moved for --stalled-after) is
+    found by comparing with what earlier runs saw, so run it periodically (or use --watch).
+    """
     from rich.console import Console
 
     from newswire.admin.model import Thresholds
     from newswire.admin.render import render_status
     from newswire.admin.render import watch as watch_loop
-    from newswire.admin.status import StatusCollector, collect_status
+    from newswire.admin.status import StatusCollector, collect_status, default_history_path
     from newswire.settings import get_settings
 
     settings = get_settings()
-    thresholds = Thresholds(max_lag=max_lag, max_age_s=max_age)
+    thresholds = Thresholds(max_lag=max_lag, max_age_s=max_age, stalled_after_s=stalled_after)
+    history_path = Path(history) if history else default_history_path(settings)
     console = Console()
     if watch and not as_json:
 
         async def run_watch() -> None:
-            async with StatusCollector(settings, thresholds) as collector:
+            async with StatusCollector(settings, thresholds, history_path) as collector:
                 await watch_loop(console, collector.collect, thresholds, interval)
 
         # Ctrl-C is how a watch ends: leave the last screen standing, no traceback.
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_watch())
         return
-    snapshot = asyncio.run(collect_status(settings, thresholds))
+    snapshot = asyncio.run(collect_status(settings, thresholds, history_path))
     if as_json:
         _print_json(snapshot.to_json())
     else:
