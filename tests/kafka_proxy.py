@@ -1,4 +1,5 @@
-"""A TCP proxy on 127.0.0.1 in front of the real broker, which a test can cut and restore.
+"""A TCP proxy on 127.0.0.1 in front of the real broker (or the real search engine), which a
+test can cut and restore.
 
 A Kafka client connects to the bootstrap address only to learn the brokers' advertised
 addresses, then connects to those. So that every connection of a service under test goes
@@ -6,6 +7,7 @@ through the proxy (and a cut is a real outage for it), the proxy rewrites the br
 advertised port in the broker's answers (metadata, coordinator lookups) to its own port: the
 bytes ``127.0.0.1`` followed by the port as a big-endian int32 are the same in every version
 of those responses, and the rewrite keeps the length. Everything else passes unchanged.
+With ``kafka=False`` the proxy passes bytes as they come (HTTP to the search engine).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ HOST = "127.0.0.1"
 class KafkaProxy:
     """Listens on ``port``, forwards to the broker at ``upstream_port``; ``cut``, ``restore``."""
 
-    def __init__(self, port: int, upstream_port: int = 9092) -> None:
+    def __init__(self, port: int, upstream_port: int = 9092, *, kafka: bool = True) -> None:
         self.port = port
         self.upstream_port = upstream_port
+        self.kafka = kafka
         self._advertised = HOST.encode() + struct.pack(">i", upstream_port)
         self._ours = HOST.encode() + struct.pack(">i", port)
         self._loop = asyncio.new_event_loop()
@@ -93,6 +96,12 @@ class KafkaProxy:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, rewrite: bool
     ) -> None:
         try:
+            while not self.kafka:
+                data = await reader.read(65536)
+                if not data:
+                    return
+                writer.write(data)
+                await writer.drain()
             while True:
                 # One Kafka frame: a 4-byte size, then the request or response.
                 head = await reader.readexactly(4)
