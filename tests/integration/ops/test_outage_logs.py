@@ -120,3 +120,23 @@ def test_a_broker_outage_is_three_kinds_of_line_in_the_parsers_log(
     assert unpaced == []
     problems = [e for e in during if e["level"] in ("warning", "error", "critical", "raw")]
     assert len(problems) <= 30, "\n".join(e["event"][:200] for e in problems)
+
+
+def test_a_broker_that_never_answers_is_one_line_not_a_flood(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Started against a closed loopback port, the parser says so once and exits (a
+    supervisor restarts it); it does not retry into the log."""
+    nowhere = settings.model_copy(
+        update={"kafka_bootstrap_servers": f"127.0.0.1:{free_port()}", "log_json": True}
+    )
+    log_path = tmp_path / "parser.log"
+    with ServiceProcess(nowhere, "parser", log_path=log_path) as worker:
+        assert worker.process is not None
+        assert wait_for(lambda: worker.process.poll() is not None, timeout=120)
+        assert worker.process.returncode != 0
+    written = events(log_path)
+    states = [e["outage_state"] for e in written if "outage_state" in e]
+    assert states == ["lost"], worker.log_tail()
+    problems = [e for e in written if e["level"] in ("warning", "error", "critical", "raw")]
+    assert len(problems) <= 5, "\n".join(e["event"][:200] for e in problems)
