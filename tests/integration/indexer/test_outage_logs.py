@@ -1,6 +1,6 @@
 """A search-engine outage in the indexer's log: one line when lost, summaries, one when back.
 
-The indexer reaches the real engine through a loopback proxy (tests/kafka_proxy.py in plain
+The indexer reaches the real engine through a loopback proxy (tests/loopback_proxy.py in plain
 mode) that the test cuts for 15 s; the shared engine itself stays up.
 """
 
@@ -15,7 +15,7 @@ from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
 from tests.integration.indexer.conftest import IndexerProcess, wait_for_count
 from tests.integration.indexer.synthetic import encoded, make_article
-from tests.kafka_proxy import KafkaProxy
+from tests.loopback_proxy import LoopbackProxy
 from tests.support import free_port, produce
 
 OUTAGE_S = 15.0
@@ -44,7 +44,7 @@ async def test_a_search_outage_is_three_kinds_of_line_in_the_indexers_log(
     client = await connect(fast_settings)  # straight to the engine, for the counts
     try:
         with (
-            KafkaProxy(port, 9200, kafka=False) as proxy,
+            LoopbackProxy(port, 9200, kafka=False) as proxy,
             IndexerProcess(through_proxy, log_path=log_path) as worker,
         ):
 

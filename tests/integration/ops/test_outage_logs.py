@@ -1,6 +1,6 @@
 """A Kafka outage in a service's log: one line when lost, a summary while down, one when back.
 
-The parser runs against the real broker through a proxy on loopback (tests/kafka_proxy.py);
+The parser runs against the real broker through a proxy on loopback (tests/loopback_proxy.py);
 cutting the proxy for 15 s is a broker outage for the service and nothing else (the shared
 broker stays up). Before the pacing, each service wrote 1,800-2,900 error lines from
 aiokafka's reconnect attempts in such an outage.
@@ -20,7 +20,7 @@ from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
 from newswire.urls import url_id
 from tests.hostile_pages import flash_news_page
-from tests.kafka_proxy import KafkaProxy
+from tests.loopback_proxy import LoopbackProxy
 from tests.support import ServiceProcess, consume, free_port, produce
 
 OUTAGE_S = 15.0
@@ -76,7 +76,7 @@ def test_a_broker_outage_is_three_kinds_of_line_in_the_parsers_log(
     articles = topic_name(Topic.ARTICLES, settings)
     log_path = tmp_path / "parser.log"
     with (
-        KafkaProxy(port) as proxy,
+        LoopbackProxy(port) as proxy,
         ServiceProcess(through_proxy, "parser", log_path=log_path) as worker,
     ):
         asyncio.run(produce(settings, pages_raw, [page(1)]))

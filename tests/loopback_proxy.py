@@ -21,7 +21,7 @@ from typing import Any
 HOST = "127.0.0.1"
 
 
-class KafkaProxy:
+class LoopbackProxy:
     """Listens on ``port``, forwards to the broker at ``upstream_port``; ``cut``, ``restore``."""
 
     def __init__(self, port: int, upstream_port: int = 9092, *, kafka: bool = True) -> None:
@@ -38,7 +38,7 @@ class KafkaProxy:
 
     # --- control, from the test's thread -----------------------------------------------------
 
-    def __enter__(self) -> KafkaProxy:
+    def __enter__(self) -> LoopbackProxy:
         self._thread.start()
         self.restore()
         return self
