@@ -13,6 +13,7 @@ and one line when it is back.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 import time
@@ -71,16 +72,25 @@ KAFKA = "kafka"
 SEARCH = "search"
 #: What each outage is called in the lines about it.
 _OUTAGE_NAMES = {KAFKA: "Kafka", SEARCH: "search engine"}
-#: Loggers whose warnings and errors are about reaching a service, by outage.
-_OUTAGE_LOGGERS: tuple[tuple[str, str], ...] = (
+#: The client libraries' loggers, by the service they talk to.
+_CLIENT_LOGGERS: tuple[tuple[str, str], ...] = (
     ("aiokafka", KAFKA),
     ("kafka", KAFKA),
     ("elastic_transport", SEARCH),
     ("opensearch", SEARCH),
     ("elasticsearch", SEARCH),
 )
-#: Our own lines that say the search engine refused a request (the indexer's bulk writer).
-_SEARCH_COMPLAINTS = frozenset({"search engine unavailable", "bulk retry"})
+#: A client's complaint that it cannot reach its service at all (as opposed to, say, a
+#: rebalance or a refused request): connection refused or closed, node not ready, timeouts,
+#: and the search clients' ``[status:N/A ...]`` (no HTTP answer).
+_UNREACHABLE = re.compile(
+    r"connect|not ready|NodeNotReady|timed? ?out|Unable to update metadata|"
+    r"Failed fetch|Got error produce response|coordinator dead|session expired|status:N/A",
+    re.IGNORECASE,
+)
+#: Our own line that says the search engine did not answer (the indexer's bulk writer; its
+#: "bulk retry" lines count too when their causes say ``unavailable``).
+_SEARCH_UNAVAILABLE = "search engine unavailable"
 #: aiokafka retries many times a second while the broker is down: this long without a
 #: complaint means it is connected again. (The search engine's recovery is reported by the
 #: indexer on its first successful bulk: its retries back off to a minute apart.)
@@ -89,15 +99,28 @@ KAFKA_QUIET_S = 10.0
 OUTAGE_LOGGER = "newswire.outage"
 
 
+def client_of(record: logging.LogRecord) -> str | None:
+    """The service (``kafka``, ``search``) a client library's warning or error is about."""
+    if record.levelno < logging.WARNING:
+        return None
+    for prefix, service in _CLIENT_LOGGERS:
+        if record.name == prefix or record.name.startswith(prefix + "."):
+            return service
+    return None
+
+
 def outage_of(record: logging.LogRecord) -> str | None:
-    """Which outage a log record complains about (``kafka``, ``search``), or None."""
+    """Which outage a log record says the service cannot reach (``kafka``, ``search``)."""
     if record.levelno < logging.WARNING or record.name == OUTAGE_LOGGER:
         return None
-    for prefix, outage in _OUTAGE_LOGGERS:
-        if record.name == prefix or record.name.startswith(prefix + "."):
-            return outage
-    if record.name.startswith("newswire.indexer") and record.msg in _SEARCH_COMPLAINTS:
+    if record.name.startswith("newswire.indexer") and (
+        record.msg == _SEARCH_UNAVAILABLE
+        or (record.msg == "bulk retry" and "unavailable" in str(getattr(record, "causes", "")))
+    ):
         return SEARCH
+    service = client_of(record)
+    if service is not None and _UNREACHABLE.search(_one_line(record)):
+        return service
     return None
 
 
@@ -107,7 +130,9 @@ class OutageFilter(logging.Filter):
     The first complaint is written, reworded to say the connection is lost; then one summary
     line per ``summary_every_s`` with the number of lines left out; the end of the outage is
     written by :meth:`tick` (Kafka: no complaint for :data:`KAFKA_QUIET_S`) or
-    :meth:`recovered` (a caller saw a success).
+    :meth:`recovered` (a caller saw a success). The client libraries' other warnings (a
+    rebalance, a refused request) are paced per message: the first as it is, then one line per
+    interval saying how often it repeated.
     """
 
     def __init__(
@@ -119,13 +144,14 @@ class OutageFilter(logging.Filter):
             KAFKA: LogPacer(summary_every_s, quiet_after_s=KAFKA_QUIET_S),
             SEARCH: LogPacer(summary_every_s),
         }
+        self.repeats = LogPacer(summary_every_s)
         self._lock = threading.Lock()
         self._log = logging.getLogger(OUTAGE_LOGGER)
 
     def filter(self, record: logging.LogRecord) -> bool:
         outage = outage_of(record)
         if outage is None:
-            return True
+            return self._repeat(record) if client_of(record) else True
         with self._lock:
             verdict = self.pacers[outage].event(outage, self.clock())
         if not verdict.write:
@@ -148,6 +174,15 @@ class OutageFilter(logging.Filter):
         record.lines_left_out = verdict.suppressed
         record.down_s = round(verdict.since_s, 1)
         return True
+
+    def _repeat(self, record: logging.LogRecord) -> bool:
+        """A client's warning that is not about reaching its service, paced per message."""
+        with self._lock:
+            verdict = self.repeats.event((record.name, str(record.msg)), self.clock())
+        if verdict.action is Action.SUMMARY:
+            record.msg = f"{record.msg} (and {verdict.suppressed} more like it since the last)"
+            record.repeated = verdict.suppressed
+        return verdict.write
 
     def tick(self) -> None:
         """Write the end of each Kafka outage whose complaints have stopped."""

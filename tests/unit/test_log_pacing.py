@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from newswire.log_pacing import Action, LogPacer
-from newswire.logs import KAFKA_QUIET_S, JsonFormatter, OutageFilter, outage_of
+from newswire.logs import KAFKA_QUIET_S, JsonFormatter, OutageFilter, client_of, outage_of
 
 
 def test_first_event_is_written_then_one_summary_per_interval() -> None:
@@ -111,14 +111,16 @@ def test_a_search_outage_ends_when_the_indexer_succeeds(captured) -> None:
     outages, clock, out = captured
     for t in range(5):
         clock.now = t * 30
-        logging.getLogger("elastic_transport.node_pool").warning("Node %s has failed", "es1")
+        logging.getLogger("elastic_transport.node_pool").warning(
+            "POST %s [status:N/A request:0.002s]", "http://es1:9200/_bulk"
+        )
         logging.getLogger("newswire.x").warning("unrelated")  # not paced
         outages.tick()  # no quiet period for the search engine: backoffs are long
     outages.recovered("search")
     outages.recovered("search")  # nothing more to say
     written = [(e.get("outage_state"), e["event"][:40]) for e in lines(out)]
     assert written == [
-        ("lost", "search engine connection lost: Node es1 "),
+        ("lost", "search engine connection lost: POST http"),
         (None, "unrelated"),
         (None, "unrelated"),
         ("down", "search engine still unreachable after 60"),
@@ -134,10 +136,48 @@ def test_which_records_are_about_an_outage() -> None:
     def record(name: str, level: int = logging.ERROR, msg: str = "x") -> logging.LogRecord:
         return logging.LogRecord(name, level, __file__, 1, msg, (), None)
 
-    assert outage_of(record("aiokafka.conn")) == "kafka"
-    assert outage_of(record("aiokafka", logging.INFO)) is None
-    assert outage_of(record("opensearch")) == "search"
-    assert outage_of(record("newswire.indexer.bulk_writer", msg="bulk retry")) == "search"
-    assert outage_of(record("newswire.indexer.bulk_writer", msg="other")) is None
-    assert outage_of(record("aiokafkax")) is None
-    assert outage_of(record("newswire.outage")) is None
+    refused = 'Unable connect to "127.0.0.1:9092": [Errno 111] Connect call failed'
+    assert outage_of(record("aiokafka", msg=refused)) == "kafka"
+    assert outage_of(record("aiokafka.conn", msg="Unable to update metadata from [1]")) == "kafka"
+    assert outage_of(record("aiokafka", logging.INFO, msg=refused)) is None
+    assert outage_of(record("aiokafkax", msg=refused)) is None
+    assert outage_of(record("newswire.outage", msg=refused)) is None
+    # A rebalance is not an outage (but is a client's warning, paced per message).
+    rebalance = record("aiokafka.consumer.group_coordinator", msg="Heartbeat failed: rebalance")
+    assert outage_of(rebalance) is None and client_of(rebalance) == "kafka"
+    assert outage_of(record("opensearch", msg="GET /x [status:N/A request:0.1s]")) == "search"
+    assert outage_of(record("opensearch", msg="GET /x [status:404 request:0.1s]")) is None
+    unavailable = record(
+        "newswire.indexer.bulk_writer", logging.WARNING, "search engine unavailable"
+    )
+    assert outage_of(unavailable) == "search"
+    assert outage_of(record("newswire.indexer.bulk_writer", msg="bulk retry")) is None
+    retry = record("newswire.indexer.bulk_writer", msg="bulk retry")
+    retry.causes = "http_429,unavailable"
+    assert outage_of(retry) == "search"
+
+
+def test_other_client_warnings_are_paced_per_message(captured) -> None:
+    _, clock, out = captured
+    kafka = logging.getLogger("aiokafka")
+    for step in range(130):
+        clock.now = step
+        kafka.warning("OffsetCommit failed for group %s: %s", "g", "RebalanceInProgressError")
+        if step % 50 == 0:
+            kafka.warning("Topic %s not found in cluster metadata", "t")
+    written = [(e["event"], e.get("outage_state")) for e in lines(out)]
+    assert written == [
+        ("OffsetCommit failed for group g: RebalanceInProgressError", None),
+        ("Topic t not found in cluster metadata", None),
+        (
+            "OffsetCommit failed for group g: RebalanceInProgressError (and 59 more like it since "
+            "the last)",
+            None,
+        ),
+        ("Topic t not found in cluster metadata (and 1 more like it since the last)", None),
+        (
+            "OffsetCommit failed for group g: RebalanceInProgressError (and 59 more like it since "
+            "the last)",
+            None,
+        ),
+    ]

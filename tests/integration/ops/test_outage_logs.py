@@ -109,17 +109,16 @@ def test_a_broker_outage_is_three_kinds_of_line_in_the_parsers_log(
     for e in during:
         if e["level"] != "info":
             print(" ", e["level"], e["logger"], e["event"][:150])
+    assert states[0] == "lost" and states[-1] == "back", states
+    assert states.count("lost") == 1 and states.count("back") == 1, states
     [back] = [e for e in during if e.get("outage_state") == "back"]
+    # One summary per SUMMARY_S while down: the outage lasts OUTAGE_S and the reconnection.
+    assert back["down_s"] >= OUTAGE_S - 1
+    assert 1 <= states.count("down") <= back["down_s"] / SUMMARY_S + 1
     # Every complaint is counted: what the log would have held without the pacing.
     assert back["error_lines"] > 10 * len(states)
-    assert states[0] == "lost" and states[-1] == "back"
-    assert states.count("lost") == 1 and states.count("back") == 1
-    # One summary per SUMMARY_S while down (the outage lasts OUTAGE_S plus reconnecting).
-    assert 1 <= states.count("down") <= (OUTAGE_S + 15) / SUMMARY_S
-    unpaced = [e for e in during if e["logger"].startswith("aiokafka") and "outage_state" not in e]
-    assert unpaced == []
-    problems = [e for e in during if e["level"] in ("warning", "error", "critical", "raw")]
-    assert len(problems) <= 30, "\n".join(e["event"][:200] for e in problems)
+    client_lines = [e for e in during if e["logger"].startswith("aiokafka")]
+    assert len(client_lines) <= len(states) + 10, "\n".join(e["event"][:200] for e in client_lines)
 
 
 def test_a_broker_that_never_answers_is_one_line_not_a_flood(
