@@ -10,7 +10,8 @@ as JSON-LD author is the source, not an author).
 
 This module keeps the order of the stages and the glue between them; each field's reading
 has its own module: :mod:`titles`, :mod:`sections`, :mod:`date_choice`, :mod:`bylines` and
-:mod:`visible_fields` (the lines around the body, read once for dates, credits and views).
+:mod:`visible_fields` (the lines around the body, read once for dates, credits and views);
+:mod:`page_type` decides what the page is and refuses junk text (``not_an_article``).
 """
 
 from __future__ import annotations
