@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -84,30 +85,46 @@ def status(
     sites: Annotated[
         bool, typer.Option("--sites", help="Also show each site's fill rates (always in --json).")
     ] = False,
+    stalled_after: Annotated[
+        float,
+        typer.Option(help="A group whose offset has not moved for this long (s) with lag: stuck."),
+    ] = 300.0,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            help="File keeping the committed offsets seen between runs "
+            "(default: <data dir>/<prefix>status-offsets.json)."
+        ),
+    ] = None,
 ) -> None:
-    """Topics, consumer lag, dead letters and the search index on one screen."""
+    """Topics, consumer lag, dead letters and the search index on one screen.
+
+    Stuck work (a group with lag whose committed offset has not moved for --stalled-after) is
+    found by comparing with what earlier runs saw, so run it periodically (or use --watch).
+    """
     from rich.console import Console
 
     from newswire.admin.model import Thresholds
     from newswire.admin.render import render_status
     from newswire.admin.render import watch as watch_loop
-    from newswire.admin.status import StatusCollector, collect_status
+    from newswire.admin.status import StatusCollector, collect_status, default_history_path
     from newswire.settings import get_settings
 
     settings = get_settings()
-    thresholds = Thresholds(max_lag=max_lag, max_age_s=max_age)
+    thresholds = Thresholds(max_lag=max_lag, max_age_s=max_age, stalled_after_s=stalled_after)
+    history_path = Path(history) if history else default_history_path(settings)
     console = Console()
     if watch and not as_json:
 
         async def run_watch() -> None:
-            async with StatusCollector(settings, thresholds) as collector:
+            async with StatusCollector(settings, thresholds, history_path) as collector:
                 await watch_loop(console, collector.collect, thresholds, interval, sites=sites)
 
         # Ctrl-C is how a watch ends: leave the last screen standing, no traceback.
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_watch())
         return
-    snapshot = asyncio.run(collect_status(settings, thresholds))
+    snapshot = asyncio.run(collect_status(settings, thresholds, history_path))
     if as_json:
         _print_json(snapshot.to_json())
     else:
@@ -336,6 +353,60 @@ def dlq_replay(
         console.print(f"  [red]refused[/red] {format_id(stored.id)}: {escape(why)}")
 
 
+# --- fetched pages ----------------------------------------------------------------------------
+
+pages_app = typer.Typer(
+    help="Fetched pages: read a URL's latest record from pages.raw.", no_args_is_help=True
+)
+
+
+@pages_app.command("show")
+def pages_show(
+    url: Annotated[str, typer.Argument(help="The page's URL or its 32-digit URL id.")],
+    raw: Annotated[
+        str | None,
+        typer.Option("--raw", help="Write the body's exact bytes to this file ('-': stdout)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the fetch (and the decoded body) as JSON.")
+    ] = False,
+    no_body: Annotated[bool, typer.Option("--no-body", help="Status and headers only.")] = False,
+) -> None:
+    """The latest fetch of a URL: status, headers, final URL, truncation and the decoded body."""
+    from newswire.admin.page_view import body_text, render, summary
+    from newswire.admin.pages import find_latest_page, url_id_of
+    from newswire.records import RecordError
+    from newswire.settings import get_settings
+
+    ident = url_id_of(url)
+    try:
+        found = asyncio.run(find_latest_page(get_settings(), ident))
+    except RecordError as exc:
+        typer.echo(f"the latest record of {ident} is unreadable: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if found is None:
+        typer.echo(f"no fetched page for {url} (url id {ident}) in pages.raw", err=True)
+        raise typer.Exit(1)
+    if raw is not None:
+        if raw == "-":
+            sys.stdout.buffer.write(found.page.body)
+            sys.stdout.buffer.flush()
+            return
+        with open(raw, "wb") as out:
+            out.write(found.page.body)
+        typer.echo(f"wrote {len(found.page.body)} bytes to {raw}", err=True)
+        if no_body or as_json:
+            return
+        no_body = True
+    if as_json:
+        data = summary(found)
+        if not no_body:
+            data["body"], data["body_note"] = body_text(found)
+        _print_json(data)
+        return
+    sys.stdout.write(render(found, with_body=not no_body) + "\n")
+
+
 def url_id_command(
     urls: Annotated[list[str], typer.Argument(help="URLs to print the id of.")],
 ) -> None:
@@ -352,4 +423,5 @@ def register(app: typer.Typer) -> None:
     app.command("setup")(setup)
     app.command("status")(status)
     app.add_typer(dlq_app, name="dlq")
+    app.add_typer(pages_app, name="pages")
     app.command("url-id")(url_id_command)

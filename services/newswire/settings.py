@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     # --- Operations ------------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool | None = None
+    #: Seconds between the summary lines of an ongoing Kafka or search-engine outage.
+    log_summary_s: float = Field(default=60.0, gt=0)
     metrics_port: int | None = None
     data_dir: Path = REPO_ROOT / ".data" / "services"
 

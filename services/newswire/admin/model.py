@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswire.parser.fill_rates import SiteFill
 from newswire.settings import Settings
 from newswire.topics import Topic
+
+if TYPE_CHECKING:
+    from newswire.admin.stalls import Stall, StuckRequest
 
 #: The services that consume Kafka, in pipeline order.
 SERVICES: tuple[str, ...] = ("fetcher", "parser", "indexer")
@@ -313,6 +316,8 @@ class Thresholds:
     max_lag: int = 10_000
     #: Newest indexed document older than this while the indexer has lag: it is stuck.
     max_age_s: float = 900.0
+    #: A group's committed offset unchanged this long while it has lag: it is stuck.
+    stalled_after_s: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -328,6 +333,10 @@ class Status:
     #: Fill rates per site, from ``articles.fill`` (:mod:`newswire.parser.fill_tail`).
     sites: tuple[SiteFill, ...] = ()
     sites_error: str | None = None
+    #: Partitions whose committed offset has not moved (see :mod:`newswire.admin.stalls`).
+    stalls: tuple[Stall, ...] = ()
+    #: Fetcher requests holding up a stalled partition far beyond the fetch timeout.
+    stuck_requests: tuple[StuckRequest, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -346,6 +355,8 @@ class Status:
             "search": self.search.to_json(),
             "sites": [s.to_json() for s in self.sites],
             "sites_error": self.sites_error,
+            "stalls": [s.to_json() for s in self.stalls],
+            "stuck_requests": [r.to_json() for r in self.stuck_requests],
         }
 
 

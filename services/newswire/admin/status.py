@@ -13,8 +13,11 @@ import asyncio
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import orjson
 
 from newswire import broker
 from newswire.admin import model
@@ -41,6 +44,14 @@ from newswire.admin.model import (
     freshness_seconds,
     group_id,
     group_lag,
+)
+from newswire.admin.stalls import (
+    OffsetHistory,
+    Stall,
+    StuckRequest,
+    fetcher_holdups,
+    find_stalls,
+    stall_problems,
 )
 from newswire.parser.fill_tail import FillTail
 from newswire.settings import Settings
@@ -169,9 +180,17 @@ class DeadLetterTally:
 class StatusCollector:
     """Collects :class:`Status` snapshots; use as an async context manager."""
 
-    def __init__(self, settings: Settings, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        thresholds: Thresholds | None = None,
+        history_path: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.thresholds = thresholds or Thresholds()
+        #: Where the committed offsets seen are kept between runs (None: in memory only).
+        self.history_path = history_path
+        self.history = load_history(history_path)
         self._admin: Any = None
         self._offsets: Any = None
         self._dlq_reader: Any = None
@@ -250,8 +269,63 @@ class StatusCollector:
             sites=self._fill.report(),
             sites_error=sites_error,
         )
-        problems = find_problems(status, self.thresholds)
-        return replace(status, problems=problems)
+        stalls, stuck = await self._stuck_work(groups, now)
+        problems = find_problems(status, self.thresholds) + tuple(
+            stall_problems(stalls, stuck, self.settings.fetch_timeout_s)
+        )
+        return replace(status, problems=problems, stalls=stalls, stuck_requests=stuck)
+
+    async def _stuck_work(
+        self, groups: tuple[GroupInfo, ...], now: datetime
+    ) -> tuple[tuple[Stall, ...], tuple[StuckRequest, ...]]:
+        """Stalled partitions (after updating the offset history) and the fetcher requests
+        holding them up."""
+        if not groups:  # Kafka unreachable: nothing learnt, keep what we knew
+            return (), ()
+        self.history = self.history.observe(groups, now)
+        save_history(self.history_path, self.history)
+        stalls = find_stalls(groups, self.history, now, self.thresholds.stalled_after_s)
+        holdups = fetcher_holdups(stalls, self.settings.fetch_timeout_s)
+        if not holdups:
+            return stalls, ()
+        try:
+            stuck = await asyncio.wait_for(self._stuck_requests(holdups), PART_TIMEOUT_S)
+        except Exception as exc:  # the stall itself is reported; the URL is a detail
+            log.warning("could not read the stuck crawl requests: %s", _short(exc))
+            stuck = tuple(StuckRequest(h.partition, -1, None, None, h.stalled_s) for h in holdups)
+        return stalls, stuck
+
+    async def _stuck_requests(self, holdups: tuple[Stall, ...]) -> tuple[StuckRequest, ...]:
+        """The crawl request at each stalled fetcher partition's committed offset."""
+        from aiokafka import TopicPartition
+
+        from newswire.records import CrawlRequest, RecordError
+
+        reader = make_reader(self.settings, read_committed=False)
+        await reader.start()
+        result = []
+        try:
+            for stall in holdups:
+                tp = TopicPartition(stall.name, stall.partition)
+                reader.assign([tp])
+                start = (await reader.beginning_offsets([tp]))[tp]
+                offset = max(stall.committed or 0, start)
+                reader.seek(tp, offset)
+                found: list[Any] = []
+                await read_until(reader, {tp: offset + 1}, found.append, stall_timeout_s=5.0)
+                url = requested_at = None
+                if found:
+                    try:
+                        request = CrawlRequest.from_bytes(found[0].value)
+                        url, requested_at = request.url, request.requested_at
+                    except RecordError:
+                        pass
+                result.append(
+                    StuckRequest(stall.partition, offset, url, requested_at, stall.stalled_s)
+                )
+        finally:
+            await reader.stop()
+        return tuple(result)
 
     async def _collect_kafka(
         self, now: datetime
@@ -394,7 +468,35 @@ def _epoch_ms(value: Any) -> datetime | None:
     return datetime.fromtimestamp(float(value) / 1000, UTC)
 
 
-async def collect_status(settings: Settings, thresholds: Thresholds | None = None) -> Status:
+async def collect_status(
+    settings: Settings, thresholds: Thresholds | None = None, history_path: Path | None = None
+) -> Status:
     """One snapshot (``newswire status`` without ``--watch``)."""
-    async with StatusCollector(settings, thresholds) as collector:
+    async with StatusCollector(settings, thresholds, history_path) as collector:
         return await collector.collect()
+
+
+def default_history_path(settings: Settings) -> Path:
+    """Where ``status`` keeps the committed offsets it saw, per deployment (topic prefix)."""
+    return settings.data_dir / f"{settings.topic_prefix}status-offsets.json"
+
+
+def load_history(path: Path | None) -> OffsetHistory:
+    if path is None:
+        return OffsetHistory.empty()
+    try:
+        return OffsetHistory.from_json(orjson.loads(path.read_bytes()))
+    except (OSError, orjson.JSONDecodeError):
+        return OffsetHistory.empty()
+
+
+def save_history(path: Path | None, history: OffsetHistory) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(orjson.dumps(history.to_json(), option=orjson.OPT_INDENT_2))
+        tmp.replace(path)  # (atomic: a status run killed mid-write leaves the old file)
+    except OSError as exc:  # a read-only disk must not break the status screen
+        log.warning("could not save the offset history to %s: %s", path, exc)

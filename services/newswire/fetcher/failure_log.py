@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from newswire.log_pacing import LogPacer
+from newswire.log_pacing import BurstPacer
 
 log = logging.getLogger("newswire.fetcher")
 
@@ -32,7 +32,7 @@ class FailureLog:
         window_s: float = WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
     ):
-        self.pacer = LogPacer(burst, window_s)
+        self.pacer = BurstPacer(burst, window_s)
         self.clock = clock
 
     def retrying(

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newswire import logs
 from newswire.indexer import metrics
 from newswire.indexer.documents import Action, bulk_body
 from newswire.indexer.outcomes import Outcome, backoff_delay, chunks, classify
@@ -145,6 +146,7 @@ class BulkWriter:
             return None, "unavailable"
         except SearchError as exc:
             metrics.ENGINE_UP.set(1)
+            logs.outage_over(logs.SEARCH)  # (it answered: reachable again)
             log.warning(
                 "bulk request failed", extra={"status": exc.status, "error": str(exc)[:300]}
             )
@@ -156,6 +158,7 @@ class BulkWriter:
             log.exception("bulk request failed: %r", exc)
             return None, "error"
         metrics.ENGINE_UP.set(1)
+        logs.outage_over(logs.SEARCH)
         metrics.BULK_DURATION.observe(time.perf_counter() - started)
         metrics.BULK_DOCS.observe(len(batch))
         items = response.get("items") if isinstance(response, dict) else None

@@ -69,6 +69,14 @@ class ParserContext:
     settings: Settings
     registry: SiteRegistry
 
+    def says_article(self, page: RawPage) -> bool:
+        """The site's ``article_patterns`` match the page's URL (before or after redirects)."""
+        for url in (page.final_url, page.requested_url):
+            site = self.registry.for_url(url)
+            if site is not None and site.classify(url) == "article":
+                return True
+        return False
+
     def rules_for(self, url: str) -> ExtractionRules | None:
         site = self.registry.for_url(url)
         return self.rules_of(site) if site is not None else None
@@ -91,6 +99,21 @@ def dedup_key(article: Article) -> str:
     Keys stored before versions were part of them never match, which has the same effect.
     """
     return f"{article.content_hash}@{article.extractor_version}"
+
+
+#: Extractor errors that mean "no page in these bytes" (rather than a format or a crash).
+_NOTHING_READABLE = frozenset({"not_an_article", "empty_body"})
+
+
+def truncated_failure(page: RawPage, why: str) -> tuple[str, str] | None:
+    """The dead-letter reason for a body cut at the fetcher's cap that gave nothing usable.
+
+    The cap is what the operator can act on (or what a hostile server provoked), so it is
+    the reason, ahead of whatever the extractor made of the cut body.
+    """
+    if not page.truncated:
+        return None
+    return ("truncated_body", f"body cut at {len(page.body)} bytes by the fetcher's cap; {why}")
 
 
 def _encoded(requests: list[CrawlRequest]) -> list[tuple[bytes, bytes, str]]:
@@ -138,13 +161,25 @@ def _process_page(page: RawPage, context: ParserContext, result: PageResult) -> 
         page.headers,
         context.rules_for(page.final_url),
         fetched_at=page.fetched_at,
+        url_is_article=context.says_article(page),
     )
     result.extract_seconds = time.perf_counter() - started
     article = extracted.article
     if article is None:
         reason, _, detail = (extracted.error or "extract_failed").partition(":")
-        result.failure = (reason.strip(), detail.strip() or reason.strip())
+        reason, detail = reason.strip(), detail.strip() or reason.strip()
+        if reason in _NOTHING_READABLE:
+            result.failure = truncated_failure(page, f"{reason}: {detail}") or (reason, detail)
+        else:
+            result.failure = (reason, detail)
         return
+    if article.page_type == "other":
+        # Not an article and no story list: normal for an about page, but a body cut at the
+        # fetcher's cap with nothing recognisable in it is an endless or bombed response.
+        failure = truncated_failure(page, "no article or story list in what was read")
+        if failure is not None:
+            result.failure = failure
+            return
     if page.site:
         article.site = page.site
     result.kind = article.page_type

@@ -10,7 +10,8 @@ as JSON-LD author is the source, not an author).
 
 This module keeps the order of the stages and the glue between them; each field's reading
 has its own module: :mod:`titles`, :mod:`sections`, :mod:`date_choice`, :mod:`bylines` and
-:mod:`visible_fields` (the lines around the body, read once for dates, credits and views).
+:mod:`visible_fields` (the lines around the body, read once for dates, credits and views);
+:mod:`page_type` decides what the page is and refuses junk text (``not_an_article``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from newswire.parser.extract import (
     dom,
     listing,
     media,
+    page_type,
     text_plain,
     zh_labels,
 )
@@ -86,8 +88,13 @@ def extract(
     rules: ExtractionRules | None = None,
     *,
     fetched_at: datetime | None = None,
+    url_is_article: bool = False,
 ) -> ExtractResult:
-    """Extract an article from raw page bytes; never raises."""
+    """Extract an article from raw page bytes; never raises.
+
+    ``url_is_article``: the site's ``article_patterns`` match the URL, so a page with a
+    headline and body text is an article however short it is (see :mod:`page_type`).
+    """
     # The cyclic garbage collector is paused for the page: extraction makes a few hundred
     # thousand objects that live until the page is done, and no reference cycles (the
     # block walk breaks its own), so collections in between only re-scan live objects
@@ -96,7 +103,7 @@ def extract(
     if pause_gc:
         gc.disable()
     try:
-        return _extract(body, url, headers, rules, fetched_at)
+        return _extract(body, url, headers, rules, fetched_at, url_is_article)
     except RecursionError:
         return _error("too_complex", "recursion limit")
     except MemoryError:
@@ -114,6 +121,7 @@ def _extract(
     headers: Mapping[str, str] | None,
     rules: ExtractionRules | None,
     fetched_at: datetime | None,
+    url_is_article: bool = False,
 ) -> ExtractResult:
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")
@@ -197,6 +205,9 @@ def _extract(
         if ld_body and len(ld_body) > 100:
             text_out = ld_body
             extractor = "json-ld"
+    junk = page_type.junk_reason(text_out)
+    if junk:
+        return _error("not_an_article", junk)
 
     fields = read_visible_fields(
         blocks, body_content, title, url, tz, now, lang, lambda: date_choice.ref_year(md, tz, now)
@@ -281,8 +292,19 @@ def _extract(
     links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors, item_texts)
 
     canonical = _canonical(md, url, base)
-    page_type, evidence["page_type"] = _page_type(
-        rules, md, text_out, lang, teaser_items, len(links), url
+    kind, evidence["page_type"] = page_type.decide(
+        page_type.PageEvidence(
+            text=text_out,
+            lang=lang,
+            title=title,
+            headline_shown=page_type.headline_shown(blocks, title),
+            dated=published is not None,
+            article_metadata=page_type_hint(md),
+            teaser_items=teaser_items,
+            links=len(links),
+            site_says_article=url_is_article,
+            forced=rules.page_type if rules is not None else None,
+        )
     )
     section = find_section(rules, root, blocks, md, title, linear.crumbs)
 
@@ -297,7 +319,7 @@ def _extract(
         canonical_url=canonical,
         site=host_of(canonical) or host_of(url) or None,
         lang=lang,
-        page_type=page_type,
+        page_type=kind,
         title=title,
         section=section,
         published_at=published,
@@ -320,7 +342,7 @@ def _extract(
         version=versioning.article_version(fetched_at, versioning.EXTRACTOR_VERSION),
         fetched_at=fetched_at,
     )
-    if not text_out and page_type == "article":
+    if not text_out and kind == "article":
         article.warnings.append("no_main_content")
     if text_out:
         evidence["text"] = ev.BODY_BY_EXTRACTOR.get(extractor, ev.HEURISTIC)
@@ -426,31 +448,3 @@ def _canonical(md: Metadata, url: str, base: str) -> str:
             continue
         return cand
     return own
-
-
-def _page_type(
-    rules: ExtractionRules | None,
-    md: Metadata,
-    text: str,
-    lang: str | None,
-    teaser_items: int,
-    n_links: int,
-    url: str,
-) -> tuple[str, str]:
-    """The page type, and why (shown by ``newswire try``)."""
-    if rules is not None and rules.page_type:
-        return rules.page_type, f"{ev.SITE_RULE}: page_type: {rules.page_type}"
-    cjk = bool(lang and lang in ("zh", "ja", "ko"))
-    long_enough = len(text) >= (150 if cjk else 500)
-    body = f"{len(text)} characters of body"
-    if long_enough and teaser_items < 15:
-        return "article", f"{body} (article from {150 if cjk else 500}), {teaser_items} teasers"
-    if page_type_hint(md) and len(text) >= (60 if cjk else 200):
-        return "article", f"og:type article or JSON-LD, and {body}"
-    if teaser_items >= 5:
-        return "list", f"{teaser_items} teaser items (list from 5), {body}"
-    if long_enough:
-        return "article", f"{body}, although {teaser_items} teasers"
-    if n_links >= 20:
-        return "list", f"{n_links} links (list from 20), {body}"
-    return "other", f"only {body}, {teaser_items} teasers and {n_links} links"

@@ -1,0 +1,184 @@
+"""What a page is — an article, a list of stories or something else — and whether it is junk.
+
+The page type decides what the parser publishes: only articles reach the ``articles`` topic.
+Two mistakes matter, and the rules here are shaped by both:
+
+* a real story dropped because it is short. Flash news (快讯) and brief updates are 80–100
+  Chinese characters; a length floor alone calls them ``other``. So length is only one kind
+  of evidence: the site's own word (its ``article_patterns`` match the URL) makes any page
+  with a headline and body text an article, and without it a short page is an article when
+  its structure says so — a headline shown on the page, a body in the main content and a
+  publish time (or ``og:type article`` / JSON-LD);
+* junk published as an article: a body of one repeated character, binary noise, text with no
+  words or sentences. :func:`junk_reason` names what is wrong with such a text so the page
+  becomes a dead letter (``not_an_article``) instead.
+
+Nothing here does I/O or touches the tree; :mod:`pipeline` gathers the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+from newswire.parser.extract.dom import Block
+from newswire.parser.extract.titles import match_key
+
+#: A body at least this long (CJK characters / other characters) is an article on length
+#: alone, unless the page is a story list.
+LONG_CJK, LONG_OTHER = 150, 500
+#: With ``og:type article`` or JSON-LD, this much body is enough.
+HINTED_CJK, HINTED_OTHER = 60, 200
+#: A short story's body without site evidence: a headline, a publish time and this much text.
+#: Below it a page is too thin to call an article on structure alone (a photo page's caption,
+#: an error page's one line).
+SHORT_CJK, SHORT_OTHER = 30, 100
+#: Teaser items (repeated story-list entries) from which a page is a list; an article page's
+#: sidebars hold fewer.
+LIST_TEASERS = 5
+MAX_ARTICLE_TEASERS = 15
+
+
+@dataclass(frozen=True)
+class PageEvidence:
+    """What the pipeline found that bears on the page type."""
+
+    #: The body text (paragraphs of the main content, or JSON-LD ``articleBody``).
+    text: str
+    lang: str | None
+    title: str | None
+    #: The title is shown on the page as a heading (h1–h3), not only in metadata.
+    headline_shown: bool
+    #: A publish (or update) time was found.
+    dated: bool
+    #: ``og:type`` is ``article`` or the page has JSON-LD.
+    article_metadata: bool
+    teaser_items: int
+    links: int
+    #: The site's ``article_patterns`` match the URL.
+    site_says_article: bool = False
+    #: The site's extraction rules force a type.
+    forced: str | None = None
+
+
+def page_type(e: PageEvidence) -> str:
+    """``article``, ``list`` or ``other``."""
+    return decide(e)[0]
+
+
+def decide(e: PageEvidence) -> tuple[str, str]:
+    """The page type, and why (``newswire try`` shows the reason)."""
+    if e.forced:
+        return e.forced, f"site rule: page_type: {e.forced}"
+    if e.site_says_article and e.title and e.text:
+        # The site says so and the page has a headline and a body: however short, a story.
+        return "article", "the site's article_patterns match, with a headline and a body"
+    cjk = bool(e.lang and e.lang in ("zh", "ja", "ko"))
+    length = len(e.text)
+    long_from = LONG_CJK if cjk else LONG_OTHER
+    long_enough = length >= long_from
+    body = f"{length} characters of body"
+    if long_enough and e.teaser_items < MAX_ARTICLE_TEASERS:
+        return "article", f"{body} (article from {long_from}), {e.teaser_items} teasers"
+    if e.article_metadata and length >= (HINTED_CJK if cjk else HINTED_OTHER):
+        return "article", f"og:type article or JSON-LD, and {body}"
+    if _short_story(e, cjk):
+        return "article", f"a short story: shown headline, publish time, {body}"
+    if e.teaser_items >= LIST_TEASERS:
+        return "list", f"{e.teaser_items} teaser items (list from {LIST_TEASERS}), {body}"
+    if long_enough:
+        return "article", f"{body}, although {e.teaser_items} teasers"
+    if e.links >= 20:
+        return "list", f"{e.links} links (list from 20), {body}"
+    return "other", f"only {body}, {e.teaser_items} teasers and {e.links} links"
+
+
+def _short_story(e: PageEvidence, cjk: bool) -> bool:
+    """A short body with an article's structure: shown headline, body, publish time."""
+    return (
+        e.headline_shown
+        and e.dated
+        and len(e.text) >= (SHORT_CJK if cjk else SHORT_OTHER)
+        and e.teaser_items < LIST_TEASERS
+    )
+
+
+def headline_shown(blocks: list[Block], title: str | None) -> bool:
+    """Whether a heading (h1–h3) on the page reads as the title."""
+    key = match_key(title)
+    if not key:
+        return False
+    for block in blocks:
+        if 1 <= block.heading <= 3 and not block.boiler:
+            shown = match_key(block.text)
+            if shown and (shown == key or (len(shown) >= 6 and shown in key)):
+                return True
+    return False
+
+
+# --- junk -----------------------------------------------------------------------------------
+
+#: How much of a text is judged (junk shows itself in the first pages of it).
+_SAMPLE_CHARS = 5_000
+#: Shorter texts are not judged: too little to tell noise from a terse page.
+_MIN_JUDGED = 50
+#: Undecodable (U+FFFD) or control characters beyond this share: binary, not text.
+_MAX_NOISE_SHARE = 0.02
+#: One character making up this share of the text: ``xxxxxxxx``.
+_MAX_ONE_CHAR_SHARE = 0.8
+#: Text compressing below this ratio repeats a few characters over and over (real prose,
+#: Chinese or not, stays above 0.2).
+_MIN_COMPRESSION_RATIO = 0.05
+_MIN_COMPRESSION_JUDGED = 2000
+#: A text this long with no space and no punctuation has no words or sentences.
+_MIN_UNBROKEN = 1000
+#: Undecodable input (U+FFFD) and control characters other than whitespace.
+_SENTENCE_MARKS = re.compile(r"[.,;:!?。，；：！？、]")
+_NOISE = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def junk_reason(text: str) -> str | None:
+    """Why ``text`` is not a story's text (one line), or None when it may be one.
+
+    Runs on every page, so real text costs two scans and one fast compression of a sample;
+    characters are counted only in a text already suspect.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    visible = "".join(sample.split())
+    if len(visible) < _MIN_JUDGED:
+        return None
+    if _NOISE.search(visible):
+        noise = len(_NOISE.findall(visible))
+        if noise > _MAX_NOISE_SHARE * len(visible):
+            return f"binary noise: {noise / len(visible):.0%} undecodable or control characters"
+    if len(sample) >= _MIN_COMPRESSION_JUDGED:
+        raw = sample.encode("utf-8", "replace")
+        ratio = len(zlib.compress(raw, 1)) / len(raw)
+        if ratio >= _MIN_COMPRESSION_RATIO:
+            return _unbroken(visible, len(sample))
+        return _one_character(visible) or (
+            f"the same few characters repeated (compresses to {ratio:.1%})"
+        )
+    # Too short for compression to tell: look for one character repeated.
+    return _one_character(visible)
+
+
+def _one_character(visible: str) -> str | None:
+    # A character making up most of the text is at some of eight evenly spread places;
+    # counting those few candidates is much cheaper than counting every character.
+    step = max(len(visible) // 8, 1)
+    for char in set(visible[::step]):
+        count = visible.count(char)
+        if count >= _MAX_ONE_CHAR_SHARE * len(visible):
+            return f"one character repeated: {char!r} is {count / len(visible):.0%} of the text"
+    return None
+
+
+def _unbroken(visible: str, sample_length: int) -> str | None:
+    """A long text with no space and no sentence punctuation (letters, base64) is no prose."""
+    if len(visible) < _MIN_UNBROKEN or len(visible) != sample_length:
+        return None
+    if _SENTENCE_MARKS.search(visible):
+        return None
+    return "no words or sentences: no space or sentence punctuation in the text"
