@@ -13,6 +13,7 @@ from newswire import admin_commands
 from newswire.fetcher import commands as fetcher_commands
 from newswire.indexer import commands as indexer_commands
 from newswire.parser import commands as parser_commands
+from newswire.stories import commands as stories_commands
 
 app = typer.Typer(
     name="newswire",
@@ -22,7 +23,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (fetcher_commands, parser_commands, indexer_commands, admin_commands):
+for module in (
+    fetcher_commands,
+    parser_commands,
+    indexer_commands,
+    admin_commands,
+    stories_commands,
+):
     module.register(app)
 
 
