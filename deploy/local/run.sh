@@ -35,8 +35,10 @@ if ((demo)); then
     pids+=($!)
 fi
 
+# The story stage groups re-published articles; the indexer then writes its output.
+export NEWSWIRE_STORIES="${NEWSWIRE_STORIES:-true}"
 .venv/bin/newswire setup
-for service in indexer parser fetcher; do
+for service in indexer stories parser fetcher; do
     .venv/bin/newswire "$service" >"$logs/$service.log" 2>&1 &
     pids+=($!)
     echo "[run] $service started (pid $!, log $logs/$service.log)" >&2

@@ -211,11 +211,44 @@ class Article(Record):
     #: Monotonic per article id (the fetch time in ms): the index's external version.
     version: int = 0
     fetched_at: datetime | None = None
+    # --- set by the story stage (``articles.storied``); absent on ``articles`` ----------
+    #: The story as it stood when this version of the article was assigned to it.
+    story: Story | None = None
+    #: Content changes since the article was first seen (0: the original).
+    revision: int = 0
+    #: ``published_at`` of the article's first version; stays when corrections move it.
+    first_published_at: datetime | None = None
+
+
+class StoryOrigin(BaseModel):
+    #: Who broke it first: the member published earliest (fetched earliest when unknown).
+    article_id: str
+    site: str | None = None
+    published_at: datetime | None = None
+    #: The outlet the members credit most often as ``source`` (ties: credited first).
+    source: str | None = None
+    source_credits: int = 0
+
+
+class Story(Record):
+    """A story after one assignment; keyed by story id on ``stories`` (latest = current)."""
+
+    #: The id of the article that founded the story.
+    id: str
+    #: Position in the story sequence of the story's latest change: monotonic per story.
+    version: int
+    articles: int
+    sites: int
+    first_seen_at: datetime | None = None
+    origin: StoryOrigin
+
+
+Article.model_rebuild()  # its `story` field names Story, defined after it
 
 
 # --- failures --------------------------------------------------------------------------------
 
-Stage = Literal["fetch", "parse", "index", "decode"]
+Stage = Literal["fetch", "parse", "story", "index", "decode"]
 
 
 class ConsumedMessage(Protocol):
@@ -278,7 +311,7 @@ class DeadLetter(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, DeadLetter)
+    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, Story, DeadLetter)
 }
 
 

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     bulk_concurrency: int = Field(default=2, ge=1)
     bulk_max_retry_s: float = 60.0
 
+    # --- Stories -------------------------------------------------------------------------
+    #: The story stage runs: the indexer writes ``articles.storied`` (articles with their
+    #: story) instead of ``articles``. Off, the indexer reads ``articles`` as before.
+    stories: bool = False
+
     # --- Operations ------------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool | None = None

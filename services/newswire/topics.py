@@ -20,6 +20,9 @@ class Topic(StrEnum):
     ARTICLES = "articles"
     DEAD_LETTERS = "deadletters"
     FETCHER_URL_STATE = "fetcher.url-state"
+    STORIES_SEQUENCE = "stories.sequence"
+    ARTICLES_STORIED = "articles.storied"
+    STORIES = "stories"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,37 @@ TOPICS: dict[Topic, TopicSpec] = {
                 "compression.type": "zstd",
                 "min.compaction.lag.ms": str(3600 * 1000),
             },
+        ),
+        # --- the story stage (newswire.stories) ---------------------------------------
+        TopicSpec(
+            Topic.STORIES_SEQUENCE,
+            "Articles in the one order the story stage assigns them in (a single partition, "
+            "so every replay sees the same order and gives the same story ids).",
+            key="article id",
+            partitions=1,
+            config={
+                "retention.ms": _WEEK_MS,
+                "compression.type": "zstd",
+                "max.message.bytes": str(8 * 1024 * 1024),
+            },
+        ),
+        TopicSpec(
+            Topic.ARTICLES_STORIED,
+            "Articles with their story, revision and first publication time: what the "
+            "indexer writes when stories are on (compacted like `articles`).",
+            key="article id",
+            config={
+                "cleanup.policy": "compact",
+                "compression.type": "zstd",
+                "min.compaction.lag.ms": str(3600 * 1000),
+                "max.message.bytes": str(8 * 1024 * 1024),
+            },
+        ),
+        TopicSpec(
+            Topic.STORIES,
+            "Every story as it stands after each change (compacted: the latest per story).",
+            key="story id",
+            config={"cleanup.policy": "compact", "compression.type": "zstd"},
         ),
     )
 }

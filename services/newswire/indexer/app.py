@@ -162,7 +162,10 @@ def create_app(settings: Settings | None = None) -> Any:
         broker_session_timeout=SESSION_TIMEOUT_S,
     )
     runtime = IndexerRuntime(app, settings)
-    source = app.topic(topic_name(Topic.ARTICLES, settings))
+    # With the story stage on, articles reach the index through it (with their story).
+    source = app.topic(
+        topic_name(Topic.ARTICLES_STORIED if settings.stories else Topic.ARTICLES, settings)
+    )
 
     # Several actors share the topic's one channel, so each takes its own batches: one builds
     # its bulk request while another waits for the engine. Order between them does not

@@ -85,6 +85,9 @@ def to_document(article: Article, indexed_at: datetime) -> dict[str, Any]:
         "extractor": article.extractor,
         "warnings": list(article.warnings),
         "version": article.version,
+        "revision": article.revision,
+        "first_published_at": article.first_published_at,
+        "story": article.story.model_dump(mode="json") if article.story else None,
     }
     # Leaving out empty values keeps documents small and `exists` queries meaningful.
     return {k: v for k, v in doc.items() if v is not None and v != [] and v != ""}

@@ -21,7 +21,7 @@ from newswire.search import SearchClient, SearchError
 from newswire.settings import Settings
 
 #: Bump on any change below; the number is stored in the template and the index metadata.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 
 #: Everything a reader sees as prose — headline, subheadings, body, photo captions — is also
 #: copied into one `content` field, so a single full-text query finds a name that only a
@@ -111,6 +111,31 @@ MAPPINGS: dict[str, Any] = {
         "extractor": {"type": "keyword"},
         "warnings": {"type": "keyword"},
         "version": {"type": "long"},
+        # Version 3: the story stage's fields (issue 15). `story` is the story as it stood
+        # when this version of the article was assigned; sizes only grow, so the newest
+        # member (highest `story.version`) carries the story as it stands.
+        "revision": {"type": "integer"},
+        "first_published_at": {"type": "date"},
+        "story": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "keyword"},
+                "version": {"type": "long"},
+                "articles": {"type": "integer"},
+                "sites": {"type": "integer"},
+                "first_seen_at": {"type": "date"},
+                "origin": {
+                    "type": "object",
+                    "properties": {
+                        "article_id": {"type": "keyword"},
+                        "site": {"type": "keyword"},
+                        "published_at": {"type": "date"},
+                        "source": {"type": "keyword"},
+                        "source_credits": {"type": "integer"},
+                    },
+                },
+            },
+        },
     },
 }
 
