@@ -50,7 +50,8 @@ def build_app(settings: Settings, index: StoryIndex | None = None) -> faust.App:
     stories_topic = app.topic(topic_name(Topic.STORIES, settings))
     dead_topic = app.topic(topic_name(Topic.DEAD_LETTERS, settings))
     # article id -> its durable story entry; co-partitioned with stories.sequence (one).
-    members = app.Table("story-members", partitions=1)
+    # Raw bytes both ways (faust's default for tables is JSON).
+    members = app.Table("story-members", partitions=1, key_type=bytes, value_type=bytes)
     index = index if index is not None else StoryIndex()
 
     @members.on_recover

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from newswire.stories.bands import BandIndex
 from newswire.stories.shingles import shingle_hashes
 from newswire.stories.signature import BINS, Signature, band_keys, containment, jaccard, signature
 
@@ -217,8 +218,7 @@ class StoryIndex:
         self._sizes = np.zeros(_INITIAL_SLOTS, dtype=np.int32)
         self._story_seq = np.zeros(_INITIAL_SLOTS, dtype=np.int64)
         self._slot_story: list[str] = []
-        # Band key -> slot, or a list of slots when several articles share the band.
-        self._bands: dict[int, int | list[int]] = {}
+        self._bands = BandIndex()
 
     def __len__(self) -> int:
         return len(self._members)
@@ -291,15 +291,7 @@ class StoryIndex:
 
     def _best_story(self, sig: Signature, size: int) -> _Story | None:
         t = self.thresholds
-        found: set[int] = set()
-        for key in band_keys(sig, t.bands, t.rows):
-            hit = self._bands.get(key)
-            if hit is None:
-                continue
-            if isinstance(hit, int):
-                found.add(hit)
-            else:
-                found.update(hit)
+        found = self._bands.lookup(band_keys(sig, t.bands, t.rows))
         if not found:
             return None
         slots = np.fromiter(found, dtype=np.intp, count=len(found))
@@ -329,30 +321,16 @@ class StoryIndex:
         self._sigs[slot] = sig
         self._sizes[slot] = size
         self._story_seq[slot] = story.seq
-        bands = self._bands
-        for band in band_keys(sig, self.thresholds.bands, self.thresholds.rows):
-            hit = bands.get(band)
-            if hit is None:
-                bands[band] = slot
-            elif isinstance(hit, int):
-                bands[band] = [hit, slot]
-            else:
-                hit.append(slot)
+        self._bands.add(band_keys(sig, self.thresholds.bands, self.thresholds.rows), slot)
 
     def _unplace(self, key: str) -> None:
         """Take an article's current signature out of the bands (its slot stays its own)."""
         slot = self._slot_of.get(key)
         if slot is None or self._sizes[slot] == 0:
             return
-        bands = self._bands
-        for band in band_keys(self._sigs[slot], self.thresholds.bands, self.thresholds.rows):
-            hit = bands.get(band)
-            if hit == slot:
-                del bands[band]
-            elif isinstance(hit, list):
-                hit.remove(slot)
-                if len(hit) == 1:
-                    bands[band] = hit[0]
+        self._bands.remove(
+            band_keys(self._sigs[slot], self.thresholds.bands, self.thresholds.rows), slot
+        )
         self._sizes[slot] = 0
 
     def _grow(self) -> None:
