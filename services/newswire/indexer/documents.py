@@ -21,7 +21,7 @@ from typing import Any, Literal
 import orjson
 
 from newswire.indexer.index_design import MAPPINGS
-from newswire.records import Article, RecordError, decode_fields
+from newswire.records import Article, RecordError, Story, decode_fields
 
 VERSION_TYPE = "external_gte"
 
@@ -141,6 +141,31 @@ def index_action_from_record(
         "index": {"_index": target, "_id": doc_id, "version": version, "version_type": VERSION_TYPE}
     }
     return Action("index", doc_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
+
+
+def story_action_from_record(
+    target: str, record: bytes, indexed_at: datetime, origin: Origin | None = None
+) -> Action:
+    """The story document from a ``stories`` message; the story's ``version`` (monotonic per
+    story) is the external version, so a replayed or late snapshot never hides a newer one.
+    Raises :class:`RecordError`."""
+    fields = decode_fields(record, Story)
+    story_id, version = fields.get("id"), fields.get("version")
+    if not isinstance(story_id, str) or not story_id:
+        raise RecordError(f"invalid Story: id must be a non-empty string, got {story_id!r}")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise RecordError(f"invalid Story: version must be an integer >= 0, got {version!r}")
+    doc = {k: v for k, v in fields.items() if k not in ("type", "schema_version")}
+    doc["indexed_at"] = indexed_at
+    meta = {
+        "index": {
+            "_index": target,
+            "_id": story_id,
+            "version": version,
+            "version_type": VERSION_TYPE,
+        }
+    }
+    return Action("index", story_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
 
 
 def delete_action(target: str, doc_id: str, origin: Origin | None = None) -> Action:
