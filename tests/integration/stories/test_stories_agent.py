@@ -8,11 +8,14 @@ from pathlib import Path
 
 import orjson
 
+from newswire.indexer.index_design import story_alias
 from newswire.records import Article
+from newswire.search import connect
 from newswire.settings import Settings
 from newswire.stories.batch import assign_lines
 from newswire.topics import Topic, topic_name
 from tests.fixtures.stories.labelled import articles
+from tests.integration.indexer.conftest import wait_for_count
 from tests.support import ServiceProcess, TopicReader, consume, produce
 
 
@@ -74,3 +77,30 @@ async def test_sigkill_and_restart_keep_every_story_id(settings: Settings, tmp_p
     for m, out in zip(sequence, assign_lines(lines), strict=True):
         batch.setdefault(m.key.decode(), orjson.loads(out)["story_id"])
     assert {k: next(iter(v)) for k, v in storied.items()} == batch
+
+    # With stories on, the indexer writes the articles with their story, and one story
+    # document per story whose totals count every member (the latest snapshot won).
+    on = settings.model_copy(update={"stories": True})
+    members: dict[str, list[str]] = {}
+    for article_id, story_id in batch.items():
+        members.setdefault(story_id, []).append(article_id)
+    client = await connect(on)
+    indexer = ServiceProcess(on, "indexer", log_path=tmp_path / "indexer.log").start()
+    try:
+
+        def alive() -> None:
+            assert indexer.process and indexer.process.poll() is None, indexer.log_tail()
+
+        assert await wait_for_count(client, on.index_alias, len(ids), alive=alive) == len(ids)
+        stories = story_alias(on)
+        assert await wait_for_count(client, stories, len(members), alive=alive) == len(members)
+        for story_id, article_ids in members.items():
+            doc = await client.request("GET", f"/{stories}/_doc/{story_id}")
+            assert doc["_source"]["articles"] == len(article_ids), story_id
+            hits = await client.search(
+                on.index_alias, {"query": {"term": {"story.id": story_id}}, "size": 50}
+            )
+            assert sorted(h["_id"] for h in hits["hits"]["hits"]) == sorted(article_ids)
+    finally:
+        indexer.stop()
+        await client.close()
