@@ -22,6 +22,7 @@ wrote them would have.
 from __future__ import annotations
 
 import base64
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,6 +104,11 @@ def _source_name(value: Any) -> str | None:
     return " ".join(value.split()) or None if isinstance(value, str) else None
 
 
+def _shared(value: str | None) -> str | None:
+    """One string object per distinct site or source name, however many members have it."""
+    return sys.intern(value) if value is not None else None
+
+
 def _time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
@@ -134,8 +140,11 @@ class Member:
     first_fetched_at: datetime | None
     #: Distinct shingles of the current text (0: no text, no signature).
     shingles: int
+    #: Row of the signature matrix (-1: none yet); the index's, not part of the entry.
+    slot: int = -1
 
     def to_json(self, sig: Signature | None) -> bytes:
+        # (`slot` stays out: a restored index numbers its rows afresh.)
         return orjson.dumps(
             {
                 "key": self.key,
@@ -161,6 +170,7 @@ class Member:
         sig = np.frombuffer(base64.b64decode(raw_sig), dtype=np.uint16).copy() if raw_sig else None
         obj["first_published_at"] = _time(obj.get("first_published_at"))
         obj["first_fetched_at"] = _time(obj.get("first_fetched_at"))
+        obj["site"], obj["source"] = _shared(obj.get("site")), _shared(obj.get("source"))
         return cls(**obj), sig
 
 
@@ -213,7 +223,6 @@ class StoryIndex:
         self._stories: dict[str, _Story] = {}
         # Signatures live in one matrix, one row ("slot") per article with text; a dict per
         # article would cost several times the 256 bytes of the signature itself.
-        self._slot_of: dict[str, int] = {}
         self._sigs = np.zeros((_INITIAL_SLOTS, BINS), dtype=np.uint16)
         self._sizes = np.zeros(_INITIAL_SLOTS, dtype=np.int32)
         self._story_seq = np.zeros(_INITIAL_SLOTS, dtype=np.int64)
@@ -231,8 +240,8 @@ class StoryIndex:
         return self._members.get(key)
 
     def signature_of(self, key: str) -> Signature | None:
-        slot = self._slot_of.get(key)
-        return None if slot is None else self._sigs[slot].copy()
+        member = self._members.get(key)
+        return None if member is None or member.slot < 0 else self._sigs[member.slot].copy()
 
     # --- assignment ------------------------------------------------------------------
 
@@ -255,8 +264,8 @@ class StoryIndex:
             revision=0,
             version=facts.version,
             content_hash=facts.content_hash,
-            site=facts.site,
-            source=facts.source,
+            site=_shared(facts.site),
+            source=_shared(facts.source),
             first_published_at=facts.published_at,
             first_fetched_at=facts.fetched_at,
             shingles=int(hashes.size),
@@ -264,7 +273,7 @@ class StoryIndex:
         self._members[member.key] = member
         story.members.append(member.key)
         if sig is not None:
-            self._place(member.key, sig, hashes.size, story)
+            self._place(member, sig, hashes.size, story)
         return self._answer(member, changed=True)
 
     def _revisit(self, member: Member, facts: ArticleFacts, seq: int) -> Assignment:
@@ -273,7 +282,7 @@ class StoryIndex:
             return self._answer(member, changed=False)
         member.version = facts.version
         member.changed_seq = seq
-        member.source = facts.source
+        member.source = _shared(facts.source)
         if member.first_published_at is None:
             member.first_published_at = facts.published_at
         if facts.content_hash != member.content_hash:
@@ -284,9 +293,9 @@ class StoryIndex:
             hashes = shingle_hashes(facts.text)
             sig = signature(hashes)
             member.shingles = int(hashes.size)
-            self._unplace(member.key)
+            self._unplace(member)
             if sig is not None:
-                self._place(member.key, sig, hashes.size, self._stories[member.story_id])
+                self._place(member, sig, hashes.size, self._stories[member.story_id])
         return self._answer(member, changed=True)
 
     def _best_story(self, sig: Signature, size: int) -> _Story | None:
@@ -310,23 +319,22 @@ class StoryIndex:
 
     # --- the LSH index -----------------------------------------------------------------
 
-    def _place(self, key: str, sig: Signature, size: int, story: _Story) -> None:
-        slot = self._slot_of.get(key)
-        if slot is None:
-            slot = len(self._slot_story)
+    def _place(self, member: Member, sig: Signature, size: int, story: _Story) -> None:
+        slot = member.slot
+        if slot < 0:
+            slot = member.slot = len(self._slot_story)
             if slot == len(self._sizes):
                 self._grow()
             self._slot_story.append(story.id)
-            self._slot_of[key] = slot
         self._sigs[slot] = sig
         self._sizes[slot] = size
         self._story_seq[slot] = story.seq
         self._bands.add(band_keys(sig, self.thresholds.bands, self.thresholds.rows), slot)
 
-    def _unplace(self, key: str) -> None:
+    def _unplace(self, member: Member) -> None:
         """Take an article's current signature out of the bands (its slot stays its own)."""
-        slot = self._slot_of.get(key)
-        if slot is None or self._sizes[slot] == 0:
+        slot = member.slot
+        if slot < 0 or self._sizes[slot] == 0:
             return
         self._bands.remove(
             band_keys(self._sigs[slot], self.thresholds.bands, self.thresholds.rows), slot
@@ -382,8 +390,8 @@ class StoryIndex:
     def record(self, key: str) -> bytes:
         """The durable entry of one member (what the changelog keeps for it)."""
         member = self._members[key]
-        slot = self._slot_of.get(key)
-        sig = self._sigs[slot] if slot is not None and self._sizes[slot] else None
+        slot = member.slot
+        sig = self._sigs[slot] if slot >= 0 and self._sizes[slot] else None
         return member.to_json(sig)
 
     def restore(self, entries: Iterable[bytes]) -> None:
@@ -400,11 +408,12 @@ class StoryIndex:
             story = self._stories.get(member.story_id)
             if story is None:
                 story = self._stories[member.story_id] = _Story(member.story_id, -1, [])
+            member.story_id = story.id  # one string object per story
             story.members.append(member.key)
             if member.key == member.story_id:
                 story.seq = member.seq
             if sig is not None:
-                self._place(member.key, sig, member.shingles, story)
+                self._place(member, sig, member.shingles, story)
         for story in self._stories.values():
             if story.seq < 0:  # founder missing (cannot happen with a complete changelog)
                 story.seq = min(self._members[k].seq for k in story.members)
