@@ -197,6 +197,8 @@ class Assignment:
     story_id: str
     revision: int
     first_published_at: datetime | None
+    #: The article's ``updated_at``; a revision that states none was updated when fetched.
+    updated_at: datetime | None
     #: False for a duplicate or an older version: nothing to record.
     changed: bool
     member: Member
@@ -274,12 +276,12 @@ class StoryIndex:
         story.members.append(member.key)
         if sig is not None:
             self._place(member, sig, hashes.size, story)
-        return self._answer(member, changed=True)
+        return self._answer(member, facts, changed=True)
 
     def _revisit(self, member: Member, facts: ArticleFacts, seq: int) -> Assignment:
         """A known article id: a duplicate, an older copy, or a newer version."""
         if facts.version <= member.version:
-            return self._answer(member, changed=False)
+            return self._answer(member, facts, changed=False)
         member.version = facts.version
         member.changed_seq = seq
         member.source = _shared(facts.source)
@@ -296,7 +298,7 @@ class StoryIndex:
             self._unplace(member)
             if sig is not None:
                 self._place(member, sig, hashes.size, self._stories[member.story_id])
-        return self._answer(member, changed=True)
+        return self._answer(member, facts, changed=True)
 
     def _best_story(self, sig: Signature, size: int) -> _Story | None:
         t = self.thresholds
@@ -349,11 +351,15 @@ class StoryIndex:
 
     # --- stories ---------------------------------------------------------------------
 
-    def _answer(self, member: Member, *, changed: bool) -> Assignment:
+    def _answer(self, member: Member, facts: ArticleFacts, *, changed: bool) -> Assignment:
+        updated = facts.updated_at
+        if updated is None and member.revision > 0:
+            updated = facts.fetched_at
         return Assignment(
             story_id=member.story_id,
             revision=member.revision,
             first_published_at=member.first_published_at,
+            updated_at=updated,
             changed=changed,
             member=member,
             story=self.snapshot(member.story_id),

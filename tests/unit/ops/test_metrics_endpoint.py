@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 import newswire.fetcher.metrics
 import newswire.indexer.metrics
-import newswire.parser.metrics  # noqa: F401  (imported for the metrics they register)
+import newswire.parser.metrics
 import newswire.stories.metrics  # noqa: F401
 from newswire.observability import CONSUMER_LAG, MetricsServer, health_response, serve_metrics
 from newswire.settings import Settings
