@@ -19,8 +19,8 @@
 
 With ``--stories`` the articles carry what the story stage adds (``story``, ``revision``,
 ``first_published_at``), come from ``articles.storied``, and the indexer runs with stories on,
-so it also writes the ``stories`` topic (one record per article, as the stage sends them)
-into the story index; the peers write the same article documents.
+so it also keeps each story's document in the story index; the peers write the same article
+documents (their work per article is unchanged, the indexer's grows by the story's).
 
 Rounds rotate the order of the three runs so none always gets the warmer engine. Needs the local
 Kafka and OpenSearch (``deploy/local/services.sh up``; this script runs it). Results go to the
@@ -116,13 +116,6 @@ async def prefill(settings: Settings, articles: list[Article]) -> None:
         futures = [
             await producer.send(topic, value=a.to_bytes(), key=a.id.encode()) for a in articles
         ]
-        if settings.stories:
-            stories = topic_name(Topic.STORIES, settings)
-            futures += [
-                await producer.send(stories, value=a.story.to_bytes(), key=a.story.id.encode())
-                for a in articles
-                if a.story is not None
-            ]
         for future in futures:
             await future
     finally:
@@ -319,8 +312,9 @@ def main() -> None:
 
 `.venv/bin/python bench/index_throughput.py --stories --articles {args.articles} --rounds \
 {args.rounds}`: the same run as above, but the articles carry the story stage's fields and come
-from `articles.storied`, and the indexer (stories on) also writes the `stories` topic (one
-record per article) into the story index. {len(articles)} articles, {size / 1024:.1f} KB records.
+from `articles.storied`, and the indexer (stories on) also writes each article's story
+document (stories of five articles: five versions of one story document, one kept per
+batch). {len(articles)} articles, {size / 1024:.1f} KB records.
 Machine: {_report.machine()}; running beside it: {beside} (and 7 other helpers' work).
 
 {header}

@@ -231,7 +231,8 @@ class StoryOrigin(BaseModel):
 
 
 class Story(Record):
-    """A story after one assignment; keyed by story id on ``stories`` (latest = current)."""
+    """A story as it stood after one assignment: the ``story`` of an article on
+    ``articles.storied``, and the story document the indexer keeps (newest version wins)."""
 
     #: The id of the article that founded the story.
     id: str

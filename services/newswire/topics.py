@@ -22,7 +22,6 @@ class Topic(StrEnum):
     FETCHER_URL_STATE = "fetcher.url-state"
     STORIES_SEQUENCE = "stories.sequence"
     ARTICLES_STORIED = "articles.storied"
-    STORIES = "stories"
 
 
 @dataclass(frozen=True)
@@ -120,12 +119,6 @@ TOPICS: dict[Topic, TopicSpec] = {
                 "min.compaction.lag.ms": str(3600 * 1000),
                 "max.message.bytes": str(8 * 1024 * 1024),
             },
-        ),
-        TopicSpec(
-            Topic.STORIES,
-            "Every story as it stands after each change (compacted: the latest per story).",
-            key="story id",
-            config={"cleanup.policy": "compact", "compression.type": "zstd"},
         ),
     )
 }

@@ -19,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from newswire.broker import faust_app
 from newswire.indexer import metrics
 from newswire.indexer.bulk_writer import BulkWriter
-from newswire.indexer.documents import Origin, index_action_from_record, story_action_from_record
+from newswire.indexer.documents import Origin, index_action_from_record, storied_actions
 from newswire.indexer.index_design import (
     TEMPLATE_VERSION,
     ensure_index,
@@ -33,7 +34,7 @@ from newswire.indexer.index_design import (
     story_alias,
 )
 from newswire.indexer.outcomes import backoff_delay
-from newswire.indexer.pipeline import BatchIndexer
+from newswire.indexer.pipeline import ActionBuilder, BatchIndexer
 from newswire.records import DeadLetter
 from newswire.search import SearchClient, SearchError, SearchUnavailable, connect
 from newswire.settings import Settings, get_settings
@@ -53,8 +54,12 @@ class IndexerRuntime:
         self.dead_letter_topic = topic_name(Topic.DEAD_LETTERS, settings)
         self.client: SearchClient | None = None
         self.indexer: BatchIndexer | None = None
-        self.target = settings.index_alias
-        self.build = index_action_from_record
+        # With stories on, each article also updates its story's document beside it.
+        self.build: ActionBuilder = (
+            partial(storied_actions, story_target=story_alias(settings))
+            if settings.stories
+            else index_action_from_record
+        )
         # The agent's actors share this runtime: one of them connects, the others wait.
         self._connecting = asyncio.Lock()
 
@@ -80,7 +85,7 @@ class IndexerRuntime:
                         require_alias=True,
                         on_alias_missing=self.ensure_index,
                     ),
-                    self.target,
+                    self.settings.index_alias,
                     self.send_dead_letters,
                     build=self.build,
                 )
@@ -97,6 +102,8 @@ class IndexerRuntime:
     async def ensure_index(self) -> None:
         assert self.client is not None
         current = await ensure_index(self.client, self.settings)
+        if self.settings.stories:
+            await ensure_story_index(self.client, self.settings)
         version = await index_template_version(self.client, current)
         if version < TEMPLATE_VERSION:
             log.warning(
@@ -159,19 +166,6 @@ class IndexerRuntime:
             self.indexer = None
 
 
-class StoryIndexerRuntime(IndexerRuntime):
-    """Story documents (the ``stories`` topic) into the story index beside the articles."""
-
-    def __init__(self, app: Any, settings: Settings) -> None:
-        super().__init__(app, settings)
-        self.target = story_alias(settings)
-        self.build = story_action_from_record
-
-    async def ensure_index(self) -> None:
-        assert self.client is not None
-        await ensure_story_index(self.client, self.settings)
-
-
 def create_app(settings: Settings | None = None) -> Any:
     """The faust app of the indexer (consumer group ``<prefix>newswire-indexer``)."""
     settings = settings or get_settings()
@@ -192,28 +186,10 @@ def create_app(settings: Settings | None = None) -> Any:
     # Several actors share the topic's one channel, so each takes its own batches: one builds
     # its bulk request while another waits for the engine. Order between them does not
     # matter (external versions), and faust commits only offsets below the lowest unacked one.
-    index_agent(app, source, "newswire.indexer.index_articles", runtime, settings.bulk_concurrency)
-    if settings.stories:
-        app.story_runtime = StoryIndexerRuntime(app, settings)
-        index_agent(
-            app,
-            app.topic(topic_name(Topic.STORIES, settings)),
-            "newswire.indexer.index_stories",
-            app.story_runtime,
-            1,
-        )
-    app.indexer_runtime = runtime
-    return app
-
-
-def index_agent(
-    app: Any, source: Any, name: str, runtime: IndexerRuntime, concurrency: int
-) -> None:
-    """An agent writing ``source`` through ``runtime`` in acked batches (see the module doc)."""
-    settings = runtime.settings
-
-    @app.agent(source, name=name, concurrency=concurrency)
-    async def index_batches(stream: Any) -> None:
+    @app.agent(
+        source, name="newswire.indexer.index_articles", concurrency=settings.bulk_concurrency
+    )
+    async def index_articles(stream: Any) -> None:
         try:
             async for events in stream.noack_take(
                 settings.bulk_max_docs, within=settings.bulk_max_wait_s
@@ -233,6 +209,9 @@ def index_agent(
                     await stream.ack(event)
         finally:
             await runtime.close()
+
+    app.indexer_runtime = runtime
+    return app
 
 
 def run_worker(settings: Settings | None = None) -> None:

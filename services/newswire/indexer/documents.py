@@ -21,7 +21,7 @@ from typing import Any, Literal
 import orjson
 
 from newswire.indexer.index_design import MAPPINGS
-from newswire.records import Article, RecordError, Story, decode_fields
+from newswire.records import Article, RecordError, decode_fields
 
 VERSION_TYPE = "external_gte"
 
@@ -124,7 +124,12 @@ def index_action_from_record(
     reason). The envelope, the id and the version are still checked here because the bulk
     request itself depends on them. Raises :class:`RecordError`.
     """
-    fields = decode_fields(record, Article)
+    return _article_action(target, decode_fields(record, Article), indexed_at, origin)
+
+
+def _article_action(
+    target: str, fields: dict[str, Any], indexed_at: datetime, origin: Origin | None
+) -> Action:
     doc_id, version = fields.get("id"), fields.get("version", 0)
     if not isinstance(doc_id, str) or not doc_id:
         raise RecordError(f"invalid Article: id must be a non-empty string, got {doc_id!r}")
@@ -143,20 +148,42 @@ def index_action_from_record(
     return Action("index", doc_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
 
 
-def story_action_from_record(
-    target: str, record: bytes, indexed_at: datetime, origin: Origin | None = None
+def storied_actions(
+    target: str,
+    record: bytes,
+    indexed_at: datetime,
+    origin: Origin | None = None,
+    *,
+    story_target: str,
+) -> list[Action]:
+    """An ``articles.storied`` message: the article's document, and its story's document.
+
+    Every change of a story comes with the article that caused it, carrying the story as it
+    stood then (``version``: the change's place in the story sequence, monotonic per story).
+    That version is the story document's external version, so whatever order members are
+    indexed in, replayed or migrated, the story index keeps the newest snapshot; no message
+    but the article's own is needed. Raises :class:`RecordError`.
+    """
+    fields = decode_fields(record, Article)
+    actions = [_article_action(target, fields, indexed_at, origin)]
+    story = fields.get("story")
+    if story is not None:
+        actions.append(story_action(story_target, story, indexed_at, origin))
+    return actions
+
+
+def story_action(
+    target: str, story: Any, indexed_at: datetime, origin: Origin | None = None
 ) -> Action:
-    """The story document from a ``stories`` message; the story's ``version`` (monotonic per
-    story) is the external version, so a replayed or late snapshot never hides a newer one.
-    Raises :class:`RecordError`."""
-    fields = decode_fields(record, Story)
-    story_id, version = fields.get("id"), fields.get("version")
+    """The story document ``_id = story id``, versioned by the story's ``version``."""
+    if not isinstance(story, dict):
+        raise RecordError(f"invalid story: expected an object, got {type(story).__name__}")
+    story_id, version = story.get("id"), story.get("version")
     if not isinstance(story_id, str) or not story_id:
-        raise RecordError(f"invalid Story: id must be a non-empty string, got {story_id!r}")
+        raise RecordError(f"invalid story: id must be a non-empty string, got {story_id!r}")
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise RecordError(f"invalid Story: version must be an integer >= 0, got {version!r}")
-    doc = {k: v for k, v in fields.items() if k not in ("type", "schema_version")}
-    doc["indexed_at"] = indexed_at
+        raise RecordError(f"invalid story: version must be an integer >= 0, got {version!r}")
+    doc = {**story, "indexed_at": indexed_at}
     meta = {
         "index": {
             "_index": target,
@@ -165,7 +192,11 @@ def story_action_from_record(
             "version_type": VERSION_TYPE,
         }
     }
-    return Action("index", story_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
+    # `story:` keeps a story apart from its founding article (same id) when a batch keeps
+    # one action per document (latest_per_id).
+    return Action(
+        "index", f"story:{story_id}", version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin
+    )
 
 
 def delete_action(target: str, doc_id: str, origin: Origin | None = None) -> Action:

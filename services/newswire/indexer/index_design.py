@@ -346,11 +346,12 @@ async def describe(client: SearchClient, settings: Settings) -> dict[str, Any]:
 # --- the story index (issue 15) ----------------------------------------------------------
 #
 # One document per story beside the articles: `_id` is the story id, `_version` the story's
-# `version` (its place in the story sequence at its latest change, monotonic), so a story
-# document is always the latest the story stage sent and earlier members need no rewrite.
-# Its alias is the article alias plus `.stories` (outside the articles' `<alias>-*` family,
-# so neither template nor migration touches the other). It is derived data: to rebuild it,
-# delete it and replay the compacted `stories` topic.
+# `version` (its place in the story sequence at its latest change, monotonic). Each article
+# on `articles.storied` brings its story as it stood after the article's assignment, so the
+# document is always the newest snapshot and earlier members need no rewrite. Its alias is
+# the article alias plus `.stories` (outside the articles' `<alias>-*` family, so neither
+# template nor migration touches the other). It is derived data the live indexer keeps;
+# `index migrate` rebuilds the article index only.
 
 STORY_TEMPLATE_VERSION = 1
 

@@ -40,8 +40,9 @@ class Plan:
     superseded: int = 0
 
 
-#: Builds one index action from a message (articles by default; stories for the story index).
-ActionBuilder = Callable[[str, bytes, datetime, Origin], Action]
+#: Builds the index actions of one message: ``index_action_from_record`` for ``articles``;
+#: with stories on, the article's and its story's (see ``documents.storied_actions``).
+ActionBuilder = Callable[[str, bytes, datetime, Origin], Action | list[Action]]
 
 
 def plan(
@@ -64,7 +65,8 @@ def plan(
                 )
             continue
         try:
-            actions.append(build(target, message.value, indexed_at, message))
+            built = build(target, message.value, indexed_at, message)
+            actions.extend(built if isinstance(built, list) else (built,))
         except RecordError as exc:
             result.dead_letters.append(dead_letter(message, exc.reason, str(exc)))
     result.actions = latest_per_id(actions)

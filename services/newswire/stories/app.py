@@ -1,10 +1,12 @@
-"""The story stage: a faust app from ``articles`` to ``articles.storied`` and ``stories``.
+"""The story stage: a faust app from ``articles`` to ``articles.storied``.
 
 Topology (why, in the README's "Stories" section)::
 
     articles (N partitions) --sequence_articles--> stories.sequence (1 partition)
         --assign_stories--> articles.storied (N partitions, what the indexer writes)
-                        \\-> stories (one record per story change)
+
+Each article goes on with its story as it stands after the article's assignment; the
+indexer keeps the newest snapshot of every story in the story index.
 
 Near-duplicates come from different sites, so they have different article ids and land in
 different partitions of ``articles``: no partitioning of the input keeps a story together.
@@ -65,7 +67,6 @@ def build_app(settings: Settings, index: StoryIndex | None = None) -> faust.App:
     articles_topic = app.topic(topic_name(Topic.ARTICLES, settings))
     sequence_topic = app.topic(topic_name(Topic.STORIES_SEQUENCE, settings), partitions=1)
     storied_topic = app.topic(topic_name(Topic.ARTICLES_STORIED, settings))
-    stories_topic = app.topic(topic_name(Topic.STORIES, settings))
     dead_topic = app.topic(topic_name(Topic.DEAD_LETTERS, settings))
     # article id -> its durable story entry; co-partitioned with stories.sequence (one).
     # Raw bytes both ways (faust's default for tables is JSON); one partition, so the
@@ -102,20 +103,20 @@ def build_app(settings: Settings, index: StoryIndex | None = None) -> faust.App:
         log.warning("article dead-lettered", extra={"reason": reason, "error": error[:300]})
         return await dead_topic.send(key=message.key, value=letter.to_bytes())
 
-    async def assign(message: Any) -> tuple[list[Any], str | None]:
-        """Assign one article and send its outputs; returns the sends and the member's id."""
+    async def assign(message: Any) -> tuple[Any, str | None]:
+        """Assign one article and send it on; returns the send and the article id (``None``
+        for what is not an article)."""
         if message.value is None:  # a withdrawn article: the indexer deletes it
-            return [await storied_topic.send(key=message.key, value=None)], None
+            return await storied_topic.send(key=message.key, value=None), None
         try:
             fields = decode_fields(message.value, Article)
             facts = ArticleFacts.from_fields(fields)
         except (RecordError, ValueError) as exc:
             reason = exc.reason if isinstance(exc, RecordError) else "invalid_article"
-            return [await dead_letter(message, reason, str(exc))], None
+            return await dead_letter(message, reason, str(exc)), None
         with metrics.ASSIGN_SECONDS.time():
             assignment = index.assign(facts, message.offset)
-        story = story_record(assignment.story)
-        fields.update(storied_fields(assignment, story))
+        fields.update(storied_fields(assignment, story_record(assignment.story)))
         metrics.ARTICLES.labels("new" if assignment.member.seq == message.offset else "known").inc()
         log.info(
             "article assigned",
@@ -126,20 +127,17 @@ def build_app(settings: Settings, index: StoryIndex | None = None) -> faust.App:
                 "story_articles": assignment.story.articles,
             },
         )
-        sends = [
-            await storied_topic.send(key=message.key, value=orjson.dumps(fields)),
-            await stories_topic.send(key=assignment.story_id.encode(), value=story),
-        ]
-        return sends, facts.key
+        sent = await storied_topic.send(key=message.key, value=orjson.dumps(fields))
+        return sent, facts.key
 
     async def handle(events: list[Any]) -> None:
         pending: list[Any] = []
         assigned: list[str] = []
         for event in events:  # in the sequence's order
-            sends, key = await assign(event.message)
-            pending.extend(sends)
-            if key is not None:
-                assigned.append(key)
+            sent, assigned_key = await assign(event.message)
+            pending.append(sent)
+            if assigned_key is not None:
+                assigned.append(assigned_key)
         for future in pending:
             await future  # acknowledged by the broker (a failure raises: see below)
         # Recorded after the outputs, in order: a crash before this replays the batch.

@@ -1,4 +1,4 @@
-"""A story snapshot as the ``Story`` record of the ``stories`` topic. Pure."""
+"""A story snapshot as a ``Story`` record (the ``story`` of a storied article). Pure."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from newswire.indexer.documents import story_action_from_record
+from newswire.indexer.documents import storied_actions
 from newswire.records import Article, RecordError, Story
 from newswire.stories.app import storied_fields
 from newswire.stories.grouping import ArticleFacts, StoryIndex
@@ -39,17 +39,36 @@ def test_a_storied_article_is_an_article_with_its_story() -> None:
     assert Story.from_bytes(record) == decoded.story
 
 
-def test_the_story_document_is_versioned_by_the_story_version() -> None:
+def test_a_storied_article_brings_its_story_document_versioned_by_the_story() -> None:
     index = StoryIndex()
     assignment = index.assign(ArticleFacts("a", 1, "h", TEXT, site="x"), 41)
-    action = story_action_from_record("stories", story_record(assignment.story), datetime.now(UTC))
-    meta, doc = (orjson.loads(line) for line in action.lines.splitlines())
-    assert meta["index"]["_id"] == "a" and meta["index"]["version"] == 41
-    assert meta["index"]["version_type"] == "external_gte"
-    assert doc["articles"] == 1 and doc["sites"] == 1 and "type" not in doc
+    article = Article(id="a", url="u", canonical_url="u", version=3)
+    storied = orjson.dumps(
+        {
+            **orjson.loads(article.to_bytes()),
+            **storied_fields(assignment, story_record(assignment.story)),
+        }
+    )
+    actions = storied_actions("articles", storied, datetime.now(UTC), story_target="stories")
+    assert [a.doc_id for a in actions] == ["a", "story:a"]  # one id, two documents
+    meta, doc = (orjson.loads(line) for line in actions[1].lines.splitlines())
+    assert meta["index"] == {
+        "_index": "stories",
+        "_id": "a",
+        "version": 41,
+        "version_type": "external_gte",
+    }
+    assert doc["articles"] == 1 and doc["sites"] == 1 and doc["id"] == "a"
 
 
-def test_an_article_is_not_a_story() -> None:
+def test_an_article_without_a_story_brings_only_itself() -> None:
     article = Article(id="a", url="u", canonical_url="u").to_bytes()
+    actions = storied_actions("articles", article, datetime.now(UTC), story_target="stories")
+    assert [a.doc_id for a in actions] == ["a"]
+
+
+def test_a_malformed_story_is_a_record_error() -> None:
+    fields = {**orjson.loads(Article(id="a", url="u", canonical_url="u").to_bytes())}
+    fields["story"] = {"id": "a"}  # no version
     with pytest.raises(RecordError):
-        story_action_from_record("stories", article, datetime.now(UTC))
+        storied_actions("articles", orjson.dumps(fields), datetime.now(UTC), story_target="s")
