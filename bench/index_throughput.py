@@ -1,6 +1,6 @@
 """Indexer throughput vs the engine's own bulk limit, in one run, on the same documents.
 
-    .venv/bin/python bench/index_throughput.py [--articles 30000] [--rounds 2]
+    .venv/bin/python bench/index_throughput.py [--articles 30000] [--rounds 2] [--stories]
 
 1. Builds N synthetic articles (half Chinese, half English, ~2 KB of text each) and pre-fills a
    fresh ``articles`` topic with them.
@@ -16,6 +16,11 @@
 4. Both are timed the same way: a poller reads ``_count`` every 0.2 s (no forced refresh) and the
    rate is taken between the first documents becoming visible and the last, so process
    start-up, the consumer group join and connection set-up are not counted.
+
+With ``--stories`` the articles carry what the story stage adds (``story``, ``revision``,
+``first_published_at``), come from ``articles.storied``, and the indexer runs with stories on,
+so it also keeps each story's document in the story index; the peers write the same article
+documents (their work per article is unchanged, the indexer's grows by the story's).
 
 Rounds rotate the order of the three runs so none always gets the warmer engine. Needs the local
 Kafka and OpenSearch (``deploy/local/services.sh up``; this script runs it). Results go to the
@@ -45,7 +50,7 @@ from newswire import broker
 from newswire.broker import create_topics
 from newswire.indexer.documents import VERSION_TYPE, to_document
 from newswire.indexer.index_design import ensure_index, put_template
-from newswire.records import Article
+from newswire.records import Article, Story, StoryOrigin
 from newswire.search import SearchClient, connect
 from newswire.settings import Settings
 from newswire.topics import Topic, topic_name
@@ -55,12 +60,28 @@ ZH = "法国总统马克龙在巴黎召开欧洲国家军方首脑会议，讨�
 EN = "European defence ministers met in Brussels to agree on spending and on support. "
 
 
-def make_articles(n: int) -> list[Article]:
+def story_of(i: int, published: datetime) -> Story:
+    """The story the stage would give article i: stories of five articles from two sites."""
+    founder = i - i % 5
+    return Story(
+        id=f"bench-{founder:08d}",
+        version=i,
+        articles=i % 5 + 1,
+        sites=min(i % 5 + 1, 2),
+        first_seen_at=published,
+        origin=StoryOrigin(article_id=f"bench-{founder:08d}", site="xinhua", source="新华社"),
+    )
+
+
+def make_articles(n: int, stories: bool = False) -> list[Article]:
     base = datetime(2025, 3, 1, tzinfo=UTC)
     articles = []
     for i in range(n):
         zh = i % 2 == 0
         published = base + timedelta(seconds=37 * i)
+        extra = (
+            {"story": story_of(i, published), "first_published_at": published} if stories else {}
+        )
         articles.append(
             Article(
                 id=f"bench-{i:08d}",
@@ -80,6 +101,7 @@ def make_articles(n: int) -> list[Article]:
                 simhash=f"{(i * 2654435761) % 2**64:016x}",
                 extractor="bench",
                 version=1_741_000_000_000 + i,
+                **extra,
             )
         )
     return articles
@@ -90,7 +112,7 @@ async def prefill(settings: Settings, articles: list[Article]) -> None:
     producer = broker.make_producer(settings)
     await producer.start()
     try:
-        topic = topic_name(Topic.ARTICLES, settings)
+        topic = topic_name(Topic.ARTICLES_STORIED if settings.stories else Topic.ARTICLES, settings)
         futures = [
             await producer.send(topic, value=a.to_bytes(), key=a.id.encode()) for a in articles
         ]
@@ -217,10 +239,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=30000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="do not update the doc")
+    parser.add_argument("--stories", action="store_true", help="the indexer with stories on")
     args = parser.parse_args()
 
     subprocess.run([str(ROOT / "deploy" / "local" / "services.sh"), "up"], check=True)
-    articles = make_articles(args.articles)
+    articles = make_articles(args.articles, args.stories)
     size = sum(len(a.to_bytes()) for a in articles) / len(articles)
     print(f"{len(articles)} articles, {size / 1024:.1f} KB records")
     settings = fresh_settings()
@@ -244,7 +267,7 @@ def main() -> None:
                 continue
             # Fresh topics, consumer group and alias each round: the topic is read from the
             # start by a group with no offsets. Pre-filling is not timed.
-            run = fresh_settings()
+            run = fresh_settings().model_copy(update={"stories": args.stories})
             asyncio.run(prefill(run, articles))
             log = Path(tempfile.mkdtemp(prefix="index-bench-")) / "indexer.log"
             try:
@@ -281,6 +304,27 @@ def main() -> None:
         f"| **median** | **{peer:.0f}** | **{wide:.0f}** | **{indexer:.0f}** "
         f"| **{ratio:.2f}** | **{wide_ratio:.2f}** |"
     )
+    if args.stories:
+        _report.write_entry(
+            "Indexer",
+            "throughput-stories",
+            f"""### Indexer with stories on vs `helpers.async_bulk` — {_report.stamp()}
+
+`.venv/bin/python bench/index_throughput.py --stories --articles {args.articles} --rounds \
+{args.rounds}`: the same run as above, but the articles carry the story stage's fields and come
+from `articles.storied`, and the indexer (stories on) also writes each article's story
+document (stories of five articles: five versions of one story document, one kept per
+batch). {len(articles)} articles, {size / 1024:.1f} KB records.
+Machine: {_report.machine()}; running beside it: {beside} (and 7 other helpers' work).
+
+{header}
+{rows}
+{medians}
+
+Goal (issue 15): with stories on, ratio to `async_bulk` ≥ 0.8.
+""",
+        )
+        return
     _report.write_entry(
         "Indexer",
         "throughput",

@@ -35,9 +35,11 @@ if ((demo)); then
     pids+=($!)
 fi
 
+# The story stage groups re-published articles; the indexer then writes its output.
+export NEWSWIRE_STORIES="${NEWSWIRE_STORIES:-true}"
 .venv/bin/newswire setup
 export NEWSWIRE_ARCHIVE_DIR="${NEWSWIRE_ARCHIVE_DIR:-$root/.data/archive}"
-for service in indexer parser archive fetcher; do
+for service in indexer stories parser archive fetcher; do
     .venv/bin/newswire "$service" >"$logs/$service.log" 2>&1 &
     pids+=($!)
     echo "[run] $service started (pid $!, log $logs/$service.log)" >&2

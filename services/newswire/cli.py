@@ -14,6 +14,7 @@ from newswire.archive import commands as archive_commands
 from newswire.fetcher import commands as fetcher_commands
 from newswire.indexer import commands as indexer_commands
 from newswire.parser import commands as parser_commands
+from newswire.stories import commands as stories_commands
 
 app = typer.Typer(
     name="newswire",
@@ -29,6 +30,7 @@ for module in (
     indexer_commands,
     admin_commands,
     archive_commands,
+    stories_commands,
 ):
     module.register(app)
 

@@ -214,6 +214,40 @@ class Article(Record):
     #: parser/extract/version.py); the index's external version.
     version: int = 0
     fetched_at: datetime | None = None
+    # --- set by the story stage (``articles.storied``); absent on ``articles`` ----------
+    #: The story as it stood when this version of the article was assigned to it.
+    story: Story | None = None
+    #: Content changes since the article was first seen (0: the original).
+    revision: int = 0
+    #: ``published_at`` of the article's first version; stays when corrections move it.
+    first_published_at: datetime | None = None
+
+
+class StoryOrigin(BaseModel):
+    #: Who broke it first: the member published earliest (fetched earliest when unknown).
+    article_id: str
+    site: str | None = None
+    published_at: datetime | None = None
+    #: The outlet the members credit most often as ``source`` (ties: credited first).
+    source: str | None = None
+    source_credits: int = 0
+
+
+class Story(Record):
+    """A story as it stood after one assignment: the ``story`` of an article on
+    ``articles.storied``, and the story document the indexer keeps (newest version wins)."""
+
+    #: The id of the article that founded the story.
+    id: str
+    #: Position in the story sequence of the story's latest change: monotonic per story.
+    version: int
+    articles: int
+    sites: int
+    first_seen_at: datetime | None = None
+    origin: StoryOrigin
+
+
+Article.model_rebuild()  # its `story` field names Story, defined after it
 
 
 # --- fill samples ----------------------------------------------------------------------------
@@ -237,7 +271,7 @@ class FillSample(Record):
 
 # --- failures --------------------------------------------------------------------------------
 
-Stage = Literal["fetch", "parse", "index", "decode"]
+Stage = Literal["fetch", "parse", "story", "index", "decode"]
 
 
 class ConsumedMessage(Protocol):
@@ -300,7 +334,7 @@ class DeadLetter(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, DeadLetter, FillSample)
+    cls.__name__: cls for cls in (CrawlRequest, RawPage, Article, Story, DeadLetter, FillSample)
 }
 
 

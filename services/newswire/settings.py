@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     #: archive_throughput.py); 6 makes files ~15% smaller for ~2x the CPU.
     archive_gzip_level: int = Field(default=1, ge=1, le=9)
 
+    # --- Stories -------------------------------------------------------------------------
+    #: The story stage runs: the indexer writes ``articles.storied`` (articles with their
+    #: story) instead of ``articles``. Off, the indexer reads ``articles`` as before.
+    stories: bool = False
+
     # --- Operations ------------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool | None = None

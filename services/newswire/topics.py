@@ -13,6 +13,8 @@ from newswire.settings import Settings, get_settings
 
 #: The parser's faust table of each page's last content hash (see parser/app.py).
 PARSER_HASH_TABLE = "page-content-hashes"
+#: The story stage's faust table of every article's story entry (see stories/app.py).
+STORY_MEMBERS_TABLE = "story-members"
 
 
 class Topic(StrEnum):
@@ -27,6 +29,9 @@ class Topic(StrEnum):
     #: faust names a table's changelog ``<app id>-<table>-changelog``; the parser's app id is
     #: ``<prefix>newswire-parser``, so this value gives exactly faust's name.
     PARSER_HASHES_CHANGELOG = f"newswire-parser-{PARSER_HASH_TABLE}-changelog"
+    STORIES_SEQUENCE = "stories.sequence"
+    ARTICLES_STORIED = "articles.storied"
+    STORY_MEMBERS_CHANGELOG = f"newswire-stories-{STORY_MEMBERS_TABLE}-changelog"
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,39 @@ TOPICS: dict[Topic, TopicSpec] = {
             "dead-lettered pages in the chaos test.",
             key="url id",
             # Co-partitioned with pages.raw, the stream that writes it (settings.partitions).
+            config={"cleanup.policy": "compact", "compression.type": "zstd"},
+        ),
+        # --- the story stage (newswire.stories) ---------------------------------------
+        TopicSpec(
+            Topic.STORIES_SEQUENCE,
+            "Articles in the one order the story stage assigns them in (a single partition, "
+            "so every replay sees the same order and gives the same story ids).",
+            key="article id",
+            partitions=1,
+            config={
+                "retention.ms": _WEEK_MS,
+                "compression.type": "zstd",
+                "max.message.bytes": str(8 * 1024 * 1024),
+            },
+        ),
+        TopicSpec(
+            Topic.ARTICLES_STORIED,
+            "Articles with their story, revision and first publication time: what the "
+            "indexer writes when stories are on (compacted like `articles`).",
+            key="article id",
+            config={
+                "cleanup.policy": "compact",
+                "compression.type": "zstd",
+                "min.compaction.lag.ms": str(3600 * 1000),
+                "max.message.bytes": str(8 * 1024 * 1024),
+            },
+        ),
+        TopicSpec(
+            Topic.STORY_MEMBERS_CHANGELOG,
+            "The story stage's table (article -> its story entry), as faust keeps it; made by "
+            "`newswire setup` for the same reason as the parser's changelog.",
+            key="article id",
+            partitions=1,
             config={"cleanup.policy": "compact", "compression.type": "zstd"},
         ),
     )

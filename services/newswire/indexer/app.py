@@ -19,15 +19,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from newswire.broker import faust_app
 from newswire.indexer import metrics
 from newswire.indexer.bulk_writer import BulkWriter
-from newswire.indexer.documents import Origin
-from newswire.indexer.index_design import TEMPLATE_VERSION, ensure_index, index_template_version
+from newswire.indexer.documents import Origin, index_action_from_record, storied_actions
+from newswire.indexer.index_design import (
+    TEMPLATE_VERSION,
+    ensure_index,
+    ensure_story_index,
+    index_template_version,
+    story_alias,
+)
 from newswire.indexer.outcomes import backoff_delay
-from newswire.indexer.pipeline import BatchIndexer
+from newswire.indexer.pipeline import ActionBuilder, BatchIndexer
 from newswire.records import DeadLetter
 from newswire.search import SearchClient, SearchError, SearchUnavailable, connect
 from newswire.settings import Settings, get_settings
@@ -47,6 +54,12 @@ class IndexerRuntime:
         self.dead_letter_topic = topic_name(Topic.DEAD_LETTERS, settings)
         self.client: SearchClient | None = None
         self.indexer: BatchIndexer | None = None
+        # With stories on, each article also updates its story's document beside it.
+        self.build: ActionBuilder = (
+            partial(storied_actions, story_target=story_alias(settings))
+            if settings.stories
+            else index_action_from_record
+        )
         # The agent's actors share this runtime: one of them connects, the others wait.
         self._connecting = asyncio.Lock()
 
@@ -74,6 +87,7 @@ class IndexerRuntime:
                     ),
                     self.settings.index_alias,
                     self.send_dead_letters,
+                    build=self.build,
                 )
             except (SearchUnavailable, SearchError) as exc:
                 delay = backoff_delay(attempt, cap=self.settings.bulk_max_retry_s)
@@ -88,6 +102,8 @@ class IndexerRuntime:
     async def ensure_index(self) -> None:
         assert self.client is not None
         current = await ensure_index(self.client, self.settings)
+        if self.settings.stories:
+            await ensure_story_index(self.client, self.settings)
         version = await index_template_version(self.client, current)
         if version < TEMPLATE_VERSION:
             log.warning(
@@ -162,7 +178,10 @@ def create_app(settings: Settings | None = None) -> Any:
         broker_session_timeout=SESSION_TIMEOUT_S,
     )
     runtime = IndexerRuntime(app, settings)
-    source = app.topic(topic_name(Topic.ARTICLES, settings))
+    # With the story stage on, articles reach the index through it (with their story).
+    source = app.topic(
+        topic_name(Topic.ARTICLES_STORIED if settings.stories else Topic.ARTICLES, settings)
+    )
 
     # Several actors share the topic's one channel, so each takes its own batches: one builds
     # its bulk request while another waits for the engine. Order between them does not

@@ -87,6 +87,9 @@ def to_document(article: Article, indexed_at: datetime) -> dict[str, Any]:
         "extractor": article.extractor,
         "warnings": list(article.warnings),
         "version": article.version,
+        "revision": article.revision,
+        "first_published_at": article.first_published_at,
+        "story": article.story.model_dump(mode="json") if article.story else None,
     }
     # Leaving out empty values keeps documents small and `exists` queries meaningful.
     return {k: v for k, v in doc.items() if v is not None and v != [] and v != ""}
@@ -123,7 +126,12 @@ def index_action_from_record(
     reason). The envelope, the id and the version are still checked here because the bulk
     request itself depends on them. Raises :class:`RecordError`.
     """
-    fields = decode_fields(record, Article)
+    return _article_action(target, decode_fields(record, Article), indexed_at, origin)
+
+
+def _article_action(
+    target: str, fields: dict[str, Any], indexed_at: datetime, origin: Origin | None
+) -> Action:
     doc_id, version = fields.get("id"), fields.get("version", 0)
     if not isinstance(doc_id, str) or not doc_id:
         raise RecordError(f"invalid Article: id must be a non-empty string, got {doc_id!r}")
@@ -140,6 +148,57 @@ def index_action_from_record(
         "index": {"_index": target, "_id": doc_id, "version": version, "version_type": VERSION_TYPE}
     }
     return Action("index", doc_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
+
+
+def storied_actions(
+    target: str,
+    record: bytes,
+    indexed_at: datetime,
+    origin: Origin | None = None,
+    *,
+    story_target: str,
+) -> list[Action]:
+    """An ``articles.storied`` message: the article's document, and its story's document.
+
+    Every change of a story comes with the article that caused it, carrying the story as it
+    stood then (``version``: the change's place in the story sequence, monotonic per story).
+    That version is the story document's external version, so whatever order members are
+    indexed in, replayed or migrated, the story index keeps the newest snapshot; no message
+    but the article's own is needed. Raises :class:`RecordError`.
+    """
+    fields = decode_fields(record, Article)
+    actions = [_article_action(target, fields, indexed_at, origin)]
+    story = fields.get("story")
+    if story is not None:
+        actions.append(story_action(story_target, story, indexed_at, origin))
+    return actions
+
+
+def story_action(
+    target: str, story: Any, indexed_at: datetime, origin: Origin | None = None
+) -> Action:
+    """The story document ``_id = story id``, versioned by the story's ``version``."""
+    if not isinstance(story, dict):
+        raise RecordError(f"invalid story: expected an object, got {type(story).__name__}")
+    story_id, version = story.get("id"), story.get("version")
+    if not isinstance(story_id, str) or not story_id:
+        raise RecordError(f"invalid story: id must be a non-empty string, got {story_id!r}")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise RecordError(f"invalid story: version must be an integer >= 0, got {version!r}")
+    doc = {**story, "indexed_at": indexed_at}
+    meta = {
+        "index": {
+            "_index": target,
+            "_id": story_id,
+            "version": version,
+            "version_type": VERSION_TYPE,
+        }
+    }
+    # `story:` keeps a story apart from its founding article (same id) when a batch keeps
+    # one action per document (latest_per_id).
+    return Action(
+        "index", f"story:{story_id}", version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin
+    )
 
 
 def delete_action(target: str, doc_id: str, origin: Origin | None = None) -> Action:

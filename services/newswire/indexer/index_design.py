@@ -21,7 +21,7 @@ from newswire.search import SearchClient, SearchError
 from newswire.settings import Settings
 
 #: Bump on any change below; the number is stored in the template and the index metadata.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 
 #: Everything a reader sees as prose — headline, subheadings, body, photo captions — is also
 #: copied into one `content` field, so a single full-text query finds a name that only a
@@ -111,6 +111,31 @@ MAPPINGS: dict[str, Any] = {
         "extractor": {"type": "keyword"},
         "warnings": {"type": "keyword"},
         "version": {"type": "long"},
+        # Version 3: the story stage's fields (issue 15). `story` is the story as it stood
+        # when this version of the article was assigned; sizes only grow, so the newest
+        # member (highest `story.version`) carries the story as it stands.
+        "revision": {"type": "integer"},
+        "first_published_at": {"type": "date"},
+        "story": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "keyword"},
+                "version": {"type": "long"},
+                "articles": {"type": "integer"},
+                "sites": {"type": "integer"},
+                "first_seen_at": {"type": "date"},
+                "origin": {
+                    "type": "object",
+                    "properties": {
+                        "article_id": {"type": "keyword"},
+                        "site": {"type": "keyword"},
+                        "published_at": {"type": "date"},
+                        "source": {"type": "keyword"},
+                        "source_credits": {"type": "integer"},
+                    },
+                },
+            },
+        },
     },
 }
 
@@ -316,3 +341,79 @@ async def describe(client: SearchClient, settings: Settings) -> dict[str, Any]:
         info["newest_fetched_at"] = aggs.get("fetched", {}).get("value_as_string")
         info["newest_indexed_at"] = aggs.get("indexed", {}).get("value_as_string")
     return info
+
+
+# --- the story index (issue 15) ----------------------------------------------------------
+#
+# One document per story beside the articles: `_id` is the story id, `_version` the story's
+# `version` (its place in the story sequence at its latest change, monotonic). Each article
+# on `articles.storied` brings its story as it stood after the article's assignment, so the
+# document is always the newest snapshot and earlier members need no rewrite. Its alias is
+# the article alias plus `.stories` (outside the articles' `<alias>-*` family, so neither
+# template nor migration touches the other). It is derived data the live indexer keeps;
+# `index migrate` rebuilds the article index only.
+
+STORY_TEMPLATE_VERSION = 1
+
+STORY_MAPPINGS: dict[str, Any] = {
+    "dynamic": "false",
+    "_meta": {"template_version": STORY_TEMPLATE_VERSION},
+    "properties": {
+        "id": {"type": "keyword"},
+        "version": {"type": "long"},
+        "articles": {"type": "integer"},
+        "sites": {"type": "integer"},
+        "first_seen_at": {"type": "date"},
+        "origin": {
+            "type": "object",
+            "properties": {
+                "article_id": {"type": "keyword"},
+                "site": {"type": "keyword"},
+                "published_at": {"type": "date"},
+                "source": {"type": "keyword"},
+                "source_credits": {"type": "integer"},
+            },
+        },
+        "indexed_at": {"type": "date"},
+    },
+}
+
+
+def story_alias(settings: Settings) -> str:
+    return f"{settings.index_alias}.stories"
+
+
+async def ensure_story_index(client: SearchClient, settings: Settings) -> str:
+    """Create the story template and the first story index behind its alias; idempotent."""
+    alias = story_alias(settings)
+    await client.request(
+        "PUT",
+        f"/_index_template/{alias}",
+        body={
+            "index_patterns": [f"{alias}-*"],
+            "version": STORY_TEMPLATE_VERSION,
+            "priority": 200,
+            "template": {
+                "settings": {
+                    "number_of_shards": settings.index_shards,
+                    "number_of_replicas": settings.index_replicas,
+                    "refresh_interval": REFRESH_INTERVAL,
+                },
+                "mappings": STORY_MAPPINGS,
+            },
+            "_meta": {"owner": "newswire", "template_version": STORY_TEMPLATE_VERSION},
+        },
+    )
+    current = await write_index(client, alias)
+    if current:
+        return current
+    first = f"{alias}-000001"
+    try:
+        await client.request(
+            "PUT", f"/{first}", body={"aliases": {alias: {"is_write_index": True}}}
+        )
+    except SearchError as exc:
+        # Another indexer replica created it first.
+        if exc.status != 400 or "resource_already_exists" not in str(exc.body):
+            raise
+    return first

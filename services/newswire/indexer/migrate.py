@@ -74,7 +74,10 @@ class _Replayer:
 
         self.settings = settings
         self.indexer = indexer
-        self.topic = topic_name(Topic.ARTICLES, settings)
+        # With stories on, the index holds the story stage's output.
+        self.topic = topic_name(
+            Topic.ARTICLES_STORIED if settings.stories else Topic.ARTICLES, settings
+        )
         self.consumer = AIOKafkaConsumer(
             **broker.client_options(settings),
             group_id=None,

@@ -40,7 +40,17 @@ class Plan:
     superseded: int = 0
 
 
-def plan(messages: Sequence[Origin], target: str, indexed_at: datetime) -> Plan:
+#: Builds the index actions of one message: ``index_action_from_record`` for ``articles``;
+#: with stories on, the article's and its story's (see ``documents.storied_actions``).
+ActionBuilder = Callable[[str, bytes, datetime, Origin], Action | list[Action]]
+
+
+def plan(
+    messages: Sequence[Origin],
+    target: str,
+    indexed_at: datetime,
+    build: ActionBuilder = index_action_from_record,
+) -> Plan:
     """Bulk actions for a batch of ``articles`` messages; undecodable ones become dead letters."""
     result = Plan()
     actions: list[Action] = []
@@ -55,7 +65,8 @@ def plan(messages: Sequence[Origin], target: str, indexed_at: datetime) -> Plan:
                 )
             continue
         try:
-            actions.append(index_action_from_record(target, message.value, indexed_at, message))
+            built = build(target, message.value, indexed_at, message)
+            actions.extend(built if isinstance(built, list) else (built,))
         except RecordError as exc:
             result.dead_letters.append(dead_letter(message, exc.reason, str(exc)))
     result.actions = latest_per_id(actions)
@@ -89,14 +100,16 @@ class BatchIndexer:
         target: str,
         send_dead_letters: DeadLetterSink,
         clock: Callable[[], datetime] = utcnow,
+        build: ActionBuilder = index_action_from_record,
     ) -> None:
+        self.build = build
         self.writer = writer
         self.target = target
         self.send_dead_letters = send_dead_letters
         self.clock = clock
 
     async def handle(self, messages: Sequence[Origin]) -> BatchResult:
-        planned = plan(messages, self.target, self.clock())
+        planned = plan(messages, self.target, self.clock(), self.build)
         report = await self.writer.write(planned.actions)
         dead = list(planned.dead_letters)
         for rejected in report.rejected:

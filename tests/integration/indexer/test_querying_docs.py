@@ -98,13 +98,18 @@ class Example:
 _BLOCK = re.compile(r"```json\n(.*?)```\n(<!--\s*expect(.*?)-->)?", re.S)
 
 
-def examples() -> list[Example]:
+def examples(stories: bool = False) -> list[Example]:
+    """The examples of the doc; those under "## Stories" (which need story samples, see
+    tests/integration/stories/test_story_queries.py) only when ``stories``."""
     text = DOC.read_text(encoding="utf-8")
     found = []
     for match in _BLOCK.finditer(text):
         block = match.group(1)
         first, _, rest = block.partition("\n")
         if not re.match(r"(GET|POST) ", first):
+            continue
+        section = re.findall(r"^## (.+)$", text[: match.start()], re.M)[-1]
+        if (section == "Stories") != stories:
             continue
         heading = re.findall(r"^#+ (.+)$", text[: match.start()], re.M)[-1]
         assert match.group(2), f"example under '{heading}' has no <!-- expect ... --> comment"

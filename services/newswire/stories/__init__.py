@@ -1,0 +1,1 @@
+"""The story stage: syndicated and near-duplicate articles grouped into stories."""
