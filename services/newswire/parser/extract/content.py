@@ -88,7 +88,7 @@ def boiler_anywhere(text: str) -> bool:
 _LABEL_LINE = re.compile(
     r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|字号|点击[:：]|访问量"
 )
-_READ_COUNT = re.compile(r"\d\s*次阅读")
+_READ_COUNT = re.compile(r"\d\s*(?:次阅读|阅读(?=\s|$))")
 
 
 # Lines after which nothing is body: the editor credit, keywords, "end of text" notes,
@@ -454,7 +454,7 @@ def is_label_line(text: str) -> bool:
         return False
     return (
         _LABEL_LINE.search(text) is not None
-        or ("次阅读" in text and _READ_COUNT.search(text) is not None)
+        or ("阅读" in text and _READ_COUNT.search(text) is not None)
         or (len(text) < 50 and zh_labels.find_source(text) is not None)
     )
 

@@ -144,8 +144,10 @@ _LABEL_AUTHOR = re.compile(
 )
 _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]")
 _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s+{_CJK_NAME}){{0,3}})\s*$")
+# A count before its label stands on its own: never the end of a time or another number
+# (``10:20`` and ``浏览量`` in adjacent elements read "10:20浏览量").
 _VIEWS = re.compile(
-    r"(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览)"
+    r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览)"
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
 )
 _PUBLISH_LABEL = re.compile(
@@ -265,6 +267,11 @@ def find_source(text: str) -> str | None:
     if re.match(r"^\d", value):
         return None
     return value
+
+
+def may_show_views(text: str) -> bool:
+    """Whether a line holds a view-count label at all (a substring test)."""
+    return any(mark in text for mark in _VIEWS_MARKS)
 
 
 def find_views(text: str) -> int | None:
