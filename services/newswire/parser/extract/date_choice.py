@@ -103,6 +103,19 @@ def _on_day(moment: datetime, day: datetime) -> datetime:
     return day
 
 
+def relative_or_url(relative: datetime | None, url: str, tz: tzinfo) -> datetime | None:
+    """For a page with no date but a relative one ("3小时前") and perhaps its URL's day.
+
+    The URL's day is the site's own filing and holds however late the page is read; the
+    relative time is only as good as the fetch time it is counted from. So it gives the
+    time of day on the URL's day, and the date only where the URL has none.
+    """
+    url_day = dates.date_from_url(url, tz)
+    if relative is not None and (url_day is None or relative.date() == url_day.date()):
+        return relative
+    return url_day
+
+
 def rule_date(
     rules: ExtractionRules | None, field: str, root: Element, tz: tzinfo, url: str, now: datetime
 ) -> datetime | None:

@@ -211,7 +211,7 @@ def _extract(
     if published is None:
         published = dates.parse_date(md.script_published(), tz, now=now)
     if published is None:
-        published = dates.date_from_url(url, tz)
+        published = date_choice.relative_or_url(fields["relative"], url, tz)
     updated = date_choice.rule_date(rules, "updated_at", root, tz, url, now)
     if updated is None:
         updated = date_choice.structured_date(md, ("dateModified",), "modified", tz, now)

@@ -74,6 +74,7 @@ def read_visible_fields(
         "slot_source": None,
         "views": None,
         "shown": [],
+        "relative": None,
     }
     date_line: str | None = None
     date_block = -1
@@ -159,6 +160,12 @@ def read_visible_fields(
     if date_block in labelled and out["published"] is not None:
         # "Published August 13, 2025" under the story: the page says so in words.
         out["shown"].append((out["published"], "labelled"))
+    # A time relative to the visit ("3小时前") by the headline: the pipeline's last resort.
+    # Only when it is the one such line there: a list of stories shows one per item.
+    relative = [
+        dt for dt in (dates.relative_date(b.text, now, tz) for b in head + inner + above) if dt
+    ]
+    out["relative"] = relative[0] if len(relative) == 1 else None
     url_day = dates.date_from_url(url, tz)
     if url_day is not None:
         out["shown"].append((url_day, "url"))
