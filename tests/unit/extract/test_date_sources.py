@@ -62,6 +62,12 @@ def test_date_only_string_in_a_script_variable():
         ("今天 00:50", datetime(2025, 3, 12, 9, 0, tzinfo=CST), "2025-03-12T00:50"),
         ("前天 00:50", datetime(2025, 3, 14, 9, 0, tzinfo=CST), "2025-03-12T00:50"),
         ("刚刚", datetime(2025, 3, 12, 0, 50, tzinfo=CST), "2025-03-12T00:50"),
+        # The time and a count in adjacent elements (the line reads "3小时前1234阅读").
+        (
+            "3小时前</span><span>1234阅读",
+            datetime(2025, 3, 12, 3, 50, tzinfo=CST),
+            "2025-03-12T00:50",
+        ),
         # The fetch time in UTC: the page's "yesterday" is the site's.
         ("昨天 00:50", datetime(2025, 3, 12, 17, 0, tzinfo=UTC), "2025-03-12T00:50"),
         ("发布于 3 hours ago", datetime(2025, 3, 11, 19, 50, tzinfo=UTC), "2025-03-12T00:50"),

@@ -369,15 +369,18 @@ _UNIT_SECONDS = {"秒": 1, "分": 60, "小": 3600, "天": 86400, "s": 1, "m": 60
 _DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2, "today": 0, "yesterday": 1}
 
 
+def may_be_relative(text: str) -> bool:
+    """Whether a line may hold a relative time at all (substring tests)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _RELATIVE_HINTS)
+
+
 def relative_date(text: str, now: datetime, tz: tzinfo) -> datetime | None:
     """The moment a relative time (``3小时前``, ``昨天 10:20``, ``刚刚``) names, counted
     back from ``now`` (when the page was fetched) on the site's clock ``tz``."""
-    if len(text) > 60:
+    if len(text) > 60 or not may_be_relative(text):
         return None
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _RELATIVE_HINTS):
-        return None
-    m = _RELATIVE.search(lowered)
+    m = _RELATIVE.search(text.lower())
     if m is None:
         return None
     local = now.astimezone(tz)

@@ -29,15 +29,22 @@ _DAY = timedelta(days=1)
 _DIGIT = re.compile(r"\d")
 
 
+def _elements_apart(b: dom.Block) -> str:
+    """The line's text with its elements apart: adjacent inline elements run together
+    in the block's text (``<span>10:20</span><span>1234</span>`` reads "10:201234")."""
+    if not len(b.el):
+        return b.text
+    spaced = " ".join(" ".join(b.el.itertext()).split())
+    # (Not when the element owns much more than the line.)
+    return spaced if len(spaced) <= 2 * len(b.text) + 20 else b.text
+
+
 def _views(b: dom.Block) -> int | None:
-    """The view count a line shows, read with its elements apart: a count in its own
-    element after a time (``<span>10:20</span><span>1234</span>次阅读``) runs into the
-    time's digits in the line's text."""
+    """The view count a line shows, read with its elements apart (a count in its own
+    element after a time would continue the time's digits)."""
     text = b.text
-    if len(b.el) and zh_labels.may_show_views(text):
-        spaced = " ".join(" ".join(b.el.itertext()).split())
-        if len(spaced) <= 2 * len(text) + 20:  # (not an owner of much more than the line)
-            text = spaced
+    if zh_labels.may_show_views(text):
+        text = _elements_apart(b)
     return zh_labels.find_views(text)
 
 
@@ -163,7 +170,10 @@ def read_visible_fields(
     # A time relative to the visit ("3小时前") by the headline: the pipeline's last resort.
     # Only when it is the one such line there: a list of stories shows one per item.
     relative = [
-        dt for dt in (dates.relative_date(b.text, now, tz) for b in head + inner + above) if dt
+        dt
+        for b in head + inner + above
+        if dates.may_be_relative(b.text)
+        and (dt := dates.relative_date(_elements_apart(b), now, tz)) is not None
     ]
     out["relative"] = relative[0] if len(relative) == 1 else None
     url_day = dates.date_from_url(url, tz)
