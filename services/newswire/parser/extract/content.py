@@ -20,6 +20,7 @@ from itertools import chain as chain_all
 
 from newswire.parser.extract import zh_labels
 from newswire.parser.extract.dom import (
+    BOLD_TAGS,
     Anchor,
     Block,
     Caseless,
@@ -464,7 +465,31 @@ def is_heading(b: Block) -> bool:
         return False
     if 2 <= b.heading <= 6:
         return True
-    return b.bold and len(b.text) <= 50 and b.el.tag in ("p", "div", "section", "span", "td")
+    return (
+        len(b.text) <= 50
+        and b.el.tag in ("p", "div", "section", "span", "td")
+        and (b.bold or _styled_bold(b.el))
+    )
+
+
+# Bold by inline style, as WeChat-style editors write subheadings.
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+
+
+def _styled_bold(el: Element, inherited: bool = False) -> bool:
+    """Whether all the text in ``el`` is bold, by tag or by inline style."""
+    style = el.get("style")
+    bold = inherited or el.tag in BOLD_TAGS or bool(style and _BOLD_STYLE.search(style))
+    if bold:
+        return True
+    if (el.text or "").strip():
+        return False
+    for child in el:
+        if (child.tail or "").strip():
+            return False
+        if isinstance(child.tag, str) and not _styled_bold(child):
+            return False
+    return True
 
 
 def extract_content(
