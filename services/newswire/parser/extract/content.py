@@ -42,7 +42,8 @@ _CAPTION_CLASS = re.compile(
 _CAPTION_CLASS_CACHE: dict[str, bool] = {}
 _CACHE_MAX = 50_000
 RELATED_MARKER = re.compile(
-    r"^(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
+    # (Old layouts bracket the heading: 【更多阅读】, [相关新闻].)
+    r"^[【\[〖『]?\s*(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
     r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|(?:作者)?最新文章|为你推荐|为您推荐|相关搜索|热门搜索|"
     r"热门文章|热门新闻|精彩推荐|大家都在看|看了又看|相关专题|"
     r"related(?: articles| stories| news| posts| content)?|"
@@ -52,7 +53,7 @@ RELATED_MARKER = re.compile(
     r"te puede interesar|lire aussi|à lire aussi|sur le même sujet|weitere artikel|"
     r"das könnte sie auch interessieren|mehr zum thema|читайте также|похожие (?:статьи|новости)|"
     r"관련\s?기사|関連記事|popular (?:posts|stories|articles)|latest (?:news|stories|posts)|"
-    r"trending now|most (?:read|popular)|more in .{1,40})\s*[:：.…]*$",
+    r"trending now|most (?:read|popular)|more in .{1,40})\s*[】\]〗』]?\s*[:：.…]*$",
     re.I,
 )
 _BOILER_LINE = re.compile(
