@@ -51,6 +51,8 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
     for token in after + before[::-1]:
         if token.count("(") != token.count(")") or token.count("（") != token.count("）"):
             continue  # a piece of a phrase the markup split ("我有话说(" 1307 "人参与)")
+        if "：" in token.strip("：:") or ":" in token.strip("：:"):
+            continue  # a labelled field ("责任编辑：王婷婷"), not a bare outlet
         # (An annotation in brackets, 游民星空[整理], is not part of the name.)
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):

@@ -200,10 +200,13 @@ def read_visible_fields(
             out["source"] = zh_labels.find_source(text)
         if out["views"] is None and b in head:
             out["views"] = _views(b)
+    head_set = set(head)
     for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + head:
         if len(b.text) > 200:
             continue
-        ed = zh_labels.find_editor(b.text)
+        # (Head lines read with their elements apart: "责任编辑：王婷婷" in its own span
+        # runs into the next span's label otherwise.)
+        ed = zh_labels.find_editor(_elements_apart(b) if b in head_set else b.text)
         if ed:
             out["editor"] = ed
             break
