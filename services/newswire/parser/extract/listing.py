@@ -109,9 +109,7 @@ def clean_title(text: str) -> str:
     return text
 
 
-def related_links(
-    blocks: list[Block], marker: int, base: str, *, allow_missing_url: bool = False
-) -> list[Link]:
+def related_links(blocks: list[Block], marker: int, base: str) -> list[Link]:
     """Links in the link-dense blocks right after a "更多阅读"-style marker block."""
     if marker < 0:
         return []
@@ -130,9 +128,6 @@ def related_links(
         for a in anchors:
             url = resolve(a.get("href"), base)
             title = clean_title(text_of(a) or a.get("title") or "")
-            if url is None and allow_missing_url and a.get("href") == "":
-                # text/plain input: the titles are known, the addresses are not.
-                url = ""
             key = url or title
             if url is None or not title or key in seen:
                 continue

@@ -244,10 +244,13 @@ def _extract(
     marker = body_content.related_marker
     if marker < 0:
         marker = _find_marker(blocks, body_content.last)
-    related = listing.related_links(
-        blocks, marker, base, allow_missing_url=extractor == "text-plain"
-    )
+    related = listing.related_links(blocks, marker, base)
     links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors, item_texts)
+    if extractor == "text-plain":
+        # Text has no addresses: the photos and the story list keep their words only.
+        images = text_plain.images(body_content.captions)
+        related = text_plain.related_links(root)
+        links = text_plain.story_links(root, tz, now)
 
     canonical = _canonical(md, url, base)
     page_type = _page_type(rules, md, text_out, lang, teaser_items, len(links), url)
