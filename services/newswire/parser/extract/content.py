@@ -89,6 +89,8 @@ def boiler_anywhere(text: str) -> bool:
 # literal (see _BOILER_ANYWHERE_ZH).
 _LABEL_LINE = re.compile(
     r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|字号|点击[:：]|访问量"
+    # A bare "时间：2019-09-24 17:08" line (with the date: "时间" alone is a common word).
+    r"|时间\s*[:：]\s*(?:19|20)\d\d|日期\s*[:：]\s*(?:19|20)\d\d"
 )
 _READ_COUNT = re.compile(r"\d\s*(?:次阅读|阅读(?=\s|$))")
 
