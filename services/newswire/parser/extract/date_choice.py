@@ -144,6 +144,23 @@ def time_element(
     return None
 
 
+def beside_modified(md: Metadata, tz: tzinfo, now: datetime) -> datetime | None:
+    """The unmarked <time> beside one marked as the modified date, in the same element:
+    pages that mark only the update (``<time class="entry-modified">``) print the
+    publication next to it (a <time> elsewhere is a comment's or another story's)."""
+    for i, (_, kind) in enumerate(md.times):
+        if "modif" not in kind and "updat" not in kind:
+            continue
+        parent = md.time_els[i].getparent()
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(md.times) and md.time_els[j].getparent() is parent:
+                stamp, other = md.times[j]
+                if "modif" not in other and "updat" not in other:
+                    return dates.parse_date(stamp, tz, now=now)
+        return None
+    return None
+
+
 def structured_date(
     md: Metadata, ld_keys: tuple[str, ...], meta_key: str, tz: tzinfo, now: datetime
 ) -> datetime | None:

@@ -205,6 +205,8 @@ def _extract(
             md, ("datepublished", "publish", "posted", "entry-date", "created"), tz, now
         )
     if published is None:
+        published = date_choice.beside_modified(md, tz, now)
+    if published is None:
         published = fields["published"]
     if published is None and md.times:
         published = dates.parse_date(md.times[0][0], tz, now=now)

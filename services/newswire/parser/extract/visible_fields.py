@@ -108,6 +108,8 @@ def read_visible_fields(
         if len(text) > 200 or _DIGIT.search(text) is None:
             # (Every date candidate holds a digit; most lines have none.)
             return got
+        # Dates in adjacent elements run together ("Mar 5, 2025Mar 1, 2025"): read apart.
+        text = _elements_apart(b)
         for m in DATE_CANDIDATE.finditer(text):
             dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
