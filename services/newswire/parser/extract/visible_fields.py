@@ -34,9 +34,17 @@ def _elements_apart(b: dom.Block) -> str:
     in the block's text (``<span>10:20</span><span>1234</span>`` reads "10:201234")."""
     if not len(b.el):
         return b.text
-    spaced = " ".join(" ".join(b.el.itertext()).split())
-    # (Not when the element owns much more than the line.)
-    return spaced if len(spaced) <= 2 * len(b.text) + 20 else b.text
+    # Not when the element owns much more than the line (then it is not read to the end).
+    limit = 2 * len(b.text) + 20
+    pieces: list[str] = []
+    raw = 0
+    for piece in b.el.itertext():
+        raw += len(piece)
+        if raw > 4 * limit:  # (the raw text still holds the markup's whitespace)
+            return b.text
+        pieces.append(piece)
+    spaced = " ".join(" ".join(pieces).split())
+    return spaced if len(spaced) <= limit else b.text
 
 
 def _views(b: dom.Block) -> int | None:
