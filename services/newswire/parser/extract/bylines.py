@@ -22,7 +22,9 @@ from newswire.parser.extract.titles import match_key
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 
 _SLOT_STOP = re.compile(
-    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|\d)"
+    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|举报|点击|\d)"
+    # The weekday printed after the date ("星期三", "周三").
+    r"|^(?:星期|礼拜|周)[一二三四五六日天]$"
 )
 
 

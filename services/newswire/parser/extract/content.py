@@ -53,7 +53,9 @@ RELATED_MARKER = re.compile(
     r"te puede interesar|lire aussi|à lire aussi|sur le même sujet|weitere artikel|"
     r"das könnte sie auch interessieren|mehr zum thema|читайте также|похожие (?:статьи|новости)|"
     r"관련\s?기사|関連記事|popular (?:posts|stories|articles)|latest (?:news|stories|posts)|"
-    r"trending now|most (?:read|popular)|more in .{1,40})\s*[】\]〗』]?\s*[:：.…]*$",
+    r"trending now|most (?:read|popular)|more in .{1,40})\s*[】\]〗』]?\s*[:：.…]*"
+    # (A heading often carries a link to the whole list: "相关阅读 更多>>".)
+    r"(?:\s*(?:更多|more)\s*(?:>>|»|>|›)?)?$",
     re.I,
 )
 _BOILER_LINE = re.compile(
@@ -88,7 +90,8 @@ def boiler_anywhere(text: str) -> bool:
 # count is matched apart, after a substring test, so that every branch here starts with a
 # literal (see _BOILER_ANYWHERE_ZH).
 _LABEL_LINE = re.compile(
-    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|字号|点击[:：]|访问量"
+    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读[数量]?\s*[:：]?\s*\d|字号|点击[数量]?[:：]"
+    r"|访问量|人看过"
     # A bare "时间：2019-09-24 17:08" line (with the date: "时间" alone is a common word).
     r"|时间\s*[:：]\s*(?:19|20)\d\d|日期\s*[:：]\s*(?:19|20)\d\d"
 )
@@ -627,7 +630,8 @@ _DATE_LINE_WORDS = re.compile(
     r"^(?:(?>published|posted|updated|last updated|modified|date|on|at|by|"
     r"[a-z]{3,9}day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[a-z]{2,4}t|utc|gmt|"
-    r"am|pm|[ap]\.m\.|\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-])\s*+)++$",
+    r"am|pm|[ap]\.m\.|\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-]|(?:星期|礼拜|周)[一二三四五六日天])"
+    r"\s*+)++$",
     re.I,
 )
 

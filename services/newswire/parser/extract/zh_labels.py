@@ -147,7 +147,7 @@ _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s+{_CJK_NAME}){{0,3}})\s*$")
 # A count before its label stands on its own: never the end of a time or another number
 # (``10:20`` and ``浏览量`` in adjacent elements read "10:20浏览量").
 _VIEWS = re.compile(
-    r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览)"
+    r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览|人看过)"
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
 )
 _PUBLISH_LABEL = re.compile(
@@ -232,7 +232,7 @@ def find_paren_authors(text: str) -> list[str]:
 # regex engine could skip to, so it tries every position). Most lines of most pages hold
 # none.
 _EDITOR_MARK = "编"  # 责任编辑, 责编, 编辑, 本文编辑
-_VIEWS_MARKS = ("阅", "浏", "点", "播")  # 阅读, 浏览, 点击, 播放
+_VIEWS_MARKS = ("阅", "浏", "点", "播", "看过")  # 阅读, 浏览, 点击, 播放, 人看过
 
 
 def _may_name_source(text: str) -> bool:
