@@ -46,7 +46,8 @@ def test_meta_line_words(meta, views):
 
 def test_related_heading_with_a_more_link():
     related = (
-        '<div class="related"><div class="hd"><span>相关阅读</span><a href="/more/">更多&gt;&gt;</a>'
+        '<div class="related"><div class="hd"><span>相关阅读</span>'
+        '<a href="/more/">更多&gt;&gt;</a>'
         '</div><ul><li><a href="/r/1.html">第一则相关新闻的标题</a></li>'
         '<li><a href="/r/2.html">第二则相关新闻的标题</a></li></ul></div>'
     )
