@@ -87,3 +87,29 @@ def test_text_plain_fields(crumb, underline, related, rule, style):
         for o in article.outlinks
     ]
     assert got == [("", t, s, w) for t, s, w in STORIES]
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        "相关阅读：\n1. 第二则相关新闻的标题\n2. 第三则相关新闻的标题",
+        "相关阅读：\n第二则相关新闻的标题>>\n· 第三则相关新闻的标题",
+        "相关阅读：\n\n(1) 第二则相关新闻的标题\n\n(2) 第三则相关新闻的标题",
+    ],
+)
+def test_text_plain_related_lists_written_other_ways(related):
+    items = "\n\n".join(f"【{i}】{t}\n{s}\n{w}" for i, (t, s, w) in enumerate(STORIES, 1))
+    text = "\n\n".join(
+        ["某地召开会议讨论安全保障", "2025-03-12 00:50", BODY, related, "责任编辑：王婷婷", items]
+    )
+    article = extract(
+        text.encode(),
+        "https://news.example.cn/a/1.html",
+        {"content-type": "text/plain; charset=utf-8"},
+        fetched_at=datetime(2025, 6, 20, tzinfo=UTC),
+    ).article
+    assert article is not None
+    assert article.text == BODY
+    assert article.editor == "王婷婷"
+    assert [r.title for r in article.related] == ["第二则相关新闻的标题", "第三则相关新闻的标题"]
+    assert [(o.title, o.summary) for o in article.outlinks] == [(t, s) for t, s, _ in STORIES]

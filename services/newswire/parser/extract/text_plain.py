@@ -33,7 +33,7 @@ _CRUMB = re.compile(
 )
 _BULLET = re.compile(r"^\s*[•·▪●◦\-*]\s+")
 # A numbered story-list item ("1. 标题"), known by the time line it ends with.
-_NUMBERED = re.compile(r"^\s*\d{1,3}\s*[.、)）]\s*")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}\s*[.、)）]|[【\[(（]\d{1,3}[】\])）])\s*")
 # A line drawn of one repeated character: an underline or a rule between parts.
 _RULE = re.compile(r"^\s*([=\-_*~—·.#])\1{2,}\s*$")
 _CAPTION_MARK = ("△", "▲")
@@ -78,12 +78,17 @@ def to_html(text: str) -> str:
     n = len(chunks)
     for i, chunk in enumerate(chunks):
         first = chunk[0]
-        if in_related and _BULLET.match(first) and len(chunk) == 1:
-            # "相关阅读：" then "· 标题" lines: the related links, not a story list.
-            title = escape(_BULLET.sub("", first).strip())
-            out.append(f'<p class="related"><a href="">{title}</a></p>')
+        if in_related and len(chunk) == 1 and (_BULLET.match(first) or _NUMBERED.match(first)):
+            # "相关阅读：" then "· 标题" or "1. 标题" lines: related links, not a story list.
+            out.append(_related_link(first))
             continue
         in_related = False
+        if len(chunk) > 1 and _RELATED.match(first.strip()):
+            # The heading and its links with no blank line between.
+            out.append(f"<p>{escape(first.strip())}</p>")
+            out.extend(_related_link(line) for line in chunk[1:] if line.strip())
+            in_related = True
+            continue
         if _NUMBERED.match(first) and len(chunk) >= 2 and _is_time(chunk[-1]):
             chunk = [_NUMBERED.sub("• ", first, count=1), *chunk[1:]]
             first = chunk[0]
@@ -143,6 +148,11 @@ def to_html(text: str) -> str:
         + "\n".join(out)
         + "</article></body></html>"
     )
+
+
+def _related_link(line: str) -> str:
+    title = _NUMBERED.sub("", _BULLET.sub("", line), count=1).strip()
+    return f'<p class="related"><a href="">{escape(title)}</a></p>'
 
 
 def _is_time(line: str) -> bool:
