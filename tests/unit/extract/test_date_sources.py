@@ -37,6 +37,7 @@ def _published(page: bytes, url: str = "https://mp.example.cn/s/AbCdEf", fetched
     "script",
     [
         'var ct = "1741711800";',
+        'var ct = "1741711800000";',
         "var ct = '1741711800' * 1;",
         'var create_time = "1741711800";',
         'var publish_time = "2025-03-12 00:50" || "";',

@@ -135,7 +135,7 @@ _SCRIPT_DATE = re.compile(
     r"""createtime|(?<![\w$])ct)["']?"""
     r"""\s*[:=]\s*["']?"""
     r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}(?:[ t]\d{1,2}:\d\d(?::\d\d)?)?(?![\d:])"""
-    r"""|1\d{9})(?!\d)"""
+    r"""|1\d{9}(?:\d{3})?)(?!\d)"""  # (Unix time in seconds or milliseconds)
 )
 _MAX_SCRIPT_SCAN = 300_000
 
