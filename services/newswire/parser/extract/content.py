@@ -571,7 +571,7 @@ def extract_content(
             continue
         if b.link_density > 0.5:
             continue
-        if out.first < 0 and not is_prose(b):
+        if out.first < 0 and (not is_prose(b) or _name_and_time(text)):
             # Leading furniture (crumbs, dates, bylines, "收藏") before the first paragraph.
             # (Tested before the line filters below: they would only skip it too.)
             continue
@@ -634,6 +634,17 @@ _DATE_LINE_WORDS = re.compile(
     r"\s*+)++$",
     re.I,
 )
+
+
+def _name_and_time(text: str) -> bool:
+    """A short line of a name and a time ("新闻网 2025年3月12日 00:50"): the colon of the
+    time makes it look punctuated, but it holds no sentence."""
+    if len(text) > 40 or _TIME_OF_DAY.search(text) is None:
+        return False
+    return not any(mark in text for mark in "，。！？；,!?;")
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}[:：]\d\d")
 
 
 def is_date_line(text: str) -> bool:
