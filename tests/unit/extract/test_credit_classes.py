@@ -280,6 +280,16 @@ def test_the_writers_name_alone_in_its_element_on_the_date_line(meta, authors):
     assert _extract(_page(meta=meta)).authors == authors
 
 
+def test_a_name_like_tag_by_a_date_under_the_story_is_no_writer():
+    # The only date is printed under the story, beside its keyword tags (相对论 reads as
+    # surname + given name): a name alone in an element there is not a byline.
+    foot = (
+        "<div class='aside'><div class='time'><span>时间：2024-05-20</span>"
+        "<a href='/tag/1'>子弹</a><a href='/tag/2'>相对论</a></div></div>"
+    )
+    assert _extract(_page(meta="", foot=foot)).authors == []
+
+
 def test_source_label_glued_to_the_time_before_it():
     art = _extract(_page(meta="<span>2024-05-20 08:00来源：某某日报作者：杨小明</span>"))
     assert (art.source, art.authors) == ("某某日报", ["杨小明"])

@@ -104,10 +104,13 @@ def test_seed_as_text_plain(fixtures, seed_expected):
         assert data[field] == seed_expected[field], field
     assert data["published_at"] == seed_expected["published_at"]
     assert article.extractor == "text-plain"
-    # Text has no addresses: related titles with an empty url, no outlinks, no images.
+    # Text has no addresses: related titles, the photo's caption and the other-stories list
+    # (headline, summary, time) with an empty url.
     assert [r["title"] for r in data["related"]] == [r["title"] for r in seed_expected["related"]]
     assert all(r["url"] == "" for r in data["related"])
-    assert article.outlinks == []
+    assert data["images"] == [{**img, "url": ""} for img in seed_expected["images"]]
+    stories = [{**s, "url": ""} for s in seed_expected["stories"]]
+    assert [{k: o[k] for k in stories[0]} for o in data["outlinks"]] == stories
 
 
 def test_text_plain_sniffed_without_content_type(fixtures, seed_expected):

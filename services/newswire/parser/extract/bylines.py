@@ -23,7 +23,9 @@ _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+
 
 _SLOT_STOP = re.compile(
     r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
-    r"举报|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
+    r"举报|点击|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
+    # The weekday printed after the date ("星期三", "周三", "礼拜天").
+    r"|^(?:星期|礼拜|周)[一二三四五六日天]$"
 )
 
 
@@ -57,6 +59,8 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
     for token in after + before[::-1]:
         if token.count("(") != token.count(")") or token.count("（") != token.count("）"):
             continue  # a piece of a phrase the markup split ("我有话说(" 1307 "人参与)")
+        if "：" in token.strip("：:") or ":" in token.strip("：:"):
+            continue  # a labelled field ("责任编辑：王婷婷"), not a bare outlet
         # (An annotation in brackets, 游民星空[整理], is not part of the name.)
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
         if zh_labels.is_digit_outlet(token) and len(token) <= 12:

@@ -20,6 +20,7 @@ from itertools import chain as chain_all
 
 from newswire.parser.extract import zh_labels
 from newswire.parser.extract.dom import (
+    BOLD_TAGS,
     Anchor,
     Block,
     Caseless,
@@ -41,7 +42,8 @@ _CAPTION_CLASS = re.compile(
 _CAPTION_CLASS_CACHE: dict[str, bool] = {}
 _CACHE_MAX = 50_000
 RELATED_MARKER = re.compile(
-    r"^(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
+    # (Old layouts bracket the heading: 【更多阅读】, [相关新闻].)
+    r"^[【\[〖『]?\s*(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
     r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|(?:作者)?最新文章|为你推荐|为您推荐|相关搜索|热门搜索|"
     r"热门文章|热门新闻|精彩推荐|大家都在看|看了又看|相关专题|"
     r"related(?: articles| stories| news| posts| content)?|"
@@ -51,7 +53,9 @@ RELATED_MARKER = re.compile(
     r"te puede interesar|lire aussi|à lire aussi|sur le même sujet|weitere artikel|"
     r"das könnte sie auch interessieren|mehr zum thema|читайте также|похожие (?:статьи|новости)|"
     r"관련\s?기사|関連記事|popular (?:posts|stories|articles)|latest (?:news|stories|posts)|"
-    r"trending now|most (?:read|popular)|more in .{1,40})\s*[:：.…]*$",
+    r"trending now|most (?:read|popular)|more in .{1,40})\s*[】\]〗』]?\s*[:：.…]*"
+    # (A heading often carries a link to the whole list: "相关阅读 更多>>".)
+    r"(?:\s*(?:更多|more)\s*(?:>>|»|>|›)?)?$",
     re.I,
 )
 _BOILER_LINE = re.compile(
@@ -86,9 +90,12 @@ def boiler_anywhere(text: str) -> bool:
 # count is matched apart, after a substring test, so that every branch here starts with a
 # literal (see _BOILER_ANYWHERE_ZH).
 _LABEL_LINE = re.compile(
-    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读\s*[:：]?\s*\d|字号|点击[:：]|访问量"
+    r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读[数量]?\s*[:：]?\s*\d|字号|点击[数量]?[:：]"
+    r"|访问量|人看过"
+    # A bare "时间：2019-09-24 17:08" line (with the date: "时间" alone is a common word).
+    r"|时间\s*[:：]\s*(?:19|20)\d\d|日期\s*[:：]\s*(?:19|20)\d\d"
 )
-_READ_COUNT = re.compile(r"\d\s*次阅读")
+_READ_COUNT = re.compile(r"\d\s*(?:次阅读|阅读(?=\s|$))")
 
 
 # Lines after which nothing is body: the editor credit, keywords, "end of text" notes,
@@ -454,7 +461,7 @@ def is_label_line(text: str) -> bool:
         return False
     return (
         _LABEL_LINE.search(text) is not None
-        or ("次阅读" in text and _READ_COUNT.search(text) is not None)
+        or ("阅读" in text and _READ_COUNT.search(text) is not None)
         or (len(text) < 50 and zh_labels.find_source(text) is not None)
     )
 
@@ -464,7 +471,31 @@ def is_heading(b: Block) -> bool:
         return False
     if 2 <= b.heading <= 6:
         return True
-    return b.bold and len(b.text) <= 50 and b.el.tag in ("p", "div", "section", "span", "td")
+    return (
+        len(b.text) <= 50
+        and b.el.tag in ("p", "div", "section", "span", "td")
+        and (b.bold or _styled_bold(b.el))
+    )
+
+
+# Bold by inline style, as WeChat-style editors write subheadings.
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+
+
+def _styled_bold(el: Element, inherited: bool = False) -> bool:
+    """Whether all the text in ``el`` is bold, by tag or by inline style."""
+    style = el.get("style")
+    bold = inherited or el.tag in BOLD_TAGS or bool(style and _BOLD_STYLE.search(style))
+    if bold:
+        return True
+    if (el.text or "").strip():
+        return False
+    for child in el:
+        if (child.tail or "").strip():
+            return False
+        if isinstance(child.tag, str) and not _styled_bold(child):
+            return False
+    return True
 
 
 def extract_content(
@@ -540,7 +571,7 @@ def extract_content(
             continue
         if b.link_density > 0.5:
             continue
-        if out.first < 0 and not is_prose(b):
+        if out.first < 0 and (not is_prose(b) or _name_and_time(text)):
             # Leading furniture (crumbs, dates, bylines, "收藏") before the first paragraph.
             # (Tested before the line filters below: they would only skip it too.)
             continue
@@ -599,9 +630,21 @@ _DATE_LINE_WORDS = re.compile(
     r"^(?:(?>published|posted|updated|last updated|modified|date|on|at|by|"
     r"[a-z]{3,9}day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[a-z]{2,4}t|utc|gmt|"
-    r"am|pm|[ap]\.m\.|\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-])\s*+)++$",
+    r"am|pm|[ap]\.m\.|\d[\d:,./-]*(?:st|nd|rd|th)?|[|,:·•–—-]|(?:星期|礼拜|周)[一二三四五六日天])"
+    r"\s*+)++$",
     re.I,
 )
+
+
+def _name_and_time(text: str) -> bool:
+    """A short line of a name and a time ("新闻网 2025年3月12日 00:50"): the colon of the
+    time makes it look punctuated, but it holds no sentence."""
+    if len(text) > 40 or _TIME_OF_DAY.search(text) is None:
+        return False
+    return not any(mark in text for mark in "，。！？；,!?;")
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}[:：]\d\d")
 
 
 def is_date_line(text: str) -> bool:

@@ -103,6 +103,19 @@ def _on_day(moment: datetime, day: datetime) -> datetime:
     return day
 
 
+def relative_or_url(relative: datetime | None, url: str, tz: tzinfo) -> datetime | None:
+    """For a page with no date but a relative one ("3小时前") and perhaps its URL's day.
+
+    The URL's day is the site's own filing and holds however late the page is read; the
+    relative time is only as good as the fetch time it is counted from. So it gives the
+    time of day on the URL's day, and the date only where the URL has none.
+    """
+    url_day = dates.date_from_url(url, tz)
+    if relative is not None and (url_day is None or relative.date() == url_day.date()):
+        return relative
+    return url_day
+
+
 def rule_date(
     rules: ExtractionRules | None, field: str, root: Element, tz: tzinfo, url: str, now: datetime
 ) -> datetime | None:
@@ -128,6 +141,23 @@ def time_element(
             dt = dates.parse_date(stamp, tz, now=now)
             if dt is not None:
                 return dt
+    return None
+
+
+def beside_modified(md: Metadata, tz: tzinfo, now: datetime) -> datetime | None:
+    """The unmarked <time> beside one marked as the modified date, in the same element:
+    pages that mark only the update (``<time class="entry-modified">``) print the
+    publication next to it (a <time> elsewhere is a comment's or another story's)."""
+    for i, (_, kind) in enumerate(md.times):
+        if "modif" not in kind and "updat" not in kind:
+            continue
+        parent = md.time_els[i].getparent()
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(md.times) and md.time_els[j].getparent() is parent:
+                stamp, other = md.times[j]
+                if "modif" not in other and "updat" not in other:
+                    return dates.parse_date(stamp, tz, now=now)
+        return None
     return None
 
 

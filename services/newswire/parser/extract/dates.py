@@ -351,3 +351,46 @@ def could_be_same_day(moment: datetime, day: date) -> bool:
         return abs((moment.date() - day).days) <= 1
     utc = moment.astimezone(UTC)
     return (utc + _WESTMOST).date() <= day <= (utc + _EASTMOST).date()
+
+
+# Times shown relative to the visit ("3小时前", "昨天 10:20", "刚刚", "5 minutes ago"). Only
+# as the whole of a short line or after a label: "刚刚" and "两天前" are words in sentences.
+_RELATIVE = re.compile(
+    r"(?:^|(?<=[\s:：|｜]))(?:"
+    r"(?P<n>\d{1,3})\s*(?P<unit>秒|分钟|小时|天|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)"
+    r"\s*(?:前|ago)"
+    r"|(?P<day>今天|昨天|前天|today|yesterday)\s*,?\s*(?:at\s*)?(?P<H>\d{1,2})[:：](?P<M>\d\d)"
+    r"|(?P<now>刚刚|just now))(?=\s|$|[|｜])",
+    re.IGNORECASE,
+)
+_RELATIVE_HINTS = ("前", "ago", "天", "刚刚", "just now", "today", "yesterday")
+# Seconds per unit, by the unit's first character (秒 分钟 小时 天, seconds minutes hours days).
+_UNIT_SECONDS = {"秒": 1, "分": 60, "小": 3600, "天": 86400, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2, "today": 0, "yesterday": 1}
+
+
+def may_be_relative(text: str) -> bool:
+    """Whether a line may hold a relative time at all (substring tests)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _RELATIVE_HINTS)
+
+
+def relative_date(text: str, now: datetime, tz: tzinfo) -> datetime | None:
+    """The moment a relative time (``3小时前``, ``昨天 10:20``, ``刚刚``) names, counted
+    back from ``now`` (when the page was fetched) on the site's clock ``tz``."""
+    if len(text) > 60 or not may_be_relative(text):
+        return None
+    m = _RELATIVE.search(text.lower())
+    if m is None:
+        return None
+    local = now.astimezone(tz)
+    if m["now"]:
+        return local.replace(microsecond=0)
+    if m["n"]:
+        step = timedelta(seconds=int(m["n"]) * _UNIT_SECONDS[m["unit"][0]])
+        return (local - step).replace(microsecond=0)
+    day = local.date() - timedelta(days=_DAYS_BACK[m["day"]])
+    try:
+        return datetime(day.year, day.month, day.day, int(m["H"]), int(m["M"]), tzinfo=tz)
+    except ValueError:
+        return None

@@ -109,9 +109,7 @@ def clean_title(text: str) -> str:
     return text
 
 
-def related_links(
-    blocks: list[Block], marker: int, base: str, *, allow_missing_url: bool = False
-) -> list[Link]:
+def related_links(blocks: list[Block], marker: int, base: str) -> list[Link]:
     """Links in the link-dense blocks right after a "更多阅读"-style marker block."""
     if marker < 0:
         return []
@@ -130,9 +128,6 @@ def related_links(
         for a in anchors:
             url = resolve(a.get("href"), base)
             title = clean_title(text_of(a) or a.get("title") or "")
-            if url is None and allow_missing_url and a.get("href") == "":
-                # text/plain input: the titles are known, the addresses are not.
-                url = ""
             key = url or title
             if url is None or not title or key in seen:
                 continue
@@ -226,7 +221,7 @@ def outlinks(
         page_anchors = anchors_of(root)
     # One pass for the anchors and their text; headline-sized anchors are counted on their
     # ancestors so an item (the largest ancestor holding one headline) is found in O(depth).
-    anchors: list[tuple[Anchor, str, str]] = []
+    anchors: list[tuple[Anchor, str, str, bool]] = []
     headline_chains: list[tuple[Element, ...]] = []
     # (The resolver's cache and clean_title() inlined: this runs for every link.)
     cache = resolver.cache
@@ -238,13 +233,18 @@ def outlinks(
         if not url or url == self_url:
             continue
         title = norm_ws(anchor.text)
+        whole_teaser = False
+        if len(anchor.el) >= 2:
+            headline = _first_part(anchor.el)
+            if headline:
+                title, whole_teaser = headline, True
         if title and title[-1] in ">»›→":
             title = _TRAILING_ARROWS.sub("", title).strip()
         if not title:
             title = clean_title(anchor.el.get("title") or "")
             if not title:
                 continue
-        anchors.append((anchor, url, title))
+        anchors.append((anchor, url, title, whole_teaser))
         if len(title) >= 8:
             headline_chains.append(anchor.chain[:-1])
         if len(anchors) >= MAX_ANCHORS:
@@ -253,14 +253,20 @@ def outlinks(
     # url -> [title, summary, published]; models are built once at the end.
     found: dict[str, list] = {}
     items = 0
-    for anchor, url, title in anchors:
+    for anchor, url, title, whole_teaser in anchors:
         if len(found) >= MAX_OUTLINKS:
             break
         summary = None
         published = None
         if len(title) >= 8:
             item = _item_of(anchor.chain, counts)
-            if item is not anchor.el:
+            if item is anchor.el and whole_teaser and len(anchor.chain) >= 2:
+                # A link that is the whole teaser: the item is the link's parent (its time
+                # often sits beside the link), unless that holds other stories too.
+                parent = anchor.chain[-2]
+                if counts[parent] <= 1:
+                    item = parent
+            if item is not anchor.el or whole_teaser:
                 rest = texts.get(item) if texts is not None else None
                 if rest is None:
                     rest = norm_ws(text_of(item))
@@ -287,6 +293,68 @@ def outlinks(
         for url, (t, s, p) in found.items()
     ]
     return _OUTLINKS.validate_python(links), items
+
+
+# Elements that start a part of a link of their own (a summary under the headline).
+_PART_TAGS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "section", "dd", "dt", "ul", "ol"}
+)
+
+
+_HEADLINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _first_part(a: Element) -> str | None:
+    """The headline of a link that holds a whole teaser in a list of such (``<li><a><span>
+    title</span><p>summary</p></a></li>``): its first headline-like part, when a
+    block-level summary at least as long follows. Short parts before it are badges (a rank,
+    "8图", "NEW"); a short line that is no heading (a kicker, "Read more") is no headline.
+    (The summary is then the item's text after the headline, as for any teaser.)"""
+    if (a.text or "").strip() or not _in_list(a):
+        return None
+    title = None
+    rest = 0
+    block_after = False
+    for child in a:
+        text = norm_ws(text_of(child))
+        if not text:
+            continue
+        if title is None:
+            if (child.tail or "").strip():
+                return None
+            if _headline_like(child, text):
+                title = text
+            elif len(text) >= 8:
+                return None
+        else:
+            rest += len(text)
+            block_after = block_after or child.tag in _PART_TAGS
+    if title is None or not block_after or rest < max(15, len(title)):
+        return None
+    return title
+
+
+def _in_list(a: Element) -> bool:
+    """Whether the link (or its parent) is one of at least three alike siblings."""
+    item = a
+    for _ in range(2):
+        parent = item.getparent()
+        if parent is None:
+            return False
+        tag = item.tag
+        if sum(1 for sibling in parent if sibling.tag == tag) >= 3:
+            return True
+        item = parent
+    return False
+
+
+def _headline_like(el: Element, text: str) -> bool:
+    if el.tag in _HEADLINE_TAGS or "title" in (el.get("class") or "").lower():
+        return True
+    if len(text) < 8:
+        return False
+    return len(text) >= 25 or _CJK_CHAR.search(text) is not None
 
 
 # The outlinks validated as one list: a single call into pydantic's validator instead of

@@ -109,6 +109,10 @@ def caption_text(text: str) -> str:
     return _CAPTION_MARKS.sub("", norm_ws(text)).strip()
 
 
+# AMP pages mark their images up as <amp-img src=...>, with the same attributes.
+_IMAGE_TAGS = ("img", "amp-img")
+
+
 def images(container: Element | None, captions: list[Block], base: str) -> list[Image]:
     """Body images in order; a caption block goes to the nearest image before it."""
     if container is None:
@@ -121,16 +125,16 @@ def images(container: Element | None, captions: list[Block], base: str) -> list[
         # with a caption's tag only (libxml2 skips the rest). Counted among those, the
         # images and captions keep their page order, and the images inside a caption's
         # element still fall between it and its last counted descendant.
-        for i, el in enumerate(container.iter("img", *{cap.el.tag for cap in captions})):
+        for i, el in enumerate(container.iter(*_IMAGE_TAGS, *{cap.el.tag for cap in captions})):
             order[el] = i
-            if el.tag == "img" and len(imgs) < MAX_IMAGES:
+            if el.tag in _IMAGE_TAGS and len(imgs) < MAX_IMAGES:
                 url = image_url(el, base)
                 if url and url not in seen:
                     seen.add(url)
                     imgs.append((i, el, url))
     else:
         # No captions to place: only the images are visited (libxml2 finds them).
-        for el in container.iter("img"):
+        for el in container.iter(*_IMAGE_TAGS):
             url = image_url(el, base)
             if url and url not in seen:
                 seen.add(url)
@@ -166,7 +170,7 @@ def images(container: Element | None, captions: list[Block], base: str) -> list[
 def _subtree_size(el: Element, order: dict[Element, int]) -> int:
     # Images nested inside the caption's element come after it in document order.
     n = 0
-    for _ in el.iter("img"):
+    for _ in el.iter(*_IMAGE_TAGS):
         n += 1
     if n == 0:
         return 0

@@ -125,14 +125,17 @@ def _meta_date_kind(key: str) -> str | None:
     return None
 
 
-# Publication times CMSs leave in inline scripts (qq, sina, 163 and many more).
+# Publication times CMSs leave in inline scripts (qq, sina, 163 and many more; WeChat-style
+# article pages print none and fill the visible date in from ``var ct = "<unix time>"``).
 # Searched in lower-cased text (no IGNORECASE: several times faster on big scripts).
 _SCRIPT_DATE = re.compile(
     r"""(?:pubtime|pub_time|publish_time|publishtime|pubdate|pub_date|publishdate|"""
     r"""publish_date|ptime|posttime|post_time|newstime|first_publish_time|publishedat|"""
-    r"""first_publication_date|date_published|published_at|publisheddate)["']?"""
+    r"""first_publication_date|date_published|published_at|publisheddate|create_time|"""
+    r"""createtime|(?<![\w$])ct)["']?"""
     r"""\s*[:=]\s*["']?"""
-    r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}[ t]\d{1,2}:\d\d(?::\d\d)?|1\d{9})(?!\d)"""
+    r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}(?:[ t]\d{1,2}:\d\d(?::\d\d)?)?(?![\d:])"""
+    r"""|1\d{9}(?:\d{3})?)(?!\d)"""  # (Unix time in seconds or milliseconds)
 )
 _MAX_SCRIPT_SCAN = 300_000
 
@@ -154,6 +157,8 @@ class Metadata:
     scripts: list[str] = field(default_factory=list)
     #: <time datetime> values with their class and itemprop, in page order.
     times: list[tuple[str, str]] = field(default_factory=list)
+    #: The <time> elements of ``times``, in the same order.
+    time_els: list[Element] = field(default_factory=list)
     #: Publication dates of meta tags after the first (which ``meta`` keeps), raw.
     other_published: list[str] = field(default_factory=list)
     _script_date: str | None = None
@@ -170,7 +175,7 @@ class Metadata:
                 chunk = text[:budget]
                 budget -= len(chunk)
                 lowered = chunk.lower()
-                if "time" not in lowered and "date" not in lowered:
+                if "time" not in lowered and "date" not in lowered and "ct =" not in lowered:
                     continue
                 m = _SCRIPT_DATE.search(lowered)
                 if m:
@@ -239,6 +244,19 @@ def _people(value: Any, persons: list[str], orgs: list[str]) -> None:
             persons.append(name)
 
 
+def _label_before(el: Element) -> str:
+    """The last words printed before an element in its parent (a date's label)."""
+    prev = el.getprevious()
+    if prev is None:
+        parent = el.getparent()
+        text = (parent.text or "") if parent is not None else ""
+    elif isinstance(prev.tag, str):
+        text = "".join(prev.itertext()) + (prev.tail or "")
+    else:  # (a comment)
+        text = prev.tail or ""
+    return text[-30:]
+
+
 def read_metadata(root: Element) -> Metadata:
     md = Metadata()
     html_lang = root.get("lang") or root.get("xml:lang")
@@ -252,8 +270,14 @@ def read_metadata(root: Element) -> Metadata:
         if tag == "time":
             stamp = el.get("datetime")
             if stamp and len(md.times) < 20:
-                kind = f"{el.get('class') or ''} {el.get('itemprop') or ''}".lower()
+                # What kind of date: its class, itemprop or title, or the label printed
+                # just before it ("Updated" <time>, "Published" <time>).
+                kind = (
+                    f"{el.get('class') or ''} {el.get('itemprop') or ''} "
+                    f"{el.get('title') or ''} {_label_before(el)}"
+                ).lower()
                 md.times.append((stamp.strip(), kind))
+                md.time_els.append(el)
             continue
         if tag == "meta":
             key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip()

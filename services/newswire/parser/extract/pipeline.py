@@ -226,6 +226,8 @@ def _extract(
         )
         ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")
     if published is None:
+        published = date_choice.beside_modified(md, tz, now)
+    if published is None:
         published = fields["published"]
         ev.note(evidence, "published_at", published, f"{ev.LABELLED}: a date by the headline")
     if published is None and md.times:
@@ -235,8 +237,10 @@ def _extract(
         published = dates.parse_date(md.script_published(), tz, now=now)
         ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: a date in a script")
     if published is None:
-        published = dates.date_from_url(url, tz)
-        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: the date in the URL")
+        published = date_choice.relative_or_url(fields["relative"], url, tz)
+        relative = published is not None and published == fields["relative"]
+        why = "a time relative to the visit" if relative else "the date in the URL"
+        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: {why}")
     updated = date_choice.rule_date(rules, "updated_at", root, tz, url, now)
     ev.note(evidence, "updated_at", updated, f"{ev.SITE_RULE}: updated_at selector")
     if updated is None:
@@ -286,10 +290,13 @@ def _extract(
     marker = body_content.related_marker
     if marker < 0:
         marker = _find_marker(blocks, body_content.last)
-    related = listing.related_links(
-        blocks, marker, base, allow_missing_url=extractor == "text-plain"
-    )
+    related = listing.related_links(blocks, marker, base)
     links, teaser_items = listing.outlinks(root, url, base, tz, now, linear.anchors, item_texts)
+    if extractor == "text-plain":
+        # Text has no addresses: the photos and the story list keep their words only.
+        images = text_plain.images(body_content.captions)
+        related = text_plain.related_links(root)
+        links = text_plain.story_links(root, tz, now)
 
     canonical = _canonical(md, url, base)
     kind, evidence["page_type"] = page_type.decide(

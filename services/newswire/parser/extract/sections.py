@@ -18,14 +18,21 @@ from newswire.parser.extract.titles import match_key
 _HOME_LABELS = frozenset(
     {"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"}
 )
-_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|/|＞|>>|\|)\s*")
+# "You are here" labels: 当前位置, 您的位置, 您当前的位置, 你现在的位置, 所在位置 ...
+_HERE_LABEL = r"(?:您|你)?(?:当前|现在|目前)?的?(?:所在)?位置\s*[:：]\s*"
+# (" - " only between spaces: a hyphen inside a label is part of it.)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|/|＞|>>|\||(?<=\s)-(?=\s))\s*")
 _CRUMB_TEXT = re.compile(
-    r"^(?:(?:当前|您的|你的|所在)?位置\s*[:：]\s*)?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/)",
+    rf"^(?:{_HERE_LABEL})?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/|→|-(?=\s))",
     re.I,
 )
+_HERE_PREFIX = re.compile(rf"^{_HERE_LABEL}")
+# Trail items that name the page, not a section ("资讯正文", "Current Page"), and template
+# placeholders left unrendered.
+_NOT_SECTION = re.compile(r"\{\{|正文$|^(?:current page|article)$", re.I)
 # The characters a _CRUMB_TEXT match can start with (only "H" matches "h" under IGNORECASE):
 # tested before the match, which runs for the first 200 blocks of every page.
-_CRUMB_FIRST = frozenset("当您你所位首主网hH")
+_CRUMB_FIRST = frozenset("当您你所位现目首主网hH")
 
 
 def _is_crumb_text(text: str) -> bool:
@@ -57,9 +64,12 @@ def find_section(
             candidates.append(b.el)
     for el in candidates:
         text = dom.norm_ws(text_of(el))
-        if len(text) > 200 or not (_CRUMB_SPLIT.search(text) or _CRUMB_TEXT.match(text)):
+        if len(text) > 200:
             continue
-        labels = _CRUMB_SPLIT.split(text)
+        if _CRUMB_SPLIT.search(text) or _CRUMB_TEXT.match(text):
+            labels = _CRUMB_SPLIT.split(text)
+        else:
+            continue
         cleaned = _clean_crumbs(labels, title)
         if cleaned:
             return cleaned
@@ -67,6 +77,11 @@ def find_section(
         return _clean_crumbs(md.ld_breadcrumbs, title)
     if md.get("section"):
         return _clean_crumbs([md.get("section") or ""], title)
+    for el in crumbs:
+        # Named a breadcrumb, its separators drawn by CSS: its items are the labels.
+        cleaned = _clean_crumbs(_item_labels(el), title)
+        if cleaned:
+            return cleaned
     return []
 
 
@@ -74,11 +89,24 @@ def _clean_crumbs(labels: list[str], title: str | None) -> list[str]:
     out = []
     tk = match_key(title)
     for label in labels:
-        label = re.sub(r"^(?:当前|您的|你的|所在)?位置\s*[:：]\s*", "", dom.norm_ws(label)).strip()
+        label = _HERE_PREFIX.sub("", dom.norm_ws(label)).strip()
         if not label or label.lower() in _HOME_LABELS or len(label) > 40:
+            continue
+        if _NOT_SECTION.search(label):
             continue
         if tk and match_key(label) == tk:
             continue
         if label not in out:
             out.append(label)
     return out[:8]
+
+
+def _item_labels(el: Element) -> list[str]:
+    """The labels of a trail without separator characters: its list items, else its
+    links; none unless it starts at the home page (else it is some other list)."""
+    items = [dom.norm_ws(text_of(li)) for li in el.iter("li")] or [
+        dom.norm_ws(text_of(a)) for a in el.iter("a")
+    ]
+    if len(items) < 2 or len(items) > 8 or items[0].lower() not in _HOME_LABELS:
+        return []
+    return items

@@ -5,21 +5,38 @@ headline, meta line, paragraphs separated by blank lines, a bulleted story list.
 than a second extractor, the text is rewritten as the HTML a plain CMS would produce —
 breadcrumb in a crumb element, headline in ``<h1>``, short unpunctuated lines between
 paragraphs as ``<h2>``, bulleted items in an ``<aside>`` list, ``>>`` lines as links — so
-every field comes out of the same pipeline. Links have no addresses in text, so story-list
-items give no outlinks and related stories have an empty ``url``.
+every field comes out of the same pipeline. Links have no addresses in text, so related
+stories, story-list items (read back by :func:`story_links`) and photos (:func:`images`,
+captions starting ``△``) keep their words with an empty ``url``.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, tzinfo
 from html import escape
+
+from newswire.parser.extract import dates
+from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
+from newswire.parser.extract.listing import clean_title
+from newswire.parser.extract.media import caption_text
+from newswire.records import Image, Link, Outlink
 
 _HTML_HINT = re.compile(
     r"<(?:!doctype|html|head|body|div|p|a|span|table|meta|title|script|br|section|article)\b",
     re.I,
 )
-_CRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|home)\s*(?:>|»|›|/)", re.I)
+_CRUMB = re.compile(
+    r"^\s*(?:(?:您|你)?(?:当前|现在)?的?(?:所在)?位置\s*[:：]\s*)?"
+    r"(?:首页|主页|网站首页|home)\s*(?:>|»|›|/)",
+    re.I,
+)
 _BULLET = re.compile(r"^\s*[•·▪●◦\-*]\s+")
+# A numbered story-list item ("1. 标题"), known by the time line it ends with.
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}\s*[.、)）]|[【\[(（]\d{1,3}[】\])）])\s*")
+# A line drawn of one repeated character: an underline or a rule between parts.
+_RULE = re.compile(r"^\s*([=\-_*~—·.#])\1{2,}\s*$")
+_CAPTION_MARK = ("△", "▲")
 _SENTENCE_END = ("。", "！", "？", ".", "!", "?", "…", "”", "」", ")", "）", ">>")
 _META = re.compile(r"\d{4}[-年/]\d{1,2}|发布时间|来源|浏览|阅读|责任编辑|记者|©|版权")
 _RELATED = re.compile(r"^(?:更多阅读|相关阅读|相关新闻|延伸阅读|相关文章|推荐阅读|related)", re.I)
@@ -40,7 +57,7 @@ def to_html(text: str) -> str:
     chunks: list[list[str]] = []
     cur: list[str] = []
     for line in text.split("\n"):
-        if not line.strip():
+        if not line.strip() or _RULE.match(line):
             if cur:
                 chunks.append(cur)
                 cur = []
@@ -56,10 +73,25 @@ def to_html(text: str) -> str:
     title_done = False
     title = ""
     in_list = False
+    in_related = False
     body_started = False
     n = len(chunks)
     for i, chunk in enumerate(chunks):
         first = chunk[0]
+        if in_related and len(chunk) == 1 and (_BULLET.match(first) or _NUMBERED.match(first)):
+            # "相关阅读：" then "· 标题" or "1. 标题" lines: related links, not a story list.
+            out.append(_related_link(first))
+            continue
+        in_related = False
+        if len(chunk) > 1 and _RELATED.match(first.strip()):
+            # The heading and its links with no blank line between.
+            out.append(f"<p>{escape(first.strip())}</p>")
+            out.extend(_related_link(line) for line in chunk[1:] if line.strip())
+            in_related = True
+            continue
+        if _NUMBERED.match(first) and len(chunk) >= 2 and _is_time(chunk[-1]):
+            chunk = [_NUMBERED.sub("• ", first, count=1), *chunk[1:]]
+            first = chunk[0]
         if _BULLET.match(first):
             if not in_list:
                 out.append('</article><aside class="story-list"><ul>')
@@ -89,8 +121,13 @@ def to_html(text: str) -> str:
             title_done = True
             continue
         if para.endswith(">>"):
-            out.append(f'<p><a href="">{escape(para)}</a></p>')
+            out.append(f'<p class="related"><a href="">{escape(para)}</a></p>')
             continue
+        if para.startswith(_CAPTION_MARK):
+            out.append(f'<figure><img src=""><figcaption>{escape(para)}</figcaption></figure>')
+            continue
+        if _RELATED.match(para):
+            in_related = True
         short = len(para) <= 40 and not para.endswith(_SENTENCE_END)
         if (
             short
@@ -111,3 +148,49 @@ def to_html(text: str) -> str:
         + "\n".join(out)
         + "</article></body></html>"
     )
+
+
+def _related_link(line: str) -> str:
+    title = _NUMBERED.sub("", _BULLET.sub("", line), count=1).strip()
+    return f'<p class="related"><a href="">{escape(title)}</a></p>'
+
+
+def _is_time(line: str) -> bool:
+    """A line holding nothing but a date and time (a story-list item's last line)."""
+    line = line.strip()
+    return 8 <= len(line) <= 25 and dates.parse_date(line, fuzzy=False) is not None
+
+
+def images(captions: list[Block]) -> list[Image]:
+    """The photos a text rendering mentions, by their captions (no addresses)."""
+    return [Image(url="", caption=caption_text(c.text)) for c in captions]
+
+
+def related_links(root: Element) -> list[Link]:
+    """The related stories a text rendering lists ("更多阅读" then "标题>>" or "· 标题"
+    lines), titles only."""
+    out: list[Link] = []
+    for p in root.iter("p"):
+        if p.get("class") == "related":
+            title = clean_title(text_of(p))
+            if title and all(link.title != title for link in out):
+                out.append(Link(title=title, url=""))
+    return out
+
+
+def story_links(root: Element, tz: tzinfo, now: datetime) -> list[Outlink]:
+    """The other-stories list of a text rendering: headline, summary and time of each
+    item, without addresses (the text has none)."""
+    out: list[Outlink] = []
+    for li in root.iter("li"):
+        head = li.find("h3")
+        title = norm_ws(text_of(head)) if head is not None else ""
+        if not title:
+            continue
+        lines = [norm_ws(text_of(p)) for p in li.iter("p")]
+        published = None
+        if lines and _is_time(lines[-1]):
+            published = dates.parse_date(lines.pop(), tz, now=now, fuzzy=False)
+        summary = " ".join(x for x in lines if x) or None
+        out.append(Outlink(url="", title=title, summary=summary, published_at=published))
+    return out

@@ -150,16 +150,56 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
             end += 1
         for b in reversed(blocks[max(0, first_prose - 15) : end]):
             if (
-                b.heading
+                (b.heading or _titled_apart(b, md.title_tag))
                 and 5 <= len(b.text) <= 100
                 and b.link_density < 0.5
                 and (md.title_tag is None or match_key(b.text) != match_key(md.title_tag))
             ):
                 return b.text
     if md.title_tag:
-        return _strip_site_suffix(md.title_tag, md)
+        return _shown_part(md.title_tag, blocks, first_prose) or _strip_site_suffix(
+            md.title_tag, md
+        )
     h1 = next((b.text for b in headings if b.heading == 1), None)
     return h1
+
+
+def _shown_part(title: str, blocks: list[dom.Block], first_prose: int | None) -> str | None:
+    """The part of the <title> the page shows as a line of its own above the story.
+
+    Templates join the headline, channel and site names with separators of every kind
+    ("标题 :: 频道 :: 网站", "频道丨标题", "网站-标题"): rather than knowing them all, find
+    the line above the body that the <title> holds, at least half of it (the channel and
+    site names around the headline are shorter than it). The longest such line wins.
+    """
+    key = match_key(title)
+    if len(key) < 8:
+        return None
+    end = first_prose if first_prose is not None else min(len(blocks), 200)
+    best: dom.Block | None = None
+    best_len = 0
+    for b in blocks[max(0, end - 30) : end]:
+        if not 4 <= len(b.text) <= 120 or b.link_density >= 0.5:
+            continue
+        k = match_key(b.text)
+        if len(k) > best_len and len(k) >= 6 and 2 * len(k) >= len(key) and k in key:
+            best, best_len = b, len(k)
+    return best.text if best is not None else None
+
+
+def _titled_apart(b: dom.Block, title_tag: str | None) -> bool:
+    """A line classed as the title (``<div class="rumor-title">``) that shares not one pair
+    of characters with the <title>: that names only the site and channel ("科普中国-辟谣
+    文章"), so the line is the headline (a generic <title> says nothing against it)."""
+    cls = b.el.get("class") or b.el.get("id")
+    if not cls or "title" not in cls.lower() or not title_tag:
+        return False
+    shown, named = match_key(b.text), match_key(title_tag)
+    if len(shown) < 8 or (b.text.isascii() and len(b.text.split()) < 3):
+        return False  # (a label: "PROGRAM", "Reviews")
+    return not {shown[i : i + 2] for i in range(len(shown) - 1)} & {
+        named[i : i + 2] for i in range(len(named) - 1)
+    }
 
 
 def _site_part(b: dom.Block, key: str, refs: list[str], first_prose: int | None) -> bool:

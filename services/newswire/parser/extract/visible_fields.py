@@ -32,6 +32,33 @@ _CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]
 _DIGIT = re.compile(r"\d")
 
 
+def _elements_apart(b: dom.Block) -> str:
+    """The line's text with its elements apart: adjacent inline elements run together
+    in the block's text (``<span>10:20</span><span>1234</span>`` reads "10:201234")."""
+    if not len(b.el):
+        return b.text
+    # Not when the element owns much more than the line (then it is not read to the end).
+    limit = 2 * len(b.text) + 20
+    pieces: list[str] = []
+    raw = 0
+    for piece in b.el.itertext():
+        raw += len(piece)
+        if raw > 4 * limit:  # (the raw text still holds the markup's whitespace)
+            return b.text
+        pieces.append(piece)
+    spaced = " ".join(" ".join(pieces).split())
+    return spaced if len(spaced) <= limit else b.text
+
+
+def _views(b: dom.Block) -> int | None:
+    """The view count a line shows, read with its elements apart (a count in its own
+    element after a time would continue the time's digits)."""
+    text = b.text
+    if zh_labels.may_show_views(text):
+        text = _elements_apart(b)
+    return zh_labels.find_views(text)
+
+
 def read_visible_fields(
     blocks: list[dom.Block],
     body: content_mod.Content,
@@ -66,6 +93,7 @@ def read_visible_fields(
         "slot_source": None,
         "views": None,
         "shown": [],
+        "relative": None,
     }
     date_line: str | None = None
     date_block = -1
@@ -92,6 +120,8 @@ def read_visible_fields(
         if len(text) > 200 or _DIGIT.search(text) is None:
             # (Every date candidate holds a digit; most lines have none.)
             return got
+        # Dates in adjacent elements run together ("Mar 5, 2025Mar 1, 2025"): read apart.
+        text = _elements_apart(b)
         for m in DATE_CANDIDATE.finditer(text):
             dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
@@ -151,6 +181,15 @@ def read_visible_fields(
     if date_block in labelled and out["published"] is not None:
         # "Published August 13, 2025" under the story: the page says so in words.
         out["shown"].append((out["published"], "labelled"))
+    # A time relative to the visit ("3小时前") by the headline: the pipeline's last resort.
+    # Only when it is the one such line there: a list of stories shows one per item.
+    relative = [
+        dt
+        for b in head + inner + above
+        if dates.may_be_relative(b.text)
+        and (dt := dates.relative_date(_elements_apart(b), now, tz)) is not None
+    ]
+    out["relative"] = relative[0] if len(relative) == 1 else None
     url_day = dates.date_from_url(url, tz)
     if url_day is not None:
         out["shown"].append((url_day, "url"))
@@ -180,9 +219,9 @@ def read_visible_fields(
             out["source"] = zh_labels.find_source(text)
             if out["source"] is not None and len(b.el):
                 # The outlet ends where its element does (``来源：求是网<a>参与互动</a>``).
-                out["source"] = zh_labels.find_source(_spaced(b)) or out["source"]
+                out["source"] = zh_labels.find_source(_elements_apart(b)) or out["source"]
         if out["views"] is None and b in head:
-            out["views"] = zh_labels.find_views(text)
+            out["views"] = _views(b)
     if out["source"] is None:
         # The closing note of a long last paragraph (``…（本文来源：经济日报 作者：…）``).
         for b in body_blocks[-2:]:
@@ -195,9 +234,10 @@ def read_visible_fields(
         if len(b.text) > 200:
             continue
         credit = zh_labels.find_editor_credit(b.text)
-        if credit and len(b.el):
-            # (The name ends where its element does: ``<span>王某</span><a>打印</a>``.)
-            credit = zh_labels.find_editor_credit(_spaced(b)) or credit
+        if len(b.el) and (credit or zh_labels.may_name_editor(b.text)):
+            # The name ends where its element does (``<span>王某</span><a>打印</a>``), and a
+            # label in the next element does not run into it (``…王婷婷</span><span>时间：``).
+            credit = zh_labels.find_editor_credit(_elements_apart(b)) or credit
         if credit:
             # The first editor credit found, unless another line names the responsible
             # editor (a footer with both 编辑 and 责任编辑 lines).
@@ -227,7 +267,7 @@ def read_visible_fields(
         if not is_body and len(text) <= 120 and len(b.el):
             # A byline of label, name and role in elements of their own runs together in
             # the text (``作者：王某本报记者``): read it with the elements' boundaries.
-            text = _spaced(b)
+            text = _elements_apart(b)
         found = zh_labels.find_paren_authors(text) if is_body else []
         if len(text) <= 120 or is_body:
             found = (
@@ -240,7 +280,9 @@ def read_visible_fields(
         for name in found:
             if name not in authors:
                 authors.append(name)
-    if not authors and date_line and lang and lang.startswith("zh"):
+    if not authors and date_line and lang and lang.startswith("zh") and date_block <= last:
+        # (Only a date line where a byline goes, above or in the story: below it, a name
+        # alone in an element is a keyword tag or a related link as often as a writer.)
         authors = _person_by_the_date(blocks[date_block])
     if not authors and lang and lang.startswith("zh"):
         authors = _photo_story_credit(body_blocks)
@@ -253,16 +295,6 @@ def read_visible_fields(
             date_line, blocks[date_block].el.itertext()
         ) or _outlet_beside(blocks, date_block)
     return out
-
-
-def _spaced(b: dom.Block) -> str:
-    """A line's text with a space at each element boundary (templates put the label, the
-    outlet and the next item in adjacent elements with nothing between), or the line as
-    it is when its element holds more than the line."""
-    pieces = list(b.el.itertext())
-    if "".join("".join(pieces).split()) != "".join(b.text.split()):
-        return b.text
-    return " ".join(pieces)
 
 
 # What an outlet's or a government body's name ends with (a section name such as 国际新闻

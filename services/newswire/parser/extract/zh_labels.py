@@ -177,8 +177,10 @@ _LABEL_AUTHOR = re.compile(
 )
 _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]")
 _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})\s*$")
+# A count before its label stands on its own: never the end of a time or another number
+# (``10:20`` and ``浏览量`` in adjacent elements read "10:20浏览量").
 _VIEWS = re.compile(
-    r"(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览)"
+    r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览|人看过)"
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
 )
 _PUBLISH_LABEL = re.compile(
@@ -338,10 +340,10 @@ def find_paren_authors(text: str) -> list[str]:
 # substring tests cost a fraction of a search (the patterns have no literal start the
 # regex engine could skip to, so it tries every position). Most lines of most pages hold
 # none.
-_VIEWS_MARKS = ("阅", "浏", "点", "播")  # 阅读, 浏览, 点击, 播放
+_VIEWS_MARKS = ("阅", "浏", "点", "播", "看过")  # 阅读, 浏览, 点击, 播放, 人看过
 
 
-def _may_name_editor(text: str) -> bool:
+def may_name_editor(text: str) -> bool:
     # 责任编辑, 责编, 编辑, 本文编辑, 值班编辑… | 选稿
     return "编" in text or "选稿" in text
 
@@ -365,7 +367,7 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
     """The editor a line credits, whether the label names the responsible editor (责任编辑
     rather than 编辑: that credit wins when a line or page holds several), and every
     editor the line credits (none of them is the story's author)."""
-    if not _may_name_editor(text):
+    if not may_name_editor(text):
         return None
     names: list[str] = []
     best: tuple[str, bool] | None = None
@@ -409,6 +411,11 @@ _DIGIT_OUTLET = re.compile(r"\d{1,4}(?![\d年月日时点分秒条次人个小�
 
 def is_digit_outlet(value: str) -> bool:
     return _DIGIT_OUTLET.match(value) is not None and _ORG_SUFFIX.search(value) is not None
+
+
+def may_show_views(text: str) -> bool:
+    """Whether a line holds a view-count label at all (a substring test)."""
+    return any(mark in text for mark in _VIEWS_MARKS)
 
 
 def find_views(text: str) -> int | None:

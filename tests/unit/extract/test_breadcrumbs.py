@@ -1,0 +1,40 @@
+# ruff: noqa: E501  (one breadcrumb per line reads best)
+"""The section from a breadcrumb written in other ways: longer "you are here" labels and
+``>>`` separators, and trails whose separators are drawn by CSS between list items."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswire.parser.extract import extract
+
+pytestmark = pytest.mark.unit
+
+_BODY = "<p>" + "会议在巴黎召开，各国军方代表出席并讨论了安全保障问题。" * 4 + "</p>"
+
+
+def _section(crumb: str) -> list[str]:
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议讨论安全保障</title></head><body>'
+        f'<div class="top"><a href="/">网站首页</a> | <a href="/about/">关于我们</a></div>{crumb}'
+        f"<h1>某地召开会议讨论安全保障</h1><div class='content'>{_BODY * 3}</div></body></html>"
+    )
+    article = extract(page.encode(), "https://news.example.cn/a/1.html").article
+    assert article is not None
+    return article.section
+
+
+@pytest.mark.parametrize(
+    "crumb",
+    [
+        '<div class="path">您当前的位置：<a href="/">首页</a>&nbsp;&gt;&gt;&nbsp;<a href="/live/">实时讯息</a></div>',
+        '<div>您现在的位置: <a href="/">首页</a> &gt;&gt; <a href="/live/">实时讯息</a> &gt;&gt; 正文</div>',
+        '<div>你现在的位置：<a href="/">首页</a> → <a href="/live/">实时讯息</a></div>',
+        '<div>当前位置：<a href="/">首页</a> - <a href="/live/">实时讯息</a> - 正文</div>',
+        # Separators drawn by CSS: the trail's items are its labels.
+        '<ol class="breadcrumb"><li><a href="/">首页</a></li><li><a href="/live/">实时讯息</a></li></ol>',
+        '<div class="crumbs"><a href="/">首页</a><a href="/live/">实时讯息</a></div>',
+    ],
+)
+def test_section_from_breadcrumb(crumb):
+    assert _section(crumb) == ["实时讯息"]

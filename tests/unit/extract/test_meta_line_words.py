@@ -1,0 +1,55 @@
+"""Words a meta line prints beside the date that are neither an outlet nor body text:
+the weekday, view-count labels written other ways (阅读数, 点击, 人看过), and a
+related-stories heading that carries a "更多>>" link."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswire.parser.extract import extract
+
+pytestmark = pytest.mark.unit
+
+_SENTENCE = "会议在巴黎召开，各国军方代表出席并讨论了安全保障问题。"
+PARAS = "".join(f"<p>第{i}段。{_SENTENCE * 3}</p>" for i in range(4))
+
+
+def _article(meta: str, after: str = ""):
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议讨论安全保障</title></head><body>'
+        f'<h1>某地召开会议讨论安全保障</h1><div class="info">{meta}</div>'
+        f'<div class="content">{PARAS}</div>{after}</body></html>'
+    ).encode()
+    article = extract(page, "https://news.example.cn/a/1.html").article
+    assert article is not None
+    return article
+
+
+@pytest.mark.parametrize(
+    ("meta", "views"),
+    [
+        ('<span class="date">2025-03-12 00:50:00 星期三</span>', None),
+        ('<span class="date">2025-03-12 00:50 周三</span>', None),
+        ('<span>2025-03-12 00:50</span><span class="v">阅读数：5</span><a href="#">分享</a>', 5),
+        ("<span>2025-03-12 00:50</span><span>点击：<span id='hits'>5</span></span>", 5),
+        ("<span>2025-03-12 00:50</span><span>5 人看过</span>", 5),
+    ],
+)
+def test_meta_line_words(meta, views):
+    article = _article(meta)
+    assert article.source is None
+    assert article.views == views
+    assert article.text.startswith("第0段。")
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2025-03-12T00:50:00+08:00"
+
+
+def test_related_heading_with_a_more_link():
+    related = (
+        '<div class="related"><div class="hd"><span>相关阅读</span>'
+        '<a href="/more/">更多&gt;&gt;</a>'
+        '</div><ul><li><a href="/r/1.html">第一则相关新闻的标题</a></li>'
+        '<li><a href="/r/2.html">第二则相关新闻的标题</a></li></ul></div>'
+    )
+    article = _article("<span>2025-03-12 00:50</span>", related)
+    assert [r.title for r in article.related] == ["第一则相关新闻的标题", "第二则相关新闻的标题"]
