@@ -11,7 +11,7 @@ import ssl
 from typing import Any
 
 from newswire.settings import Settings, get_settings
-from newswire.topics import TOPICS, Topic, partitions_for, topic_name
+from newswire.topics import TABLES, TOPICS, Topic, changelog_topic_name, partitions_for, topic_name
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,17 @@ async def create_topics(settings: Settings | None = None) -> list[str]:
             )
             for topic in Topic
             if topic_name(topic, settings) not in existing
+        ]
+        # Compacted like faust's own changelogs; co-partitioned with the stream that writes them.
+        wanted += [
+            NewTopic(
+                name=changelog_topic_name(table, settings),
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs={"cleanup.policy": "compact"},
+            )
+            for table in TABLES
+            if changelog_topic_name(table, settings) not in existing
         ]
         if wanted:
             response = await admin.create_topics(wanted)

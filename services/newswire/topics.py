@@ -97,6 +97,22 @@ TOPICS: dict[Topic, TopicSpec] = {
 }
 
 
+#: The faust tables, by name, and the service whose app owns each. faust keeps a table in a
+#: changelog topic named ``<app id>-<table>-changelog`` with the partitions of the stream that
+#: writes it. `newswire setup` creates it before any worker starts: left to the worker, it is
+#: created while the worker joins its group, and the group's first metadata can show it with 0
+#: partitions, so that every page until the next rebalance fails faust's partition check
+#: (PartitionsMismatch) and becomes a dead letter. The compose test found this on a new cluster.
+PAGE_CONTENT_HASHES = "page-content-hashes"
+TABLES: dict[str, str] = {PAGE_CONTENT_HASHES: "parser"}
+
+
+def changelog_topic_name(table: str, settings: Settings | None = None) -> str:
+    """faust's name for ``table``'s changelog (the app id is ``<prefix>newswire-<service>``)."""
+    settings = settings or get_settings()
+    return f"{settings.topic_prefix}newswire-{TABLES[table]}-{table}-changelog"
+
+
 def topic_name(topic: Topic, settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     return f"{settings.topic_prefix}{topic.value}"

@@ -23,7 +23,7 @@ from newswire.parser import metrics
 from newswire.parser.page_processor import PageProcessor, PageResult, dead_letter
 from newswire.settings import Settings
 from newswire.sites import SiteRegistry, load_sites
-from newswire.topics import Topic, topic_name
+from newswire.topics import PAGE_CONTENT_HASHES, Topic, topic_name
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def build_app(settings: Settings, registry: SiteRegistry | None = None) -> faust
     # url_id of the page -> content hash of its last article. Keyed like pages.raw, so the
     # table is co-partitioned with the stream that writes it.
     last_hashes = app.Table(
-        "page-content-hashes", default=str, partitions=settings.partitions, key_type=str
+        PAGE_CONTENT_HASHES, default=str, partitions=settings.partitions, key_type=str
     )
     processor = PageProcessor(settings, registry)
 
