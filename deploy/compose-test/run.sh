@@ -14,8 +14,9 @@
 #    only, ports of its own);
 # 3. wait until init has exited 0 and every service is healthy;
 # 4. the demo's seed story is searchable, with its fields, on the engine's published port;
-# 5. `--scale parser=3`, force a re-crawl of every demo article and restart a parser replica in
-#    the middle of it: every article comes through again (nothing lost);
+# 5. `--scale parser=3`; revise every demo article (the site's files are a copy), force a
+#    re-crawl of all of them and restart a parser replica in the middle of it: every revision
+#    reaches the index (nothing lost), and nothing became a dead letter;
 # 6. `down -v` leaves no container, network or volume behind; the engine is stopped.
 #
 # Ports (CT_* below) avoid the usual 9092/9093/9200/9300, which another Kafka and OpenSearch on
@@ -213,7 +214,17 @@ all_healthy() {
 }
 
 search_url="http://127.0.0.1:$CT_SEARCH_PORT"
-seed_story_found() { python3 "$here/search_check.py" seed-story "$search_url" 2>/dev/null; }
+checks() { python3 "$here/checks.py" "$@"; }
+seed_story_found() { checks seed-story "$search_url" 2>/dev/null; }
+
+no_dead_letters() {
+    local letters
+    letters="$(compose exec -T fetcher newswire status --json | checks dead-letters)"
+    [[ "$letters" == 0 ]] && return
+    compose exec -T -e COLUMNS=200 fetcher newswire dlq list >&2 || true
+    failed=$((failed + 1))
+    die "$letters dead letter(s)"
+}
 
 demo_articles() {  # the article URLs of the demo site, as the test's fetcher sees them
     (cd "$root/seeds/demo" && find 2025 -name 'ARTI*.shtml' | sort \
@@ -228,11 +239,10 @@ parsers_running() {
     done
 }
 
-articles_since_mark() {
+revisions_indexed() {
     local count
-    count="$(python3 "$here/search_check.py" articles-since "$search_url" "$mark" 2>/dev/null)" \
-        || return 1
-    log "re-crawled articles indexed: $count / $expected"
+    count="$(checks articles-with "$search_url" "$marker" 2>/dev/null)" || return 1
+    log "revised articles indexed: $count / $expected"
     [[ "$count" -eq "$expected" ]]
 }
 
@@ -286,6 +296,8 @@ export NEWSWIRE_PYTHON_IMAGE=newswire-compose-test/python:3.11
 export NEWSWIRE_SEARCH_URL="http://search:$CT_SEARCH_PORT"
 export NEWSWIRE_SEEDS_FILE=/app/test-seeds/demo-compose.yaml
 export CT_SEEDS_DIR="$work/seeds"
+export CT_DEMO_DIR="$work/demo"
+cp -r "$root/seeds/demo" "$CT_DEMO_DIR"
 mkdir -p "$CT_SEEDS_DIR"
 sed "s/demo:8088/demo:$CT_DEMO_PORT/g" "$root/seeds/demo-compose.yaml" \
     >"$CT_SEEDS_DIR/demo-compose.yaml"
@@ -304,24 +316,28 @@ wait_until "healthy: kafka opensearch fetcher parser indexer demo" all_healthy
 ok "init exited 0, every service healthy"
 
 wait_until "found the seed story" seed_story_found
-python3 "$here/search_check.py" seed-story "$search_url" >&2
-ok "seed story searchable with its fields on 127.0.0.1:$CT_SEARCH_PORT"
+checks seed-story "$search_url" >&2
+no_dead_letters
+ok "seed story searchable with its fields on 127.0.0.1:$CT_SEARCH_PORT, no dead letters"
 
-# Nothing lost: every demo article comes through again, although a parser replica is
-# restarted while the forced re-crawl of all of them is under way.
+# Nothing lost: every article is revised and re-crawled, and every revision must reach the
+# index although a parser replica is restarted while the re-crawl is under way. (Unchanged
+# pages would prove nothing: the parser skips a page whose content it has seen.)
 mapfile -t articles < <(demo_articles)
 expected=${#articles[@]}
 compose -f "$here/compose.scale.yml" up -d --no-build --scale parser=3 >"$work/scale.log" 2>&1 \
     || { cat "$work/scale.log" >&2; report; die "scaling failed"; }
 wait_until "3 parsers running" parsers_running
-mark="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
+marker="rev$(date +%s)"
+checks revise-demo "$CT_DEMO_DIR" "$marker" >&2
 compose exec -T fetcher newswire crawl --force "${articles[@]}" >&2
 victim="$(compose ps -q parser | sed -n 2p)"
 sleep 1
 log "restarting parser replica $(docker inspect -f '{{.Name}}' "$victim") mid-crawl"
 docker restart -t 10 "$victim" >/dev/null
-wait_until "re-indexed all $expected demo articles" articles_since_mark
-ok "--scale parser=3 and a restart mid-crawl: all $expected articles re-indexed"
+wait_until "all $expected revised articles indexed" revisions_indexed
+no_dead_letters
+ok "--scale parser=3, a replica restarted mid-crawl: all $expected revisions indexed"
 
 compose down -v --timeout 20 >"$work/down.log" 2>&1 || { cat "$work/down.log" >&2; die "down failed"; }
 nothing_left || { failed=$((failed + 1)); die "down -v left something behind"; }
