@@ -3,7 +3,8 @@
     checks.py seed-story URL            the demo's seed story is searchable, with its fields
     checks.py revise-demo DIR MARKER    add the word MARKER to the first paragraph of every
                                         article of the demo site copy in DIR, in its encoding
-    checks.py articles-with URL MARKER  prints how many demo articles in the index have MARKER
+    checks.py articles-with URL [MARKER]  prints how many demo articles the index holds (with
+                                        the word MARKER in their text, when given)
     checks.py dead-letters              reads `newswire status --json` on stdin, prints the
                                         number of dead letters
 
@@ -70,8 +71,11 @@ def revise_demo(directory: str, marker: str) -> None:
     print(f"revised {len(articles)} articles")
 
 
-def articles_with(url: str, marker: str) -> None:
-    query = {"bool": {"filter": [{"term": {"site": SITE}}, {"match": {"text": marker}}]}}
+def articles_with(url: str, marker: str = "") -> None:
+    filters: list[dict[str, Any]] = [{"term": {"site": SITE}}]
+    if marker:
+        filters.append({"match": {"text": marker}})
+    query = {"bool": {"filter": filters}}
     body = {"query": query, "size": 0, "track_total_hits": True}
     print(search(url, body)["hits"]["total"]["value"])
 
