@@ -7,6 +7,8 @@
                                         the word MARKER in their text, when given)
     checks.py dead-letters              reads `newswire status --json` on stdin, prints the
                                         number of dead letters
+    checks.py group SERVICE             reads the same, prints the state and member count of
+                                        SERVICE's consumer group ("Stable 3")
 
 URL is the search engine's published address, e.g. http://127.0.0.1:39200. Exit 1 with a
 message when an assertion fails.
@@ -84,6 +86,11 @@ def dead_letters() -> None:
     print(json.load(sys.stdin)["dead_letters"]["total"])
 
 
+def group(service: str) -> None:
+    found = next(g for g in json.load(sys.stdin)["groups"] if g["service"] == service)
+    print(found["state"], found["members"])
+
+
 def main() -> None:
     command, *args = sys.argv[1:] or ["help"]
     commands = {
@@ -91,6 +98,7 @@ def main() -> None:
         "revise-demo": revise_demo,
         "articles-with": articles_with,
         "dead-letters": dead_letters,
+        "group": group,
     }
     if command not in commands:
         sys.exit(__doc__)

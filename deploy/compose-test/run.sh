@@ -215,7 +215,7 @@ all_healthy() {
 
 search_url="http://127.0.0.1:$CT_SEARCH_PORT"
 checks() { python3 "$here/checks.py" "$@"; }
-seed_story_found() { checks seed-story "$search_url" 2>/dev/null; }
+seed_story_found() { checks seed-story "$search_url" >/dev/null 2>&1; }
 
 no_dead_letters() {
     local letters
@@ -245,12 +245,14 @@ demo_articles() {  # the article URLs of the demo site, as the test's fetcher se
         | sed "s|^|http://demo:$CT_DEMO_PORT/|")
 }
 
-parsers_running() {
+parsers_running() {  # three replicas up, and all three sharing the work
     [[ "$(compose ps -q parser | wc -l)" -eq 3 ]] || return 1
     local id
     for id in $(compose ps -q parser); do
         [[ "$(container_state "$id")" == running* ]] || return 1
     done
+    [[ "$(compose exec -T fetcher newswire status --json 2>/dev/null | checks group parser)" \
+        == "Stable 3" ]]
 }
 
 revisions_indexed() {
@@ -343,7 +345,7 @@ log "demo articles indexed: $expected"
 mapfile -t articles < <(demo_articles)
 compose -f "$here/compose.scale.yml" up -d --no-build --scale parser=3 >"$work/scale.log" 2>&1 \
     || { cat "$work/scale.log" >&2; report; die "scaling failed"; }
-wait_until "3 parsers running" parsers_running
+wait_until "3 parsers in a stable group" parsers_running
 marker="rev$(date +%s)"
 checks revise-demo "$CT_DEMO_DIR" "$marker" >&2
 compose exec -T fetcher newswire crawl --force "${articles[@]}" >&2
