@@ -40,7 +40,9 @@ def search(url: str, body: dict[str, Any]) -> dict[str, Any]:
 
 def seed_story(url: str) -> None:
     # The query docs/querying.md recommends; 马克龙 is only in the seed story's photo caption.
-    query = {"multi_match": {"query": "马克龙", "fields": ["title^2", "content"], "operator": "and"}}
+    query = {
+        "multi_match": {"query": "马克龙", "fields": ["title^2", "content"], "operator": "and"}
+    }
     hits = search(url, {"query": query, "size": 5})["hits"]["hits"]
     story = next((h["_source"] for h in hits if h["_source"].get("title") == SEED_TITLE), None)
     if story is None:
