@@ -116,13 +116,16 @@ def crawl(
 
 
 def demo_site(
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback only).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 in a container, for the others).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (seeds/demo.yaml expects 8088).")] = 8088,
 ) -> None:
-    """Serve the offline demo news site from seeds/demo/."""
-    from newswire.fetcher.demo_site import serve
+    """Serve the offline demo news site from demo/ beside NEWSWIRE_SEEDS_FILE (seeds/demo/)."""
+    from newswire.fetcher.demo_site import demo_root, serve
+    from newswire.settings import get_settings
 
-    serve(host, port)
+    serve(host, port, demo_root(get_settings().seeds_file))
 
 
 def register(app: typer.Typer) -> None:

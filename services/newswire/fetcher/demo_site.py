@@ -25,6 +25,15 @@ _REWRITTEN = {".xml", ".txt"}
 _TYPES = {".shtml": "text/html", ".html": "text/html", ".xml": "application/xml"}
 
 
+def demo_root(seeds_file: Path) -> Path:
+    """The site's files: ``demo/`` beside the seeds file.
+
+    That is ``seeds/demo`` in a checkout and ``/app/seeds/demo`` in the Docker image, where
+    the installed package lives far from the repository and ``DEMO_ROOT`` does not exist.
+    """
+    return seeds_file.parent / "demo"
+
+
 def _resolve(root: Path, path: str) -> Path | None:
     target = (root / path.lstrip("/")).resolve()
     if root.resolve() not in (target, *target.parents):

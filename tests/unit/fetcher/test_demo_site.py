@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from newswire.fetcher.address_guard import AddressGuard
-from newswire.fetcher.demo_site import make_app
+from newswire.fetcher.demo_site import demo_root, make_app
 from newswire.fetcher.http_client import FetchOptions, HttpClient
 from newswire.fetcher.robots import rules_from_response
 from newswire.settings import REPO_ROOT
@@ -97,3 +98,9 @@ async def test_conditional_requests_and_no_escape(demo: tuple[str, HttpClient]) 
     assert "last-modified" in page.headers
     assert (await client.fetch(base + "/../pyproject.toml")).status == 404
     assert (await client.fetch(base + "/%2e%2e/pyproject.toml")).status == 404
+
+
+def test_demo_root_is_beside_the_seeds_file(tmp_path: Path) -> None:
+    # In the Docker image the package is installed far from seeds/ (/app/seeds/sites.yaml).
+    assert demo_root(REPO_ROOT / "seeds" / "sites.yaml") == REPO_ROOT / "seeds" / "demo"
+    assert demo_root(Path("/app/seeds/sites.yaml")) == Path("/app/seeds/demo")

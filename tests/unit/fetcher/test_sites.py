@@ -35,6 +35,20 @@ def test_real_seed_files_validate() -> None:
     assert all(h.startswith("127.0.0.1") for s in demo for h in s.hosts)
 
 
+def test_compose_demo_seeds_are_the_demo_seeds_at_host_demo() -> None:
+    # docker-compose.yml's demo profile serves the site as `demo:8088`; nothing else differs.
+    def body(name: str) -> str:
+        text = (REPO_ROOT / "seeds" / name).read_text()
+        return text[text.index("defaults:") :]
+
+    local = body("demo.yaml")
+    assert "demo:8088" not in local
+    local = local.replace(r"127\.0\.0\.1:8088", "demo:8088")
+    assert body("demo-compose.yaml") == local.replace("127.0.0.1:8088", "demo:8088")
+    compose = load_sites(REPO_ROOT / "seeds" / "demo-compose.yaml")
+    assert [h for s in compose for h in s.hosts] == ["demo:8088"]
+
+
 def test_lookup_and_classification() -> None:
     sites = parse_sites(GOOD)
     cctv = sites.for_url("https://news.cctv.com/2025/03/12/ARTIabc.shtml?utm_source=x")
