@@ -49,13 +49,13 @@ def import_warc(
     """Import WARC response records into pages.raw (the parser takes them from there)."""
     import asyncio
 
-    from newswire.admin.progress import progress_bars
     from newswire.archive.importer import (
         SitePolicy,
         import_in_processes,
         import_warc,
         warc_files,
     )
+    from newswire.progress import progress_bars
     from newswire.settings import get_settings
     from newswire.sites import load_sites
 
@@ -109,9 +109,9 @@ def reparse_command(
     """Extract fetched pages again (after an extractor upgrade) and write the newer articles."""
     import asyncio
 
-    from newswire.admin.progress import progress_bars
     from newswire.archive.reparse import ReparseSummary, archive_pages, reparse, topic_pages
     from newswire.logs import setup_logging
+    from newswire.progress import progress_bars
     from newswire.settings import get_settings
     from newswire.sites import load_sites
 
