@@ -23,9 +23,13 @@ SHARED = REPO_ROOT.parent / "shared"
 SERVICES_SH = REPO_ROOT / "deploy" / "local" / "services.sh"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Directory decides the marker, so `-m unit` never needs a broker.
+    asked = (config.getoption("markexpr") or "").replace("not chaos", "")
     for item in items:
+        if item.get_closest_marker("chaos") and "chaos" not in asked:
+            # About ten minutes on the 2-core machine: only when asked for by name.
+            item.add_marker(pytest.mark.skip(reason="runs only with `-m chaos` (see the README)"))
         path = Path(str(item.fspath))
         if "integration" in path.parts:
             item.add_marker(pytest.mark.integration)

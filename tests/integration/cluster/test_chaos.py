@@ -180,9 +180,12 @@ def current(run: Run) -> int:
     return run.samples[-1][1] if run.samples else 0
 
 
+@pytest.mark.chaos
 @pytest.mark.timeout(2400)
 async def test_chaos_under_load(
-    cluster_settings: Settings, site: tuple[list[int], Path], tmp_path: Path
+    cluster_settings: Settings,
+    site: tuple[list[int], Path],
+    tmp_path: Path,
 ) -> None:
     ports, request_log = site
     seeds = tmp_path / "sites.yaml"
