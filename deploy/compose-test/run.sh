@@ -37,6 +37,8 @@ export CT_TRANSPORT_PORT="${CT_TRANSPORT_PORT:-39300}"
 export CT_FETCHER_METRICS_PORT="${CT_FETCHER_METRICS_PORT:-39101}"
 export CT_PARSER_METRICS_PORT="${CT_PARSER_METRICS_PORT:-39102}"
 export CT_INDEXER_METRICS_PORT="${CT_INDEXER_METRICS_PORT:-39103}"
+export CT_STORIES_METRICS_PORT="${CT_STORIES_METRICS_PORT:-39104}"
+export CT_ARCHIVE_METRICS_PORT="${CT_ARCHIVE_METRICS_PORT:-39105}"
 export CT_DEMO_PORT="${CT_DEMO_PORT:-39088}"
 # Generous: two cores, shared.
 WAIT_S="${CT_WAIT_S:-600}"
@@ -207,7 +209,7 @@ init_done() {
 
 all_healthy() {
     local service id
-    for service in kafka opensearch fetcher parser indexer demo; do
+    for service in kafka opensearch fetcher parser indexer stories archive demo; do
         id="$(compose ps -q "$service" | head -n1)"
         [[ -n "$id" && "$(container_state "$id")" == "running 0 healthy" ]] || return 1
     done
@@ -290,7 +292,8 @@ trap cleanup EXIT
 mkdir -p "$cache"
 
 for port in CT_KAFKA_PORT CT_CONTROLLER_PORT CT_SEARCH_PORT CT_TRANSPORT_PORT \
-    CT_FETCHER_METRICS_PORT CT_PARSER_METRICS_PORT CT_INDEXER_METRICS_PORT CT_DEMO_PORT; do
+    CT_FETCHER_METRICS_PORT CT_PARSER_METRICS_PORT CT_INDEXER_METRICS_PORT \
+    CT_STORIES_METRICS_PORT CT_ARCHIVE_METRICS_PORT CT_DEMO_PORT; do
     port_free "${!port}" || die "port ${!port} ($port) is taken; set $port to a free one"
 done
 
@@ -328,7 +331,7 @@ compose build init >"$work/build-init.log" 2>&1 \
     || { tail -n 40 "$work/build-init.log" >&2; die "building the newswire image failed"; }
 compose up -d --build --quiet-pull >"$work/up.log" 2>&1 || { tail -n 40 "$work/up.log" >&2; report; die "up failed"; }
 wait_until "init exited 0" init_done
-wait_until "healthy: kafka opensearch fetcher parser indexer demo" all_healthy
+wait_until "healthy: kafka opensearch fetcher parser indexer stories archive demo" all_healthy
 ok "init exited 0, every service healthy"
 
 wait_until "found the seed story" seed_story_found
