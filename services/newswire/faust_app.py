@@ -51,8 +51,8 @@ def committable_run(acked: list[int], committed: int | None, in_flight: Iterable
     for offset in acked:
         if count and offset != acked[count - 1] + 1:
             break
-        if lowest_in_flight is not None and offset > lowest_in_flight:
-            break
+        if lowest_in_flight is not None and offset >= lowest_in_flight:
+            break  # (an offset still in flight counts as acked only when faust took it for a hole)
         count += 1
     return count
 

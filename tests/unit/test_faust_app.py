@@ -26,3 +26,9 @@ def test_everything_acked_and_contiguous_commits_whole() -> None:
 def test_a_known_gap_at_the_head_keeps_fausts_rule() -> None:
     assert committable_run([20, 21], committed=10, in_flight=[]) == 0
     assert committable_run([], committed=10, in_flight=[]) == 0
+
+
+def test_an_offset_in_flight_is_never_committed_even_when_taken_for_a_hole() -> None:
+    # faust fills what it believes are holes into the acked list; a message it is still
+    # processing at such an offset must hold the commit all the same.
+    assert committable_run([10, 11, 12], committed=10, in_flight=[11]) == 1
