@@ -56,6 +56,26 @@ def _text(**extra: Any) -> dict[str, Any]:
     }
 
 
+#: A story's fields: on each article (``story``, as it stood when the article was assigned)
+#: and in the story document beside the articles (as it stands).
+STORY_FIELDS: dict[str, Any] = {
+    "id": {"type": "keyword"},
+    "version": {"type": "long"},
+    "articles": {"type": "integer"},
+    "sites": {"type": "integer"},
+    "first_seen_at": {"type": "date"},
+    "origin": {
+        "type": "object",
+        "properties": {
+            "article_id": {"type": "keyword"},
+            "site": {"type": "keyword"},
+            "published_at": {"type": "date"},
+            "source": {"type": "keyword"},
+            "source_credits": {"type": "integer"},
+        },
+    },
+}
+
 MAPPINGS: dict[str, Any] = {
     "dynamic": "false",
     "_meta": {"template_version": TEMPLATE_VERSION},
@@ -118,23 +138,7 @@ MAPPINGS: dict[str, Any] = {
         "first_published_at": {"type": "date"},
         "story": {
             "type": "object",
-            "properties": {
-                "id": {"type": "keyword"},
-                "version": {"type": "long"},
-                "articles": {"type": "integer"},
-                "sites": {"type": "integer"},
-                "first_seen_at": {"type": "date"},
-                "origin": {
-                    "type": "object",
-                    "properties": {
-                        "article_id": {"type": "keyword"},
-                        "site": {"type": "keyword"},
-                        "published_at": {"type": "date"},
-                        "source": {"type": "keyword"},
-                        "source_credits": {"type": "integer"},
-                    },
-                },
-            },
+            "properties": STORY_FIELDS,
         },
     },
 }
@@ -358,24 +362,7 @@ STORY_TEMPLATE_VERSION = 1
 STORY_MAPPINGS: dict[str, Any] = {
     "dynamic": "false",
     "_meta": {"template_version": STORY_TEMPLATE_VERSION},
-    "properties": {
-        "id": {"type": "keyword"},
-        "version": {"type": "long"},
-        "articles": {"type": "integer"},
-        "sites": {"type": "integer"},
-        "first_seen_at": {"type": "date"},
-        "origin": {
-            "type": "object",
-            "properties": {
-                "article_id": {"type": "keyword"},
-                "site": {"type": "keyword"},
-                "published_at": {"type": "date"},
-                "source": {"type": "keyword"},
-                "source_credits": {"type": "integer"},
-            },
-        },
-        "indexed_at": {"type": "date"},
-    },
+    "properties": {**STORY_FIELDS, "indexed_at": {"type": "date"}},
 }
 
 
