@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
 import subprocess
+import sys
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +212,28 @@ async def clean_up(settings: Settings) -> None:
         await client.request("DELETE", f"/{settings.index_alias}*")
     finally:
         await client.close()
+
+
+@contextlib.contextmanager
+def demo_site_running(tmp_dir: Path) -> Iterator[tuple[int, Path]]:
+    """`newswire demo-site` on a free loopback port, and a copy of seeds/demo.yaml naming it."""
+    port = free_port()
+    seeds = tmp_dir / "demo.yaml"
+    repo = Path(__file__).resolve().parents[1]
+    seeds.write_text((repo / "seeds" / "demo.yaml").read_text().replace("8088", str(port)))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newswire", "demo-site", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        yield port, seeds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +21,7 @@ from newswire.records import DeadLetter
 from newswire.settings import REPO_ROOT, Settings
 from newswire.topics import Topic, partitions_for, topic_name
 from tests.integration.archive.demo_pages import demo_pages, warcio_tool
-from tests.support import ServiceProcess, consume, free_port, produce
+from tests.support import ServiceProcess, consume, demo_site_running, produce
 
 
 @pytest.fixture(scope="module")
@@ -180,23 +177,8 @@ async def test_sigkill_mid_file_loses_nothing_and_leaves_every_file_readable(
 @pytest.fixture
 def demo_site(tmp_path: Path) -> Iterator[Path]:
     """The demo site on a free loopback port; returns a copy of seeds/demo.yaml pointing at it."""
-    port = free_port()
-    seeds = tmp_path / "demo.yaml"
-    seeds.write_text((REPO_ROOT / "seeds" / "demo.yaml").read_text().replace("8088", str(port)))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "newswire", "demo-site", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    yield seeds
-    server.terminate()
-    server.wait(timeout=30)
+    with demo_site_running(tmp_path) as (_, seeds):
+        yield seeds
 
 
 async def test_crawled_demo_site_is_archived_as_fetched(

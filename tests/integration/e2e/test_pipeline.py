@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +16,7 @@ import pytest
 
 from newswire.search import connect
 from newswire.settings import Settings
-from tests.support import ServiceProcess, free_port
+from tests.support import ServiceProcess, demo_site_running, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,23 +24,8 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def demo_site(tmp_path: Path) -> tuple[int, Path]:
     """The demo site on a free loopback port, and a copy of seeds/demo.yaml pointing at it."""
-    port = free_port()
-    seeds = tmp_path / "demo.yaml"
-    seeds.write_text((ROOT / "seeds" / "demo.yaml").read_text().replace("8088", str(port)))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "newswire", "demo-site", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    yield port, seeds
-    server.terminate()
-    server.wait(timeout=30)
+    with demo_site_running(tmp_path) as running:
+        yield running
 
 
 async def test_seed_article_is_searchable_with_every_field(
