@@ -237,3 +237,27 @@ def demo_site_running(tmp_dir: Path) -> Iterator[tuple[int, Path]]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+async def committed_total(settings: Settings, topic: Any, group: str) -> int:
+    """The sum of the offsets ``group`` (a service's group name, unprefixed) committed on
+    ``topic`` (a :class:`newswire.topics.Topic`): how many records it has finished."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from newswire.broker import client_options
+    from newswire.topics import partitions_for, topic_name
+
+    name = topic_name(topic, settings)
+    consumer = AIOKafkaConsumer(
+        **client_options(settings),
+        group_id=f"{settings.topic_prefix}{group}",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        total = 0
+        for partition in range(partitions_for(topic, settings)):
+            total += await consumer.committed(TopicPartition(name, partition)) or 0
+        return total
+    finally:
+        await consumer.stop()

@@ -356,23 +356,6 @@ cluster_search_start() {
     log "search-$j starting on http://127.0.0.1:$(cluster_search_port "$j") (pid $!)"
 }
 
-wait_node() {
-    # wait_node NAME CHECK ARG PIDFILE LOGFILE: until CHECK ARG succeeds, or fail loudly.
-    local name="$1" check="$2" arg="$3" pidfile="$4" logfile="$5" start=$SECONDS
-    until "$check" "$arg"; do
-        if ! pid_alive "$pidfile"; then
-            tail -n 30 "$logfile" >&2 || true
-            die "$name exited during start-up; see $logfile"
-        fi
-        if ((SECONDS - start > 240)); then
-            tail -n 30 "$logfile" >&2 || true
-            die "$name not healthy after 240s; see $logfile"
-        fi
-        sleep 0.5
-    done
-    log "$name healthy after $((SECONDS - start))s"
-}
-
 cluster_up() {
     local n="$1" m="$2" i j
     mkdir -p "$cluster_dir"
@@ -385,12 +368,12 @@ cluster_up() {
     for ((i = 1; i <= n; i++)); do cluster_kafka_start "$i" "$n"; done
     for ((j = 1; j <= m; j++)); do cluster_search_start "$j" "$m"; done
     for ((i = 1; i <= n; i++)); do
-        wait_node "kafka-$i" cluster_kafka_healthy "$i" "$cluster_dir/kafka-$i/pid" \
-            "$cluster_dir/kafka-$i/logs/server.log"
+        wait_healthy "kafka-$i" "$cluster_dir/kafka-$i/pid" \
+            "$cluster_dir/kafka-$i/logs/server.log" "$SECONDS" cluster_kafka_healthy "$i"
     done
     for ((j = 1; j <= m; j++)); do
-        wait_node "search-$j" cluster_search_healthy "$j" "$cluster_dir/search-$j/pid" \
-            "$cluster_dir/search-$j/stdout.log"
+        wait_healthy "search-$j" "$cluster_dir/search-$j/pid" \
+            "$cluster_dir/search-$j/stdout.log" "$SECONDS" cluster_search_healthy "$j"
     done
 }
 
@@ -430,20 +413,20 @@ cmd_start() {
     case "$name" in
         kafka)
             kafka_up
-            wait_healthy kafka kafka_healthy "$kafka_dir/pid" "$kafka_dir/logs/server.log" ;;
+            wait_healthy kafka "$kafka_dir/pid" "$kafka_dir/logs/server.log" "$launched_kafka" kafka_healthy ;;
         opensearch) cmd_start_search ;;
         kafka-[0-9]*)
             local i="${name#kafka-}"
             ((i >= 1 && i <= n)) || die "$name is not in the cluster ($n brokers)"
             cluster_kafka_start "$i" "$n"
-            wait_node "$name" cluster_kafka_healthy "$i" "$cluster_dir/$name/pid" \
-                "$cluster_dir/$name/logs/server.log" ;;
+            wait_healthy "$name" "$cluster_dir/$name/pid" \
+                "$cluster_dir/$name/logs/server.log" "$SECONDS" cluster_kafka_healthy "$i" ;;
         search-[0-9]*)
             local j="${name#search-}"
             ((j >= 1 && j <= m)) || die "$name is not in the cluster ($m search nodes)"
             cluster_search_start "$j" "$m"
-            wait_node "$name" cluster_search_healthy "$j" "$cluster_dir/$name/pid" \
-                "$cluster_dir/$name/stdout.log" ;;
+            wait_healthy "$name" "$cluster_dir/$name/pid" \
+                "$cluster_dir/$name/stdout.log" "$SECONDS" cluster_search_healthy "$j" ;;
         *) die "usage: $0 start NODE (kafka, opensearch, kafka-N or search-N)" ;;
     esac
 }
@@ -492,17 +475,18 @@ launched_kafka=$SECONDS
 launched_opensearch=$SECONDS
 
 wait_healthy() {
-    local name="$1" check="$2" pidfile="$3" logfile="$4" timeout="${5:-180}"
-    local launched_var="launched_$name"
-    local start=${!launched_var}
-    until "$check"; do
+    # wait_healthy NAME PIDFILE LOGFILE START CHECK [ARG...]: until CHECK succeeds, or fail
+    # loudly when the process dies or 240 s pass; START (a $SECONDS value) is when it launched.
+    local name="$1" pidfile="$2" logfile="$3" start="$4"
+    shift 4
+    until "$@"; do
         if ! pid_alive "$pidfile"; then
             tail -n 30 "$logfile" >&2 || true
             die "$name exited during start-up; see $logfile"
         fi
-        if ((SECONDS - start > timeout)); then
+        if ((SECONDS - start > 240)); then
             tail -n 30 "$logfile" >&2 || true
-            die "$name not healthy after ${timeout}s; see $logfile"
+            die "$name not healthy after 240s; see $logfile"
         fi
         sleep 0.5
     done
@@ -553,8 +537,9 @@ cmd_up() {
     fi
     kafka_up
     opensearch_up
-    wait_healthy kafka kafka_healthy "$kafka_dir/pid" "$kafka_dir/logs/server.log"
-    wait_healthy opensearch opensearch_healthy "$search_dir/pid" "$search_dir/stdout.log"
+    wait_healthy kafka "$kafka_dir/pid" "$kafka_dir/logs/server.log" "$launched_kafka" kafka_healthy
+    wait_healthy opensearch "$search_dir/pid" "$search_dir/stdout.log" "$launched_opensearch" \
+        opensearch_healthy
     single_status
 }
 

@@ -11,17 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from newswire import broker
 from newswire.archive.archive_file import OPEN_SUFFIX, closed_files
 from newswire.archive.warc_format import read_responses
 from newswire.broker import create_topics
 from newswire.records import DeadLetter
 from newswire.settings import REPO_ROOT, Settings
-from newswire.topics import Topic, partitions_for, topic_name
+from newswire.topics import Topic, topic_name
 from tests.integration.archive.demo_pages import demo_pages, warcio_tool
-from tests.support import ServiceProcess, consume, demo_site_running, produce
+from tests.support import ServiceProcess, committed_total, consume, demo_site_running, produce
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +35,7 @@ def archive_settings(settings: Settings, tmp_path_factory: pytest.TempPathFactor
 
 async def committed(settings: Settings) -> int:
     """Pages the archive group has committed (the sum of its committed offsets)."""
-    topic = topic_name(Topic.PAGES_RAW, settings)
-    consumer = AIOKafkaConsumer(
-        **broker.client_options(settings),
-        group_id=f"{settings.topic_prefix}newswire-archive",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        total = 0
-        for partition in range(partitions_for(Topic.PAGES_RAW, settings)):
-            total += await consumer.committed(TopicPartition(topic, partition)) or 0
-        return total
-    finally:
-        await consumer.stop()
+    return await committed_total(settings, Topic.PAGES_RAW, "newswire-archive")
 
 
 async def wait_for(condition, what: str, service: ServiceProcess, timeout: float = 240) -> None:

@@ -20,7 +20,7 @@ from newswire.settings import Settings
 from newswire.sites import SiteRegistry, parse_sites
 from newswire.topics import Topic, partitions_for, topic_name
 from newswire.urls import host_of
-from tests.support import make_settings
+from tests.support import committed_total, make_settings
 
 FAST = WorkerOptions(
     group_id="newswire-fetcher",
@@ -141,20 +141,7 @@ async def running_worker(
 
 async def committed_offsets(settings: Settings, group: str = "newswire-fetcher") -> int:
     """Sum of the offsets the fetcher's group committed on crawl.requests."""
-    name = topic_name(Topic.CRAWL_REQUESTS, settings)
-    consumer = AIOKafkaConsumer(
-        **client_options(settings),
-        group_id=f"{settings.topic_prefix}{group}",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        total = 0
-        for p in range(partitions_for(Topic.CRAWL_REQUESTS, settings)):
-            total += await consumer.committed(TopicPartition(name, p)) or 0
-        return total
-    finally:
-        await consumer.stop()
+    return await committed_total(settings, Topic.CRAWL_REQUESTS, group)
 
 
 def unique(prefix: str) -> str:
