@@ -6,6 +6,7 @@ settings here, so SASL/TLS, compression and size limits cannot drift between ser
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from typing import Any
@@ -165,9 +166,36 @@ async def create_topics(settings: Settings | None = None) -> list[str]:
                 # 36 = TOPIC_ALREADY_EXISTS: another process won the race; that is fine.
                 if code not in (0, 36):
                     raise RuntimeError(f"creating topic {name} failed with Kafka error {code}")
+            await _wait_until_described(admin, {t.name: t.num_partitions for t in wanted})
         return [t.name for t in wanted]
     finally:
         await admin.close()
+
+
+async def _wait_until_described(
+    admin: Any, partitions: dict[str, int], timeout_s: float = 30.0
+) -> None:
+    """Return once every new topic shows all its partitions, each with a leader.
+
+    CreateTopics answers when the controller has accepted the topics, before every broker's
+    metadata shows them: a client started right after `newswire setup` could otherwise see a
+    topic as unknown or with no partitions (a parser's group then assigns nothing for it).
+    """
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    pending = dict(partitions)
+    while pending:
+        for described in await admin.describe_topics(list(pending)):
+            ready = described["error_code"] == 0 and all(
+                p["error_code"] == 0 and p["leader"] >= 0 for p in described["partitions"]
+            )
+            if ready and len(described["partitions"]) == pending.get(described["topic"]):
+                pending.pop(described["topic"], None)
+        if not pending:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            missing = sorted(pending)
+            raise RuntimeError(f"topics created but not visible after {timeout_s:.0f}s: {missing}")
+        await asyncio.sleep(0.2)
 
 
 async def delete_topics(settings: Settings) -> list[str]:
