@@ -1,32 +1,46 @@
 """The faust app class every newswire stream stage runs on, and why it is not plain ``faust.App``.
 
-Two of faust's defaults break newswire's promises on a real cluster, so they are replaced here:
+faust's consumer decides which offsets to commit from its own bookkeeping, and on a real cluster
+under rebalances that bookkeeping has holes. The chaos test (SIGKILLed replicas, a broker and a
+search node down, a replica added mid-run) lost pages through each of these:
 
 * **Commits past unfinished messages.** An agent with ``concurrency`` > 1 finishes a partition's
   messages out of order. faust commits the first run of consecutive acknowledged offsets, and
   guards against a gap at the head of that run with ``min(acked) - committed > 1``; but the
   committed offset is the *next* one to read, so a single unfinished message there passes the
-  check and the commit jumps over it. A crash before that message is done then loses it: the
-  chaos test lost 158 pages this way when it SIGKILLed a parser. :func:`committable_run` also
-  stops the run before the lowest message still in flight.
-* **Fetched records dropped, then taken for holes.** faust's ``getmany`` skips the records of a
-  partition that is not active at that moment, and stops handing out a batch when a rebalance
-  starts; the fetch position has moved past them all the same. The next record of the partition
-  then arrives after a jump, which faust records as a gap (offsets it believes hold no message,
-  as after compaction) and commits over. The chaos test lost 69 contiguous pages of one
-  partition this way after a parser replica was killed. :meth:`GapSafeConsumer.getmany` seeks
-  each partition back to its first record not handed out, so it is fetched again.
-* **A producer that is not idempotent.** faust enables idempotence only inside transactions.
-  A send retried after a leader change whose first attempt was in fact written then lands
-  twice; the stages would absorb the duplicate, but ``acks=all`` with idempotence (as
-  ``broker.make_producer`` has) makes it not happen at all.
+  check and the commit jumps over it (158 pages lost once).
+* **Records faust read but never delivered, taken for holes in the log.** faust's ``getmany``
+  skips the records of a partition that is not active at that moment, stops handing out a batch
+  when a rebalance starts, and a message whose delivery is cancelled by a rebalance still moves
+  the read offset. Any later record then arrives after a jump, which faust records as a gap
+  (offsets it believes hold no message, as after compaction) and commits over: 69 and 81
+  contiguous pages of one partition were lost this way.
 
-:func:`committable_run` is pure and unit-tested; the classes only wire it and the producer
+So :class:`GapSafeConsumer` keeps its own account, from what the broker actually returned:
+
+1. A hole is real only if the *broker* skipped it: a jump between consecutive records of a
+   fetch (compaction, transaction markers) or between a seek and the first record after it
+   (retention). Those are recorded where the records come in (``getmany``); faust's own gap
+   guesses are ignored.
+2. A partition commits only the run of acknowledged or really-missing offsets that starts at
+   the committed offset (:func:`committable_run`), and never past a message still in flight.
+3. A hole that is neither (read past, not in flight, not acknowledged: a record faust dropped)
+   holds the commit; if it is still there after ``HOLE_PATIENCE_S``, the partition is read
+   again from it (:func:`lost_from`). Replayed pages are harmless: ids are stable and writes
+   idempotent.
+
+A further default: faust enables producer idempotence only inside transactions. A send retried
+after a leader change whose first attempt was in fact written then lands twice; ``acks=all``
+with idempotence (as ``broker.make_producer`` has) makes that not happen at all.
+
+The three functions are pure and unit-tested; the classes only wire them and the producer
 settings into faust.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -34,35 +48,88 @@ import faust
 from faust.transport.drivers.aiokafka import Consumer, Producer
 from faust.types import TP
 
+log = logging.getLogger(__name__)
+
+# How long a hole may hold a partition's commit before the partition is read again from it.
+# Long enough that a record between being fetched and being tracked is never taken for lost.
+HOLE_PATIENCE_S = 10.0
+
 
 def committable_run(acked: list[int], committed: int | None, in_flight: Iterable[int]) -> int:
     """How many of the sorted ``acked`` offsets may be committed now (a prefix of the list).
 
-    ``committed`` is the next offset to read; ``in_flight`` the offsets delivered to the
-    stream and not yet acknowledged. The run is the leading consecutive offsets, and ends
-    before any offset still in flight: committing past one would skip it after a crash.
+    ``acked`` holds the offsets processed or known to hold no record; ``committed`` is the
+    next offset to read; ``in_flight`` the offsets delivered and not yet acknowledged. The run
+    must start at ``committed`` (anything before it there is not done), is consecutive, and
+    ends before any offset still in flight. Before a partition's first commit nothing says
+    where it starts, so the run starts at the lowest acknowledged offset.
     """
     if not acked:
         return 0
-    if committed is not None and acked[0] - committed > 1:
-        return 0  # faust's own head-gap check, kept for gaps it knows are real
+    if committed is not None and acked[0] != committed:
+        return 0
     lowest_in_flight = min(in_flight, default=None)
     count = 0
     for offset in acked:
         if count and offset != acked[count - 1] + 1:
             break
         if lowest_in_flight is not None and offset >= lowest_in_flight:
-            break  # (an offset still in flight counts as acked only when faust took it for a hole)
+            break
         count += 1
     return count
 
 
+def lost_from(
+    acked: list[int], committed: int | None, in_flight: Iterable[int], read_offset: int | None
+) -> int | None:
+    """The first offset of a hole that nothing will fill, or None.
+
+    A hole at the committed offset (below the first acknowledged one) is lost when the
+    consumer has already read past it and no message in it is still in flight: faust read
+    those records and dropped them.
+    """
+    if not acked or committed is None or acked[0] <= committed:
+        return None
+    if read_offset is None or read_offset < acked[0]:
+        return None  # not read that far yet: the hole's records are still to come
+    if any(committed <= offset < acked[0] for offset in in_flight):
+        return None
+    return committed
+
+
+def skipped_by_broker(
+    expected: int | None, offsets: Iterable[int]
+) -> tuple[list[tuple[int, int]], int | None]:
+    """The holes (start, end exclusive) in a fetched run of ``offsets``, and the next expected.
+
+    ``expected`` is the offset the broker's next record should have (the position it was sought
+    to, or one past the last record fetched); None when it is not known.
+    """
+    holes = []
+    for offset in offsets:
+        if expected is not None and offset > expected:
+            holes.append((expected, offset))
+        expected = offset + 1
+    return holes, expected
+
+
 class GapSafeConsumer(Consumer):  # type: ignore[misc]
-    """faust's aiokafka consumer, committing only offsets with nothing unfinished below them,
-    and fetching again the records it did not hand to the streams."""
+    """faust's aiokafka consumer, committing only offsets it knows are done or really empty,
+    and reading again the records faust fetched but did not deliver."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # tp -> the offset the broker's next record should have (None: not known).
+        self._next_from_broker: dict[TP, int | None] = {}
+        # tp -> (hole start, when first seen): holes waiting out HOLE_PATIENCE_S.
+        self._holes: dict[TP, tuple[int, float]] = {}
+        # tp -> offset to read the partition again from, at the next fetch.
+        self._reread: dict[TP, int] = {}
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
-        # faust's own getmany, but every record it does not hand out is fetched again.
+        # faust's own getmany, but every record it does not hand out is fetched again, and
+        # the holes the broker itself skipped are recorded as the records come in.
+        await self._reread_lost()
         records, active_partitions = await self._wait_next_records(timeout)
         generation_id = self.app.consumer_generation_id
         if records is None or self.should_stop:
@@ -74,6 +141,7 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
             except Exception as exc:
                 self.log.warning(f"exception performing seek when flow not active {exc}")
             return
+        self._record_broker_gaps(records)
         handed: dict[TP, int] = {}
         try:
             for tp, record in self.scheduler.iterate(records):
@@ -90,6 +158,17 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
         finally:
             await self._fetch_again(records, handed)
 
+    def _record_broker_gaps(self, records: Any) -> None:
+        for tp, batch in records.items():
+            if not self.app.topics.acks_enabled_for(tp.topic):
+                continue  # a table's changelog: faust recovers it from offsets of its own
+            holes, expected = skipped_by_broker(
+                self._next_from_broker.get(tp), (record.offset for record in batch)
+            )
+            for start, end in holes:
+                self._gap[tp].addi(start, end)
+            self._next_from_broker[tp] = expected
+
     async def _fetch_again(self, records: Any, handed: dict[TP, int]) -> None:
         assigned = self.assignment()
         for tp, batch in records.items():
@@ -98,15 +177,48 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
             first_not_handed = handed[tp] + 1 if tp in handed else batch[0].offset
             if batch[-1].offset >= first_not_handed:
                 await self._seek(tp, first_not_handed)
+                self._next_from_broker[tp] = first_not_handed
+
+    async def _reread_lost(self) -> None:
+        assigned = self.assignment()
+        while self._reread:
+            tp, offset = self._reread.popitem()
+            if tp not in assigned:
+                continue
+            log.warning(
+                "re-reading a partition from a hole faust read past without delivering",
+                extra={"topic": tp.topic, "partition": tp.partition, "offset": offset},
+            )
+            await self.seek(tp, offset)
+
+    async def seek(self, partition: TP, offset: int) -> None:
+        await super().seek(partition, offset)
+        self._next_from_broker[partition] = offset
+
+    async def perform_seek(self) -> None:
+        await super().perform_seek()
+        # Back at the committed offsets: the first record after each is checked against them.
+        for tp in self.assignment():
+            self._next_from_broker[tp] = self._read_offset.get(tp)
+            self._holes.pop(tp, None)
+
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        """faust's guess at a hole, from its read offsets: ignored (see the module docstring)."""
 
     def _new_offset(self, tp: TP) -> int | None:
         acked = self._acked[tp]
         if not acked:
             return None
-        self._fill_known_gaps(tp, acked)
+        committed = self._committed_offset[tp]
+        self._fill_broker_gaps(tp, acked)
         acked.sort()
-        in_flight = [m.offset for m in list(self._unacked_messages) if m.tp == tp]
-        count = committable_run(acked, self._committed_offset[tp], in_flight)
+        if committed is not None and acked[0] < committed:
+            stale = [o for o in acked if o < committed]  # acknowledged before a re-read
+            acked[: len(stale)] = []
+            self._acked_index[tp].difference_update(stale)
+        in_flight = [m.offset for m in list(self._unacked_messages) if m.tp == tp and not m.acked]
+        self._watch_hole(tp, acked, committed, in_flight)
+        count = committable_run(acked, committed, in_flight)
         if not count:
             return None
         batch = acked[:count]
@@ -114,18 +226,34 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
         self._acked_index[tp].difference_update(batch)
         return batch[-1] + 1
 
-    def _fill_known_gaps(self, tp: TP, acked: list[int]) -> None:
-        # As faust does: offsets that never carry a message (compacted away, transaction
-        # markers) count as acknowledged once the stream has read past them.
+    def _watch_hole(
+        self, tp: TP, acked: list[int], committed: int | None, in_flight: list[int]
+    ) -> None:
+        start = lost_from(acked, committed, in_flight, self._read_offset.get(tp))
+        if start is None:
+            self._holes.pop(tp, None)
+            return
+        seen_start, since = self._holes.setdefault(tp, (start, time.monotonic()))
+        if seen_start != start:
+            self._holes[tp] = (start, time.monotonic())
+        elif time.monotonic() - since >= HOLE_PATIENCE_S:
+            self._holes.pop(tp, None)
+            self._reread[tp] = start
+
+    def _fill_broker_gaps(self, tp: TP, acked: list[int]) -> None:
+        # Offsets the broker skipped (compacted away, transaction markers, expired) count as
+        # done once the stream has read past them.
         gaps = self._gap[tp]
-        if not gaps:
+        if not gaps or not acked:
             return
         max_offset = max(acked)
         candidates = sorted(gaps.overlap(0, max_offset), key=lambda interval: interval.begin)
         if candidates:
             filled = [o for interval in candidates for o in range(interval.begin, interval.end)]
-            acked.extend(filled)
-            gaps.chop(0, max(filled[-1], max_offset + 1))
+            fresh = [o for o in filled if o not in self._acked_index[tp]]
+            acked.extend(fresh)
+            self._acked_index[tp].update(fresh)
+            gaps.chop(0, max(filled[-1] + 1, max_offset + 1))
 
 
 class IdempotentProducer(Producer):  # type: ignore[misc]

@@ -1,8 +1,9 @@
-"""The offsets newswire's faust consumer commits: never past a message still being processed."""
+"""The offsets newswire's faust consumer commits: never past a message still being processed,
+never over a hole the broker did not make; and when it reads a partition again."""
 
 from __future__ import annotations
 
-from newswire.faust_app import committable_run
+from newswire.faust_app import committable_run, lost_from, skipped_by_broker
 
 
 def test_a_single_unfinished_message_at_the_head_holds_the_commit() -> None:
@@ -23,7 +24,10 @@ def test_everything_acked_and_contiguous_commits_whole() -> None:
     assert committable_run([5, 6, 7], committed=None, in_flight=[9]) == 3
 
 
-def test_a_known_gap_at_the_head_keeps_fausts_rule() -> None:
+def test_any_hole_at_the_head_holds_the_commit() -> None:
+    # faust commits over a one-offset hole at the head (min(acked) - committed == 1): the
+    # record at 10 was read and dropped, not processed.
+    assert committable_run([11, 12], committed=10, in_flight=[]) == 0
     assert committable_run([20, 21], committed=10, in_flight=[]) == 0
     assert committable_run([], committed=10, in_flight=[]) == 0
 
@@ -32,3 +36,31 @@ def test_an_offset_in_flight_is_never_committed_even_when_taken_for_a_hole() -> 
     # faust fills what it believes are holes into the acked list; a message it is still
     # processing at such an offset must hold the commit all the same.
     assert committable_run([10, 11, 12], committed=10, in_flight=[11]) == 1
+
+
+def test_holes_the_broker_skipped_are_found_in_what_it_returned() -> None:
+    # Compaction or transaction markers: the broker's own records jump.
+    assert skipped_by_broker(10, [10, 11, 14, 15]) == ([(12, 14)], 16)
+    # Retention: the first record after a seek to 10 is 30.
+    assert skipped_by_broker(10, [30, 31]) == ([(10, 30)], 32)
+    assert skipped_by_broker(10, [10, 11, 12]) == ([], 13)
+
+
+def test_with_no_known_position_the_first_record_is_no_hole() -> None:
+    assert skipped_by_broker(None, [40, 41]) == ([], 42)
+    assert skipped_by_broker(None, []) == ([], None)
+
+
+def test_a_hole_read_past_with_nothing_in_flight_is_lost() -> None:
+    # 10-19 were fetched and dropped by faust; 20-25 were processed.
+    acked = list(range(20, 26))
+    assert lost_from(acked, committed=10, in_flight=[], read_offset=25) == 10
+
+
+def test_a_hole_still_being_processed_or_not_yet_read_is_not_lost() -> None:
+    acked = list(range(20, 26))
+    assert lost_from(acked, committed=10, in_flight=[15], read_offset=25) is None
+    assert lost_from(acked, committed=10, in_flight=[], read_offset=12) is None
+    assert lost_from(acked, committed=20, in_flight=[], read_offset=25) is None
+    assert lost_from([], committed=10, in_flight=[], read_offset=25) is None
+    assert lost_from(acked, committed=None, in_flight=[], read_offset=25) is None
