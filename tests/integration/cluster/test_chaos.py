@@ -60,7 +60,6 @@ class Fault:
     at_count: int
     started: float = 0.0
     restored: float = 0.0
-    recovered: float = 0.0
     count_at_restore: int = 0
 
 
@@ -168,9 +167,6 @@ async def monitor(run: Run, settings: Settings, stop: asyncio.Event) -> None:
             if count < 0 and run.samples:
                 count = run.samples[-1][1]
             run.samples.append((time.time(), max(count, 0), lag))
-            for fault in run.faults:
-                if fault.restored and not fault.recovered and count >= fault.count_at_restore + 50:
-                    fault.recovered = time.time()
             await asyncio.sleep(2)
     finally:
         await client.close()
@@ -382,15 +378,25 @@ def check_politeness(log: Path) -> tuple[list[Any], list[Any], int]:
     return overlaps, too_close, len(lines)
 
 
+def recovered_at(run: Run, fault: Fault) -> float | None:
+    """When 50 more documents than at the fault's end were searchable (None: never)."""
+    for t, count, _ in run.samples:
+        if t >= fault.restored and count >= fault.count_at_restore + 50:
+            return t
+    return None
+
+
 def write_report(run: Run, requests: int) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import _report
 
-    rows = [
-        f"| {f.name} | {f.at_count} | {f.restored - f.started:.0f} s | "
-        + (f"{f.recovered - f.restored:.0f} s |" if f.recovered else "not measured |")
-        for f in run.faults
-    ]
+    rows = []
+    for f in run.faults:
+        recovered = recovered_at(run, f)
+        rows.append(
+            f"| {f.name} | {f.at_count} | {f.restored - f.started:.0f} s | "
+            + (f"{recovered - f.restored:.0f} s |" if recovered else "not within the run |")
+        )
     t0 = run.started
     lag_rows = [
         f"| {t - t0:.0f} | {count} | {lag if lag >= 0 else '–'} |"
