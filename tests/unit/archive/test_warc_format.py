@@ -6,6 +6,7 @@ import gzip
 import io
 from datetime import UTC, datetime
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from newswire.archive.warc_format import page_from_response, page_to_warc, read_responses
@@ -38,8 +39,9 @@ def page(**overrides: object) -> RawPage:
     return RawPage(**values)  # type: ignore[arg-type]
 
 
-def test_response_and_metadata_records_each_in_their_own_gzip_member() -> None:
-    data = page_to_warc(page())
+@pytest.mark.parametrize("level", [1, 3, 6], ids=["isal-1", "isal-3", "zlib-6"])
+def test_response_and_metadata_records_each_in_their_own_gzip_member(level: int) -> None:
+    data = page_to_warc(page(), level)
     records = list(ArchiveIterator(io.BytesIO(data), check_digests=True))
     # (ArchiveIterator reads lazily: consume each record's content before moving on.)
     assert [r.rec_type for r in records] == ["response", "metadata"]
