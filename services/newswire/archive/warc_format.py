@@ -10,7 +10,8 @@ Each :class:`~newswire.records.RawPage` becomes two WARC/1.1 records, built by w
   holding newswire's own facts: site, url id, requested URL (differs from the target after a
   redirect), fetch time to the microsecond, kind, crawl depth, truncation, elapsed time.
 
-warcio computes ``WARC-Block-Digest`` and ``WARC-Payload-Digest`` (sha1, base32) for both.
+Both carry ``WARC-Block-Digest`` and ``WARC-Payload-Digest`` (sha1, base32), computed here in
+one pass each over the body and handed to warcio, which writes the records.
 Every record is compressed as its own gzip member, as Common Crawl does, so a reader can seek
 to any record's offset (``warcio index`` lists them) and a file can be cut at any member end.
 
@@ -22,6 +23,8 @@ gives the same :class:`RawPage` for both, hence the same article id and version.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import uuid
 import zlib
@@ -104,48 +107,97 @@ def parse_warc_fields(block: bytes) -> dict[str, str]:
     return fields
 
 
-def _gzip_member(data: bytes, level: int) -> bytes:
-    deflate = isal_zlib if level <= ISAL_MAX_LEVEL else zlib
-    compressor = deflate.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return compressor.compress(data) + compressor.flush()
+class _GzipMember:
+    """Where warcio writes one record: deflated as it comes, into a gzip member of its own.
+
+    warcio's ``WARCWriter(gzip=True)`` does the same with zlib at level 9; this one takes
+    the level (and ISA-L's deflate), and saves building the record uncompressed first.
+    """
+
+    def __init__(self, level: int) -> None:
+        deflate = isal_zlib if level <= ISAL_MAX_LEVEL else zlib
+        self._compressor = deflate.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(self._compressor.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        # warcio flushes once, when the record is complete: that ends the member.
+        self.parts.append(self._compressor.flush())
+
+
+def _digest(*parts: bytes) -> str:
+    """A WARC digest as warcio writes it: ``sha1:`` and the base32 of the SHA-1."""
+    sha1 = hashlib.sha1()
+    for part in parts:
+        sha1.update(part)
+    return "sha1:" + base64.b32encode(sha1.digest()).decode()
+
+
+def _record(
+    writer: WARCWriter,
+    page: RawPage,
+    record_type: str,
+    record_id: str,
+    payload: bytes,
+    http_headers: StatusAndHeaders | None = None,
+    concurrent_to: str | None = None,
+) -> Any:
+    """One warcio record with its digests given: one sha1 call over the body for each, where
+    warcio reads the payload stream in 16 KB pieces for each (~3% of the writing CPU). The
+    block digest covers the HTTP headers and the payload, the payload digest the body alone."""
+    header_bytes = b""
+    if http_headers is not None:
+        http_headers.compute_headers_buffer()
+        header_bytes = http_headers.headers_buff
+    headers = StatusAndHeaders(
+        "",
+        [
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", warc_date(page.fetched_at)),
+            *([("WARC-Concurrent-To", concurrent_to)] if concurrent_to else []),
+            ("WARC-Type", record_type),
+            ("WARC-Target-URI", page.final_url),
+            ("WARC-Payload-Digest", _digest(payload)),
+            ("WARC-Block-Digest", _digest(header_bytes, payload)),
+        ],
+        protocol=writer.warc_version,
+    )
+    return writer.create_warc_record(
+        page.final_url,
+        record_type,
+        payload=io.BytesIO(payload),
+        length=len(payload),
+        warc_headers=headers,
+        http_headers=http_headers,
+    )
 
 
 def page_to_warc(page: RawPage, level: int = GZIP_LEVEL) -> bytes:
     """The response and metadata records of one page, each its own gzip member."""
-    writer = WARCWriter(io.BytesIO(), gzip=False, warc_version="1.1")
-    date = warc_date(page.fetched_at)
+    writer = WARCWriter(None, gzip=False, warc_version="1.1")
     response_id = record_id(page, "response")
     http_headers = StatusAndHeaders(
         _status_line(page.status), list(page.headers.items()), protocol="HTTP/1.1"
     )
-    response = writer.create_warc_record(
-        page.final_url,
-        "response",
-        payload=io.BytesIO(page.body),
-        length=len(page.body),
-        http_headers=http_headers,
-        warc_headers_dict={"WARC-Record-ID": response_id, "WARC-Date": date},
-    )
-    facts = _warc_fields(page_facts(page))
-    metadata = writer.create_warc_record(
-        page.final_url,
+    response = _record(writer, page, "response", response_id, page.body, http_headers)
+    metadata = _record(
+        writer,
+        page,
         "metadata",
-        payload=io.BytesIO(facts),
-        length=len(facts),
-        warc_content_type="application/warc-fields",
-        warc_headers_dict={
-            "WARC-Record-ID": record_id(page, "metadata"),
-            "WARC-Date": date,
-            "WARC-Concurrent-To": response_id,
-        },
+        record_id(page, "metadata"),
+        _warc_fields(page_facts(page)),
+        concurrent_to=response_id,
     )
-    members = []
+    parts: list[bytes] = []
     for record in (response, metadata):
-        out = io.BytesIO()
-        writer.out = out
+        member = _GzipMember(level)
+        writer.out = member
         writer.write_record(record)
-        members.append(_gzip_member(out.getvalue(), level))
-    return b"".join(members)
+        parts.extend(member.parts)
+    return b"".join(parts)
 
 
 # --- reading -----------------------------------------------------------------------------------

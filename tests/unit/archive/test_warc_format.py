@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newswire.archive.warc_format import page_from_response, page_to_warc, read_responses
+from newswire.archive.warc_format import (
+    page_facts,
+    page_from_response,
+    page_to_warc,
+    read_responses,
+    record_id,
+)
 from newswire.records import RawPage
 
 BODY = "<html><head><title>标题</title></head><body><p>正文</p></body></html>".encode()
@@ -71,6 +77,48 @@ def test_records_carry_status_headers_exact_body_digests_and_link() -> None:
     facts = metadata.content_stream().read().decode()
     for line in ("site: example", "depth: 3", "truncated: true", "requested-url: http://news"):
         assert line in facts
+
+
+def test_digests_given_to_warcio_are_the_ones_it_computes_itself() -> None:
+    """page_to_warc computes both digests for warcio (each in one pass over the body);
+    warcio left to compute them writes byte for byte the same records."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    original = page()
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False, warc_version="1.1")
+    date = "2026-12-05T04:15:00.123456Z"
+    response_id = record_id(original, "response")
+    response = writer.create_warc_record(
+        original.final_url,
+        "response",
+        payload=io.BytesIO(BODY),
+        length=len(BODY),
+        http_headers=StatusAndHeaders(
+            "200 OK", list(original.headers.items()), protocol="HTTP/1.1"
+        ),
+        warc_headers_dict={"WARC-Record-ID": response_id, "WARC-Date": date},
+    )
+    facts = "".join(f"{k}: {v}\r\n" for k, v in page_facts(original).items()).encode()
+    metadata = writer.create_warc_record(
+        original.final_url,
+        "metadata",
+        payload=io.BytesIO(facts),
+        length=len(facts),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={
+            "WARC-Record-ID": record_id(original, "metadata"),
+            "WARC-Date": date,
+            "WARC-Concurrent-To": response_id,
+        },
+    )
+    writer.write_record(response)
+    writer.write_record(metadata)
+    assert gzip.decompress(page_to_warc(original)) == out.getvalue()
+    for record in ArchiveIterator(io.BytesIO(page_to_warc(original)), check_digests=True):
+        record.content_stream().read()
+        assert record.digest_checker.passed is True
 
 
 def test_same_page_gives_same_record_ids() -> None:
