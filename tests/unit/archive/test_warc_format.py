@@ -134,6 +134,14 @@ def test_reading_back_gives_the_archived_page() -> None:
     assert page_from_response(responses[0], url_id="ignored", site="example") == original
 
 
+def test_uncompressed_warc_files_are_read_too() -> None:
+    """The reader inflates gzip members with ISA-L; a plain .warc must still be read as is."""
+    plain = gzip.decompress(page_to_warc(page()) + page_to_warc(page(url_id="f" * 32)))
+    responses = list(read_responses(io.BytesIO(plain)))
+    assert [r.facts["url-id"] for r in responses] == ["0123456789abcdef0123456789abcdef", "f" * 32]
+    assert all(r.body == BODY for r in responses)
+
+
 def test_other_crawlers_response_without_metadata_uses_warc_date_and_decodes_body() -> None:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
