@@ -148,8 +148,14 @@ def our_writer_rate(messages: list[bytes], directory: Path, level: int) -> tuple
 
 
 async def prefill(settings: Settings, messages: list[tuple[bytes, bytes]]) -> None:
+    """``pages.raw`` as the fetcher fills it: its producer options and its 1 MB batches (with
+    aiokafka's 16 KB default every page would be a batch of its own for the archiver to read)."""
+    from aiokafka import AIOKafkaProducer
+
     await broker.create_topics(settings)
-    producer = broker.make_producer(settings)
+    producer = AIOKafkaProducer(
+        **{**broker.producer_options(settings), "max_batch_size": 1024 * 1024}
+    )
     await producer.start()
     try:
         topic = topic_name(Topic.PAGES_RAW, settings)
