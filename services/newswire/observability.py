@@ -316,9 +316,10 @@ def serve_metrics(
 ) -> MetricsServer | None:
     """Serve ``/metrics`` and ``/health`` on ``settings.metrics_port``; None when it is unset.
 
-    ``service`` is ``fetcher``, ``parser`` or ``indexer`` (or any name: only those three
-    get ``newswire_consumer_lag``). A port that is taken raises ``OSError``: a service that
-    is supposed to be monitored should not run unmonitored without anybody noticing.
+    ``service`` is ``fetcher``, ``parser``, ``indexer`` or ``archive`` (or any name: only
+    those get ``newswire_consumer_lag``, the lag of their own group). A port that is taken
+    raises ``OSError``: a service that is supposed to be monitored should not run
+    unmonitored without anybody noticing.
     """
     from newswire.admin.model import GROUP_INPUTS
 

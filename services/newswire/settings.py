@@ -104,8 +104,8 @@ class Settings(BaseSettings):
     #: A file is closed and the next one started at this size or this age, whichever first.
     archive_max_file_bytes: int = Field(default=1_000_000_000, ge=1)
     archive_max_file_age_s: float = Field(default=3600.0, gt=0)
-    #: zlib level of each record: 1 keeps up with a fast crawl on one core (bench/
-    #: archive_throughput.py); 6 makes files ~15% smaller for ~2x the CPU.
+    #: Deflate level of each record: 1-3 are ISA-L's (1 keeps up with a fast crawl on one
+    #: core, bench/archive_throughput.py), 4-9 zlib's (6: files ~15% smaller, ~10x the CPU).
     archive_gzip_level: int = Field(default=1, ge=1, le=9)
 
     # --- Stories -------------------------------------------------------------------------

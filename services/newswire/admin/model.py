@@ -19,8 +19,9 @@ from newswire.topics import Topic
 if TYPE_CHECKING:
     from newswire.admin.stalls import Stall, StuckRequest
 
-#: The services that consume Kafka, in pipeline order.
-SERVICES: tuple[str, ...] = ("fetcher", "parser", "indexer")
+#: The services that consume Kafka, in pipeline order (the archive reads pages.raw beside the
+#: parser, and falling behind it by the topic's retention loses pages from the archive).
+SERVICES: tuple[str, ...] = ("fetcher", "parser", "indexer", "archive")
 
 #: What each service's consumer group reads. Lag is reported on every partition of these
 #: topics, also those the group never committed on (it would start there at the log start).
@@ -28,6 +29,7 @@ GROUP_INPUTS: dict[str, tuple[Topic, ...]] = {
     "fetcher": (Topic.CRAWL_REQUESTS,),
     "parser": (Topic.PAGES_RAW,),
     "indexer": (Topic.ARTICLES,),
+    "archive": (Topic.PAGES_RAW,),
 }
 
 #: Messages per second are measured over this window (``offsets_for_times(now - window)``).

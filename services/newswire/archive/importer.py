@@ -201,7 +201,7 @@ def import_in_processes(
     advance: Callable[[int], None] = lambda _: None,
 ) -> ImportSummary:
     """:func:`import_warc` with files spread over ``workers`` processes, each with its own
-    producer: one process tops out at ~1,000 records per CPU second (inflating, re-encoding),
+    producer: one process tops out at ~1,500 records per CPU second (inflating, re-encoding),
     so many files import faster on more cores. Progress advances as files finish."""
     total = ImportSummary()
     # spawn, not fork: the progress bar's refresh thread may hold a lock at fork time.

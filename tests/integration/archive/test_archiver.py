@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,15 @@ from newswire.records import DeadLetter
 from newswire.settings import REPO_ROOT, Settings
 from newswire.topics import Topic, topic_name
 from tests.integration.archive.demo_pages import demo_pages, warcio_tool
-from tests.support import ServiceProcess, committed_total, consume, demo_site_running, produce
+from tests.integration.ops.opsutil import newswire_json
+from tests.support import (
+    ServiceProcess,
+    committed_total,
+    consume,
+    demo_site_running,
+    free_port,
+    produce,
+)
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +218,67 @@ async def test_crawled_demo_site_is_archived_as_fetched(
     assert seed.body == (REPO_ROOT / "seeds" / "demo" / article.lstrip("/")).read_bytes()
     assert seed.headers["etag"] and seed.facts["site"] == "demo-cmg"
     assert seed.facts["kind"] == "page" and int(seed.facts["depth"]) >= 1
+
+
+def archive_lag_metric(port: int, group: str) -> dict[int, float]:
+    """``newswire_consumer_lag`` of ``group`` per partition, as the archiver serves it (none
+    while its metrics server is not up yet)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60) as response:
+            body = response.read().decode()
+    except OSError:
+        return {}
+    series = (
+        rf'newswire_consumer_lag\{{group="{re.escape(group)}",partition="(\d+)",[^}}]*\}} (\S+)'
+    )
+    return {int(partition): float(value) for partition, value in re.findall(series, body)}
+
+
+async def test_status_and_the_archivers_metrics_show_the_archive_groups_lag(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`newswire status` lists the archive's group beside the others, and the archiver exports
+    its group's lag (``newswire_consumer_lag``, which the archive alert rule reads)."""
+    lagging = settings.model_copy(
+        update={
+            "topic_prefix": f"{settings.topic_prefix}lag.",
+            "archive_dir": tmp_path / "warc",
+            "metrics_port": free_port(),
+        }
+    )
+    await create_topics(lagging)
+    pages = demo_pages()
+    await produce(
+        lagging,
+        topic_name(Topic.PAGES_RAW, lagging),
+        [(p.url_id.encode(), p.to_bytes()) for p in pages],
+    )
+    group = f"{lagging.topic_prefix}newswire-archive"
+
+    def archive_group() -> dict:
+        [found] = [
+            g for g in newswire_json(lagging, "status")["groups"] if g["service"] == "archive"
+        ]
+        return found
+
+    # Nothing archived yet: every page retained in pages.raw is the archive's lag.
+    before = archive_group()
+    assert (before["group"], before["lag"]) == (group, len(pages))
+    assert before["topics"][0]["topic"] == "pages.raw"
+
+    with ServiceProcess(lagging, "archive", log_path=tmp_path / "archive.log") as archiver:
+
+        async def all_committed() -> bool:
+            return await committed(lagging) >= len(pages)
+
+        await wait_for(all_committed, "every page committed", archiver)
+
+        async def metric_caught_up() -> bool:
+            # The gauge is measured at most every 10 s: wait for a reading after the commit.
+            lags = archive_lag_metric(lagging.metrics_port or 0, group)
+            return len(lags) == lagging.partitions and sum(lags.values()) == 0
+
+        await wait_for(metric_caught_up, "the archiver's lag gauge at 0", archiver)
+    after = archive_group()
+    assert after["lag"] == 0
+    assert sum(p["committed"] for p in after["topics"][0]["partitions"]) == len(pages)

@@ -25,7 +25,7 @@ from tests.support import ServiceProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 MONITORING = ROOT / "deploy" / "monitoring"
-SERVICES = ("fetcher", "parser", "indexer")
+SERVICES = ("fetcher", "parser", "indexer", "archive")
 
 
 def prometheus_or_fail() -> str:
@@ -75,7 +75,9 @@ def newswire_services(settings: Settings, tmp_path: Path) -> Iterator[dict[str, 
     running = {}
     try:
         for name in SERVICES:
-            own = settings.model_copy(update={"metrics_port": free_port()})
+            own = settings.model_copy(
+                update={"metrics_port": free_port(), "archive_dir": tmp_path / "warc"}
+            )
             running[name] = ServiceProcess(own, name, log_path=tmp_path / f"{name}.log").start()
         yield running
     finally:
@@ -106,9 +108,9 @@ def test_prometheus_scrapes_the_services_and_evaluates_every_rule(
         def all_up() -> dict[str, str]:
             targets = api(web, "targets")["activeTargets"]
             health = {t["labels"]["job"]: t["health"] for t in targets}
-            return health if set(health.values()) == {"up"} and len(health) == 3 else {}
+            return health if set(health.values()) == {"up"} and len(health) == len(SERVICES) else {}
 
-        health = wait_for(all_up, "the three targets to be up")
+        health = wait_for(all_up, "every target to be up")
         assert set(health) == {f"newswire-{name}" for name in SERVICES}
 
         # What the services export arrives: build info from each, lag and the cluster's health.
@@ -123,7 +125,7 @@ def test_prometheus_scrapes_the_services_and_evaluates_every_rule(
             lambda: {s["metric"]["group"] for s in series("newswire_consumer_lag")} or None,
             "newswire_consumer_lag",
         )
-        assert len(lag_groups) == 3
+        assert len(lag_groups) == len(SERVICES)
 
         # Every rule in alerts.yml is loaded and has evaluated without error.
         shipped = yaml.safe_load((MONITORING / "alerts.yml").read_text())

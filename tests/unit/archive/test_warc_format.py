@@ -6,9 +6,16 @@ import gzip
 import io
 from datetime import UTC, datetime
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newswire.archive.warc_format import page_from_response, page_to_warc, read_responses
+from newswire.archive.warc_format import (
+    page_facts,
+    page_from_response,
+    page_to_warc,
+    read_responses,
+    record_id,
+)
 from newswire.records import RawPage
 
 BODY = "<html><head><title>标题</title></head><body><p>正文</p></body></html>".encode()
@@ -38,8 +45,9 @@ def page(**overrides: object) -> RawPage:
     return RawPage(**values)  # type: ignore[arg-type]
 
 
-def test_response_and_metadata_records_each_in_their_own_gzip_member() -> None:
-    data = page_to_warc(page())
+@pytest.mark.parametrize("level", [1, 3, 6], ids=["isal-1", "isal-3", "zlib-6"])
+def test_response_and_metadata_records_each_in_their_own_gzip_member(level: int) -> None:
+    data = page_to_warc(page(), level)
     records = list(ArchiveIterator(io.BytesIO(data), check_digests=True))
     # (ArchiveIterator reads lazily: consume each record's content before moving on.)
     assert [r.rec_type for r in records] == ["response", "metadata"]
@@ -71,6 +79,48 @@ def test_records_carry_status_headers_exact_body_digests_and_link() -> None:
         assert line in facts
 
 
+def test_digests_given_to_warcio_are_the_ones_it_computes_itself() -> None:
+    """page_to_warc computes both digests for warcio (each in one pass over the body);
+    warcio left to compute them writes byte for byte the same records."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    original = page()
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False, warc_version="1.1")
+    date = "2026-12-05T04:15:00.123456Z"
+    response_id = record_id(original, "response")
+    response = writer.create_warc_record(
+        original.final_url,
+        "response",
+        payload=io.BytesIO(BODY),
+        length=len(BODY),
+        http_headers=StatusAndHeaders(
+            "200 OK", list(original.headers.items()), protocol="HTTP/1.1"
+        ),
+        warc_headers_dict={"WARC-Record-ID": response_id, "WARC-Date": date},
+    )
+    facts = "".join(f"{k}: {v}\r\n" for k, v in page_facts(original).items()).encode()
+    metadata = writer.create_warc_record(
+        original.final_url,
+        "metadata",
+        payload=io.BytesIO(facts),
+        length=len(facts),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={
+            "WARC-Record-ID": record_id(original, "metadata"),
+            "WARC-Date": date,
+            "WARC-Concurrent-To": response_id,
+        },
+    )
+    writer.write_record(response)
+    writer.write_record(metadata)
+    assert gzip.decompress(page_to_warc(original)) == out.getvalue()
+    for record in ArchiveIterator(io.BytesIO(page_to_warc(original)), check_digests=True):
+        record.content_stream().read()
+        assert record.digest_checker.passed is True
+
+
 def test_same_page_gives_same_record_ids() -> None:
     assert page_to_warc(page()) == page_to_warc(page())
     later = page(fetched_at=datetime(2026, 12, 5, 4, 16, tzinfo=UTC))
@@ -82,6 +132,14 @@ def test_reading_back_gives_the_archived_page() -> None:
     responses = list(read_responses(io.BytesIO(page_to_warc(original))))
     assert len(responses) == 1
     assert page_from_response(responses[0], url_id="ignored", site="example") == original
+
+
+def test_uncompressed_warc_files_are_read_too() -> None:
+    """The reader inflates gzip members with ISA-L; a plain .warc must still be read as is."""
+    plain = gzip.decompress(page_to_warc(page()) + page_to_warc(page(url_id="f" * 32)))
+    responses = list(read_responses(io.BytesIO(plain)))
+    assert [r.facts["url-id"] for r in responses] == ["0123456789abcdef0123456789abcdef", "f" * 32]
+    assert all(r.body == BODY for r in responses)
 
 
 def test_other_crawlers_response_without_metadata_uses_warc_date_and_decodes_body() -> None:

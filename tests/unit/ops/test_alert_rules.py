@@ -72,5 +72,7 @@ def test_every_alert_has_a_unit_test() -> None:
         "NewswireParseOrIndexDeadLetters",
         "NewswireFetchDeadLettersGrowing",
         "NewswireStageNoLiveReplica",
+        "NewswireArchiveStalled",
+        "NewswireArchiveNotRunning",
     ):
         assert required in alerts, required

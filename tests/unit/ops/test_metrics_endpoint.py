@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+import newswire.archive.metrics
 import newswire.fetcher.metrics
 import newswire.indexer.metrics
+import newswire.parser.fill_metrics
 import newswire.parser.metrics
 import newswire.stories.metrics  # noqa: F401
 from newswire.observability import CONSUMER_LAG, MetricsServer, health_response, serve_metrics
@@ -80,7 +82,7 @@ def test_every_served_metric_is_documented_and_every_documented_one_is_served(
 
 def test_each_service_prefix_is_present(server: MetricsServer) -> None:
     served = served_metrics(server)
-    for service in ("fetcher", "parser", "indexer", "stories"):
+    for service in ("fetcher", "parser", "indexer", "stories", "archive"):
         assert any(name.startswith(f"newswire_{service}_") for name in served), service
     assert "newswire_build_info" in served
     assert "newswire_consumer_lag" in served

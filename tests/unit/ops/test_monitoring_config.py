@@ -15,6 +15,7 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY
 
+import newswire.archive.metrics
 import newswire.fetcher.metrics
 import newswire.indexer.metrics
 import newswire.observability
@@ -129,7 +130,7 @@ def test_prometheus_scrapes_the_three_services() -> None:
             targets.update(static["targets"])
         for dns in job.get("dns_sd_configs", []):
             targets.update(f"{name}:{dns['port']}" for name in dns["names"])
-    assert {"fetcher:9100", "parser:9100", "indexer:9100"} <= targets
+    assert {"fetcher:9100", "parser:9100", "indexer:9100", "archive:9100"} <= targets
     assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from newswire.admin.model import (
+    GROUP_INPUTS,
+    SERVICES,
     DeadLetterCount,
     DeadLetterInfo,
     GroupInfo,
@@ -21,6 +23,7 @@ from newswire.admin.model import (
     window_count,
 )
 from newswire.settings import Settings
+from newswire.topics import Topic
 
 NOW = datetime(2025, 3, 12, 0, 50, tzinfo=UTC)
 
@@ -79,6 +82,15 @@ def test_group_lag_covers_every_partition_of_the_input_topics() -> None:
 
 def test_group_ids_follow_the_faust_app_ids() -> None:
     assert group_id("parser", Settings(topic_prefix="p.")) == "p.newswire-parser"
+
+
+def test_status_covers_the_archive_group_the_archiver_runs() -> None:
+    from newswire.archive.app import ArchiverOptions
+
+    assert "archive" in SERVICES
+    assert GROUP_INPUTS["archive"] == (Topic.PAGES_RAW,)
+    settings = Settings(topic_prefix="p.")
+    assert group_id("archive", settings) == f"p.{ArchiverOptions().group_id}"
 
 
 def test_freshness() -> None:
