@@ -242,7 +242,6 @@ class FetchPipeline:
             self.failures.failed(
                 uid, host_of(url), failure.reason, failure.attempts, retry_in, str(failure)
             )
-        pending.append(await self.publisher.url_state(partition, new_state))
         await self.publisher.settle(record, url, uid, pending, new_state, partition)
 
     def _site_for(self, request: CrawlRequest, url: str) -> Site | None:

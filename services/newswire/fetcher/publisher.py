@@ -153,23 +153,26 @@ class Publisher:
         state: UrlState,
         partition: int,
     ) -> None:
-        """Wait for the broker to acknowledge a request's records; raise if it did not.
+        """Wait for the broker to acknowledge a request's page or dead letter, then record the
+        URL's new ``state``; raise if the broker did not take them.
 
-        A page the broker refused as too large for the topic is replaced by a ``too_large``
-        dead letter and state (both awaited)."""
+        The state goes out only once the page is durable: a state saying "fetched" for a page
+        that never reached ``pages.raw`` would make the request's replay skip the URL, losing
+        the page (a fetcher SIGKILLed between the two writes did). A page the broker refused
+        as too large for the topic is replaced by a ``too_large`` dead letter and state."""
         results = await asyncio.gather(*pending, return_exceptions=True)
         for result in results:
             if isinstance(result, TOO_LARGE):
                 metrics.ERRORS.labels(reason="too_large").inc()
-                failed = state.model_copy(update={"outcome": "too_large"})
-                await asyncio.gather(
+                state = state.model_copy(update={"outcome": "too_large"})
+                await (
                     await self.dead_letter(
                         record, "too_large", str(result), url=url, uid=uid, wait=False
-                    ),
-                    await self.state.put(partition, failed),
+                    )
                 )
             elif isinstance(result, BaseException):
                 raise result
+        await (await self.state.put(partition, state))
 
     async def crawl_requests(self, requests: Iterable[CrawlRequest]) -> None:
         """Send crawl requests to the frontier, keyed by host, and wait for the acks."""
