@@ -109,6 +109,8 @@ class FetcherWorker:
             max_partition_fetch_bytes=1024 * 1024,
         )
         self._owned: dict[TopicPartition, _OwnedPartition] = {}
+        #: What this worker owned when the last rebalance began (all of it is revoked first).
+        self._held_before_rebalance: set[TopicPartition] = set()
         self._background: set[asyncio.Task[Any]] = set()
         self._scheduled_at: dict[str, datetime] = {}
         self._partitions: int | None = None
@@ -189,10 +191,14 @@ class FetcherWorker:
             self._owned[tp] = _OwnedPartition(restored=restored)
 
     async def _assigned(self, assigned: set[TopicPartition]) -> None:
+        if assigned - self._held_before_rebalance:
+            # Their hosts' last requests were another fetcher's, and may be a moment old.
+            self.pipeline.politeness.handed_over()
         self._own(sorted(assigned))
         await asyncio.gather(*{self._owned[tp].restored for tp in assigned})
 
     async def _revoked(self, revoked: set[TopicPartition]) -> None:
+        self._held_before_rebalance = set(self._owned)
         owned = [self._owned[tp] for tp in revoked if tp in self._owned]
         tasks = [t for p in owned for t in p.tasks]
         for task in tasks:

@@ -10,7 +10,8 @@ requests reach a site 0.1 s apart under a 1 s delay (the chaos test's request lo
 A ``429``/``503`` with ``Retry-After`` pauses the host until then and doubles its spacing;
 successes halve the slowdown again. A host whose requests keep timing out
 (:data:`TIMEOUTS_BEFORE_PAUSE` in a row, whichever URLs they were for) is paused as a whole,
-longer with each further timeout, until it answers again.
+longer with each further timeout, until it answers again. When hosts move here from another
+fetcher, each waits one delay before its first request (:meth:`Politeness.handed_over`).
 
 :class:`HostPacer` is the pure bookkeeping (times in, start times out) and is unit-tested with
 a fake clock; :class:`Politeness` adds the waiting.
@@ -43,9 +44,10 @@ class HostPacer:
     timeouts: int = 0
     semaphore: asyncio.Semaphore | None = field(default=None, repr=False)
 
-    def reserve(self, now: float, delay_s: float) -> float:
-        """Claim the next start time (>= now) and push the following one ``delay`` later."""
-        start = max(now, self.next_start, self.backoff_until)
+    def reserve(self, now: float, delay_s: float, not_before: float = 0.0) -> float:
+        """Claim the next start time (>= now, >= ``not_before``) and push the following one
+        ``delay`` later."""
+        start = max(now, self.next_start, self.backoff_until, not_before)
         self.next_start = start + delay_s * self.slowdown
         return start
 
@@ -106,6 +108,7 @@ class Politeness:
         self.max_delay_s = max_delay_s
         self.clock = clock
         self._hosts: dict[str, HostPacer] = {}
+        self._handed_over_at: float | None = None
 
     def effective_delay(
         self, configured_s: float | None = None, crawl_delay_s: float | None = None
@@ -115,6 +118,17 @@ class Politeness:
         if crawl_delay_s:
             delay = max(delay, min(crawl_delay_s, self.max_delay_s))
         return delay
+
+    def handed_over(self) -> None:
+        """Hosts have just moved here from another fetcher (a rebalance, a replaced replica).
+
+        That fetcher may have started a request to any of them a moment before it let go, and
+        its pacing went with it; so every host's next start waits one delay from now. The
+        rebalance orders the two: the old owner stops before the new one is assigned."""
+        self._handed_over_at = self.clock()
+
+    def _not_before(self, delay_s: float) -> float:
+        return 0.0 if self._handed_over_at is None else self._handed_over_at + delay_s
 
     def _pacer(self, host: str) -> HostPacer:
         pacer = self._hosts.get(host)
@@ -134,12 +148,12 @@ class Politeness:
         finally:
             pacer.waiting -= 1
         try:
-            start = pacer.reserve(self.clock(), delay)
+            start = pacer.reserve(self.clock(), delay, self._not_before(delay))
             while (wait := start - self.clock()) > 0:
                 await asyncio.sleep(wait)
                 # A 429 seen by another slot while we slept pushes this start back too.
                 if pacer.backoff_until > start:
-                    start = pacer.reserve(self.clock(), delay)
+                    start = pacer.reserve(self.clock(), delay, self._not_before(delay))
             pacer.active += 1
             try:
                 yield

@@ -130,3 +130,40 @@ async def test_a_slot_released_late_pushes_the_next_start() -> None:
     async with politeness.slot("a.example"):
         clock[0] = 0.7  # the request itself took 0.7 s
     assert politeness._hosts["a.example"].next_start == 1.7
+
+
+async def test_hosts_handed_over_by_another_fetcher_wait_one_delay_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The chaos test's request log: a fetcher that had just been given a partition asked a
+    # host for robots.txt 0.97 s after the previous owner's last request, under a 1 s delay.
+    clock = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    politeness = Politeness(delay_s=1.0, concurrency=1, max_delay_s=30, clock=lambda: clock[0])
+    async with politeness.slot("known.example"):
+        pass
+    clock[0] = 50.0
+    politeness.handed_over()
+    clock[0] = 50.2
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    async with politeness.slot("new.example"):
+        started_new = clock[0]
+    async with politeness.slot("known.example"):
+        started_known = clock[0]
+    assert started_new == pytest.approx(51.0)
+    assert started_known == pytest.approx(51.0)
+    # Later requests are paced as usual, not held again.
+    clock[0] = 80.0
+    async with politeness.slot("other.example"):
+        assert clock[0] == 80.0
+
+
+def test_reserve_honours_a_not_before_time() -> None:
+    pacer = HostPacer()
+    assert pacer.reserve(10.0, 1.0, not_before=11.0) == 11.0
+    assert pacer.reserve(30.0, 1.0, not_before=11.0) == 30.0
