@@ -7,8 +7,9 @@ import random
 import re
 
 import pytest
+from lxml import etree
 
-from newswire.parser.extract import metadata
+from newswire.parser.extract import dom, metadata
 
 pytestmark = pytest.mark.unit
 
@@ -58,3 +59,27 @@ def test_script_date_pattern_on_random_scripts():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         want = _script_date(_SCRIPT_DATE_REFERENCE, text)
         assert _script_date(metadata._SCRIPT_DATE, text) == want, text
+
+
+# --- scripts read only when their dates are asked for -------------------------------------
+
+
+def _metadata_of(scripts: list[str]) -> metadata.Metadata:
+    tags = "".join(f"<script>{s}</script>" if s else "<script></script>" for s in scripts)
+    root = etree.fromstring(f"<html><head>{tags}</head><body><p>x</p></body></html>")
+    md = metadata.read_metadata(root)
+    dom.clean(root)  # (scripts leave the tree before the pipeline asks for their dates)
+    return md
+
+
+def test_script_date_read_after_the_scripts_left_the_tree():
+    md = _metadata_of(["var a = 1;", 'var pubtime = "2019-09-07 19:02";'])
+    assert md.script_published() == "2019-09-07 19:02"
+
+
+@pytest.mark.parametrize(("empty", "found"), [(0, False), (5, False)])
+def test_script_date_looked_for_in_the_first_40_scripts_with_text(empty, found):
+    # Empty scripts do not count; the 41st script with text is not read.
+    scripts = [""] * empty + ["var a = 1;"] * 40 + ['var pubtime = "2019-09-07 19:02";']
+    assert (_metadata_of(scripts).script_published() is not None) == found
+    assert _metadata_of([""] * 50 + scripts[-1:]).script_published() == "2019-09-07 19:02"
