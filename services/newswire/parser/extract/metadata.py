@@ -128,16 +128,23 @@ def _meta_date_kind(key: str) -> str | None:
 # Publication times CMSs leave in inline scripts (qq, sina, 163 and many more; WeChat-style
 # article pages print none and fill the visible date in from ``var ct = "<unix time>"``).
 # Searched in lower-cased text (no IGNORECASE: several times faster on big scripts).
+# Every alternative starts with a plain letter (p, c, d, n or f), so the regex engine skips
+# ahead to those letters instead of trying the whole alternation at every position, five
+# times faster on the dev pages' scripts: the lone ``ct`` keeps its "no word character
+# before" test after its ``c`` (``c(?<![\w$]c)t``, the same test as ``(?<![\w$])ct``),
+# since a pattern starting with a look-behind loses that skip.
 _SCRIPT_DATE = re.compile(
     r"""(?:pubtime|pub_time|publish_time|publishtime|pubdate|pub_date|publishdate|"""
     r"""publish_date|ptime|posttime|post_time|newstime|first_publish_time|publishedat|"""
     r"""first_publication_date|date_published|published_at|publisheddate|create_time|"""
-    r"""createtime|(?<![\w$])ct)["']?"""
+    r"""createtime|c(?<![\w$]c)t)["']?"""
     r"""\s*[:=]\s*["']?"""
     r"""((?:19|20)\d\d[-/]\d{1,2}[-/]\d{1,2}(?:[ t]\d{1,2}:\d\d(?::\d\d)?)?(?![\d:])"""
     r"""|1\d{9}(?:\d{3})?)(?!\d)"""  # (Unix time in seconds or milliseconds)
 )
 _MAX_SCRIPT_SCAN = 300_000
+#: Scripts with text scanned at most (in page order).
+_MAX_SCRIPTS = 40
 
 
 @dataclass
@@ -154,7 +161,11 @@ class Metadata:
     title_tag: str | None = None
     #: URL found in <base href>, to resolve relative links.
     base: str | None = None
-    scripts: list[str] = field(default_factory=list)
+    #: Inline scripts other than JSON-LD, in page order; their text is read only when
+    #: :meth:`script_published` is asked (most pages never need it, and reading a script's
+    #: text decodes it: tens of kilobytes a page). The tree's cleaning detaches them, but an
+    #: element held here keeps its text.
+    script_els: list[Element] = field(default_factory=list)
     #: <time datetime> values with their class and itemprop, in page order.
     times: list[tuple[str, str]] = field(default_factory=list)
     #: The <time> elements of ``times``, in the same order.
@@ -169,8 +180,13 @@ class Metadata:
         if not self._script_scanned:
             self._script_scanned = True
             budget = _MAX_SCRIPT_SCAN
-            for text in self.scripts:
-                if budget <= 0:
+            scanned = 0
+            for el in self.script_els:
+                text = el.text
+                if not text:
+                    continue
+                scanned += 1
+                if budget <= 0 or scanned > _MAX_SCRIPTS:
                     break
                 chunk = text[:budget]
                 budget -= len(chunk)
@@ -316,9 +332,9 @@ def read_metadata(root: Element) -> Metadata:
                     md.canonical = href.strip()
         elif tag == "script":
             stype = (el.get("type") or "").lower()
-            if el.text and "ld+json" not in stype and len(md.scripts) < 40:
+            if "ld+json" not in stype:
                 # Kept for a lazy scan: most pages never need it, and it is the costliest regex.
-                md.scripts.append(el.text)
+                md.script_els.append(el)
             if "ld+json" in stype and el.text and len(lds) < 50:
                 raw = el.text.strip()
                 if raw.startswith("<!--"):
