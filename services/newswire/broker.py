@@ -116,7 +116,9 @@ def faust_app(service: str, settings: Settings | None = None, **overrides: Any) 
     app_id = f"{settings.topic_prefix}newswire-{service}"
     from newswire.faust_app import NewswireApp
 
-    return NewswireApp(app_id, **config)
+    app = NewswireApp(app_id, **config)
+    app.probe_options = client_options(settings)
+    return app
 
 
 def min_insync_replicas(replication_factor: int) -> int:

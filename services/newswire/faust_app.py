@@ -13,46 +13,53 @@ search node down, a replica added mid-run) lost pages through each of these:
   skips the records of a partition that is not active at that moment, stops handing out a batch
   when a rebalance starts, and a message whose delivery is cancelled by a rebalance still moves
   the read offset. Any later record then arrives after a jump, which faust records as a gap
-  (offsets it believes hold no message, as after compaction) and commits over: 69 and 81
+  (offsets it believes hold no message, as after compaction) and commits over: 24, 69 and 81
   contiguous pages of one partition were lost this way.
+* **Seeks racing the fetch.** faust's aiokafka consumer runs in a thread of its own, and a
+  seek made from the main thread can land while that thread is handing out records: the
+  position the seek set is then overwritten.
 
-So :class:`GapSafeConsumer` keeps its own account, from what the broker actually returned:
+So :class:`GapSafeConsumer` keeps its own account:
 
-1. A hole is real only if the *broker* skipped it: a jump between consecutive records of a
-   fetch (compaction, transaction markers) or between a seek and the first record after it
-   (retention). Those are recorded where the records come in (``getmany``); faust's own gap
-   guesses are ignored.
-2. A partition commits only the run of acknowledged or really-missing offsets that starts at
-   the committed offset (:func:`committable_run`), and never past a message still in flight.
-3. A hole that is neither (read past, not in flight, not acknowledged: a record faust dropped)
-   holds the commit; if it is still there after ``HOLE_PATIENCE_S``, the partition is read
-   again from it (:func:`lost_from`). Replayed pages are harmless: ids are stable and writes
-   idempotent.
+1. A partition commits only the run of acknowledged offsets that starts at the committed
+   offset (:func:`committable_run`), never past a message still in flight. faust's guesses at
+   holes are ignored.
+2. A hole below the acknowledged offsets that nothing will fill (read past, not in flight:
+   :func:`lost_from`) is, after ``HOLE_PATIENCE_S``, checked against the broker itself by a
+   consumer of its own that reads the range (:func:`sort_out_range`). Offsets the broker has no
+   record for (compacted away, transaction markers, expired) become known gaps the commit may
+   pass; records that are there but were never delivered are read again from the first one.
+   Replayed pages are harmless: ids are stable and writes idempotent.
+3. Every seek it makes runs in the consumer's thread.
 
 A further default: faust enables producer idempotence only inside transactions. A send retried
 after a leader change whose first attempt was in fact written then lands twice; ``acks=all``
 with idempotence (as ``broker.make_producer`` has) makes that not happen at all.
 
-The three functions are pure and unit-tested; the classes only wire them and the producer
-settings into faust.
+The three functions are pure and unit-tested; the classes wire them and the producer settings
+into faust.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import faust
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.transport.drivers.aiokafka import Consumer, Producer
 from faust.types import TP
 
 log = logging.getLogger(__name__)
 
-# How long a hole may hold a partition's commit before the partition is read again from it.
-# Long enough that a record between being fetched and being tracked is never taken for lost.
-HOLE_PATIENCE_S = 10.0
+# How long a hole may hold a partition's commit before the broker is asked about it. Long
+# enough that a record between being fetched and being tracked is never taken for lost.
+HOLE_PATIENCE_S = 5.0
+# A probe reads at most this long; an unfinished probe is simply tried again later.
+PROBE_TIMEOUT_S = 30.0
 
 
 def committable_run(acked: list[int], committed: int | None, in_flight: Iterable[int]) -> int:
@@ -84,9 +91,9 @@ def lost_from(
 ) -> int | None:
     """The first offset of a hole that nothing will fill, or None.
 
-    A hole at the committed offset (below the first acknowledged one) is lost when the
-    consumer has already read past it and no message in it is still in flight: faust read
-    those records and dropped them.
+    A hole at the committed offset (below the first acknowledged one) is suspect when the
+    consumer has already read past it and no message in it is still in flight: either the
+    broker has no records there, or faust read them and dropped them.
     """
     if not acked or committed is None or acked[0] <= committed:
         return None
@@ -97,20 +104,30 @@ def lost_from(
     return committed
 
 
-def skipped_by_broker(
-    expected: int | None, offsets: Iterable[int]
+def sort_out_range(
+    start: int, end: int, present: Iterable[int], done: Iterable[int]
 ) -> tuple[list[tuple[int, int]], int | None]:
-    """The holes (start, end exclusive) in a fetched run of ``offsets``, and the next expected.
+    """What the broker's records in ``[start, end)`` say about a suspect hole.
 
-    ``expected`` is the offset the broker's next record should have (the position it was sought
-    to, or one past the last record fetched); None when it is not known.
+    ``present`` are the offsets the broker returned there, ``done`` those acknowledged or in
+    flight. Returns the runs of offsets with no record (start, end exclusive: gaps a commit may
+    pass) and the first offset that has a record nobody processed (to read again), if any.
     """
-    holes = []
-    for offset in offsets:
-        if expected is not None and offset > expected:
-            holes.append((expected, offset))
-        expected = offset + 1
-    return holes, expected
+    there = {o for o in present if start <= o < end}
+    finished = set(done)
+    gaps: list[tuple[int, int]] = []
+    run_start: int | None = None
+    for offset in range(start, end):
+        if offset in there:
+            if run_start is not None:
+                gaps.append((run_start, offset))
+                run_start = None
+        elif run_start is None:
+            run_start = offset
+    if run_start is not None:
+        gaps.append((run_start, end))
+    lost = min((o for o in there if o not in finished), default=None)
+    return gaps, lost
 
 
 class GapSafeConsumer(Consumer):  # type: ignore[misc]
@@ -119,16 +136,15 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # tp -> the offset the broker's next record should have (None: not known).
-        self._next_from_broker: dict[TP, int | None] = {}
         # tp -> (hole start, when first seen): holes waiting out HOLE_PATIENCE_S.
         self._holes: dict[TP, tuple[int, float]] = {}
+        # tp -> the probe asking the broker about a hole of tp.
+        self._probes: dict[TP, asyncio.Task[None]] = {}
         # tp -> offset to read the partition again from, at the next fetch.
         self._reread: dict[TP, int] = {}
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
-        # faust's own getmany, but every record it does not hand out is fetched again, and
-        # the holes the broker itself skipped are recorded as the records come in.
+        # faust's own getmany, but every record it does not hand out is fetched again.
         await self._reread_lost()
         records, active_partitions = await self._wait_next_records(timeout)
         generation_id = self.app.consumer_generation_id
@@ -141,7 +157,6 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
             except Exception as exc:
                 self.log.warning(f"exception performing seek when flow not active {exc}")
             return
-        self._record_broker_gaps(records)
         handed: dict[TP, int] = {}
         try:
             for tp, record in self.scheduler.iterate(records):
@@ -158,17 +173,6 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
         finally:
             await self._fetch_again(records, handed)
 
-    def _record_broker_gaps(self, records: Any) -> None:
-        for tp, batch in records.items():
-            if not self.app.topics.acks_enabled_for(tp.topic):
-                continue  # a table's changelog: faust recovers it from offsets of its own
-            holes, expected = skipped_by_broker(
-                self._next_from_broker.get(tp), (record.offset for record in batch)
-            )
-            for start, end in holes:
-                self._gap[tp].addi(start, end)
-            self._next_from_broker[tp] = expected
-
     async def _fetch_again(self, records: Any, handed: dict[TP, int]) -> None:
         assigned = self.assignment()
         for tp, batch in records.items():
@@ -176,8 +180,7 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
                 continue
             first_not_handed = handed[tp] + 1 if tp in handed else batch[0].offset
             if batch[-1].offset >= first_not_handed:
-                await self._seek(tp, first_not_handed)
-                self._next_from_broker[tp] = first_not_handed
+                await self._thread.seek_wait({tp: first_not_handed})
 
     async def _reread_lost(self) -> None:
         assigned = self.assignment()
@@ -186,20 +189,14 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
             if tp not in assigned:
                 continue
             log.warning(
-                "re-reading a partition from a hole faust read past without delivering",
+                "re-reading a partition from a record faust read past without delivering",
                 extra={"topic": tp.topic, "partition": tp.partition, "offset": offset},
             )
-            await self.seek(tp, offset)
-
-    async def seek(self, partition: TP, offset: int) -> None:
-        await super().seek(partition, offset)
-        self._next_from_broker[partition] = offset
+            await self._thread.seek_wait({tp: offset})
 
     async def perform_seek(self) -> None:
         await super().perform_seek()
-        # Back at the committed offsets: the first record after each is checked against them.
         for tp in self.assignment():
-            self._next_from_broker[tp] = self._read_offset.get(tp)
             self._holes.pop(tp, None)
 
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
@@ -210,7 +207,7 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
         if not acked:
             return None
         committed = self._committed_offset[tp]
-        self._fill_broker_gaps(tp, acked)
+        self._fill_known_gaps(tp, acked)
         acked.sort()
         if committed is not None and acked[0] < committed:
             stale = [o for o in acked if o < committed]  # acknowledged before a re-read
@@ -236,15 +233,56 @@ class GapSafeConsumer(Consumer):  # type: ignore[misc]
         seen_start, since = self._holes.setdefault(tp, (start, time.monotonic()))
         if seen_start != start:
             self._holes[tp] = (start, time.monotonic())
-        elif time.monotonic() - since >= HOLE_PATIENCE_S:
-            self._holes.pop(tp, None)
-            self._reread[tp] = start
+        elif time.monotonic() - since >= HOLE_PATIENCE_S and tp not in self._probes:
+            # The whole range up to the last acknowledged offset, so one probe settles every
+            # hole a compacted topic has there, not one hole per patience period.
+            end = acked[-1] + 1
+            done = [*acked, *in_flight]
+            self._probes[tp] = asyncio.ensure_future(self._probe(tp, start, end, done))
 
-    def _fill_broker_gaps(self, tp: TP, acked: list[int]) -> None:
-        # Offsets the broker skipped (compacted away, transaction markers, expired) count as
-        # done once the stream has read past them.
+    async def _probe(self, tp: TP, start: int, end: int, done: list[int]) -> None:
+        try:
+            present = await self._offsets_on_broker(tp, start, end)
+        except Exception as exc:  # asked again after the next patience period
+            log.warning("could not read a hole back from the broker: %r", exc)
+            return
+        finally:
+            self._probes.pop(tp, None)
+            self._holes.pop(tp, None)
+        gaps, lost = sort_out_range(start, end, present, done)
+        for gap_start, gap_end in gaps:
+            self._gap[tp].addi(gap_start, gap_end)  # facts about the log, whoever owns tp
+        if lost is not None and self._committed_offset.get(tp) == start:
+            self._reread[tp] = lost
+
+    async def _offsets_on_broker(self, tp: TP, start: int, end: int) -> list[int]:
+        """The offsets in ``[start, end)`` that hold a record, read by a consumer of our own."""
+        consumer = AIOKafkaConsumer(
+            **self.app.probe_options,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        try:
+            atp = TopicPartition(tp.topic, tp.partition)
+            consumer.assign([atp])
+            consumer.seek(atp, start)
+            offsets: list[int] = []
+            deadline = time.monotonic() + PROBE_TIMEOUT_S
+            while await consumer.position(atp) < end:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{tp} [{start}, {end}) not read in {PROBE_TIMEOUT_S}s")
+                batch = await consumer.getmany(atp, timeout_ms=500)
+                offsets.extend(r.offset for r in batch.get(atp, ()))
+            return offsets
+        finally:
+            await consumer.stop()
+
+    def _fill_known_gaps(self, tp: TP, acked: list[int]) -> None:
+        # Offsets the broker has no record for count as done once the stream has read past.
         gaps = self._gap[tp]
-        if not gaps or not acked:
+        if not gaps:
             return
         max_offset = max(acked)
         candidates = sorted(gaps.overlap(0, max_offset), key=lambda interval: interval.begin)
@@ -263,6 +301,9 @@ class IdempotentProducer(Producer):  # type: ignore[misc]
 
 class NewswireApp(faust.App):  # type: ignore[misc]
     """``faust.App`` with the consumer and producer above."""
+
+    #: aiokafka client options (servers, security) for the consumer's hole probes.
+    probe_options: dict[str, Any] = {}  # noqa: RUF012 (set once per app by broker.faust_app)
 
     def _new_producer(self) -> Any:
         return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)

@@ -3,7 +3,7 @@ never over a hole the broker did not make; and when it reads a partition again."
 
 from __future__ import annotations
 
-from newswire.faust_app import committable_run, lost_from, skipped_by_broker
+from newswire.faust_app import committable_run, lost_from, sort_out_range
 
 
 def test_a_single_unfinished_message_at_the_head_holds_the_commit() -> None:
@@ -38,26 +38,31 @@ def test_an_offset_in_flight_is_never_committed_even_when_taken_for_a_hole() -> 
     assert committable_run([10, 11, 12], committed=10, in_flight=[11]) == 1
 
 
-def test_holes_the_broker_skipped_are_found_in_what_it_returned() -> None:
-    # Compaction or transaction markers: the broker's own records jump.
-    assert skipped_by_broker(10, [10, 11, 14, 15]) == ([(12, 14)], 16)
-    # Retention: the first record after a seek to 10 is 30.
-    assert skipped_by_broker(10, [30, 31]) == ([(10, 30)], 32)
-    assert skipped_by_broker(10, [10, 11, 12]) == ([], 13)
+def test_offsets_the_broker_has_no_record_for_are_gaps_the_commit_may_pass() -> None:
+    # Transaction markers at 12 and 13, compaction at 16: the records there are gone.
+    gaps, lost = sort_out_range(10, 18, present=[10, 11, 14, 15, 17], done=[10, 11, 14, 15, 17])
+    assert gaps == [(12, 14), (16, 17)]
+    assert lost is None
 
 
-def test_with_no_known_position_the_first_record_is_no_hole() -> None:
-    assert skipped_by_broker(None, [40, 41]) == ([], 42)
-    assert skipped_by_broker(None, []) == ([], None)
+def test_a_record_that_is_there_and_not_done_is_read_again() -> None:
+    # 10-12 expired (retention); 13 and 14 are on the broker but faust never delivered them.
+    gaps, lost = sort_out_range(10, 17, present=[13, 14, 15, 16], done=[15, 16])
+    assert gaps == [(10, 13)]
+    assert lost == 13
 
 
-def test_a_hole_read_past_with_nothing_in_flight_is_lost() -> None:
+def test_a_range_with_no_records_at_all_is_one_gap() -> None:
+    assert sort_out_range(5, 9, present=[], done=[]) == ([(5, 9)], None)
+
+
+def test_a_hole_read_past_with_nothing_in_flight_is_suspect() -> None:
     # 10-19 were fetched and dropped by faust; 20-25 were processed.
     acked = list(range(20, 26))
     assert lost_from(acked, committed=10, in_flight=[], read_offset=25) == 10
 
 
-def test_a_hole_still_being_processed_or_not_yet_read_is_not_lost() -> None:
+def test_a_hole_still_being_processed_or_not_yet_read_is_not_suspect() -> None:
     acked = list(range(20, 26))
     assert lost_from(acked, committed=10, in_flight=[15], read_offset=25) is None
     assert lost_from(acked, committed=10, in_flight=[], read_offset=12) is None
