@@ -129,13 +129,13 @@ def _read_html(body: bytes, url: str, site: Site | None) -> tuple[tuple[str, ...
         kind = str(element.get("type", "")).lower().split(";")[0].strip()
         if "alternate" in rel and kind in FEED_TYPES:
             absolute = _absolute(base, str(element.get("href")))
-            if absolute is not None and (site is None or site.ownshost_of(host_of(absolute))):
+            if absolute is not None and (site is None or site.owns_host(host_of(absolute))):
                 feeds[absolute] = None
     return tuple(links), tuple(feeds)
 
 
 def _is_article(url: str, site: Site | None) -> bool:
-    if site is None or not site.ownshost_of(host_of(url)):
+    if site is None or not site.owns_host(host_of(url)):
         return False
     page_class = site.classify(url)
     if page_class is None:

@@ -103,8 +103,9 @@ class RevisitStats(BaseModel):
     last_visit: datetime | None = None
     #: Hash prefixes of the links seen at the last visit (newest first).
     seen: list[str] = Field(default_factory=list)
-    #: The interval chosen after the last visit, and the server's freshness lifetime.
-    interval_s: float | None = None
+    #: Seconds between the last two visits (an interval grows from it), and the server's
+    #: freshness lifetime at the last visit.
+    last_gap_s: float | None = None
     fresh_for_s: float | None = None
     #: Visits at which every link was new (stories may have been missed in between).
     overflows: int = 0
@@ -112,11 +113,6 @@ class RevisitStats(BaseModel):
     def rate_per_hour(self) -> float | None:
         """New article links per hour, or None when nothing is known yet."""
         return self.new_links / self.hours if self.hours > 0 else None
-
-    def next_visit(self) -> datetime | None:
-        if self.last_visit is None or self.interval_s is None:
-            return None
-        return self.last_visit + timedelta(seconds=self.interval_s)
 
 
 @dataclass(frozen=True)
@@ -159,6 +155,7 @@ def observe(stats: RevisitStats | None, snapshot: ListingSnapshot | None, now: d
         update["new_links"] = stats.new_links * DECAY + counted
         update["hours"] = stats.hours * DECAY + hours
         update["overflows"] = stats.overflows + int(overflow)
+        update["last_gap_s"] = hours * 3600
     return Visit(stats.model_copy(update=update), new, overflow)
 
 
@@ -205,7 +202,8 @@ def plan_intervals(
     if known and sum(3600 / t for t in wanted.values()) > budget:
         wanted = _square_root_rule(known, bounds, budget)
     for uid, interval in wanted.items():
-        previous = lists[uid].interval_s if lists[uid] is not None else None  # type: ignore[union-attr]
+        stats = lists[uid]
+        previous = stats.last_gap_s if stats is not None else None
         if previous:
             interval = min(interval, previous * MAX_GROWTH)
         intervals[uid] = bounds.clamp(interval)
@@ -232,14 +230,15 @@ def _square_root_rule(
     return {uid: bounds.clamp(high / math.sqrt(r)) for uid, r in rates.items()}
 
 
-def next_visit_at(stats: RevisitStats, interval_s: float, bounds: RevisitBounds) -> datetime:
-    """When a list is due: its interval after the last visit, but not before the server's
+def next_visit_at(
+    last_fetched: datetime, interval_s: float, fresh_for_s: float | None, bounds: RevisitBounds
+) -> datetime:
+    """When a list is due: its interval after the last fetch, but not before the server's
     freshness lifetime has run out (which is capped at the site's maximum interval)."""
-    assert stats.last_visit is not None
     wait = interval_s
-    if stats.fresh_for_s:
-        wait = max(wait, min(stats.fresh_for_s, bounds.max_interval_s))
-    return stats.last_visit + timedelta(seconds=wait)
+    if fresh_for_s:
+        wait = max(wait, min(fresh_for_s, bounds.max_interval_s))
+    return last_fetched + timedelta(seconds=wait)
 
 
 @dataclass

@@ -43,7 +43,7 @@ class FakeList:
 def visit(stats: RevisitStats | None, page: FakeList, now: datetime) -> tuple[RevisitStats, float]:
     stats = observe(stats, page.snapshot(), now).stats
     interval = plan_intervals({"u": stats}, BOUNDS)["u"]
-    return stats.model_copy(update={"interval_s": interval}), interval
+    return stats, interval
 
 
 def test_first_visit_keeps_the_default_interval_without_hints() -> None:
@@ -136,10 +136,10 @@ def test_update_period_and_last_modified_are_weaker_priors() -> None:
 
 
 def test_freshness_lifetime_delays_the_next_visit_but_not_past_the_maximum() -> None:
-    stats = RevisitStats(last_visit=T0, fresh_for_s=1800)
-    assert next_visit_at(stats, 600, BOUNDS) == T0 + timedelta(seconds=1800)
-    hostile = RevisitStats(last_visit=T0, fresh_for_s=10**9)
-    assert next_visit_at(hostile, 600, BOUNDS) == T0 + timedelta(seconds=86400)
+    assert next_visit_at(T0, 600, 1800, BOUNDS) == T0 + timedelta(seconds=1800)
+    assert next_visit_at(T0, 600, None, BOUNDS) == T0 + timedelta(seconds=600)
+    hostile = 10.0**9
+    assert next_visit_at(T0, 600, hostile, BOUNDS) == T0 + timedelta(seconds=86400)
 
 
 def test_over_budget_the_square_root_rule_spends_exactly_the_budget() -> None:
