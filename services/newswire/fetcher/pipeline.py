@@ -46,6 +46,7 @@ from newswire.fetcher.http_client import (
 )
 from newswire.fetcher.listing_links import read_listing
 from newswire.fetcher.politeness import Politeness, parse_retry_after
+from newswire.fetcher.priority import request_priority
 from newswire.fetcher.publisher import Publisher
 from newswire.fetcher.retry_budget import TIMEOUT, RetryBudget
 from newswire.fetcher.revisit_policy import observe
@@ -222,7 +223,8 @@ class FetchPipeline:
         pending: list[asyncio.Future[Any]] = []
         failure: _Failure | None = None
         try:
-            result = await self._fetch(url, uid, plan, site)
+            priority = request_priority(request, self.clock())
+            result = await self._fetch(url, uid, plan, site, priority)
         except _Failure as failed:
             failure = failed
             metrics.ERRORS.labels(reason=failure.reason).inc()
@@ -322,7 +324,9 @@ class FetchPipeline:
             return site
         return self.sites.for_url(url)
 
-    async def _fetch(self, url: str, uid: str, plan: FetchPlan, site: Site | None) -> FetchResult:
+    async def _fetch(
+        self, url: str, uid: str, plan: FetchPlan, site: Site | None, priority: float = 0.0
+    ) -> FetchResult:
         """Guard, robots, politeness, retries; returns a final response or raises _Failure."""
         host = host_of(url)
         try:
@@ -368,7 +372,7 @@ class FetchPipeline:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._attempt(url, host, delay, plan.headers, budget)
+                    return await self._attempt(url, host, delay, plan.headers, budget, priority)
         except RetryableStatus as exc:
             raise _Failure(
                 exc.reason,
@@ -384,11 +388,20 @@ class FetchPipeline:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(
-        self, url: str, host: str, delay: float, headers: dict[str, str], budget: RetryBudget
+        self,
+        url: str,
+        host: str,
+        delay: float,
+        headers: dict[str, str],
+        budget: RetryBudget,
+        priority: float = 0.0,
     ) -> FetchResult:
         try:
             result = await self.http.fetch(
-                url, headers, gate=self._host_gate(host, delay), time_limit_s=budget.remaining_s
+                url,
+                headers,
+                gate=self._host_gate(host, delay, priority=priority),
+                time_limit_s=budget.remaining_s,
             )
         except FetchError as exc:
             budget.spend(exc.elapsed_ms / 1000, exc.reason)
@@ -434,7 +447,9 @@ class FetchPipeline:
         if pause > 0:
             self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause)
 
-    def _host_gate(self, host: str, delay: float, *, robots: bool = True) -> HostGate:
+    def _host_gate(
+        self, host: str, delay: float, *, robots: bool = True, priority: float = 0.0
+    ) -> HostGate:
         """Politeness for every request of a fetch, and robots.txt for every redirect target.
 
         The gate is entered for each hop in turn. A hop to ``host`` (the requested URL's host,
@@ -455,7 +470,7 @@ class FetchPipeline:
                 target_delay = await self._redirect_delay(url, robots)
                 if hop_host != host:
                     hop_delay = target_delay
-            async with self.politeness.slot(hop_host, hop_delay):
+            async with self.politeness.slot(hop_host, hop_delay, priority):
                 yield
 
         return gate
