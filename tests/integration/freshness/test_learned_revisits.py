@@ -15,7 +15,7 @@ from newswire.fetcher.frontier import partition_for_key
 from newswire.fetcher.url_state import UrlState
 from newswire.records import CrawlRequest
 from newswire.settings import Settings
-from newswire.urls import url_id
+from newswire.urls import host_of, url_id
 from tests.integration.fetcher.kafka_io import fresh_settings, running_worker, send, site_registry
 from tests.integration.freshness.news_site import NewsSite
 
@@ -30,7 +30,7 @@ async def site() -> AsyncIterator[NewsSite]:
 
 
 def state_of(worker: FetcherWorker, url: str) -> UrlState | None:
-    partition = partition_for_key(b"127.0.0.1", worker._partitions or 1)
+    partition = partition_for_key(host_of(url).encode(), worker._partitions or 1)
     return worker.state.get(partition, url_id(url))
 
 
@@ -77,7 +77,7 @@ async def test_learned_rate_survives_a_restart_and_advertised_feed_is_watched(
 
     # A new worker restores the learned state from the broker before it schedules anything.
     async with running_worker(cfg, sites, schedule_interval_s=0) as worker:
-        await wait_for(lambda: worker._owns_host("127.0.0.1"), what="partitions restored")
+        await wait_for(lambda: worker._owns_host(host_of(home)), what="partitions restored")
         after = state_of(worker, home)
         watched = [s.url for s in worker._watched_states()]
     assert after is not None and after.revisit is not None
