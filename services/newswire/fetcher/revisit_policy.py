@@ -21,6 +21,11 @@ schedule the next visit from that rate:
   ``c / sqrt(r)``, with ``c`` chosen to spend exactly the budget: that allocation minimises the
   mean discovery delay over all stories for a given number of fetches (minimise
   ``sum(r_i * T_i / 2)`` subject to ``sum(1 / T_i) = budget``).
+* **Turnover guard.** A list shows only its newest n stories. Whatever the rate says, a list
+  is re-visited before it could turn over completely at :data:`SURGE` times its rate (n /
+  (50 r)); a list that has turned over between visits before gets up to 4 times that margin.
+  Without it a quiet section that bursts into breaking news (60x its rate is ordinary) would
+  lose stories before the next visit noticed.
 * **Freshness lifetime.** A feed's ``ttl``, ``Cache-Control: max-age`` or ``Expires`` says the
   document will not change sooner: the next visit waits at least that long (capped at the
   site's maximum interval, so a hostile hint cannot stop the crawl).
@@ -50,6 +55,11 @@ SEEN_KEY_CHARS = 10
 #: An interval grows at most this much from one visit to the next: a quiet spell is trusted
 #: gradually, so one empty visit of a busy list does not push it to the maximum interval.
 MAX_GROWTH = 2.0
+#: A list is re-visited before it could turn over (show only stories we have not seen) at this
+#: many times its learned rate: a quiet section that suddenly breaks news (a 60x burst is
+#: ordinary) loses few stories before the next visit notices and the rate catches up.
+SURGE = 50.0
+MAX_SURGE_BOOST = 4.0
 #: Weight of the hints' prior, in hours of observation (one typical visit's worth).
 PRIOR_HOURS = 1.0
 #: Item dates older than this do not count towards a prior (an archive page is not news).
@@ -198,7 +208,10 @@ def plan_intervals(
     }
     spent = sum(3600 / t for t in intervals.values())
     budget = max(bounds.budget_per_hour - spent, 0.0)
-    wanted = {uid: bounds.clamp(3600 * bounds.target_new_per_visit / r) for uid, r in known.items()}
+    wanted = {
+        uid: bounds.clamp(min(3600 * bounds.target_new_per_visit / r, _turnover_s(lists[uid], r)))
+        for uid, r in known.items()
+    }
     if known and sum(3600 / t for t in wanted.values()) > budget:
         wanted = _square_root_rule(known, bounds, budget)
     for uid, interval in wanted.items():
@@ -208,6 +221,16 @@ def plan_intervals(
             interval = min(interval, previous * MAX_GROWTH)
         intervals[uid] = bounds.clamp(interval)
     return intervals
+
+
+def _turnover_s(stats: RevisitStats | None, rate: float) -> float:
+    """How long the list would take to turn over at :data:`SURGE` times its rate (inf: not
+    known). A list that has turned over between visits before is bursty: its surge factor
+    doubles with each such visit, up to :data:`MAX_SURGE_BOOST` times."""
+    if stats is None or not stats.seen:
+        return math.inf
+    surge = SURGE * min(2.0**stats.overflows, MAX_SURGE_BOOST)
+    return 3600 * len(stats.seen) / (surge * rate)
 
 
 def _square_root_rule(
