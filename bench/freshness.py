@@ -282,6 +282,7 @@ def main() -> None:
     parser.add_argument("--live-minutes", type=float, default=8.0)
     parser.add_argument("--live-days", type=float, default=2.0)
     parser.add_argument("--no-live", action="store_true")
+    parser.add_argument("--live-only", action="store_true", help="a quick live run, no report")
     args = parser.parse_args()
 
     world = build_world(args.days, args.seed)
@@ -291,6 +292,12 @@ def main() -> None:
         f"{args.days:g} days; section rates {rates[0]:.3f}..{rates[-1]:.0f}/h",
         file=sys.stderr,
     )
+    if args.live_only:
+        from freshness_live import run_live
+
+        for line in run_live(args.live_days, args.live_minutes, args.seed, 17.6 * 60):
+            print(line)
+        return
     arms = run_simulation(world)
     for line in table(world, arms):
         print(line)
@@ -321,7 +328,8 @@ def main() -> None:
     if not args.no_live:
         from freshness_live import run_live
 
-        live_lines = run_live(args.live_days, args.live_minutes, args.seed)
+        same_interval = len(world.lists) * world.duration / arms["adaptive"].list_fetches
+        live_lines = run_live(args.live_days, args.live_minutes, args.seed, same_interval)
         for line in live_lines:
             print(line)
     body = [
@@ -336,7 +344,8 @@ def main() -> None:
         f"The world: {len(world.lists)} list pages and feeds on 10 hosts, "
         f"{len(world.stories):,} stories in {args.days:g} simulated days (Poisson, sections "
         f"from a story every 5 minutes to two a week, two sections bursting to 30 an hour in "
-        f"the simulated daytime); figures over the stories of days 2-{args.days:g}. "
+        "the simulated daytime); figures over the stories published after the first "
+        "simulated day. "
         "Fixed re-visits spending the same fetches re-visit every list every "
         f"{len(world.lists) * world.duration / arms['adaptive'].list_fetches / 60:.1f} min.",
         "",
