@@ -18,6 +18,7 @@ budget of list fetches per hour.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from newswire.fetcher.revisit_policy import (
@@ -86,15 +87,16 @@ def due_requests(
     for site in sites:
         configured = list(site.seed_requests(source="schedule"))
         names = {r.url for r in configured}
-        lists = [
-            r
-            for r in [*configured, *(r for r in extra.get(site.name, ()) if r.url not in names)]
-            if owns_host(host_of(r.url))
-        ]
+        candidates = [*configured, *(r for r in extra.get(site.name, ()) if r.url not in names)]
+        lists = [r for r in candidates if owns_host(host_of(r.url))]
         if not lists:
             continue
         states = {r.url: state_of(host_of(r.url), url_id(r.url)) for r in lists}
         bounds = revisit_bounds(site, settings, default_revisit_s) if settings else None
+        if bounds is not None and len(lists) < len(candidates):
+            # The site's hosts are spread over several fetcher replicas: each spends its share.
+            share = len(lists) / len(candidates)
+            bounds = replace(bounds, budget_per_hour=bounds.budget_per_hour * share)
         if bounds is None:
             interval = site.revisit if site.revisit is not None else default_revisit_s
             intervals = {r.url: interval for r in lists}

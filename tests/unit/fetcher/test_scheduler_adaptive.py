@@ -137,3 +137,31 @@ def test_the_budget_caps_list_fetches_per_site_and_hour() -> None:
         )
     ]
     assert len(urls) == 2
+
+
+def test_a_replica_owning_part_of_a_site_spends_its_share_of_the_budget() -> None:
+    sites = parse_sites(
+        "sites: [{name: c, start_urls: ['http://c1.example/1', 'http://c1.example/2', "
+        "'http://c2.example/1', 'http://c2.example/2'], list_budget: 2}]"
+    )
+    budget = ListBudget()
+
+    def due_now(now: datetime) -> list[str]:
+        return [
+            r.url
+            for r in due_requests(
+                sites,
+                now,
+                owns_host=lambda h: h == "c1.example",
+                state_of=lambda h, u: None,
+                scheduled_at={},
+                default_revisit_s=900,
+                settings=SETTINGS,
+                budget=budget,
+            )
+        ]
+
+    # It owns 2 of the site's 4 lists: 1 fetch an hour of the site's 2.
+    assert due_now(T0) == ["http://c1.example/1"]
+    assert due_now(T0 + timedelta(minutes=30)) == []
+    assert len(due_now(T0 + timedelta(minutes=61))) == 1
