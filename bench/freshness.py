@@ -38,6 +38,7 @@ start from nothing; the adaptive one spends the day learning). Results go to the
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -136,7 +137,12 @@ def simulate(world: World, name: str, sites: SiteRegistry, tick_s: float = 60.0)
             if page.host == host:
                 by_url[f"http://h{host}.example{page.path}"] = page
     states: dict[str, UrlState] = {}
-    scheduled: dict[str, datetime] = {}
+    # Each list's first visit at a random moment of its first interval, as a crawler that has
+    # run a while has them: lists visited in lockstep would hide that a story is on three.
+    rng = random.Random(len(by_url))
+    scheduled: dict[str, datetime] = {
+        url_id(url): EPOCH - timedelta(seconds=rng.uniform(0, FIXED_INTERVAL_S)) for url in by_url
+    }
     budget = ListBudget()
     result = ArmResult(name)
     t = 0.0

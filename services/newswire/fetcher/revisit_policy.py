@@ -23,9 +23,12 @@ schedule the next visit from that rate:
   ``sum(r_i * T_i / 2)`` subject to ``sum(1 / T_i) = budget``).
 * **Turnover guard.** A list shows only its newest n stories. Whatever the rate says, a list
   is re-visited before it could turn over completely at :data:`SURGE` times its rate (n /
-  (50 r)); a list that has turned over between visits before gets up to 4 times that margin.
+  (100 r)); a list that has turned over between visits before gets up to 4 times that margin.
   Without it a quiet section that bursts into breaking news (60x its rate is ordinary) would
   lose stories before the next visit noticed.
+* **Surges.** A visit that finds far more new links than its list's rate predicted (4x, at
+  least 3) marks news breaking on the site: the site's other lists not visited since are due
+  at once (the same story is on a section page, the front page and the feed).
 * **Freshness lifetime.** A feed's ``ttl``, ``Cache-Control: max-age`` or ``Expires`` says the
   document will not change sooner: the next visit waits at least that long (capped at the
   site's maximum interval, so a hostile hint cannot stop the crawl).
@@ -38,7 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -57,9 +60,13 @@ SEEN_KEY_CHARS = 10
 MAX_GROWTH = 2.0
 #: A list is re-visited before it could turn over (show only stories we have not seen) at this
 #: many times its learned rate: a quiet section that suddenly breaks news (a 60x burst is
-#: ordinary) loses few stories before the next visit notices and the rate catches up.
-SURGE = 50.0
+#: ordinary) loses no story before the next visit notices and the rate catches up.
+SURGE = 100.0
 MAX_SURGE_BOOST = 4.0
+#: A visit "surged" when it found at least this many new links and this many times the
+#: number its list's rate predicted.
+SURGE_MIN_NEW = 3
+SURGE_RATIO = 4.0
 #: Weight of the hints' prior, in hours of observation (one typical visit's worth).
 PRIOR_HOURS = 1.0
 #: Item dates older than this do not count towards a prior (an archive page is not news).
@@ -119,6 +126,9 @@ class RevisitStats(BaseModel):
     fresh_for_s: float | None = None
     #: Visits at which every link was new (stories may have been missed in between).
     overflows: int = 0
+    #: The last visit found far more new links than the rate predicted: news is breaking on
+    #: the site, and its other lists are due at once (see :func:`surge_at`).
+    surged: bool = False
 
     def rate_per_hour(self) -> float | None:
         """New article links per hour, or None when nothing is known yet."""
@@ -161,6 +171,8 @@ def observe(stats: RevisitStats | None, snapshot: ListingSnapshot | None, now: d
         if prior is not None:
             update.update(prior_per_hour=prior, new_links=prior * PRIOR_HOURS, hours=PRIOR_HOURS)
     elif hours > 0:
+        expected = (stats.rate_per_hour() or 0.0) * hours
+        update["surged"] = new >= SURGE_MIN_NEW and new > SURGE_RATIO * expected
         counted = new * (OVERFLOW_FACTOR if overflow else 1.0)
         update["new_links"] = stats.new_links * DECAY + counted
         update["hours"] = stats.hours * DECAY + hours
@@ -262,6 +274,16 @@ def next_visit_at(
     if fresh_for_s:
         wait = max(wait, min(fresh_for_s, bounds.max_interval_s))
     return last_fetched + timedelta(seconds=wait)
+
+
+def surge_at(lists: Iterable[RevisitStats | None]) -> datetime | None:
+    """The latest visit of a site's lists that surged, if any: the site's lists fetched
+    before it are due at once (a story breaking on one section shows on the front page and
+    in the feed too, which may turn over before their own next visit)."""
+    return max(
+        (s.last_visit for s in lists if s is not None and s.surged and s.last_visit is not None),
+        default=None,
+    )
 
 
 @dataclass

@@ -26,6 +26,7 @@ from newswire.fetcher.revisit_policy import (
     RevisitBounds,
     next_visit_at,
     plan_intervals,
+    surge_at,
 )
 from newswire.fetcher.url_state import UrlState
 from newswire.records import CrawlRequest
@@ -104,10 +105,15 @@ def due_requests(
             intervals = plan_intervals(
                 {url: (s.revisit if s is not None else None) for url, s in states.items()}, bounds
             )
+        breaking = surge_at(s.revisit for s in states.values() if s is not None) if bounds else None
         due: list[tuple[datetime, CrawlRequest]] = []
         for request in lists:
             state = states[request.url]
             when = _due_at(state, intervals[request.url], bounds)
+            fetched = state.last_fetched if state is not None else None
+            if breaking is not None and when is not None and fetched is not None:
+                # News is breaking on the site: a list not visited since is due now.
+                when = min(when, breaking) if fetched < breaking else when
             uid = url_id(request.url)
             last_fetched = state.last_fetched if state is not None else None
             last_scheduled = scheduled_at.get(uid)

@@ -121,7 +121,7 @@ def test_a_list_that_turned_over_counts_double() -> None:
 
 def test_item_dates_give_a_prior_on_the_first_visit() -> None:
     dates = [T0 - timedelta(minutes=10 * i) for i in range(1, 13)]  # 12 items in 2 hours
-    links = tuple(f"http://a.example/{i}" for i in range(60))
+    links = tuple(f"http://a.example/{i}" for i in range(120))
     stats = observe(None, ListingSnapshot(links=links, dates=dates), T0).stats
     assert stats.rate_per_hour() == pytest.approx(6.0)
     assert plan_intervals({"u": stats}, BOUNDS)["u"] == pytest.approx(600)
@@ -190,10 +190,10 @@ def test_learned_stats_survive_serialisation() -> None:
 
 def test_a_short_list_is_revisited_before_a_surge_could_turn_it_over() -> None:
     # One story an hour would allow an hourly visit, but the page shows only 10 stories:
-    # at 50x the rate (a quiet section breaking news) they would all be new in 12 minutes.
+    # at 100x the rate (a quiet section breaking news) they would all be new in 6 minutes.
     seen = [f"k{i}" for i in range(10)]
     stats = RevisitStats(new_links=1.0, hours=1.0, seen=seen)
-    assert plan_intervals({"u": stats}, BOUNDS)["u"] == pytest.approx(720)
+    assert plan_intervals({"u": stats}, BOUNDS)["u"] == pytest.approx(360)
     # A list that has turned over between visits before is watched twice as closely.
     bursty = stats.model_copy(update={"overflows": 1})
-    assert plan_intervals({"u": bursty}, BOUNDS)["u"] == pytest.approx(360)
+    assert plan_intervals({"u": bursty}, BOUNDS)["u"] == pytest.approx(180)
