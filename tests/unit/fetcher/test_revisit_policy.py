@@ -15,6 +15,7 @@ from newswire.fetcher.revisit_policy import (
     observe,
     plan_intervals,
     prior_rate,
+    surge_at,
 )
 
 pytestmark = pytest.mark.unit
@@ -197,3 +198,18 @@ def test_a_short_list_is_revisited_before_a_surge_could_turn_it_over() -> None:
     # A list that has turned over between visits before is watched twice as closely.
     bursty = stats.model_copy(update={"overflows": 1})
     assert plan_intervals({"u": bursty}, BOUNDS)["u"] == pytest.approx(180)
+
+
+def test_a_visit_with_far_more_new_links_than_expected_is_a_surge() -> None:
+    page = FakeList()
+    stats, _ = visit(None, page, T0)
+    page.publish(1)
+    stats, _ = visit(stats, page, T0 + timedelta(hours=1))  # one an hour
+    assert not stats.surged
+    page.publish(8)  # eight in the next hour: breaking news
+    stats, _ = visit(stats, page, T0 + timedelta(hours=2))
+    assert stats.surged
+    assert surge_at([stats, None, RevisitStats(last_visit=T0)]) == T0 + timedelta(hours=2)
+    page.publish(1)
+    stats, _ = visit(stats, page, T0 + timedelta(hours=3))
+    assert not stats.surged and surge_at([stats]) is None

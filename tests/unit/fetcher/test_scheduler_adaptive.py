@@ -165,3 +165,15 @@ def test_a_replica_owning_part_of_a_site_spends_its_share_of_the_budget() -> Non
     assert due_now(T0) == ["http://c1.example/1"]
     assert due_now(T0 + timedelta(minutes=30)) == []
     assert len(due_now(T0 + timedelta(minutes=61))) == 1
+
+
+def test_news_breaking_on_one_list_makes_the_sites_other_lists_due() -> None:
+    quiet = state(QUIET, T0, rate=0.1)
+    hot = state(HOT, T0 + timedelta(minutes=5), rate=1.0)
+    states = {HOT: hot, QUIET: quiet, FIXED: state(FIXED, T0 + timedelta(minutes=5))}
+    assert due(T0 + timedelta(minutes=6), states) == []
+    assert hot.revisit is not None
+    surged = hot.model_copy(update={"revisit": hot.revisit.model_copy(update={"surged": True})})
+    states[HOT] = surged
+    # The quiet list, last fetched before the surge, is due at once; the hot one is not.
+    assert due(T0 + timedelta(minutes=6), states) == [QUIET]
