@@ -253,7 +253,11 @@ def report(
         f"{days:g} simulated days in {minutes:g} real minutes (clock x{factor:.0f}); fixed "
         f"re-visits every {fixed_interval_s / 60:.1f} simulated minutes (the simulation's "
         f"same-fetches interval); figures over the stories after the first {warmup / 3600:g} "
-        "simulated hours:",
+        "simulated hours. The compressed clock: simulated seconds = (monotonic - t0) x factor; "
+        "the fetchers' `WorkerOptions.clock` (URL state, learned rates, re-visit schedule) and "
+        "the site (which stories exist, which each list shows, their dates) read it, while "
+        "politeness, timeouts, Kafka and parsing keep real time, so every real second of "
+        "pipeline latency costs both fetchers `factor` simulated seconds alike.",
         "",
         "| policy | list fetches | fetches per story found | mean delay | p50 | p95 | missed |",
         "|---|---:|---:|---:|---:|---:|---:|",
