@@ -83,7 +83,10 @@ def status(
         bool, typer.Option("--check", help="Exit with status 1 when there are problems.")
     ] = False,
     sites: Annotated[
-        bool, typer.Option("--sites", help="Also show each site's fill rates (always in --json).")
+        bool,
+        typer.Option(
+            "--sites", help="Also show each site's fill rates and freshness (always in --json)."
+        ),
     ] = False,
     stalled_after: Annotated[
         float,

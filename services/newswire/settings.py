@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     host_timeout_backoff_s: float = Field(default=60.0, ge=0)
     #: A URL that ended in a dead letter is not fetched again for this long (unless forced).
     dead_letter_cooldown_s: float = Field(default=24 * 3600, ge=0)
+    #: Adaptive re-visits of start pages, feeds and sitemaps (fetcher/revisit_policy.py): the
+    #: defaults of the site list's ``adaptive_revisit``, ``revisit_min``, ``revisit_max`` and
+    #: ``list_budget`` (list fetches per site and hour).
+    adaptive_revisits: bool = True
+    revisit_min_s: float = Field(default=60.0, gt=0)
+    revisit_max_s: float = Field(default=24 * 3600.0, gt=0)
+    list_budget_per_hour: float = Field(default=120.0, gt=0)
 
     # --- Parser ------------------------------------------------------------------------
     extract_workers: int = Field(default=1, ge=0)

@@ -57,11 +57,21 @@ class SiteDefaults(BaseModel):
     revisit: float = 15 * 60.0
     timezone: str = "Asia/Shanghai"
     crawl_delay: float | None = None
+    # Adaptive re-visits (fetcher/revisit_policy.py); None: the NEWSWIRE_* setting.
+    adaptive_revisit: bool | None = None
+    revisit_min: float | None = None
+    revisit_max: float | None = None
+    list_budget: float | None = None
 
     @field_validator("revisit", mode="before")
     @classmethod
     def _revisit(cls, value: Any) -> float:
         return parse_duration(value)
+
+    @field_validator("revisit_min", "revisit_max", mode="before")
+    @classmethod
+    def _revisit_bound(cls, value: Any) -> float | None:
+        return None if value is None else parse_duration(value)
 
     @field_validator("crawl_delay", mode="before")
     @classmethod
@@ -87,6 +97,14 @@ class Site(BaseModel):
     revisit: float | None = None
     #: Seconds between requests to the site's hosts; overrides the fetcher default.
     crawl_delay: float | None = None
+    #: Adaptive re-visits: learn each list's rate of new links and re-visit it accordingly
+    #: (``revisit`` is then only the interval of a list nothing is known about yet), between
+    #: ``revisit_min`` and ``revisit_max`` seconds apart, and at most ``list_budget`` list
+    #: fetches per hour for the whole site. None: the file's defaults, then the settings.
+    adaptive_revisit: bool | None = None
+    revisit_min: float | None = None
+    revisit_max: float | None = None
+    list_budget: float | None = Field(default=None, gt=0)
     timezone: str | None = None
     lang: str | None = None
     #: Also fetch the sitemaps that the site's robots.txt lists.
@@ -124,7 +142,7 @@ class Site(BaseModel):
                 raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
         return tuple(compiled)
 
-    @field_validator("revisit", "crawl_delay", mode="before")
+    @field_validator("revisit", "crawl_delay", "revisit_min", "revisit_max", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return None if value is None else parse_duration(value)
@@ -230,6 +248,16 @@ class SiteRegistry:
                         if site.crawl_delay is not None
                         else self.defaults.crawl_delay
                     ),
+                    **{
+                        name: getattr(self.defaults, name)
+                        for name in (
+                            "adaptive_revisit",
+                            "revisit_min",
+                            "revisit_max",
+                            "list_budget",
+                        )
+                        if getattr(site, name) is None
+                    },
                 }
             )
             for site in sites

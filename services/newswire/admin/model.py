@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from newswire.admin.freshness_view import SiteFreshness
 from newswire.parser.fill_rates import SiteFill
 from newswire.settings import Settings
 from newswire.topics import Topic
@@ -339,6 +340,8 @@ class Status:
     stalls: tuple[Stall, ...] = ()
     #: Fetcher requests holding up a stalled partition far beyond the fetch timeout.
     stuck_requests: tuple[StuckRequest, ...] = ()
+    #: Discovery delay and publish-to-searchable per site over the last hour (from the index).
+    freshness: tuple[SiteFreshness, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -359,6 +362,7 @@ class Status:
             "sites_error": self.sites_error,
             "stalls": [s.to_json() for s in self.stalls],
             "stuck_requests": [r.to_json() for r in self.stuck_requests],
+            "freshness": [f.to_json() for f in self.freshness],
         }
 
 

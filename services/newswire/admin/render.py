@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newswire.admin.deadletters import DeadLetterReplay, StoredLetter, format_id
+from newswire.admin.freshness_view import SiteFreshness, format_seconds
 from newswire.admin.model import RATE_WINDOW_S, GroupInfo, Status, Thresholds
 from newswire.parser.fill_rates import FIELDS, SiteFill
 
@@ -89,6 +90,29 @@ def render_sites(sites: tuple[SiteFill, ...], error: str | None = None) -> Rende
         table.add_row("-", "0", *("-" for _ in FIELDS))
     if error:
         table.caption = Text(f"fill samples: {error}", style="red")
+    return table
+
+
+def render_freshness(sites: tuple[SiteFreshness, ...]) -> RenderableType:
+    """Discovery delay and publish-to-searchable per site, last hour (``status --sites``)."""
+    table = Table(
+        title="Freshness, last hour (published -> fetched, published -> searchable)",
+        title_justify="left",
+        expand=True,
+    )
+    for name in ("site", "articles", "discovery p50", "p95", "searchable p50", "p95"):
+        table.add_column(name, justify="left" if name == "site" else "right")
+    for site in sites:
+        table.add_row(
+            site.site,
+            f"{site.articles:,}",
+            format_seconds(site.discovery_p50_s),
+            format_seconds(site.discovery_p95_s),
+            format_seconds(site.searchable_p50_s),
+            format_seconds(site.searchable_p95_s),
+        )
+    if not sites:
+        table.add_row("-", "0", "-", "-", "-", "-")
     return table
 
 
@@ -204,6 +228,7 @@ def render_status(
     parts: list[RenderableType] = [title, topics, groups, letters]
     if sites:
         parts.append(render_sites(status.sites, status.sites_error))
+        parts.append(render_freshness(status.freshness))
     parts.append(Panel(search_text, title="Search", title_align="left"))
     if status.problems:
         parts.append(

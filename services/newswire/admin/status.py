@@ -28,6 +28,7 @@ from newswire.admin.deadletters import (
     classify,
     summarise,
 )
+from newswire.admin.freshness_view import SiteFreshness, freshness_query, site_freshness
 from newswire.admin.kafka_io import ReadStalled, make_reader, read_until, topic_partitions
 from newswire.admin.model import (
     GROUP_INPUTS,
@@ -258,6 +259,7 @@ class StatusCollector:
         (topics, groups, dead_letters, kafka_error, sites_error), search = await asyncio.gather(
             self._collect_kafka(now), self._collect_search(now)
         )
+        freshness = await self._collect_freshness(now) if search.indices else ()
         status = Status(
             generated_at=now,
             topic_prefix=self.settings.topic_prefix,
@@ -268,6 +270,7 @@ class StatusCollector:
             kafka_error=kafka_error,
             sites=self._fill.report(),
             sites_error=sites_error,
+            freshness=freshness,
         )
         stalls, stuck = await self._stuck_work(groups, now)
         problems = find_problems(status, self.thresholds) + tuple(
@@ -459,6 +462,19 @@ class StatusCollector:
             freshness_s=freshness_seconds(newest, now),
             **base,
         )
+
+    async def _collect_freshness(self, now: datetime) -> tuple[SiteFreshness, ...]:
+        """Per-site freshness of the last hour's articles; nothing if the search fails (the
+        search part of the screen already says why)."""
+        try:
+            result = await asyncio.wait_for(
+                self._search.search(self.settings.index_alias, freshness_query(now)),
+                PART_TIMEOUT_S,
+            )
+        except Exception:
+            log.debug("reading freshness from the index failed", exc_info=True)
+            return ()
+        return site_freshness(hit.get("_source", {}) for hit in result["hits"]["hits"])
 
 
 def _epoch_ms(value: Any) -> datetime | None:

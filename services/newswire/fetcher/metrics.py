@@ -77,3 +77,22 @@ def publish_queue_depths(depths: dict[str, int], top: int = 20) -> None:
     for host, depth in busiest:
         HOST_QUEUE_DEPTH.labels(host=host).set(depth)
     HOSTS_ACTIVE.set(sum(1 for d in depths.values() if d))
+
+
+LIST_NEW_LINKS = Counter(
+    "newswire_fetcher_list_new_links",
+    "Article links a re-visit of a start page, feed or sitemap found that its last visit "
+    "had not shown, by crawl kind (what adaptive re-visits learn from).",
+    ["kind"],
+)
+LIST_OVERFLOWS = Counter(
+    "newswire_fetcher_list_overflows",
+    "Re-visits that found only new links: the list turned over since the last visit and "
+    "stories may have fallen off it unseen.",
+    ["kind"],
+)
+LIST_REVISITS = Counter(
+    "newswire_fetcher_list_revisits",
+    "Re-visits of start pages, feeds and sitemaps the scheduler sent, by site.",
+    ["site"],
+)

@@ -44,11 +44,22 @@ from newswire.fetcher.http_client import (
     HostGate,
     HttpClient,
 )
+from newswire.fetcher.listing_links import read_listing
 from newswire.fetcher.politeness import Politeness, parse_retry_after
+from newswire.fetcher.priority import request_priority
 from newswire.fetcher.publisher import Publisher
 from newswire.fetcher.retry_budget import TIMEOUT, RetryBudget
+from newswire.fetcher.revisit_policy import observe
 from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
-from newswire.fetcher.url_state import FetchPlan, Outcome, apply_outcome, plan_fetch, retry_in_s
+from newswire.fetcher.scheduler import revisit_bounds
+from newswire.fetcher.url_state import (
+    FetchPlan,
+    Outcome,
+    UrlState,
+    apply_outcome,
+    plan_fetch,
+    retry_in_s,
+)
 from newswire.records import CrawlRequest, RecordError
 from newswire.settings import Settings
 from newswire.sites import Site, SiteRegistry
@@ -112,8 +123,12 @@ class FetchPipeline:
         robots_error_ttl_s: float,
         spawn: Spawn,
         failures: FailureLog | None = None,
+        clock: Callable[[], datetime] = _now,
     ):
         self.settings = settings
+        #: Wall-clock time for the URL state and the re-visit schedule (the freshness
+        #: benchmark runs it faster); politeness keeps real, monotonic time.
+        self.clock = clock
         self.sites = sites
         self.publisher = publisher
         self.retry_initial_s = retry_initial_s
@@ -190,15 +205,11 @@ class FetchPipeline:
     ) -> None:
         site = self._site_for(request, url)
         state = self.publisher.state.get(partition, uid)
-        revisit_s = (
-            site.revisit
-            if site is not None and site.revisit is not None
-            else self.sites.defaults.revisit
-        )
+        revisit_s = self._revisit_s(site, request)
         plan = plan_fetch(
             request,
             state,
-            _now(),
+            self.clock(),
             revisit_s=revisit_s,
             refetch_articles=self.settings.refetch_articles,
             cooldown_s=self.settings.dead_letter_cooldown_s,
@@ -212,7 +223,8 @@ class FetchPipeline:
         pending: list[asyncio.Future[Any]] = []
         failure: _Failure | None = None
         try:
-            result = await self._fetch(url, uid, plan, site)
+            priority = request_priority(request, self.clock())
+            result = await self._fetch(url, uid, plan, site, priority)
         except _Failure as failed:
             failure = failed
             metrics.ERRORS.labels(reason=failure.reason).inc()
@@ -234,7 +246,10 @@ class FetchPipeline:
             else:
                 outcome, sent = await self.publisher.page(record, request, url, uid, result)
                 pending.append(sent)
-        new_state = apply_outcome(state, request, uid, outcome, _now())
+        now = self.clock()
+        new_state = apply_outcome(state, request, uid, outcome, now)
+        if request.kind != "page" and failure is None:
+            new_state = await self._learn_listing(partition, request, site, result, new_state, now)
         if failure is not None:
             retry_in = retry_in_s(
                 new_state, cooldown_s=self.settings.dead_letter_cooldown_s, revisit_s=revisit_s
@@ -244,12 +259,73 @@ class FetchPipeline:
             )
         await self.publisher.settle(record, url, uid, pending, new_state, partition)
 
+    def _revisit_s(self, site: Site | None, request: CrawlRequest) -> float:
+        """How long after its last fetch a list may be fetched again.
+
+        A re-visit the scheduler sent for an adaptive site was timed by the learned rate, so
+        only the site's minimum interval holds it back; any other request for a list (the
+        home page linked from every article) waits for the fixed ``revisit``."""
+        revisit = (
+            site.revisit
+            if site is not None and site.revisit is not None
+            else self.sites.defaults.revisit
+        )
+        if site is not None and request.source == "schedule":
+            bounds = revisit_bounds(site, self.settings, self.sites.defaults.revisit)
+            if bounds is not None:
+                return bounds.min_interval_s
+        return revisit
+
+    async def _learn_listing(
+        self,
+        partition: int,
+        request: CrawlRequest,
+        site: Site | None,
+        result: FetchResult,
+        state: UrlState,
+        now: datetime,
+    ) -> UrlState:
+        """A start page, feed or sitemap was fetched: learn its rate of new links, mark it
+        watched if it is one of the site's seeds, and send the feeds a start page advertises.
+
+        ``result`` is a 200 (the links are compared with the last visit's) or a 304 (a visit
+        without a new link)."""
+        watched = state.watched or request.source in ("seed", "schedule")
+        if result.status == 304:
+            visit = observe(state.revisit, None, now)
+            return state.model_copy(update={"revisit": visit.stats, "watched": watched})
+        read = await asyncio.to_thread(
+            read_listing, result.body, result.final_url, request.kind, result.headers, site, now
+        )
+        visit = observe(state.revisit, read.snapshot, now)
+        metrics.LIST_NEW_LINKS.labels(kind=request.kind).inc(visit.new_links)
+        if visit.overflow:
+            metrics.LIST_OVERFLOWS.labels(kind=request.kind).inc()
+        if watched and read.feeds and site is not None:
+            feeds = [
+                CrawlRequest(
+                    url=feed, site=site.name, kind="feed", source="seed", referrer=state.url
+                )
+                for feed in read.feeds
+                if feed not in site.feeds
+                and self.publisher.state.get(partition, url_id(feed)) is None
+            ]
+            if feeds:
+                log.info(
+                    "feeds found on a start page",
+                    extra={"url": redact(state.url), "feeds": len(feeds)},
+                )
+                self.spawn(self.publisher.crawl_requests(feeds))
+        return state.model_copy(update={"revisit": visit.stats, "watched": watched})
+
     def _site_for(self, request: CrawlRequest, url: str) -> Site | None:
         if request.site and (site := self.sites.get(request.site)):
             return site
         return self.sites.for_url(url)
 
-    async def _fetch(self, url: str, uid: str, plan: FetchPlan, site: Site | None) -> FetchResult:
+    async def _fetch(
+        self, url: str, uid: str, plan: FetchPlan, site: Site | None, priority: float = 0.0
+    ) -> FetchResult:
         """Guard, robots, politeness, retries; returns a final response or raises _Failure."""
         host = host_of(url)
         try:
@@ -295,7 +371,7 @@ class FetchPipeline:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._attempt(url, host, delay, plan.headers, budget)
+                    return await self._attempt(url, host, delay, plan.headers, budget, priority)
         except RetryableStatus as exc:
             raise _Failure(
                 exc.reason,
@@ -311,11 +387,20 @@ class FetchPipeline:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(
-        self, url: str, host: str, delay: float, headers: dict[str, str], budget: RetryBudget
+        self,
+        url: str,
+        host: str,
+        delay: float,
+        headers: dict[str, str],
+        budget: RetryBudget,
+        priority: float = 0.0,
     ) -> FetchResult:
         try:
             result = await self.http.fetch(
-                url, headers, gate=self._host_gate(host, delay), time_limit_s=budget.remaining_s
+                url,
+                headers,
+                gate=self._host_gate(host, delay, priority=priority),
+                time_limit_s=budget.remaining_s,
             )
         except FetchError as exc:
             budget.spend(exc.elapsed_ms / 1000, exc.reason)
@@ -361,7 +446,9 @@ class FetchPipeline:
         if pause > 0:
             self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause)
 
-    def _host_gate(self, host: str, delay: float, *, robots: bool = True) -> HostGate:
+    def _host_gate(
+        self, host: str, delay: float, *, robots: bool = True, priority: float = 0.0
+    ) -> HostGate:
         """Politeness for every request of a fetch, and robots.txt for every redirect target.
 
         The gate is entered for each hop in turn. A hop to ``host`` (the requested URL's host,
@@ -382,7 +469,7 @@ class FetchPipeline:
                 target_delay = await self._redirect_delay(url, robots)
                 if hop_host != host:
                     hop_delay = target_delay
-            async with self.politeness.slot(hop_host, hop_delay):
+            async with self.politeness.slot(hop_host, hop_delay, priority):
                 yield
 
         return gate

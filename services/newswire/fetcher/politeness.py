@@ -25,6 +25,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from newswire.fetcher.priority import PrioritySemaphore
+
 MAX_SLOWDOWN = 8.0
 #: Consecutive timeouts after which a host is paused. One URL's attempt and its retry make two;
 #: a third in a row means the host, not one page of it, is in trouble.
@@ -42,7 +44,7 @@ class HostPacer:
     waiting: int = 0
     #: Requests in a row that timed out (reset by any response).
     timeouts: int = 0
-    semaphore: asyncio.Semaphore | None = field(default=None, repr=False)
+    semaphore: PrioritySemaphore | None = field(default=None, repr=False)
 
     def reserve(self, now: float, delay_s: float, not_before: float = 0.0) -> float:
         """Claim the next start time (>= now, >= ``not_before``) and push the following one
@@ -133,18 +135,21 @@ class Politeness:
     def _pacer(self, host: str) -> HostPacer:
         pacer = self._hosts.get(host)
         if pacer is None:
-            pacer = self._hosts[host] = HostPacer(semaphore=asyncio.Semaphore(self.concurrency))
+            pacer = self._hosts[host] = HostPacer(semaphore=PrioritySemaphore(self.concurrency))
         return pacer
 
     @asynccontextmanager
-    async def slot(self, host: str, delay_s: float | None = None) -> AsyncIterator[None]:
-        """Hold one of the host's slots, entered no earlier than its pacing allows."""
+    async def slot(
+        self, host: str, delay_s: float | None = None, priority: float = 0.0
+    ) -> AsyncIterator[None]:
+        """Hold one of the host's slots, entered no earlier than its pacing allows; of the
+        requests waiting for the host, the lowest ``priority`` goes first (:mod:`.priority`)."""
         delay = self.default_delay_s if delay_s is None else delay_s
         pacer = self._pacer(host)
         assert pacer.semaphore is not None
         pacer.waiting += 1
         try:
-            await pacer.semaphore.acquire()
+            await pacer.semaphore.acquire(priority)
         finally:
             pacer.waiting -= 1
         try:

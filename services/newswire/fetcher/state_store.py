@@ -26,6 +26,9 @@ from newswire.fetcher.url_state import UrlState
 
 log = logging.getLogger(__name__)
 
+#: How a watched state reads in its JSON (UrlState.to_bytes leaves out the default False).
+_WATCHED = b'"watched":true'
+
 
 class UrlStateStore:
     def __init__(self, producer: AIOKafkaProducer, topic: str, client_options: dict[str, Any]):
@@ -33,6 +36,9 @@ class UrlStateStore:
         self.topic = topic
         self._client_options = client_options
         self._partitions: dict[int, dict[str, bytes]] = {}
+        #: Per partition, the url ids of watched lists (re-visited by the scheduler), so it
+        #: need not decode every state to find them.
+        self._watched: dict[int, set[str]] = {}
 
     def get(self, partition: int, url_id: str) -> UrlState | None:
         raw = self._partitions.get(partition, {}).get(url_id)
@@ -41,10 +47,27 @@ class UrlStateStore:
     def __len__(self) -> int:
         return sum(len(p) for p in self._partitions.values())
 
+    def watched(self, partitions: Iterable[int]) -> list[tuple[int, UrlState]]:
+        """The watched lists (start pages, feeds, sitemaps) of the given partitions."""
+        found = []
+        for partition in partitions:
+            for uid in self._watched.get(partition, ()):
+                if (state := self.get(partition, uid)) is not None:
+                    found.append((partition, state))
+        return found
+
+    def _index(self, partition: int, url_id: str, value: bytes | None) -> None:
+        watched = self._watched.setdefault(partition, set())
+        if value is not None and _WATCHED in value:
+            watched.add(url_id)
+        else:
+            watched.discard(url_id)
+
     async def put(self, partition: int, state: UrlState) -> asyncio.Future[Any]:
         """Record ``state`` in memory now and on Kafka; await the result for the broker's ack."""
         value = state.to_bytes()
         self._partitions.setdefault(partition, {})[state.url_id] = value
+        self._index(partition, state.url_id, value)
         return await self.producer.send(
             self.topic, value, key=state.url_id.encode(), partition=partition
         )
@@ -52,6 +75,7 @@ class UrlStateStore:
     def forget(self, partitions: Iterable[int]) -> None:
         for partition in partitions:
             self._partitions.pop(partition, None)
+            self._watched.pop(partition, None)
 
     async def restore(self, partitions: Iterable[int]) -> int:
         """Load the given partitions from the changelog; returns how many states were read."""
@@ -72,6 +96,7 @@ class UrlStateStore:
             end = await consumer.end_offsets(wanted)
             for tp in wanted:
                 self._partitions[tp.partition] = {}
+                self._watched[tp.partition] = set()
             remaining = {tp for tp in wanted if end[tp] > await consumer.position(tp)}
             while remaining:
                 batch = await consumer.getmany(*remaining, timeout_ms=1000)
@@ -85,6 +110,7 @@ class UrlStateStore:
                             table.pop(key, None)
                         else:
                             table[key] = record.value
+                        self._index(tp.partition, key, record.value)
                         loaded += 1
                 for tp in list(remaining):
                     if await consumer.position(tp) >= end[tp]:

@@ -23,6 +23,7 @@ from typing import Literal
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from newswire.fetcher.revisit_policy import RevisitStats
 from newswire.records import CrawlKind, CrawlRequest
 
 #: Statuses after which an article is settled: fetched, or permanently not there.
@@ -55,6 +56,11 @@ class UrlState(BaseModel):
     fetch_count: int = 0
     #: Consecutive failed attempts (reset by a success).
     failures: int = 0
+    #: A start page, feed or sitemap the scheduler re-visits: from the site list, advertised
+    #: by a start page, or named by robots.txt.
+    watched: bool = False
+    #: What re-visits of this list have learned (adaptive re-visits; lists only).
+    revisit: RevisitStats | None = None
 
     def to_bytes(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json", exclude_defaults=True))

@@ -46,6 +46,9 @@ class WriteReport:
     conflicts: int = 0
     retries: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    #: Index actions the engine accepted (not refused as older): what the freshness
+    #: metrics count.
+    written: list[Action] = field(default_factory=list)
 
 
 class BulkWriter:
@@ -98,6 +101,7 @@ class BulkWriter:
                             report.deleted += 1
                         else:
                             report.indexed += 1
+                            report.written.append(action)
                     elif outcome.kind == "conflict":
                         report.conflicts += 1
                     elif outcome.kind == "not_found":

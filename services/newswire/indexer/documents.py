@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import orjson
 
+from newswire.indexer.freshness import Timing, timing_of
 from newswire.indexer.index_design import MAPPINGS
 from newswire.records import Article, RecordError, decode_fields
 
@@ -52,6 +53,8 @@ class Action:
     version: int | None
     lines: bytes
     origin: Origin | None = None
+    #: An article's site and times, for the freshness metrics (indexer/freshness.py).
+    timing: Timing | None = None
 
     @property
     def size(self) -> int:
@@ -147,7 +150,8 @@ def _article_action(
     meta = {
         "index": {"_index": target, "_id": doc_id, "version": version, "version_type": VERSION_TYPE}
     }
-    return Action("index", doc_id, version, _dumps(meta) + b"\n" + _dumps(doc) + b"\n", origin)
+    lines = _dumps(meta) + b"\n" + _dumps(doc) + b"\n"
+    return Action("index", doc_id, version, lines, origin, timing_of(fields))
 
 
 def storied_actions(

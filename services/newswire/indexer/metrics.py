@@ -53,3 +53,20 @@ LAST_SUCCESS = Gauge(
     "newswire_indexer_last_success_timestamp_seconds",
     "Unix time of the last batch fully acknowledged by the engine.",
 )
+
+#: Freshness (indexer/freshness.py): seconds, from 10 s to the two days after which an article
+#: counts as back-fill rather than news.
+FRESHNESS_BUCKETS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
+DISCOVERY_DELAY = Histogram(
+    "newswire_indexer_discovery_delay_seconds",
+    "From an article's published_at to its fetch, by site (articles published at most two "
+    "days before they were fetched).",
+    ["site"],
+    buckets=FRESHNESS_BUCKETS,
+)
+PUBLISH_TO_SEARCHABLE = Histogram(
+    "newswire_indexer_publish_to_searchable_seconds",
+    "From an article's published_at to the search engine acknowledging it, by site.",
+    ["site"],
+    buckets=FRESHNESS_BUCKETS,
+)

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newswire.indexer import metrics
+from newswire.indexer import freshness, metrics
 from newswire.indexer.bulk_writer import BulkWriter, WriteReport
 from newswire.indexer.documents import (
     Action,
@@ -111,6 +111,7 @@ class BatchIndexer:
     async def handle(self, messages: Sequence[Origin]) -> BatchResult:
         planned = plan(messages, self.target, self.clock(), self.build)
         report = await self.writer.write(planned.actions)
+        freshness.observe((a.timing for a in report.written if a.timing is not None), self.clock())
         dead = list(planned.dead_letters)
         for rejected in report.rejected:
             origin = rejected.action.origin

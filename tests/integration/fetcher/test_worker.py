@@ -292,7 +292,10 @@ async def test_robots_sitemaps_and_seed_revisits_become_crawl_requests(
     settings: Settings, tmp_path: Path, site: LocalSite
 ) -> None:
     cfg = await fresh_settings(tmp_path)
-    sites = site_registry("local", site.base, start_urls=[site.url("/list")], revisit=1)
+    # A fixed interval: adaptive re-visits would space them by the list's learned rate.
+    sites = site_registry(
+        "local", site.base, start_urls=[site.url("/list")], revisit=1, adaptive_revisit=False
+    )
     async with running_worker(cfg, sites, schedule_interval_s=0.2):
         requests = decode_all(
             await read_all(
