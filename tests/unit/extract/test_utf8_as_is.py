@@ -55,6 +55,7 @@ def test_valid_utf8_gives_what_decoding_first_gives(body, ctype):
         b'<?xml version="1.0"?><html><body><p>x</p></body></html>',
         "\u3000<p>x</p>".encode(),  # non-ASCII whitespace first
         b"  \n ",
+        b" " * 300 + b"<p>x</p>",  # (a long run of whitespace first: not looked through)
     ],
 )
 def test_parse_utf8_declines_what_it_cannot_vouch_for(body):

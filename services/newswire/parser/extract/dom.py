@@ -258,7 +258,8 @@ def parse_utf8(data: bytes) -> Page | None:
         return None
     # The first character that is not whitespace, when it is ASCII and opens no "<?",
     # tells parse_html's tests apart: the text is not blank and has no XML declaration.
-    start = data.lstrip(_ASCII_SPACE)[:2]
+    # (Looked for near the start only: stripping the page itself would copy it.)
+    start = data[:256].lstrip(_ASCII_SPACE)[:2]
     if not start or start[0] >= 0x80 or start == b"<?":
         return None
     return _parse(data, [], utf8_checked=False)
