@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 # Magic numbers of formats that are never a web page (the fetcher may label them text/html).
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -96,16 +95,34 @@ _SNIFF_BYTES = 4096
 _DETECT_BYTES = 64 * 1024
 
 
-@dataclass
 class Decoded:
-    text: str
-    encoding: str
-    #: Where the encoding came from: bom, header, meta, detected, utf-8, fallback.
-    source: str
-    warnings: list[str] = field(default_factory=list)
-    #: ``text`` as UTF-8 when that is the body itself (a valid UTF-8 page): the parser
-    #: takes these bytes instead of encoding the text again.
-    utf8: bytes | None = None
+    """A body as text, with its encoding, where that came from and what went wrong."""
+
+    __slots__ = ("_text", "encoding", "source", "utf8", "warnings")
+
+    def __init__(
+        self,
+        text: str | None,
+        encoding: str,
+        source: str,
+        warnings: list[str] | None = None,
+        utf8: bytes | None = None,
+    ) -> None:
+        self._text = text
+        self.encoding = encoding
+        #: Where the encoding came from: bom, header, meta, detected, utf-8, fallback.
+        self.source = source
+        self.warnings = warnings if warnings is not None else []
+        #: ``text`` as UTF-8 when that is the body itself (a valid UTF-8 page): the parser
+        #: takes these bytes instead of encoding the text again.
+        self.utf8 = utf8
+
+    @property
+    def text(self) -> str:
+        """The text (from :func:`utf8_as_is`: decoded on first use)."""
+        if self._text is None:
+            self._text = (self.utf8 or b"").decode("utf-8")
+        return self._text
 
 
 class BinaryContent(ValueError):
@@ -216,15 +233,35 @@ def _from_utf8(body: bytes, source: str, warnings: list[str]) -> Decoded:
     return Decoded(text, "utf-8", source, warnings, utf8=body)
 
 
-def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
-    """Decode ``body`` to text; raises :class:`BinaryContent` only for non-text formats."""
-    kind = sniff_binary(body, headers)
-    if kind:
-        raise BinaryContent(kind)
-    for bom, enc in _BOMS:
-        if body.startswith(bom):
-            return Decoded(body[len(bom) :].decode(enc, errors="replace"), enc, "bom")
+def utf8_as_is(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded | None:
+    """What :func:`decode_body` gives for ``body`` if it is valid UTF-8, found without
+    decoding it; None when decode_body would not read valid UTF-8 as UTF-8 (binary, a BOM,
+    an ASCII sample under a legacy charset).
 
+    Unchecked: the caller must make sure the body is valid UTF-8 (libxml2 does as it
+    parses, see :func:`dom.parse_utf8`) and else call decode_body. The text is decoded on
+    first use: an HTML page needs the bytes only, and decoding a page costs as much as a
+    tenth of its parse.
+    """
+    if sniff_binary(body, headers) or body.startswith(tuple(bom for bom, _ in _BOMS)):
+        return None
+    declared, source, warnings = _declared_charset(body, headers)
+    sample = body[:_DETECT_BYTES]
+    if declared is None or declared == "utf-8":
+        # (As decode_body: an ASCII sample keeps the source, else no declaration is "utf-8".)
+        src = source if declared is not None or sample.isascii() else "utf-8"
+        return Decoded(None, "utf-8", src, warnings, utf8=body)
+    if sample.isascii():
+        return None
+    warnings.append(f"mislabelled_charset:{declared}->utf-8")
+    return Decoded(None, "utf-8", "utf-8", warnings, utf8=body)
+
+
+def _declared_charset(
+    body: bytes, headers: Mapping[str, str] | None
+) -> tuple[str | None, str, list[str]]:
+    """The charset the header or the ``<meta>`` declares (None if none or unusable), where
+    it came from, and a warning for a label we do not know."""
     warnings: list[str] = []
     declared: str | None = None
     source = "fallback"
@@ -242,7 +279,18 @@ def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> Decode
         declared = None
     if raw_label and declared is None:
         warnings.append(f"unknown_charset:{raw_label[:40]}")
+    return declared, source, warnings
 
+
+def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
+    """Decode ``body`` to text; raises :class:`BinaryContent` only for non-text formats."""
+    kind = sniff_binary(body, headers)
+    if kind:
+        raise BinaryContent(kind)
+    for bom, enc in _BOMS:
+        if body.startswith(bom):
+            return Decoded(body[len(bom) :].decode(enc, errors="replace"), enc, "bom")
+    declared, source, warnings = _declared_charset(body, headers)
     sample = body[:_DETECT_BYTES]
     if _is_ascii(sample) and (declared is None or declared == "utf-8"):
         # Pure ASCII so far: UTF-8 is right for any ASCII-compatible declaration.

@@ -1,4 +1,5 @@
-"""Text to a bounded lxml tree, cleaning, and the page as a list of text blocks.
+"""Text (or a page's own UTF-8 bytes) to a bounded lxml tree, cleaning, and the page as a
+list of text blocks.
 
 Every later stage works on :class:`Block` s — runs of visible text between block-level
 boundaries, in reading order, each with its owning element, link share and flags — so
@@ -236,17 +237,59 @@ def parse_html(text: str, utf8: bytes | None = None) -> Page | None:
     if not text or text.isspace():
         return None
     data = utf8 if utf8 is not None else text.encode("utf-8", errors="replace")
+    return _parse(data, warnings, utf8_checked=True)
+
+
+# Whitespace as str.isspace() has it among ASCII characters (bytes.isspace() leaves out
+# the four separators \x1c-\x1f).
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def parse_utf8(data: bytes) -> Page | None:
+    """Parse a page's own bytes, when they should be UTF-8, without decoding them first.
+
+    Gives the tree :func:`parse_html` gives for ``data.decode("utf-8")``, or None when it
+    cannot tell: the bytes hold invalid UTF-8 (libxml2 reports that as it reads them),
+    are longer than MAX_CHARS, or start with something parse_html would look at as text
+    (an XML declaration, non-ASCII whitespace, nothing). The caller then decodes the page
+    and calls parse_html.
+    """
+    if len(data) > MAX_CHARS:
+        return None
+    # The first character that is not whitespace, when it is ASCII and opens no "<?",
+    # tells parse_html's tests apart: the text is not blank and has no XML declaration.
+    # (Looked for near the start only: stripping the page itself would copy it.)
+    start = data[:256].lstrip(_ASCII_SPACE)[:2]
+    if not start or start[0] >= 0x80 or start == b"<?":
+        return None
+    return _parse(data, [], utf8_checked=False)
+
+
+def _parse(data: bytes, warnings: list[str], utf8_checked: bool) -> Page | None:
+    """The tree of UTF-8 bytes; None without a document, or (unless ``utf8_checked``)
+    when the bytes are not valid UTF-8."""
     try:
         root = etree.fromstring(data, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     if root is None:
         return None
-    for entry in _PARSER.error_log:
+    errors = _PARSER.error_log
+    if not utf8_checked and (
+        len(errors) >= _MAX_REPORTED or any(e.type == _INVALID_ENCODING for e in errors)
+    ):
+        return None
+    for entry in errors:
         if "Excessive depth" in entry.message or "huge" in entry.message.lower():
             warnings.append("too_deep_truncated")
             break
     return Page(root, warnings)
+
+
+_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
+#: libxml2 reports the first 100 errors of a document only: past them, an invalid byte
+#: may go unreported.
+_MAX_REPORTED = 100
 
 
 def attr_words(el: Element) -> str:

@@ -1,6 +1,7 @@
 """The extraction pipeline: bytes -> decoded text -> tree -> fields -> :class:`Article`.
 
-Stages, in order: decode (charset), parse (bounded tree), metadata (JSON-LD, OpenGraph,
+Stages, in order: decode (charset; a UTF-8 page's bytes go to the parser undecoded, which
+checks them), parse (bounded tree), metadata (JSON-LD, OpenGraph,
 meta), clean, blocks, site rules, content (body, headings, captions), fields read from
 what the page shows (title, section, dates, credits, views), images, related stories,
 outlinks, page type, fingerprints. Each field prefers the most reliable evidence:
@@ -39,7 +40,12 @@ from newswire.parser.extract import (
 from newswire.parser.extract import evidence as ev
 from newswire.parser.extract import version as versioning
 from newswire.parser.extract.bylines import find_authors
-from newswire.parser.extract.decode import BinaryContent, content_type, decode_body
+from newswire.parser.extract.decode import (
+    BinaryContent,
+    content_type,
+    decode_body,
+    utf8_as_is,
+)
 from newswire.parser.extract.dom import Element
 from newswire.parser.extract.fingerprint import fingerprints
 from newswire.parser.extract.metadata import Metadata, ld_value, read_metadata
@@ -132,22 +138,31 @@ def _extract(
     if len(body) > MAX_BODY_BYTES:
         body = body[:MAX_BODY_BYTES]
         warnings.append("body_truncated")
-    try:
-        decoded = decode_body(body, headers)
-    except BinaryContent as exc:
-        return _error("binary_content", str(exc))
-    warnings.extend(decoded.warnings)
-    text = decoded.text
-    utf8 = decoded.utf8
     extractor = "density"
     ctype = (content_type(headers) or "").lower()
-    if ctype.startswith("text/plain") or (not ctype and text_plain.looks_plain(text)):
-        text = text_plain.to_html(text)
-        utf8 = None
-        extractor = "text-plain"
-    page = dom.parse_html(text, utf8)
+    page = None
+    decoded = None
+    if ctype and not ctype.startswith("text/plain"):
+        # Most pages are UTF-8: their bytes go to the parser as they are, which checks
+        # them as it reads, and the page is decoded only when they turn out not to be.
+        decoded = utf8_as_is(body, headers)
+        page = dom.parse_utf8(decoded.utf8) if decoded and decoded.utf8 else None
     if page is None:
-        return _error("empty_body", "no parsable document")
+        try:
+            decoded = decode_body(body, headers)
+        except BinaryContent as exc:
+            return _error("binary_content", str(exc))
+        text = decoded.text
+        utf8 = decoded.utf8
+        if ctype.startswith("text/plain") or (not ctype and text_plain.looks_plain(text)):
+            text = text_plain.to_html(text)
+            utf8 = None
+            extractor = "text-plain"
+        page = dom.parse_html(text, utf8)
+        if page is None:
+            return _error("empty_body", "no parsable document")
+    assert decoded is not None  # (set on either path)
+    warnings.extend(decoded.warnings)
     warnings.extend(page.warnings)
     root = page.root
     if rules is not None and rules.remove:
