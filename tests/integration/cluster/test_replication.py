@@ -41,13 +41,21 @@ async def describe(settings: Settings, topics: list[str]) -> list[dict[str, Any]
 
 
 async def topic_config(settings: Settings, topic: str) -> dict[str, str]:
+    """The topic's configuration, as soon as the broker asked knows the topic (a broker's
+    metadata can trail the controller's by a moment after creation: CI once read it empty)."""
     admin = AIOKafkaAdminClient(**broker.client_options(settings))
     await admin.start()
     try:
-        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        for _ in range(60):
+            responses = await admin.describe_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, topic)]
+            )
+            (error_code, _, _, _, entries), *_ = responses[0].resources
+            if error_code == 0 and any(name == "min.insync.replicas" for name, *_ in entries):
+                break
+            await asyncio.sleep(0.5)
     finally:
         await admin.close()
-    (_, _, _, _, entries), *_ = responses[0].resources
     return {name: value for name, value, *_ in entries}
 
 
