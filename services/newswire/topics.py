@@ -45,6 +45,11 @@ class TopicSpec:
 
 
 _WEEK_MS = str(7 * 24 * 3600 * 1000)
+# The latest record per key, kept forever (faust's table changelogs).
+_LATEST_PER_KEY = {"cleanup.policy": "compact", "compression.type": "zstd"}
+# The same for records other stages read: a key's older versions stay an hour, so a reader
+# that is behind sees every version rather than only the last.
+_LATEST_PER_KEY_AFTER_AN_HOUR = {**_LATEST_PER_KEY, "min.compaction.lag.ms": str(3600 * 1000)}
 
 TOPICS: dict[Topic, TopicSpec] = {
     spec.topic: spec
@@ -74,9 +79,7 @@ TOPICS: dict[Topic, TopicSpec] = {
             # Compacted: the latest version of every article is kept forever, so
             # `newswire index migrate` can replay the whole corpus into a new index.
             config={
-                "cleanup.policy": "compact",
-                "compression.type": "zstd",
-                "min.compaction.lag.ms": str(3600 * 1000),
+                **_LATEST_PER_KEY_AFTER_AN_HOUR,
                 "max.message.bytes": str(8 * 1024 * 1024),
             },
         ),
@@ -99,11 +102,7 @@ TOPICS: dict[Topic, TopicSpec] = {
             # Written to the same partition number as the crawl request it came from (which
             # is keyed by host), like a faust table changelog: the fetcher instance that owns
             # crawl.requests partition N restores state partition N. Compacted: latest per URL.
-            config={
-                "cleanup.policy": "compact",
-                "compression.type": "zstd",
-                "min.compaction.lag.ms": str(3600 * 1000),
-            },
+            config={**_LATEST_PER_KEY_AFTER_AN_HOUR},
         ),
         TopicSpec(
             Topic.ARTICLE_FILL,
@@ -124,7 +123,7 @@ TOPICS: dict[Topic, TopicSpec] = {
             "dead-lettered pages in the chaos test.",
             key="url id",
             # Co-partitioned with pages.raw, the stream that writes it (settings.partitions).
-            config={"cleanup.policy": "compact", "compression.type": "zstd"},
+            config={**_LATEST_PER_KEY},
         ),
         # --- the story stage (newswire.stories) ---------------------------------------
         TopicSpec(
@@ -145,9 +144,7 @@ TOPICS: dict[Topic, TopicSpec] = {
             "indexer writes when stories are on (compacted like `articles`).",
             key="article id",
             config={
-                "cleanup.policy": "compact",
-                "compression.type": "zstd",
-                "min.compaction.lag.ms": str(3600 * 1000),
+                **_LATEST_PER_KEY_AFTER_AN_HOUR,
                 "max.message.bytes": str(8 * 1024 * 1024),
             },
         ),
@@ -157,7 +154,7 @@ TOPICS: dict[Topic, TopicSpec] = {
             "`newswire setup` for the same reason as the parser's changelog.",
             key="article id",
             partitions=1,
-            config={"cleanup.policy": "compact", "compression.type": "zstd"},
+            config={**_LATEST_PER_KEY},
         ),
     )
 }
