@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,26 +50,35 @@ def result(body: bytes) -> FetchResult:
     )
 
 
-async def test_a_page_and_its_state_or_a_too_large_page_as_a_dead_letter(
+@pytest.fixture
+async def publisher_on(
     settings: Settings, tmp_path: Path
-) -> None:
+) -> AsyncIterator[tuple[Settings, Publisher]]:
+    """A started publisher on topics of its own, and their settings."""
     cfg = await fresh_settings(tmp_path)
     publisher = Publisher(cfg)
     await publisher.start()
+    try:
+        yield cfg, publisher
+    finally:
+        await publisher.stop()
+
+
+async def test_a_page_and_its_state_or_a_too_large_page_as_a_dead_letter(
+    publisher_on: tuple[Settings, Publisher],
+) -> None:
+    cfg, publisher = publisher_on
     request = CrawlRequest(url=URL, kind="page")
     record = consumed(cfg, request)
     uid = url_id(URL)
-    try:
-        outcome, sent = await publisher.page(record, request, URL, uid, result(b"<html>1</html>"))
-        state = apply_outcome(None, request, uid, outcome, datetime.now(UTC))
-        await publisher.settle(record, URL, uid, [sent], state, 1)
-        # Random bytes do not compress: far over the topic's limit, refused before sending.
-        too_big = result(os.urandom(12 * 1024 * 1024))
-        big_outcome, big_sent = await publisher.page(record, request, URL, uid, too_big)
-        big_state = apply_outcome(state, request, uid, big_outcome, datetime.now(UTC))
-        await publisher.settle(record, URL, uid, [big_sent], big_state, 1)
-    finally:
-        await publisher.stop()
+    outcome, sent = await publisher.page(record, request, URL, uid, result(b"<html>1</html>"))
+    state = apply_outcome(None, request, uid, outcome, datetime.now(UTC))
+    await publisher.settle(record, URL, uid, [sent], state, 1)
+    # Random bytes do not compress: far over the topic's limit, refused before sending.
+    too_big = result(os.urandom(12 * 1024 * 1024))
+    big_outcome, big_sent = await publisher.page(record, request, URL, uid, too_big)
+    big_state = apply_outcome(state, request, uid, big_outcome, datetime.now(UTC))
+    await publisher.settle(record, URL, uid, [big_sent], big_state, 1)
     assert outcome == Outcome(
         "fetched",
         status=200,
@@ -88,29 +98,24 @@ async def test_a_page_and_its_state_or_a_too_large_page_as_a_dead_letter(
     assert [UrlState.from_bytes(r.value).outcome for r in states] == ["fetched", "too_large"]
 
 
-async def test_no_state_is_recorded_for_a_page_the_broker_did_not_take(tmp_path: Path) -> None:
+async def test_no_state_is_recorded_for_a_page_the_broker_did_not_take(
+    publisher_on: tuple[Settings, Publisher],
+) -> None:
     # A state saying "fetched" without its page would make the request's replay skip the URL.
-    cfg = await fresh_settings(tmp_path)
-    publisher = Publisher(cfg)
-    await publisher.start()
+    cfg, publisher = publisher_on
     request = CrawlRequest(url=URL, kind="page")
     record = consumed(cfg, request)
     uid = url_id(URL)
-    try:
-        outcome, _ = await publisher.page(record, request, URL, uid, result(b"<html>1</html>"))
-        state = apply_outcome(None, request, uid, outcome, datetime.now(UTC))
-        refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        refused.set_exception(KafkaTimeoutError())
-        with pytest.raises(KafkaTimeoutError):
-            await publisher.settle(record, URL, uid, [refused], state, 1)
-        other = CrawlRequest(url=URL + "-2", kind="page")
-        other_uid = url_id(other.url)
-        other_outcome, sent = await publisher.page(
-            record, other, other.url, other_uid, result(b"2")
-        )
-        other_state = apply_outcome(None, other, other_uid, other_outcome, datetime.now(UTC))
-        await publisher.settle(record, other.url, other_uid, [sent], other_state, 1)
-    finally:
-        await publisher.stop()
+    outcome, _ = await publisher.page(record, request, URL, uid, result(b"<html>1</html>"))
+    state = apply_outcome(None, request, uid, outcome, datetime.now(UTC))
+    refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    refused.set_exception(KafkaTimeoutError())
+    with pytest.raises(KafkaTimeoutError):
+        await publisher.settle(record, URL, uid, [refused], state, 1)
+    other = CrawlRequest(url=URL + "-2", kind="page")
+    other_uid = url_id(other.url)
+    other_outcome, sent = await publisher.page(record, other, other.url, other_uid, result(b"2"))
+    other_state = apply_outcome(None, other, other_uid, other_outcome, datetime.now(UTC))
+    await publisher.settle(record, other.url, other_uid, [sent], other_state, 1)
     states = await read_all(cfg, Topic.FETCHER_URL_STATE, lambda r: len(r) >= 1, idle=2.0)
     assert [UrlState.from_bytes(r.value).url_id for r in states] == [other_uid]
