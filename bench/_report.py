@@ -42,6 +42,16 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+#: The 1-minute load average when the benchmark started (this module is imported at its start).
+_LOAD_AT_START = os.getloadavg()[0]
+
+
+def load() -> str:
+    """The 1-minute load average at the benchmark's start and now: on a shared machine it
+    says how much of the cores the run had."""
+    return f"load average {_LOAD_AT_START:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+
+
 def beside() -> str:
     """The heavy processes running while the benchmark ran (other JVMs, Python workers)."""
     try:

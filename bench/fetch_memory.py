@@ -224,8 +224,8 @@ def report(args: argparse.Namespace, fetcher: dict[str, Any], plain: dict[str, A
 {args.pairs} gzip bomb (1 GiB of zeros in {len(_bomb()) / MIB:.1f} MiB), each on its own host
 (ports of 127.0.0.1), all fetched at once with the default caps (10 MiB on the wire, 40 MiB
 decoded); every truncated page published to the real broker. Peak RSS is the process's
-`VmHWM`. Machine: {_report.machine()}. 7 other helpers' tests and benchmarks were running
-beside it ({_report.beside()}).
+`VmHWM`. Machine: {_report.machine()}. Running beside it: {_report.beside()};
+{_report.load()}.
 
 | process | idle RSS MiB | peak RSS MiB | peak − idle MiB |
 |---|---|---|---|

@@ -315,7 +315,7 @@ def main() -> None:
 from `articles.storied`, and the indexer (stories on) also writes each article's story
 document (stories of five articles: five versions of one story document, one kept per
 batch). {len(articles)} articles, {size / 1024:.1f} KB records.
-Machine: {_report.machine()}; running beside it: {beside} (and 7 other helpers' work).
+Machine: {_report.machine()}; running beside it: {beside}; {_report.load()}.
 
 {header}
 {rows}

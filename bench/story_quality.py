@@ -241,9 +241,8 @@ def main() -> None:
     en = pair_scores([a for a in arts if a.lang == "en"], chosen)
     lines = [
         f"Run {_report.stamp()} on {_report.machine()}; beside it: {_report.beside()}.",
-        "(7 other helpers were running their own work on this machine; load average "
-        f"{os.getloadavg()[1]:.0f} on its {os.cpu_count()} cores at the end of the run: the "
-        "tail latencies and the restore time carry that load.)",
+        f"({_report.load()} on its {os.cpu_count()} cores: the tail latencies and the "
+        "restore time carry that load.)",
         "",
         f"Chosen: {chosen.bands} bands x {chosen.rows} rows of a {BINS}-bin one-permutation "
         f"MinHash (16 bits a bin); same story when estimated Jaccard >= {chosen.jaccard} or "
