@@ -136,7 +136,12 @@ def view_page(
     site: Site | None = registry.get(site_name) if site_name else registry.for_url(url)
     rules = ParserContext.rules_of(site) if site is not None else None
     view = PageView(url=url, site=site.name if site else None, rules=rules)
-    result = extract(body, url, headers, rules, fetched_at=fetched_at)
+    # The site's article_patterns count as the parser counts them, so the page type shown is
+    # the one the parser will decide.
+    url_is_article = site is not None and site.classify(url) == "article"
+    result = extract(
+        body, url, headers, rules, fetched_at=fetched_at, url_is_article=url_is_article
+    )
     article = result.article
     if article is None:
         view.error = result.error
