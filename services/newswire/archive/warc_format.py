@@ -222,45 +222,63 @@ class WarcResponse:
     truncated: bool = False
 
 
-def _header_dict(http_headers: StatusAndHeaders, decoded: bool) -> dict[str, str]:
+def _header_dict(http_headers: StatusAndHeaders) -> dict[str, str]:
+    """Lower-cased names; a repeated header's values joined as HTTP allows."""
     headers: dict[str, str] = {}
     for name, value in http_headers.headers:
         key = name.lower()
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    if decoded:
-        # As the fetcher does: the body we keep is decoded, the wire headers no longer apply.
-        for name in _WIRE_HEADERS:
-            value = headers.pop(name, None)
-            if value is not None:
-                headers[f"x-newswire-wire-{name}"] = value
     return headers
 
 
-def _response_of(record: Any, records: ArchiveIterator) -> WarcResponse | None:
-    """The response in a warcio record, or None for one that is not an HTTP response."""
-    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+def _as_decoded(headers: dict[str, str]) -> dict[str, str]:
+    # As the fetcher does: the body we keep is decoded, the wire headers no longer apply.
+    for name in _WIRE_HEADERS:
+        value = headers.pop(name, None)
+        if value is not None:
+            headers[f"x-newswire-wire-{name}"] = value
+    return headers
+
+
+def _response_of(
+    record: Any, warc: dict[str, str], records: ArchiveIterator
+) -> WarcResponse | None:
+    """The response in a warcio record (its WARC headers already in ``warc``), or None for
+    one that is not an HTTP response."""
+    uri = warc.get("warc-target-uri", "")
     if not uri.lower().startswith(("http://", "https://")) or record.http_headers is None:
         return None
     status = int(record.http_headers.get_statuscode() or 0)
-    # content_stream() undoes chunking and Content-Encoding (other crawlers keep wire bytes).
-    encoded = any(
-        record.http_headers.get_header(name) for name in ("content-encoding", "transfer-encoding")
-    )
-    body = record.content_stream().read()
+    headers = _header_dict(record.http_headers)
+    if headers.get("content-encoding") or headers.get("transfer-encoding"):
+        # content_stream() undoes chunking and Content-Encoding (other crawlers keep wire
+        # bytes); newswire's own records hold the decoded body, read as it is.
+        body = record.content_stream().read()
+        headers = _as_decoded(headers)
+    else:
+        body = record.raw_stream.read()
     # (Only after the body: asking for the offset first makes warcio skip the record.)
     offset = records.get_record_offset()
-    date_text = record.rec_headers.get_header("WARC-Date") or ""
     return WarcResponse(
-        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        record_id=warc.get("warc-record-id", ""),
         target_uri=uri,
-        date=iso_date_to_datetime(date_text).replace(tzinfo=UTC),
+        date=_warc_date(warc.get("warc-date", "")),
         status=status,
-        headers=_header_dict(record.http_headers, encoded),
+        headers=headers,
         body=body,
         facts={},
         offset=offset,
-        truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
+        truncated=bool(warc.get("warc-truncated")),
     )
+
+
+def _warc_date(text: str) -> datetime:
+    try:
+        # Python reads WARC/1.1's dates itself (with or without fractions, ``Z``), faster.
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = iso_date_to_datetime(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class _IsalGzipReader(DecompressingBufferedReader):
@@ -294,14 +312,16 @@ def read_responses(stream: IO[bytes]) -> Iterator[WarcResponse]:
     pending: WarcResponse | None = None
     for record in records:
         kind = record.rec_type
-        if kind == "metadata" and pending is not None:
-            if record.rec_headers.get_header("WARC-Concurrent-To") == pending.record_id:
-                facts = parse_warc_fields(record.content_stream().read())
-                pending = WarcResponse(**{**pending.__dict__, "facts": facts})
+        if kind != "response" and kind != "metadata":
             continue
-        if kind != "response":
+        # Each record's WARC headers looked up once, by lower-cased name (warcio's get_header
+        # scans and lower-cases the whole list on every call).
+        warc = {name.lower(): value for name, value in record.rec_headers.headers}
+        if kind == "metadata":
+            if pending is not None and warc.get("warc-concurrent-to") == pending.record_id:
+                pending.facts.update(parse_warc_fields(record.raw_stream.read()))
             continue
-        response = _response_of(record, records)
+        response = _response_of(record, warc, records)
         if response is None:
             continue
         if pending is not None:
