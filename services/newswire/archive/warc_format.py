@@ -345,8 +345,9 @@ def next_member(stream: IO[bytes], position: int, window: int = 1 << 20) -> int 
     (None: there is none), so that a file of one member per record (newswire's, Common
     Crawl's) can be read in pieces, each from such an offset on.
 
-    The magic bytes can occur by chance inside compressed data: a candidate counts only if
-    it inflates to the start of a WARC record.
+    The magic bytes can occur inside compressed data (deflate stores incompressible bytes,
+    such as a gzipped body, as they are): a candidate counts only if it inflates to the start
+    of a WARC record. (Only a gzipped WARC file archived inside a record could pass for one.)
     """
     while True:
         stream.seek(position)
