@@ -250,6 +250,11 @@ async def import_warc(
     return summary
 
 
+#: Files smaller in total are imported in one process: a started one spends about a CPU
+#: second importing its modules, about what one process takes to import 30 MB.
+MIN_PARALLEL_BYTES = 32 * 1024 * 1024
+
+
 def import_files(
     files: list[Path],
     settings: Settings,
@@ -258,10 +263,11 @@ def import_files(
     workers: int,
     advance: Callable[[int], None] = lambda _: None,
 ) -> ImportSummary:
-    """``import-warc``: in this process, or in ``workers`` processes when the files make
-    more than one piece."""
+    """``import-warc``: in ``workers`` processes when the files are large enough to share,
+    otherwise in this one."""
     pieces = pieces_of(files, workers)
-    if workers > 1 and len(pieces) > 1:
+    large = sum(path.stat().st_size for path in files) >= MIN_PARALLEL_BYTES
+    if workers > 1 and len(pieces) > 1 and large:
         return import_in_processes(
             pieces, settings, registry, policy, min(workers, len(pieces)), advance
         )
