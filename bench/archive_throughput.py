@@ -59,8 +59,8 @@ import extract_quality as dd
 from newswire import broker
 from newswire.archive.archive_file import ArchiveFile, closed_files
 from newswire.archive.importer import (
+    ImportProcesses,
     SitePolicy,
-    import_in_processes,
     import_warc,
     pieces_of,
     whole,
@@ -250,6 +250,8 @@ class ImportRun:
     cpu_s: float
     #: CPU seconds of the Kafka broker over the same time (0 when it cannot be seen).
     broker_cpu_s: float
+    #: How the other import processes were started (fork or spawn; "" for one process).
+    started_by: str = ""
 
     @property
     def rate(self) -> float:
@@ -281,22 +283,24 @@ def timed_import(settings: Settings, files: list[Path], workers: int) -> ImportR
     kafka = broker_pid()
     kafka_cpu = _report.process_cpu(kafka) if kafka else 0.0
     started, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
+    started_by = ""
     if workers == 1:
         summary = asyncio.run(import_warc(whole(files), settings, registry, policy))
     else:
-        pieces = pieces_of(files, workers)
-        summary = import_in_processes(pieces, settings, registry, policy, workers)
+        with ImportProcesses(settings, policy, workers) as processes:
+            summary = processes.run(pieces_of(files, workers), registry, lambda _: None)
+        started_by = processes.start_method
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu + children_cpu() - children
     if summary.failed:
         raise RuntimeError("\n".join(summary.lines()))
     kafka_cpu = _report.process_cpu(kafka) - kafka_cpu if kafka else 0.0
-    return ImportRun(2 * summary.imported, elapsed, cpu, kafka_cpu)
+    return ImportRun(2 * summary.imported, elapsed, cpu, kafka_cpu, started_by)
 
 
 def start_up_cpu() -> float:
-    """CPU seconds a new import process spends importing its modules before its first page
-    (what `--workers N` pays N - 1 times)."""
+    """CPU seconds a spawned import process spends importing its modules before its first
+    page (what `--workers N` pays N - 1 times when it cannot fork)."""
     before = children_cpu()
     subprocess.run(
         [sys.executable, "-c", "import aiokafka, newswire.archive.importer, newswire.sites"],
@@ -377,7 +381,8 @@ class Rates:
     import_floor: float
     import_wall: float  # records/s, the faster of one process and two
     two_cpu: float  # records per CPU second of two processes, start-up included
-    start_up: float  # CPU seconds a started import process takes before its first page
+    start_up: float  # CPU seconds a spawned import process takes before its first page
+    started_by: str  # how the second import process was started (fork or spawn)
     broker_ms: float  # the broker's CPU ms per record imported
     extractor: float  # pages/s
     reparse_since: float
@@ -408,8 +413,9 @@ C (warcio's parsing, aiokafka) would have to cost {room:.0%} of what it does now
 records/s takes more than one core: `--workers N` (default: one per core) cuts the files at
 gzip members into pieces that N processes (this one and N - 1 started) take from a queue,
 each with its own producer, so even one big file spreads over the cores. Two processes used
-{r.two_cpu:.0f} records per CPU second between them, including the second one's start-up
-({r.start_up:.1f} CPU s importing its modules, paid once per import). The broker spent
+{r.two_cpu:.0f} records per CPU second between them (the second started by {r.started_by}: a
+forked process has the modules already, a spawned one first spends {r.start_up:.1f} CPU s
+importing them; the CLI forks before its progress bar starts a thread). The broker spent
 {r.broker_ms:.2f} CPU ms a record on the same box. Goal of 2,000 records/s into Kafka
 {import_goal}: {r.import_wall:.0f} at best here.
 Reparse from `pages.raw` ran at {r.reparse_since / r.extractor:.0%} of the extractor alone,
@@ -487,7 +493,7 @@ def main() -> None:
         f"{one.cpu_rate:.0f} per CPU s (its C floor {import_floor:.0f}; the broker "
         f"{one.broker_cpu_s / one.records * 1000:.2f} CPU ms a record); "
         f"--workers 2 {two.rate:.0f} records/s, {two.cpu_rate:.0f} per CPU s of both processes"
-        f" (start-up of the second {start_up:.2f} CPU s)"
+        f" (the second started by {two.started_by}; a spawned one's start-up {start_up:.2f} CPU s)"
     )
 
     few = pages[: args.reparse_pages]
@@ -522,6 +528,7 @@ def main() -> None:
         import_wall=max(one.rate, two.rate),
         two_cpu=two.cpu_rate,
         start_up=start_up,
+        started_by=two.started_by,
         broker_ms=one.broker_cpu_s / one.records * 1000,
         extractor=alone,
         reparse_since=since_pages_s,
@@ -574,7 +581,7 @@ def main() -> None:
             " `pages.raw`, the producer's zstd of the message)",
             f"{import_floor:.0f} records per CPU second",
             f"`import-warc --workers 2` ({len(files)} files; CPU of both processes,"
-            " start-up included)",
+            f" the second {two.started_by}ed and its start included)",
             f"{two.rate:.0f} records/s ({two.rate / 2:.0f} pages/s);"
             f" {two.cpu_rate:.0f} per CPU second",
             "",

@@ -54,7 +54,7 @@ def import_warc(
     """Import WARC response records into pages.raw (the parser takes them from there)."""
     import os
 
-    from newswire.archive.importer import SitePolicy, import_files, warc_files
+    from newswire.archive.importer import SitePolicy, importing, warc_files
     from newswire.progress import progress_bars
     from newswire.settings import get_settings
     from newswire.sites import load_sites
@@ -68,10 +68,10 @@ def import_warc(
     if missing:
         raise typer.BadParameter(f"not a file: {', '.join(missing)}")
     policy = SitePolicy(site=site, any_site=any_site)
-    with progress_bars() as start:
-        advance = start("importing WARC records", sum(p.stat().st_size for p in files))
-        processes = workers or len(os.sched_getaffinity(0))
-        summary = import_files(files, settings, registry, policy, processes, advance)
+    processes = workers or len(os.sched_getaffinity(0))
+    # The import processes start before the progress bar's thread (see ImportProcesses).
+    with importing(files, settings, registry, policy, processes) as run, progress_bars() as start:
+        summary = run(start("importing WARC records", sum(p.stat().st_size for p in files)))
     for line in summary.lines():
         typer.echo(line)
     if summary.failed:

@@ -17,8 +17,10 @@ import asyncio
 import logging
 import multiprocessing
 import queue
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -250,9 +252,33 @@ async def import_warc(
     return summary
 
 
-#: Files smaller in total are imported in one process: a started one spends about a CPU
-#: second importing its modules, about what one process takes to import 30 MB.
-MIN_PARALLEL_BYTES = 32 * 1024 * 1024
+#: Files smaller in total are imported in one process: a few seconds of work at most, which
+#: a spawned process (below) would spend importing its modules.
+MIN_PARALLEL_BYTES = 16 * 1024 * 1024
+
+Advance = Callable[[int], None]
+
+
+@contextmanager
+def importing(
+    files: list[Path],
+    settings: Settings,
+    registry: SiteRegistry,
+    policy: SitePolicy,
+    workers: int,
+) -> Iterator[Callable[[Advance], ImportSummary]]:
+    """``import-warc``: ``run(advance)`` inside the ``with`` imports the files, in ``workers``
+    processes when they are large enough to share (started on entry, see
+    :class:`ImportProcesses`), otherwise in this one."""
+    pieces = pieces_of(files, workers)
+    large = sum(path.stat().st_size for path in files) >= MIN_PARALLEL_BYTES
+    if workers > 1 and len(pieces) > 1 and large:
+        with ImportProcesses(settings, policy, min(workers, len(pieces))) as processes:
+            yield lambda advance: processes.run(pieces, registry, advance)
+    else:
+        yield lambda advance: asyncio.run(
+            import_warc(whole(files), settings, registry, policy, advance)
+        )
 
 
 def import_files(
@@ -261,20 +287,13 @@ def import_files(
     registry: SiteRegistry,
     policy: SitePolicy,
     workers: int,
-    advance: Callable[[int], None] = lambda _: None,
+    advance: Advance = lambda _: None,
 ) -> ImportSummary:
-    """``import-warc``: in ``workers`` processes when the files are large enough to share,
-    otherwise in this one."""
-    pieces = pieces_of(files, workers)
-    large = sum(path.stat().st_size for path in files) >= MIN_PARALLEL_BYTES
-    if workers > 1 and len(pieces) > 1 and large:
-        return import_in_processes(
-            pieces, settings, registry, policy, min(workers, len(pieces)), advance
-        )
-    return asyncio.run(import_warc(whole(files), settings, registry, policy, advance))
+    with importing(files, settings, registry, policy, workers) as run:
+        return run(advance)
 
 
-#: Bytes a worker process reads between two reports to the progress bar.
+#: Bytes a started process reads between two reports to the progress bar.
 _REPORT_BYTES = 1024 * 1024
 
 
@@ -285,7 +304,8 @@ def _import_worker(
     settings: Settings,
     policy: SitePolicy,
 ) -> None:
-    """One import process: its own producer, for pieces taken from ``tasks`` until None."""
+    """A started import process: its own producer, for pieces taken from ``tasks`` until
+    None; reports its progress and then its summary."""
     from newswire.sites import load_sites
 
     unreported = 0
@@ -303,79 +323,98 @@ def _import_worker(
     reports.put(("done", number, summary))
 
 
-def import_in_processes(
-    pieces: list[WarcPiece],
-    settings: Settings,
-    registry: SiteRegistry,
-    policy: SitePolicy,
-    workers: int,
-    advance: Callable[[int], None] = lambda _: None,
-) -> ImportSummary:
-    """:func:`import_warc` in ``workers`` processes (this one and ``workers - 1`` started),
-    each with its own producer, taking pieces from a shared queue as they finish the last:
-    one process tops out at ~1,500 records per CPU second (inflating, re-encoding), so more
-    cores import faster, even from a single file. This process imports too: it has its
-    modules loaded, where a new one takes about a CPU second to import them."""
-    # spawn, not fork: the progress bar's refresh thread may hold a lock at fork time.
-    context = multiprocessing.get_context("spawn")
-    tasks: Queue[WarcPiece | None] = context.Queue()
-    reports: Queue[tuple[str, int, Any]] = context.Queue()
-    for piece in [*pieces, *[None] * workers]:
-        tasks.put(piece)
-    children = {
-        number: context.Process(
-            target=_import_worker,
-            args=(number, tasks, reports, settings, policy),
-            name=f"import-warc-{number}",
-            daemon=True,
-        )
-        for number in range(1, workers)
-    }
-    for child in children.values():
-        child.start()
-    total = ImportSummary()
-    running = set(children)
+class ImportProcesses:
+    """:func:`import_warc` in ``workers`` processes: this one and ``workers - 1`` started on
+    entering, each with its own producer, all taking pieces of the files from one queue as
+    they finish the last. One process tops out at ~1,700 records per CPU second (inflating,
+    re-encoding), so more cores import faster, even from a single file.
 
-    def receive(timeout: float | None) -> None:
-        """Handle what the children reported (waiting up to ``timeout`` for the first)."""
-        while True:
-            try:
-                kind, number, value = (
-                    reports.get(timeout=timeout) if timeout else reports.get_nowait()
-                )
-            except queue.Empty:
-                return
-            timeout = None
-            if kind == "progress":
-                advance(value)
-            else:
-                running.discard(number)
-                total.add(value)
+    The processes are forked when this one runs no other thread (the CLI enters before it
+    starts its progress bar): a fork has every module already imported, where a spawned
+    process spends about a CPU second importing them. A thread could hold a lock at fork
+    time that the child would then never see released: spawn in that case.
+    """
 
-    unreceived = 0
-
-    def advance_here(read: int) -> None:
-        nonlocal unreceived
-        advance(read)
-        unreceived += read
-        if unreceived >= _REPORT_BYTES:
-            unreceived = 0
-            receive(None)
-
-    total.add(
-        asyncio.run(import_warc(iter(tasks.get, None), settings, registry, policy, advance_here))
-    )
-    while running:
-        receive(1.0)
-        # A child that died without its summary (killed, out of memory): what it had taken
-        # is lost to this run; say so rather than wait for it.
-        for number in [n for n in running if children[n].exitcode not in (None, 0)]:
-            running.discard(number)
-            total.failed += 1
-            total.errors.append(
-                f"import process {number} exited with code {children[number].exitcode}: the"
-                " pieces it had taken were not all imported (run the import again)"
+    def __init__(self, settings: Settings, policy: SitePolicy, workers: int) -> None:
+        self.settings = settings
+        self.policy = policy
+        self.start_method = "fork" if threading.active_count() == 1 else "spawn"
+        context = multiprocessing.get_context(self.start_method)
+        self.tasks: Queue[WarcPiece | None] = context.Queue()
+        self.reports: Queue[tuple[str, int, Any]] = context.Queue()
+        self.workers = workers
+        self.children = {
+            number: context.Process(
+                target=_import_worker,
+                args=(number, self.tasks, self.reports, settings, policy),
+                name=f"import-warc-{number}",
+                daemon=True,
             )
-    for child in children.values():
-        child.join()
-    return total
+            for number in range(1, workers)
+        }
+
+    def __enter__(self) -> ImportProcesses:
+        for child in self.children.values():
+            child.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for child in self.children.values():
+            if child.is_alive():  # the import was interrupted: its work is lost anyway
+                child.terminate()
+            child.join()
+
+    def run(
+        self, pieces: list[WarcPiece], registry: SiteRegistry, advance: Advance
+    ) -> ImportSummary:
+        """Import the pieces (this process with ``registry``); returns everyone's counts."""
+        for piece in [*pieces, *[None] * self.workers]:
+            self.tasks.put(piece)
+        total = ImportSummary()
+        running = set(self.children)
+
+        def receive(timeout: float | None) -> None:
+            """Handle what the children reported (waiting up to ``timeout`` for the first)."""
+            while True:
+                try:
+                    kind, number, value = (
+                        self.reports.get(timeout=timeout) if timeout else self.reports.get_nowait()
+                    )
+                except queue.Empty:
+                    return
+                timeout = None
+                if kind == "progress":
+                    advance(value)
+                else:
+                    running.discard(number)
+                    total.add(value)
+
+        unreceived = 0
+
+        def advance_here(read: int) -> None:
+            nonlocal unreceived
+            advance(read)
+            unreceived += read
+            if unreceived >= _REPORT_BYTES:
+                unreceived = 0
+                receive(None)
+
+        pieces_here = iter(self.tasks.get, None)
+        total.add(
+            asyncio.run(
+                import_warc(pieces_here, self.settings, registry, self.policy, advance_here)
+            )
+        )
+        while running:
+            receive(1.0)
+            # A child that died without its summary (killed, out of memory): what it had
+            # taken is lost to this run; say so rather than wait for it.
+            for number in [n for n in running if self.children[n].exitcode not in (None, 0)]:
+                running.discard(number)
+                total.failed += 1
+                total.errors.append(
+                    f"import process {number} exited with code"
+                    f" {self.children[number].exitcode}: the pieces it had taken were not all"
+                    " imported (run the import again)"
+                )
+        return total
