@@ -79,7 +79,9 @@ def admit(response: WarcResponse, registry: SiteRegistry, policy: SitePolicy) ->
         if known is None and not policy.any_site:
             return Admitted(None, "unknown_host")
         site = known.name if known else None
-    return Admitted(page_from_response(response, url_id(canonical), site))
+    # (newswire's own records carry the url id, which page_from_response takes first.)
+    uid = response.facts.get("url-id") or url_id(canonical)
+    return Admitted(page_from_response(response, uid, site))
 
 
 @dataclass
