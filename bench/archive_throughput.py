@@ -612,7 +612,7 @@ def main() -> None:
 `.venv/bin/python bench/archive_throughput.py --pages {args.pages} --reparse-pages
 {args.reparse_pages}` on {len(pages)} dev-data pages (zh-portals, aeb, wcxb-dev, repeated under
 distinct URLs; {mean_kb:.0f} KB of HTML on average). Machine: {_report.machine()}.
-Running beside it: {_report.beside()} (3 other helpers' tests and benchmarks shared these 2
+Running beside it: {_report.beside()} (other sessions' tests and benchmarks shared these 2
 cores: load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; absolute
 rates vary between runs, so each row's peer ran in the same run).
 
@@ -624,7 +624,9 @@ member per record), which is most of the difference in the first row, for larger
 second row shows zlib's level 6). Before ISA-L (zlib level 1 then) and the digests handed to
 warcio, the archiver ran at 390 pages per CPU second (06:53 UTC run, load ~30) and 459 (08:30
 UTC, load ~3), import-warc at 973 records per CPU second (06:53) and ~1,200 (in one process,
-1,000 pages, 08:33).
+1,000 pages, 08:33); before its messages were assembled without pydantic, each record's
+headers looked up once and the second process forked (it was spawned, one per file), 1,365
+per CPU second in one process and 374 records/s with `--workers 2` (09:01 UTC run, 2,000 pages).
 A record is a response or a metadata record: a page is two. The parser's own throughput per
 extractor process is the extractor's (the Parser section measures the agent's overhead over
 it); reparse runs the same pool and is measured against the same extractor loop.
