@@ -383,7 +383,8 @@ class Rates:
     two_cpu: float  # records per CPU second of two processes, start-up included
     start_up: float  # CPU seconds a spawned import process takes before its first page
     started_by: str  # how the second import process was started (fork or spawn)
-    broker_ms: float  # the broker's CPU ms per record imported
+    broker_ms: float  # the broker's CPU ms per record imported, one producer
+    broker_two_ms: float  # the same with two importing processes
     extractor: float  # pages/s
     reparse_since: float
     reparse_archive: float
@@ -395,6 +396,7 @@ def notes(r: Rates) -> str:
     import_goal = "met" if r.import_wall >= 2000 else "not met"
     # CPU seconds per record beyond the C floor: now, and what one core at 2,000 would leave.
     room = (1 / 2000 - 1 / r.import_floor) / (1 / r.imported - 1 / r.import_floor)
+    projected = 2 / (1 / r.two_cpu + r.broker_two_ms / 1000)
     return f"""\
 Where the CPU goes (cProfile over the archiver's and the importer's pure functions, Kafka
 aside; pages of 195 KB). Archiving a page is zstd-inflating its body out of the RawPage,
@@ -416,8 +418,10 @@ each with its own producer, so even one big file spreads over the cores. Two pro
 {r.two_cpu:.0f} records per CPU second between them (the second started by {r.started_by}: a
 forked process has the modules already, a spawned one first spends {r.start_up:.1f} CPU s
 importing them; the CLI forks before its progress bar starts a thread). The broker spent
-{r.broker_ms:.2f} CPU ms a record on the same box. Goal of 2,000 records/s into Kafka
-{import_goal}: {r.import_wall:.0f} at best here.
+{r.broker_ms:.2f} CPU ms a record on the same box ({r.broker_two_ms:.2f} with two producers).
+Two cores of their own, for both processes and the broker, would carry about
+{projected:.0f} records/s at these CPU costs. Goal of 2,000 records/s into Kafka {import_goal}:
+{r.import_wall:.0f} at best here.
 Reparse from `pages.raw` ran at {r.reparse_since / r.extractor:.0%} of the extractor alone,
 from the archive at {r.reparse_archive / r.extractor:.0%} (its main process also inflates the WARC
 records and re-encodes each page for the pool, competing with the pool process for the cores).
@@ -530,6 +534,7 @@ def main() -> None:
         start_up=start_up,
         started_by=two.started_by,
         broker_ms=one.broker_cpu_s / one.records * 1000,
+        broker_two_ms=two.broker_cpu_s / two.records * 1000,
         extractor=alone,
         reparse_since=since_pages_s,
         reparse_archive=reparse_pages_s,
