@@ -158,7 +158,7 @@ class _Progress:
     """Counts the compressed bytes of a piece read, for a progress bar sized by the files'
     total: every piece adds its own size, whatever it reads beyond."""
 
-    def __init__(self, stream: IO[bytes], piece: WarcPiece, advance: Callable[[int], None]):
+    def __init__(self, stream: IO[bytes], piece: WarcPiece, advance: Callable[[int], None]) -> None:
         self.stream = stream
         self.advance = advance
         self.reported = piece.start
@@ -200,6 +200,7 @@ def responses_of(
 
 
 def whole(files: Iterable[Path]) -> list[WarcPiece]:
+    """Each file as one piece."""
     return [WarcPiece(path) for path in files]
 
 
@@ -254,8 +255,8 @@ async def import_warc(
     return summary
 
 
-#: Files smaller in total are imported in one process: a few seconds of work at most, which
-#: a spawned process (below) would spend importing its modules.
+#: Files smaller in total are imported in one process: under a second of work, less than a
+#: spawned process (see :class:`ImportProcesses`) spends importing its modules.
 MIN_PARALLEL_BYTES = 16 * 1024 * 1024
 
 Advance = Callable[[int], None]
@@ -291,6 +292,7 @@ def import_files(
     workers: int,
     advance: Advance = lambda _: None,
 ) -> ImportSummary:
+    """:func:`importing` in one call."""
     with importing(files, settings, registry, policy, workers) as run:
         return run(advance)
 
