@@ -489,6 +489,8 @@ def main() -> None:
         finally:
             asyncio.run(broker.delete_topics(importing))
     one, two = runs[1], runs[2]
+    if not one.records == two.records == records:
+        raise RuntimeError(f"imported {one.records} and {two.records} records of {records}")
     start_up = start_up_cpu()
     import_floor = import_floor_rate(pages)
     print(
