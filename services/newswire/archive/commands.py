@@ -43,18 +43,18 @@ def import_warc(
         bool, typer.Option("--any-site", help="Import pages of hosts no site declares, too.")
     ] = False,
     workers: Annotated[
-        int, typer.Option(min=1, help="Processes reading files in parallel (one file each).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes importing in parallel, each a piece of the files at a time"
+            " (default: one per CPU core).",
+        ),
+    ] = None,
 ) -> None:
     """Import WARC response records into pages.raw (the parser takes them from there)."""
-    import asyncio
+    import os
 
-    from newswire.archive.importer import (
-        SitePolicy,
-        import_in_processes,
-        import_warc,
-        warc_files,
-    )
+    from newswire.archive.importer import SitePolicy, importing, warc_files
     from newswire.progress import progress_bars
     from newswire.settings import get_settings
     from newswire.sites import load_sites
@@ -68,12 +68,10 @@ def import_warc(
     if missing:
         raise typer.BadParameter(f"not a file: {', '.join(missing)}")
     policy = SitePolicy(site=site, any_site=any_site)
-    with progress_bars() as start:
-        advance = start("importing WARC records", sum(p.stat().st_size for p in files))
-        if workers > 1 and len(files) > 1:
-            summary = import_in_processes(files, settings, policy, workers, advance)
-        else:
-            summary = asyncio.run(import_warc(files, settings, registry, policy, advance))
+    processes = workers or len(os.sched_getaffinity(0))
+    # The import processes start before the progress bar's thread (see ImportProcesses).
+    with importing(files, settings, registry, policy, processes) as run, progress_bars() as start:
+        summary = run(start("importing WARC records", sum(p.stat().st_size for p in files)))
     for line in summary.lines():
         typer.echo(line)
     if summary.failed:

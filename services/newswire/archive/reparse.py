@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from newswire.archive.importer import ImportSummary, responses_of, warc_files
+from newswire.archive.importer import ImportSummary, responses_of, warc_files, whole
 from newswire.archive.warc_format import page_from_response
 from newswire.broker import MAX_REQUEST_BYTES, client_options, producer_options
 from newswire.parser.page_processor import PageProcessor
@@ -116,7 +116,7 @@ def archive_pages(
     """``pages.raw`` messages for every page in the WARC files (their sites by the registry)."""
     files = warc_files(paths)
     reading = ImportSummary()
-    for response in responses_of(files, reading, lambda _: None):
+    for response in responses_of(whole(files), reading, lambda _: None):
         try:
             canonical = normalize_url(response.target_uri)
         except ValueError:

@@ -222,45 +222,59 @@ class WarcResponse:
     truncated: bool = False
 
 
-def _header_dict(http_headers: StatusAndHeaders, decoded: bool) -> dict[str, str]:
+def _header_dict(http_headers: StatusAndHeaders) -> dict[str, str]:
+    """Lower-cased names; a repeated header's values joined as HTTP allows."""
     headers: dict[str, str] = {}
     for name, value in http_headers.headers:
         key = name.lower()
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    if decoded:
-        # As the fetcher does: the body we keep is decoded, the wire headers no longer apply.
-        for name in _WIRE_HEADERS:
-            value = headers.pop(name, None)
-            if value is not None:
-                headers[f"x-newswire-wire-{name}"] = value
     return headers
 
 
-def _response_of(record: Any, records: ArchiveIterator) -> WarcResponse | None:
-    """The response in a warcio record, or None for one that is not an HTTP response."""
-    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+def _as_decoded(headers: dict[str, str]) -> dict[str, str]:
+    # As the fetcher does: the body we keep is decoded, the wire headers no longer apply.
+    for name in _WIRE_HEADERS:
+        value = headers.pop(name, None)
+        if value is not None:
+            headers[f"x-newswire-wire-{name}"] = value
+    return headers
+
+
+def _response_of(record: Any, warc: dict[str, str], offset: int) -> WarcResponse | None:
+    """The response in a warcio record (its WARC headers already in ``warc``), or None for
+    one that is not an HTTP response."""
+    uri = warc.get("warc-target-uri", "")
     if not uri.lower().startswith(("http://", "https://")) or record.http_headers is None:
         return None
     status = int(record.http_headers.get_statuscode() or 0)
-    # content_stream() undoes chunking and Content-Encoding (other crawlers keep wire bytes).
-    encoded = any(
-        record.http_headers.get_header(name) for name in ("content-encoding", "transfer-encoding")
-    )
-    body = record.content_stream().read()
-    # (Only after the body: asking for the offset first makes warcio skip the record.)
-    offset = records.get_record_offset()
-    date_text = record.rec_headers.get_header("WARC-Date") or ""
+    headers = _header_dict(record.http_headers)
+    if headers.get("content-encoding") or headers.get("transfer-encoding"):
+        # content_stream() undoes chunking and Content-Encoding (other crawlers keep wire
+        # bytes); newswire's own records hold the decoded body, read as it is.
+        body = record.content_stream().read()
+        headers = _as_decoded(headers)
+    else:
+        body = record.raw_stream.read()
     return WarcResponse(
-        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        record_id=warc.get("warc-record-id", ""),
         target_uri=uri,
-        date=iso_date_to_datetime(date_text).replace(tzinfo=UTC),
+        date=_warc_date(warc.get("warc-date", "")),
         status=status,
-        headers=_header_dict(record.http_headers, encoded),
+        headers=headers,
         body=body,
         facts={},
         offset=offset,
-        truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
+        truncated=bool(warc.get("warc-truncated")),
     )
+
+
+def _warc_date(text: str) -> datetime:
+    try:
+        # Python reads WARC/1.1's dates itself (with or without fractions, ``Z``), faster.
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = iso_date_to_datetime(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class _IsalGzipReader(DecompressingBufferedReader):
@@ -282,26 +296,37 @@ class _ArchiveIterator(ArchiveIterator):
         self.reader = _IsalGzipReader(self.fh)
 
 
-def read_responses(stream: IO[bytes]) -> Iterator[WarcResponse]:
-    """Every HTTP response in a WARC stream (gzipped or not), joined with its metadata record.
+def read_responses(stream: IO[bytes], end: int | None = None) -> Iterator[WarcResponse]:
+    """Every HTTP response in a WARC stream (gzipped or not), joined with its metadata record;
+    with ``end``, only the responses whose record starts before that offset of the stream.
 
     A metadata record names its response by ``WARC-Concurrent-To``; newswire writes it right
     after the response, and so do the crawlers that write one, so one response is held back
-    until the next record shows whether metadata belongs to it. Other record types (request,
-    warcinfo, revisit, dns) are passed over.
+    until the next record shows whether metadata belongs to it (read even past ``end``).
+    Other record types (request, warcinfo, revisit, dns) are passed over.
     """
     records = _ArchiveIterator(stream)
     pending: WarcResponse | None = None
     for record in records:
+        # (warcio knows where a record starts before it is read: at the end of the last one.)
+        offset = records.offset
+        beyond = end is not None and offset >= end
         kind = record.rec_type
-        if kind == "metadata" and pending is not None:
-            if record.rec_headers.get_header("WARC-Concurrent-To") == pending.record_id:
-                facts = parse_warc_fields(record.content_stream().read())
-                pending = WarcResponse(**{**pending.__dict__, "facts": facts})
+        if kind != "metadata" and (beyond or kind != "response"):
+            if beyond:
+                break
             continue
-        if kind != "response":
+        # Each record's WARC headers looked up once, by lower-cased name (warcio's get_header
+        # scans and lower-cases the whole list on every call).
+        warc = {name.lower(): value for name, value in record.rec_headers.headers}
+        if kind == "metadata":
+            if pending is not None and warc.get("warc-concurrent-to") == pending.record_id:
+                # (The response's own dict: its facts are complete once this record is read.)
+                pending.facts.update(parse_warc_fields(record.raw_stream.read()))
+            if beyond:
+                break
             continue
-        response = _response_of(record, records)
+        response = _response_of(record, warc, offset)
         if response is None:
             continue
         if pending is not None:
@@ -309,6 +334,38 @@ def read_responses(stream: IO[bytes]) -> Iterator[WarcResponse]:
         pending = response
     if pending is not None:
         yield pending
+
+
+#: How a gzip member starts: ID1, ID2 and CM (deflate), RFC 1952.
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def next_member(stream: IO[bytes], position: int, window: int = 1 << 20) -> int | None:
+    """Where the first gzip member at or after ``position`` starts that holds a WARC record
+    (None: there is none), so that a file of one member per record (newswire's, Common
+    Crawl's) can be read in pieces, each from such an offset on.
+
+    The magic bytes can occur inside compressed data (deflate stores incompressible bytes,
+    such as a gzipped body, as they are): a candidate counts only if it inflates to the start
+    of a WARC record. (Only a gzipped WARC file archived inside a record could pass for one.)
+    """
+    while True:
+        stream.seek(position)
+        data = stream.read(window)
+        found = data.find(_GZIP_MAGIC)
+        while found >= 0:
+            stream.seek(position + found)
+            try:
+                head = zlib.decompressobj(zlib.MAX_WBITS + 16).decompress(stream.read(4096), 8)
+            except zlib.error:
+                head = b""
+            if head.startswith(b"WARC/"):
+                return position + found
+            found = data.find(_GZIP_MAGIC, found + 1)
+        if len(data) < window:
+            return None
+        # (The next window overlaps this one by the magic's length less one byte.)
+        position += len(data) - len(_GZIP_MAGIC) + 1
 
 
 def _fetched_at(response: WarcResponse) -> datetime:
