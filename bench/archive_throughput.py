@@ -619,9 +619,9 @@ def main() -> None:
 `.venv/bin/python bench/archive_throughput.py --pages {args.pages} --reparse-pages
 {args.reparse_pages}` on {len(pages)} dev-data pages (zh-portals, aeb, wcxb-dev, repeated under
 distinct URLs; {mean_kb:.0f} KB of HTML on average). Machine: {_report.machine()}.
-Running beside it: {_report.beside()} (other sessions' tests and benchmarks shared these 2
-cores: load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; absolute
-rates vary between runs, so each row's peer ran in the same run).
+Running beside it: {_report.beside()} (load average {load_start:.1f} at the start,
+{os.getloadavg()[0]:.1f} at the end on its {os.cpu_count()} cores; absolute rates vary with the
+load, so each row's peer ran in the same run).
 
 {table}
 
