@@ -9,6 +9,9 @@ Two mistakes matter, and the rules here are shaped by both:
   with a headline and body text an article, and without it a short page is an article when
   its structure says so — a headline shown on the page, a body in the main content and a
   publish time (or ``og:type article`` / JSON-LD);
+* a real story dropped because of the lists around it. Related, most-read and other-news
+  lists give a story page 15–45 teaser items; what makes a list is teasers that *are* the
+  main content (interleaved with the body's paragraphs), not teasers after or beside it;
 * junk published as an article: a body of one repeated character, binary noise, text with no
   words or sentences. :func:`junk_reason` names what is wrong with such a text so the page
   becomes a dead letter (``not_an_article``) instead.
@@ -38,6 +41,10 @@ SHORT_CJK, SHORT_OTHER = 30, 100
 #: sidebars hold fewer.
 LIST_TEASERS = 5
 MAX_ARTICLE_TEASERS = 15
+#: A long body stays a story however many teasers the page has, while the teaser text among
+#: its paragraphs stays below this share of it: related, most-read and other-news lists sit
+#: after or beside a story, a list page's "body" is its teasers' summaries.
+MAX_TEASER_SHARE_IN_BODY = 0.25
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class PageEvidence:
     article_metadata: bool
     teaser_items: int
     links: int
+    #: Text of teaser blocks between the body's first and last paragraph (the main content
+    #: interleaved with story-list items), as opposed to teasers after or beside the body.
+    teaser_chars_in_body: int = 0
     #: The site's ``article_patterns`` match the URL.
     site_says_article: bool = False
     #: The site's extraction rules force a type.
@@ -81,6 +91,13 @@ def decide(e: PageEvidence) -> tuple[str, str]:
     body = f"{length} characters of body"
     if long_enough and e.teaser_items < MAX_ARTICLE_TEASERS:
         return "article", f"{body} (article from {long_from}), {e.teaser_items} teasers"
+    if long_enough and e.teaser_chars_in_body < MAX_TEASER_SHARE_IN_BODY * length:
+        # Many teasers, but not in the main content: a story with related lists around it.
+        return "article", (
+            f"{body} (article from {long_from}); its {e.teaser_items} teasers sit around the "
+            f"body, not in it ({e.teaser_chars_in_body} characters of teasers among its "
+            "paragraphs)"
+        )
     if e.article_metadata and length >= (HINTED_CJK if cjk else HINTED_OTHER):
         return "article", f"og:type article or JSON-LD, and {body}"
     if _short_story(e, cjk):
@@ -102,6 +119,17 @@ def _short_story(e: PageEvidence, cjk: bool) -> bool:
         and len(e.text) >= (SHORT_CJK if cjk else SHORT_OTHER)
         and e.teaser_items < LIST_TEASERS
     )
+
+
+def teaser_chars_in_body(blocks: list[Block], first: int, last: int) -> int:
+    """Text of the teaser blocks (outside furniture) between the body's first and last block.
+
+    Blocks are in page order and ``Block.index`` is the position, so this reads only the
+    body's span.
+    """
+    if first < 0:
+        return 0
+    return sum(len(b.text) for b in blocks[first : last + 1] if b.teaser and not b.boiler)
 
 
 def headline_shown(blocks: list[Block], title: str | None) -> bool:

@@ -324,6 +324,9 @@ def _extract(
             article_metadata=page_type_hint(md),
             teaser_items=teaser_items,
             links=len(links),
+            teaser_chars_in_body=page_type.teaser_chars_in_body(
+                blocks, body_content.first, body_content.last
+            ),
             site_says_article=url_is_article,
             forced=rules.page_type if rules is not None else None,
         )
