@@ -78,3 +78,60 @@ def test_a_story_followed_by_twenty_teasers_is_an_article_in_the_extractor() -> 
     assert article.text.startswith("The council met")
     assert sum(1 for link in article.outlinks if link.summary) >= 15  # (the old list rule)
     assert article.page_type == "article", result.evidence["page_type"]
+
+
+# --- class: a short story above an "other news" list ---------------------------------------
+
+SHORT_STORY = "市政府今天公布了新的公交线路调整方案，涉及十二条线路。调整将于下月一日起实施。"
+
+
+def _other_news(count: int) -> str:
+    return "".join(
+        f'<div><h3><a href="/2025/06/0{1 + n % 9}/story-{n}.shtml">'
+        f"其他新闻第{n}条标题内容示例</a></h3>"
+        f"<p>这是其他新闻第{n}条的摘要，讲述了当天发生的事情，篇幅约两行。</p>"
+        f"<span>2025-06-0{1 + n % 9} 08:00</span></div>"
+        for n in range(count)
+    )
+
+
+def short_story_page(*, list_in_story: bool = False) -> bytes:
+    """A two-sentence story under its headline, publish time and editor, then 8 teasers."""
+    story = (
+        "<h1>公交线路调整方案公布</h1>"
+        "<div>发布时间:2025-06-03 21:40:00</div>"
+        f"<p>{SHORT_STORY}</p><div>责任编辑:李明</div>"
+    )
+    teasers = f'<div class="items">{_other_news(8)}</div>'
+    if list_in_story:
+        main = f'<div class="main">{story}<h2>其他新闻</h2>{teasers}</div>'
+    else:
+        main = f'<div class="main">{story}</div><div class="more"><h2>其他新闻</h2>{teasers}</div>'
+    return (
+        "<html><head><title>公交线路调整方案公布_示例新闻网</title></head><body>"
+        f"{main}</body></html>"
+    ).encode()
+
+
+def test_a_short_story_heading_the_main_content_keeps_its_teasers_after_it() -> None:
+    listed = evidence(text=SHORT_STORY, lang="zh", teaser_items=8, links=12)
+    assert page_type(listed) == "list"
+    kind, why = decide(PageEvidence(**{**listed.__dict__, "headline_above_body": True}))
+    assert kind == "article"
+    assert "8 teasers after it" in why
+
+
+def test_a_short_story_followed_by_other_news_is_an_article_in_the_extractor() -> None:
+    result = extract(short_story_page(), URL.format(2), HTML)
+    article = result.article
+    assert article is not None
+    assert article.text == SHORT_STORY
+    assert sum(1 for link in article.outlinks if link.summary) == 8
+    assert article.page_type == "article", result.evidence["page_type"]
+
+
+def test_teasers_in_the_same_container_as_the_short_text_still_make_a_list() -> None:
+    # The short text and the teasers share the main column: the teasers are the content.
+    result = extract(short_story_page(list_in_story=True), URL.format(3), HTML)
+    assert result.article is not None
+    assert result.article.page_type == "list", result.evidence["page_type"]

@@ -66,6 +66,10 @@ class PageEvidence:
     #: Text of teaser blocks between the body's first and last paragraph (the main content
     #: interleaved with story-list items), as opposed to teasers after or beside the body.
     teaser_chars_in_body: int = 0
+    #: The shown headline heads the main content: it is inside the body's container, above
+    #: the body, and the container holds no teasers (a story list on the page sits outside
+    #: the story: after it or beside it).
+    headline_above_body: bool = False
     #: The site's ``article_patterns`` match the URL.
     site_says_article: bool = False
     #: The site's extraction rules force a type.
@@ -101,7 +105,8 @@ def decide(e: PageEvidence) -> tuple[str, str]:
     if e.article_metadata and length >= (HINTED_CJK if cjk else HINTED_OTHER):
         return "article", f"og:type article or JSON-LD, and {body}"
     if _short_story(e, cjk):
-        return "article", f"a short story: shown headline, publish time, {body}"
+        where = f", its {e.teaser_items} teasers after it" if e.teaser_items >= LIST_TEASERS else ""
+        return "article", f"a short story: shown headline, publish time, {body}{where}"
     if e.teaser_items >= LIST_TEASERS:
         return "list", f"{e.teaser_items} teaser items (list from {LIST_TEASERS}), {body}"
     if long_enough:
@@ -112,37 +117,41 @@ def decide(e: PageEvidence) -> tuple[str, str]:
 
 
 def _short_story(e: PageEvidence, cjk: bool) -> bool:
-    """A short body with an article's structure: shown headline, body, publish time."""
+    """A short body with an article's structure: shown headline, body, publish time.
+
+    The teasers of a page with a story list count against it, unless the headline heads
+    the main content with the body under it: then the list is the story's "other news".
+    """
     return (
         e.headline_shown
         and e.dated
         and len(e.text) >= (SHORT_CJK if cjk else SHORT_OTHER)
-        and e.teaser_items < LIST_TEASERS
+        and (e.teaser_items < LIST_TEASERS or e.headline_above_body)
     )
 
 
-def teaser_chars_in_body(blocks: list[Block], first: int, last: int) -> int:
-    """Text of the teaser blocks (outside furniture) between the body's first and last block.
+def teaser_chars(blocks: list[Block], start: int, end: int) -> int:
+    """Text of the teaser blocks (outside furniture) from block ``start`` to ``end``.
 
-    Blocks are in page order and ``Block.index`` is the position, so this reads only the
-    body's span.
+    Blocks are in page order and ``Block.index`` is the position, so this reads only that
+    span (the body's, a few dozen blocks).
     """
-    if first < 0:
+    if start < 0:
         return 0
-    return sum(len(b.text) for b in blocks[first : last + 1] if b.teaser and not b.boiler)
+    return sum(len(b.text) for b in blocks[start : end + 1] if b.teaser and not b.boiler)
 
 
-def headline_shown(blocks: list[Block], title: str | None) -> bool:
-    """Whether a heading (h1–h3) on the page reads as the title."""
+def shown_headline(blocks: list[Block], title: str | None) -> Block | None:
+    """The heading (h1–h3) on the page that reads as the title, if there is one."""
     key = match_key(title)
     if not key:
-        return False
+        return None
     for block in blocks:
         if 1 <= block.heading <= 3 and not block.boiler:
             shown = match_key(block.text)
             if shown and (shown == key or (len(shown) >= 6 and shown in key)):
-                return True
-    return False
+                return block
+    return None
 
 
 # --- junk -----------------------------------------------------------------------------------

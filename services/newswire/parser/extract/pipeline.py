@@ -314,19 +314,30 @@ def _extract(
         links = text_plain.story_links(root, tz, now)
 
     canonical = _canonical(md, url, base)
+    first, last = body_content.first, body_content.last
+    headline = page_type.shown_headline(blocks, title)
+    headline_above_body = (
+        headline is not None
+        and container is not None
+        and 0 <= headline.index < first
+        and content_mod.inside(headline, container)
+        and not any(
+            b.teaser and not b.boiler and content_mod.inside(b, container)
+            for b in blocks[headline.index :]
+        )
+    )
     kind, evidence["page_type"] = page_type.decide(
         page_type.PageEvidence(
             text=text_out,
             lang=lang,
             title=title,
-            headline_shown=page_type.headline_shown(blocks, title),
+            headline_shown=headline is not None,
             dated=published is not None,
             article_metadata=page_type_hint(md),
             teaser_items=teaser_items,
             links=len(links),
-            teaser_chars_in_body=page_type.teaser_chars_in_body(
-                blocks, body_content.first, body_content.last
-            ),
+            teaser_chars_in_body=page_type.teaser_chars(blocks, first, last),
+            headline_above_body=headline_above_body,
             site_says_article=url_is_article,
             forced=rules.page_type if rules is not None else None,
         )
