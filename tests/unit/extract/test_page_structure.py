@@ -8,7 +8,7 @@ a small page of our own (no dev page is copied).
 from __future__ import annotations
 
 from newswire.parser.extract import extract
-from newswire.parser.extract.page_type import PageEvidence, decide, page_type
+from newswire.parser.extract.page_type import PageEvidence, decide, declares_collection, page_type
 
 HTML = {"content-type": "text/html; charset=utf-8"}
 #: No site evidence: the generic extractor decides alone.
@@ -135,3 +135,43 @@ def test_teasers_in_the_same_container_as_the_short_text_still_make_a_list() -> 
     result = extract(short_story_page(list_in_story=True), URL.format(3), HTML)
     assert result.article is not None
     assert result.article.page_type == "list", result.evidence["page_type"]
+
+
+# --- class: what the page's JSON-LD declares ------------------------------------------------
+
+
+def test_a_declared_collection_is_a_list_however_long_its_text() -> None:
+    kind, why = decide(evidence(teaser_items=2, declared_collection=True))
+    assert kind == "list"
+    assert "CollectionPage" in why
+    # The site's own word still wins.
+    assert page_type(evidence(declared_collection=True, site_says_article=True)) == "article"
+
+
+def test_collection_and_story_types_are_told_apart() -> None:
+    assert declares_collection({"collectionpage", "breadcrumblist"})
+    assert declares_collection({"itemlist", "organization", "website"})
+    assert not declares_collection({"newsarticle", "itemlist"})  # (a story with a carousel)
+    assert not declares_collection({"webpage", "organization"})
+
+
+def _page_with_json_ld(types: list[str]) -> bytes:
+    ld = ",".join(f'{{"@context": "https://schema.org", "@type": "{t}"}}' for t in types)
+    intro = "".join(f"<p>{PARAGRAPH} ({n})</p>" for n in range(5))
+    items = "".join(
+        f'<div><a href="/guides/{n}.html">A guide to the city number {n}</a></div>'
+        for n in range(3)
+    )
+    return (
+        "<html><head><title>City guides</title>"
+        f'<script type="application/ld+json">[{ld}]</script></head><body>'
+        f'<div class="page"><h1>City guides</h1>{intro}{items}</div></body></html>'
+    ).encode()
+
+
+def test_a_collection_page_with_a_long_intro_is_a_list_in_the_extractor() -> None:
+    result = extract(_page_with_json_ld(["CollectionPage", "BreadcrumbList"]), URL.format(4), HTML)
+    assert result.article is not None and len(result.article.text) >= 500
+    assert result.article.page_type == "list", result.evidence["page_type"]
+    story = extract(_page_with_json_ld(["NewsArticle", "ItemList"]), URL.format(5), HTML)
+    assert story.article is not None and story.article.page_type == "article"

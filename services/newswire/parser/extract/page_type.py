@@ -47,6 +47,36 @@ MAX_ARTICLE_TEASERS = 15
 MAX_TEASER_SHARE_IN_BODY = 0.25
 
 
+#: JSON-LD types a page declares itself a list of things with.
+COLLECTION_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
+#: JSON-LD types of a story (a WebPage is not one: every kind of page is a WebPage).
+STORY_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+    }
+)
+
+
+def declares_collection(ld_types: set[str]) -> bool:
+    """The page's JSON-LD calls it a collection (CollectionPage, ItemList...) and no story.
+
+    Article pages often carry an ItemList too (a carousel, a list of steps), beside their
+    NewsArticle; a page whose only declared kinds are collections is a list page.
+    """
+    return not ld_types.isdisjoint(COLLECTION_TYPES) and ld_types.isdisjoint(STORY_TYPES)
+
+
 @dataclass(frozen=True)
 class PageEvidence:
     """What the pipeline found that bears on the page type."""
@@ -70,6 +100,8 @@ class PageEvidence:
     #: the body, and the container holds no teasers (a story list on the page sits outside
     #: the story: after it or beside it).
     headline_above_body: bool = False
+    #: The JSON-LD declares a collection and no story (:func:`declares_collection`).
+    declared_collection: bool = False
     #: The site's ``article_patterns`` match the URL.
     site_says_article: bool = False
     #: The site's extraction rules force a type.
@@ -90,6 +122,13 @@ def decide(e: PageEvidence) -> tuple[str, str]:
         return "article", "the site's article_patterns match, with a headline and a body"
     cjk = bool(e.lang and e.lang in ("zh", "ja", "ko"))
     length = len(e.text)
+    if e.declared_collection:
+        # The page's own markup says what it is, and a list page's intro or summaries can be
+        # as long as a story. (Evidence the site's patterns and rules above outweigh.)
+        return "list", (
+            f"JSON-LD declares a collection (CollectionPage/ItemList) and no article, "
+            f"{length} characters of body, {e.teaser_items} teasers"
+        )
     long_from = LONG_CJK if cjk else LONG_OTHER
     long_enough = length >= long_from
     body = f"{length} characters of body"

@@ -338,6 +338,7 @@ def _extract(
             links=len(links),
             teaser_chars_in_body=page_type.teaser_chars(blocks, first, last),
             headline_above_body=headline_above_body,
+            declared_collection=page_type.declares_collection(md.ld_types),
             site_says_article=url_is_article,
             forced=rules.page_type if rules is not None else None,
         )
