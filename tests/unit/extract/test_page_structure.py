@@ -175,3 +175,59 @@ def test_a_collection_page_with_a_long_intro_is_a_list_in_the_extractor() -> Non
     assert result.article.page_type == "list", result.evidence["page_type"]
     story = extract(_page_with_json_ld(["NewsArticle", "ItemList"]), URL.format(5), HTML)
     assert story.article is not None and story.article.page_type == "article"
+
+
+# --- class: a body made of repeated items (linked headline, date, summary) -----------------
+
+SUMMARY = (
+    "Researchers followed two hundred schools for three years and found that tutoring in "
+    "small groups during the school day raised reading scores, while after-school sessions "
+    "did little. The schools that kept the same tutor for each group saw the largest gains. "
+)
+
+
+def _items(count: int) -> str:
+    return "".join(
+        f'<div class="row"><h3><a href="/news/item-{n}.html">Tutoring study number {n} finds '
+        f"gains in reading</a></h3><div>2025-11-{10 + n} | The Daily Example</div>"
+        f"<p>Study {n}: {SUMMARY}</p><p>In study {n}, {SUMMARY.lower()}</p></div>"
+        for n in range(count)
+    )
+
+
+def list_of_long_items(*, listicle: bool = False) -> bytes:
+    """A news page whose items' summaries are too long for teasers; or, with ``listicle``,
+    a story whose headline and intro head the same items."""
+    if listicle:
+        head = (
+            "<h1>Eight tutoring studies worth reading</h1><div>2025-11-20</div>"
+            f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+        )
+        title = "Eight tutoring studies worth reading"
+    else:
+        head = ""
+        title = "News"
+    return (
+        f"<html><head><title>{title}</title></head><body><h1>{title if not listicle else ''}"
+        f'</h1><div class="view">{head}{_items(8)}</div></body></html>'
+    ).encode()
+
+
+def test_a_body_of_repeated_items_without_a_headline_over_it_is_a_list() -> None:
+    kind, why = decide(evidence(teaser_items=3, body_groups=8, body_items=8))
+    assert kind == "list"
+    assert "8 repeated items of 8" in why
+    assert page_type(evidence(body_groups=8, body_items=8, headline_above_body=True)) == "article"
+    assert page_type(evidence(teaser_items=3, body_groups=30, body_items=8)) == "article"
+
+
+def test_a_page_of_long_news_items_is_a_list_in_the_extractor() -> None:
+    result = extract(list_of_long_items(), URL.format(6), HTML)
+    assert result.article is not None and len(result.article.text) >= 500
+    assert result.article.page_type == "list", result.evidence["page_type"]
+
+
+def test_a_listicle_under_its_headline_stays_an_article() -> None:
+    result = extract(list_of_long_items(listicle=True), URL.format(7), HTML)
+    assert result.article is not None
+    assert result.article.page_type == "article", result.evidence["page_type"]

@@ -41,6 +41,10 @@ SHORT_CJK, SHORT_OTHER = 30, 100
 #: sidebars hold fewer.
 LIST_TEASERS = 5
 MAX_ARTICLE_TEASERS = 15
+#: A body of at least this many repeated items (each a linked headline and its summary),
+#: making up this share of the body's groups, is a list's, unless the page's headline heads it.
+LIST_BODY_ITEMS = 5
+LIST_BODY_ITEM_SHARE = 0.85
 #: A long body stays a story however many teasers the page has, while the teaser text among
 #: its paragraphs stays below this share of it: related, most-read and other-news lists sit
 #: after or beside a story, a list page's "body" is its teasers' summaries.
@@ -97,9 +101,15 @@ class PageEvidence:
     #: interleaved with story-list items), as opposed to teasers after or beside the body.
     teaser_chars_in_body: int = 0
     #: The shown headline heads the main content: it is inside the body's container, above
-    #: the body, and the container holds no teasers (a story list on the page sits outside
-    #: the story: after it or beside it).
+    #: the body (a list page's heading is its section's name, often outside the items' box).
     headline_above_body: bool = False
+    #: The body's container holds teaser blocks: a story list shares the main content.
+    container_has_teasers: bool = False
+    #: The body grouped by the elements just below its blocks' common ancestor, and how many
+    #: of those groups also hold a linked headline (another story's): the repeated items of
+    #: a list (headline, date, summary) whose summaries read as a body.
+    body_groups: int = 0
+    body_items: int = 0
     #: The JSON-LD declares a collection and no story (:func:`declares_collection`).
     declared_collection: bool = False
     #: The site's ``article_patterns`` match the URL.
@@ -132,6 +142,11 @@ def decide(e: PageEvidence) -> tuple[str, str]:
     long_from = LONG_CJK if cjk else LONG_OTHER
     long_enough = length >= long_from
     body = f"{length} characters of body"
+    if _items_body(e):
+        return "list", (
+            f"{body} in {e.body_items} repeated items of {e.body_groups} (linked headline "
+            f"and summary; list from {LIST_BODY_ITEMS}), no headline above them"
+        )
     if long_enough and e.teaser_items < MAX_ARTICLE_TEASERS:
         return "article", f"{body} (article from {long_from}), {e.teaser_items} teasers"
     if long_enough and e.teaser_chars_in_body < MAX_TEASER_SHARE_IN_BODY * length:
@@ -165,8 +180,67 @@ def _short_story(e: PageEvidence, cjk: bool) -> bool:
         e.headline_shown
         and e.dated
         and len(e.text) >= (SHORT_CJK if cjk else SHORT_OTHER)
-        and (e.teaser_items < LIST_TEASERS or e.headline_above_body)
+        and (
+            e.teaser_items < LIST_TEASERS or (e.headline_above_body and not e.container_has_teasers)
+        )
     )
+
+
+def _items_body(e: PageEvidence) -> bool:
+    """The body is a run of story-list items: a list page whose items the teaser marking
+    missed (their summaries are too long for teasers).
+
+    A listicle article has the same items, but under its own headline, which heads the
+    main content: a list page's items sit under a section name, or none.
+    """
+    return (
+        e.body_items >= LIST_BODY_ITEMS
+        and e.body_items >= LIST_BODY_ITEM_SHARE * e.body_groups
+        and not e.headline_above_body
+    )
+
+
+def body_items(blocks: list[Block], body: list[Block], title: str | None) -> tuple[int, int]:
+    """How many groups the body's blocks fall into, and how many hold a linked headline.
+
+    A group is the element just below the body blocks' common ancestor that holds them
+    (each paragraph of an article body is usually its own group; a list's items hold a
+    headline, a date and a summary each). A linked headline is a line of 8–300 characters,
+    at least half link text, that is not the page's own title, between the body's start
+    (three blocks before it, where the first item's headline sits) and its end.
+    """
+    chains = [b.chain for b in body if b.chain]
+    if len(chains) < 2:
+        return len(chains), 0
+    # The common ancestors: the longest prefix all chains share, leaving each its own
+    # element below it.
+    shortest = min(len(c) for c in chains) - 1
+    depth = 0
+    while depth < shortest and all(c[depth] is chains[0][depth] for c in chains):
+        depth += 1
+    groups = {c[depth] for c in chains}
+    common = chains[0][:depth]
+    in_body = {id(b) for b in body}
+    title_key = match_key(title)
+    headed: set[object] = set()
+    first, last = body[0].index, body[-1].index
+    for b in blocks[max(0, first - 3) : last + 1]:
+        n = len(b.text)
+        if (
+            id(b) in in_body
+            or b.boiler
+            or not 8 <= n <= 300
+            or b.link_chars < 0.5 * n
+            or len(b.chain) <= depth
+            or b.chain[depth] not in groups
+            or b.chain[:depth] != common
+        ):
+            continue
+        key = match_key(b.text)
+        if title_key and key and (key == title_key or (len(key) >= 6 and key in title_key)):
+            continue  # the page's own headline, linked to itself
+        headed.add(b.chain[depth])
+    return len(groups), len(headed)
 
 
 def teaser_chars(blocks: list[Block], start: int, end: int) -> int:

@@ -321,11 +321,11 @@ def _extract(
         and container is not None
         and 0 <= headline.index < first
         and content_mod.inside(headline, container)
-        and not any(
-            b.teaser and not b.boiler and content_mod.inside(b, container)
-            for b in blocks[headline.index :]
-        )
     )
+    container_has_teasers = container is not None and any(
+        b.teaser and not b.boiler and content_mod.inside(b, container) for b in blocks
+    )
+    body_groups, body_items = page_type.body_items(blocks, body_content.blocks, title)
     kind, evidence["page_type"] = page_type.decide(
         page_type.PageEvidence(
             text=text_out,
@@ -338,6 +338,9 @@ def _extract(
             links=len(links),
             teaser_chars_in_body=page_type.teaser_chars(blocks, first, last),
             headline_above_body=headline_above_body,
+            container_has_teasers=container_has_teasers,
+            body_groups=body_groups,
+            body_items=body_items,
             declared_collection=page_type.declares_collection(md.ld_types),
             site_says_article=url_is_article,
             forced=rules.page_type if rules is not None else None,
