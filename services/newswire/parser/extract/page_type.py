@@ -25,7 +25,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from newswire.parser.extract.dom import Block
+from newswire.parser.extract.dom import Block, Element
 from newswire.parser.extract.titles import match_key
 
 #: A body at least this long (CJK characters / other characters) is an article on length
@@ -103,7 +103,8 @@ class PageEvidence:
     #: The shown headline heads the main content: it is inside the body's container, above
     #: the body (a list page's heading is its section's name, often outside the items' box).
     headline_above_body: bool = False
-    #: The body's container holds teaser blocks: a story list shares the main content.
+    #: The body's container holds teaser blocks: a story list shares the main content
+    #: (read when ``headline_above_body``, the only case where it matters).
     container_has_teasers: bool = False
     #: The body grouped by the elements just below its blocks' common ancestor, and how many
     #: of those groups also hold a linked headline (another story's): the repeated items of
@@ -213,33 +214,37 @@ def body_items(blocks: list[Block], body: list[Block], title: str | None) -> tup
     if len(chains) < 2:
         return len(chains), 0
     # The common ancestors: the longest prefix all chains share, leaving each its own
-    # element below it.
-    shortest = min(len(c) for c in chains) - 1
+    # element below it. The blocks are in page order, so that is the prefix the first and
+    # the last share (their common ancestor holds everything between them).
+    shortest = min(map(len, chains)) - 1
+    head, tail = chains[0], chains[-1]
     depth = 0
-    while depth < shortest and all(c[depth] is chains[0][depth] for c in chains):
+    while depth < shortest and head[depth] is tail[depth]:
         depth += 1
     groups = {c[depth] for c in chains}
-    common = chains[0][:depth]
-    in_body = {id(b) for b in body}
+    common = head[:depth]
+    in_body = set(body)
     title_key = match_key(title)
-    headed: set[object] = set()
+    headed: set[Element] = set()
     first, last = body[0].index, body[-1].index
     for b in blocks[max(0, first - 3) : last + 1]:
+        link = b.link_chars
+        if link < 4 or b.boiler or b in in_body:
+            continue  # (most blocks: paragraphs with no or few link characters)
         n = len(b.text)
+        chain = b.chain
         if (
-            id(b) in in_body
-            or b.boiler
-            or not 8 <= n <= 300
-            or b.link_chars < 0.5 * n
-            or len(b.chain) <= depth
-            or b.chain[depth] not in groups
-            or b.chain[:depth] != common
+            not 8 <= n <= 300
+            or link < 0.5 * n
+            or len(chain) <= depth
+            or chain[depth] not in groups
+            or chain[:depth] != common
         ):
             continue
         key = match_key(b.text)
         if title_key and key and (key == title_key or (len(key) >= 6 and key in title_key)):
             continue  # the page's own headline, linked to itself
-        headed.add(b.chain[depth])
+        headed.add(chain[depth])
     return len(groups), len(headed)
 
 

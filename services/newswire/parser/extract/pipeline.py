@@ -322,7 +322,9 @@ def _extract(
         and 0 <= headline.index < first
         and content_mod.inside(headline, container)
     )
-    container_has_teasers = container is not None and any(
+    # (Read only where it can matter, under a headline heading the body: a pass over every
+    # block of the page.)
+    container_has_teasers = headline_above_body and any(
         b.teaser and not b.boiler and content_mod.inside(b, container) for b in blocks
     )
     body_groups, body_items = page_type.body_items(blocks, body_content.blocks, title)
