@@ -11,7 +11,13 @@ Two mistakes matter, and the rules here are shaped by both:
   publish time (or ``og:type article`` / JSON-LD);
 * a real story dropped because of the lists around it. Related, most-read and other-news
   lists give a story page 15–45 teaser items; what makes a list is teasers that *are* the
-  main content (interleaved with the body's paragraphs), not teasers after or beside it;
+  main content (interleaved with the body's paragraphs), not teasers after or beside it.
+  A short story whose headline heads the main content keeps the teasers that follow it;
+* (the lesser harm) a list page published as an article. A list's items with long summaries
+  read as a long body; the body's structure (repeated groups each led by another story's
+  linked headline, with no headline of the page above them) and the page's own JSON-LD (a
+  CollectionPage or ItemList and no article type) tell it apart. Every rule here is
+  structural; none names a site;
 * junk published as an article: a body of one repeated character, binary noise, text with no
   words or sentences. :func:`junk_reason` names what is wrong with such a text so the page
   becomes a dead letter (``not_an_article``) instead.
