@@ -231,3 +231,31 @@ def test_a_listicle_under_its_headline_stays_an_article() -> None:
     result = extract(list_of_long_items(listicle=True), URL.format(7), HTML)
     assert result.article is not None
     assert result.article.page_type == "article", result.evidence["page_type"]
+
+
+# --- class: a headline set as a plain line, not a heading element --------------------------
+
+
+def plain_line_headline_page(*, linked: bool = False) -> bytes:
+    """A short dated story whose headline is a styled ``div``, not an h1–h3."""
+    headline = "央行今日开展逆回购操作"
+    shown = f'<a href="/news/1.html">{headline}</a>' if linked else headline
+    return (
+        f"<html><head><title>{headline}</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/news/">新闻</a></div>'
+        f'<div class="article"><div class="title">{shown}</div>'
+        "<div>发布时间： 2025-06-03 10:09:11</div>"
+        f"<div>{SHORT_STORY}</div></div></body></html>"
+    ).encode()
+
+
+def test_a_headline_set_as_a_plain_line_heads_a_short_story() -> None:
+    result = extract(plain_line_headline_page(), URL.format(8), HTML)
+    assert result.article is not None and result.article.text == SHORT_STORY
+    assert result.article.page_type == "article", result.evidence["page_type"]
+
+
+def test_a_linked_line_is_not_the_pages_headline() -> None:
+    result = extract(plain_line_headline_page(linked=True), URL.format(9), HTML)
+    assert result.article is not None
+    assert result.article.page_type == "other", result.evidence["page_type"]

@@ -316,6 +316,11 @@ def _extract(
     canonical = _canonical(md, url, base)
     first, last = body_content.first, body_content.last
     headline = page_type.shown_headline(blocks, title)
+    if headline is None and container is not None:
+        # A headline set as a plain line (a styled div) at the top of the main content.
+        line = page_type.title_line(blocks, title, first)
+        if line is not None and content_mod.inside(line, container):
+            headline = line
     headline_above_body = (
         headline is not None
         and container is not None
