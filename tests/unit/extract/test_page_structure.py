@@ -259,3 +259,42 @@ def test_a_linked_line_is_not_the_pages_headline() -> None:
     result = extract(plain_line_headline_page(linked=True), URL.format(9), HTML)
     assert result.article is not None
     assert result.article.page_type == "other", result.evidence["page_type"]
+
+
+# --- class: a body of headline cards ---------------------------------------------------------
+
+
+def headline_cards_page(*, under_headline: bool = False) -> bytes:
+    """A section page of cards, each a headline with an empty link laid over the card."""
+    cards = "".join(
+        f"<div class='card'><h3>Tech story number {n}: what the new rules mean, and who "
+        f"they will affect first</h3><footer>{n + 1}h ago</footer>"
+        f"<a href='/technology/story-{n}' aria-label='story {n}'></a></div>"
+        for n in range(8)
+    )
+    if under_headline:  # a story's own headline over the same cards
+        title, top, head = "What the new rules mean", "", "<h1>What the new rules mean</h1>"
+    else:  # the section's name above the box of cards
+        title, top, head = "Technology | Example News", "<div><h2>Technology</h2></div>", ""
+    return (
+        f"<html><head><title>{title}</title></head><body>{top}"
+        f"<div class='section'>{head}{cards}</div></body></html>"
+    ).encode()
+
+
+def test_a_body_of_headings_is_a_list() -> None:
+    kind, why = decide(evidence(teaser_items=0, body_blocks=8, body_headings=8))
+    assert kind == "list"
+    assert "8 of its 8 blocks headings" in why
+    assert page_type(evidence(teaser_items=0, body_blocks=20, body_headings=8)) == "article"
+    under = evidence(teaser_items=0, body_blocks=8, body_headings=8, headline_above_body=True)
+    assert page_type(under) == "article"
+
+
+def test_a_section_page_of_headline_cards_is_a_list_in_the_extractor() -> None:
+    result = extract(headline_cards_page(), URL.format(10), HTML)
+    assert result.article is not None and len(result.article.text) >= 500
+    assert result.article.page_type == "list", result.evidence["page_type"]
+    under = extract(headline_cards_page(under_headline=True), URL.format(11), HTML)
+    assert under.article is not None
+    assert under.article.page_type == "article", under.evidence["page_type"]

@@ -51,6 +51,11 @@ MAX_ARTICLE_TEASERS = 15
 #: making up this share of the body's groups, is a list's, unless the page's headline heads it.
 LIST_BODY_ITEMS = 5
 LIST_BODY_ITEM_SHARE = 0.85
+#: A body this much of whose blocks are headings (h1–h6), with at least this many, is a
+#: list of headline cards (a section page whose cards are links as a whole), unless the
+#: page's headline heads it; an article's subheadings are a minority of its blocks.
+LIST_BODY_HEADING_SHARE = 0.75
+LIST_BODY_HEADINGS = 5
 #: A long body stays a story however many teasers the page has, while the teaser text among
 #: its paragraphs stays below this share of it: related, most-read and other-news lists sit
 #: after or beside a story, a list page's "body" is its teasers' summaries.
@@ -118,6 +123,9 @@ class PageEvidence:
     #: a list (headline, date, summary) whose summaries read as a body.
     body_groups: int = 0
     body_items: int = 0
+    #: The body's blocks, and how many of them are headings (h1–h6).
+    body_blocks: int = 0
+    body_headings: int = 0
     #: The JSON-LD declares a collection and no story (:func:`declares_collection`).
     declared_collection: bool = False
     #: The site's ``article_patterns`` match the URL.
@@ -154,6 +162,11 @@ def decide(e: PageEvidence) -> tuple[str, str]:
         return "list", (
             f"{body} in {e.body_items} repeated items of {e.body_groups} (linked headline "
             f"and summary; list from {LIST_BODY_ITEMS}), no headline above them"
+        )
+    if _headlines_body(e):
+        return "list", (
+            f"{body}, {e.body_headings} of its {e.body_blocks} blocks headings (headline "
+            f"cards; list from {LIST_BODY_HEADING_SHARE:.0%}), no headline above them"
         )
     if long_enough and e.teaser_items < MAX_ARTICLE_TEASERS:
         return "article", f"{body} (article from {long_from}), {e.teaser_items} teasers"
@@ -204,6 +217,15 @@ def _items_body(e: PageEvidence) -> bool:
     return (
         e.body_items >= LIST_BODY_ITEMS
         and e.body_items >= LIST_BODY_ITEM_SHARE * e.body_groups
+        and not e.headline_above_body
+    )
+
+
+def _headlines_body(e: PageEvidence) -> bool:
+    """The body is mostly headings: headline cards, each with a line or two under it."""
+    return (
+        e.body_headings >= LIST_BODY_HEADINGS
+        and e.body_headings >= LIST_BODY_HEADING_SHARE * e.body_blocks
         and not e.headline_above_body
     )
 

@@ -348,6 +348,8 @@ def _extract(
             container_has_teasers=container_has_teasers,
             body_groups=body_groups,
             body_items=body_items,
+            body_blocks=len(body_content.blocks),
+            body_headings=sum(1 for b in body_content.blocks if b.heading),
             declared_collection=page_type.declares_collection(md.ld_types),
             site_says_article=url_is_article,
             forced=rules.page_type if rules is not None else None,
