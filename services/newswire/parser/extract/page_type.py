@@ -15,9 +15,9 @@ Two mistakes matter, and the rules here are shaped by both:
   A short story whose headline heads the main content keeps the teasers that follow it;
 * (the lesser harm) a list page published as an article. A list's items with long summaries
   read as a long body; the body's structure (repeated groups each led by another story's
-  linked headline, with no headline of the page above them) and the page's own JSON-LD (a
-  CollectionPage or ItemList and no article type) tell it apart. Every rule here is
-  structural; none names a site;
+  linked headline, or a body that is mostly headings, with no headline of the page above
+  them) and the page's own JSON-LD (a CollectionPage or ItemList and no article type) tell
+  it apart. Every rule here is structural; none names a site;
 * junk published as an article: a body of one repeated character, binary noise, text with no
   words or sentences. :func:`junk_reason` names what is wrong with such a text so the page
   becomes a dead letter (``not_an_article``) instead.
