@@ -44,3 +44,37 @@ def test_zh_portals_floor():
 def test_bench_scripts_exist():
     assert (Path(REPO) / "bench" / "extract_quality.py").exists()
     assert (Path(REPO) / "bench" / "extract_speed.py").exists()
+
+
+def _bench():
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import extract_quality as dd
+    finally:
+        sys.path.pop(0)
+    return dd
+
+
+def test_zh_portals_stories_are_articles():
+    # Their related and most-read lists once made 5 of these 32 stories lists.
+    dd = _bench()
+    types = [dd.run_newswire(page).page_type for page in dd.zh_portals()]
+    assert types.count("article") >= len(types) - 1
+
+
+def test_page_type_table_counts_misses_per_dataset():
+    dd = _bench()
+    table = dd.page_type_table(
+        {
+            "news": [("article", "article", "a"), ("article", "list", "b")],
+            "lists": [
+                ("listing", "list", "c"),
+                ("listing", "other", "d"),
+                ("listing", "article", "e"),
+            ],
+        },
+        details=False,
+    )
+    assert "| news | 1/2 (50.0%), 1 missed | – |" in table
+    assert "| lists | – | 2/3 (66.7%), 1 missed |" in table
+    assert "| all (no GBK copy) | 1/2 (50.0%), 1 missed | 2/3 (66.7%), 1 missed |" in table

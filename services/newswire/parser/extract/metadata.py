@@ -172,6 +172,9 @@ class Metadata:
     time_els: list[Element] = field(default_factory=list)
     #: Publication dates of meta tags after the first (which ``meta`` keeps), raw.
     other_published: list[str] = field(default_factory=list)
+    #: Every JSON-LD ``@type`` on the page, lower-cased (what the page declares itself: a
+    #: NewsArticle, a CollectionPage, an ItemList...), for the page type.
+    ld_types: set[str] = field(default_factory=set)
     _script_date: str | None = None
     _script_scanned: bool = False
 
@@ -392,6 +395,7 @@ def _pick_ld(md: Metadata, lds: list[dict[str, Any]]) -> None:
     best_rank = -1
     for obj in lds:
         kinds = _types(obj)
+        md.ld_types |= kinds
         if "breadcrumblist" in kinds and not md.ld_breadcrumbs:
             items = obj.get("itemListElement")
             if isinstance(items, list):
