@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+from array import array
 from urllib.parse import urljoin
 
 import pytest
@@ -107,7 +108,7 @@ def test_walk_drops_zero_width_spaces_and_keeps_bold_lines():
 def test_simhash_vote_by_byte_counts_equals_the_pure_vote(monkeypatch):
     rng = random.Random(5)
     for n in (3, 4, 7, 8, 9, 100, 1000, 5003):
-        hashes = [rng.getrandbits(32) for _ in range(n)]
+        hashes = array("I", [rng.getrandbits(32) for _ in range(n)])
         fast = fingerprint._simhash(hashes)
         with monkeypatch.context() as m:
             m.setattr(fingerprint, "_np", None)
