@@ -13,6 +13,7 @@ import random
 import re
 import sys
 from array import array
+from collections import Counter
 from urllib.parse import urljoin
 
 import pytest
@@ -364,6 +365,37 @@ def test_anchors_carry_their_href():
     for anchors in (linear.anchors, dom.anchors_of(page.root)):
         assert [a.href for a in anchors] == [a.el.get("href") for a in anchors]
         assert [a.href for a in anchors] == ["/a", None, "", "/b"]
+
+
+def test_holds_another_is_counting_every_ancestor():
+    # Story lists, nested lists, a link holding a link (added to the tree by hand: the
+    # parser closes the outer one, but the walk lists such a link after the inner one),
+    # links straight under the body and at different depths: whether an ancestor holds
+    # another of the links, read from the neighbours in the walk's order, is what
+    # counting says.
+    html = (
+        "<html><body><a href='/top'>top</a><ul><li><a href='/1'>one headline here</a>"
+        "<p>summary</p></li><li><div><a href='/2'><span>two</span></a></div></li>"
+        "<li><a href='/3'>three<a href='/3b'>inner</a></a><ul><li><a href='/4'>four</a>"
+        "</li><li><a href='/5'>five</a></li></ul></li></ul><div><p>text <a href='/6'>"
+        "six</a> more <b><a href='/7'>seven</a></b></p><table><tr><td><a href='/8'>8</a>"
+        "</td><td><a href='/9'><i>nine</i><em>!</em></a></td></tr></table></div>"
+        "<a href='/10'>ten</a></body></html>"
+    )
+    page = dom.parse_html(html)
+    assert page is not None
+    outer = page.root.find(".//a[@href='/3']")
+    etree.SubElement(outer, "a", href="/3c").text = "nested"
+    rng = random.Random(3)
+    for anchors in (dom.blocks_of(page.root).anchors, dom.anchors_of(page.root)):
+        assert len(anchors) == 13
+        for _ in range(200):
+            chosen = [a for a in anchors if rng.random() < 0.6]
+            chains = [a.chain[:-1] for a in chosen]
+            counts = Counter(el for chain in chains for el in chain)
+            for k, chain in enumerate(chains):
+                for depth, el in enumerate(chain):
+                    assert dom.holds_another(chains, k, depth) == (counts[el] > 1)
 
 
 def _ref_images(container, captions, base):

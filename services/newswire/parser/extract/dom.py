@@ -770,6 +770,27 @@ class Anchor:
     href: str | None
 
 
+def holds_another(chains: list[tuple[Element, ...]], k: int, depth: int) -> bool:
+    """Whether the element at ``depth`` in ``chains[k]`` is in another of the chains too.
+
+    ``chains`` are the ancestors (root first) of some of a page's links, in the order the
+    walk met the links. The links under an element are one stretch of that order (its
+    subtree is one stretch of the page), so an element holding another of the links holds
+    the one before or the one after, at the same depth of that link's chain: two tests,
+    instead of counting every ancestor of every link.
+    """
+    el = chains[k][depth]
+    if k:
+        before = chains[k - 1]
+        if depth < len(before) and before[depth] is el:
+            return True
+    if k + 1 < len(chains):
+        after = chains[k + 1]
+        if depth < len(after) and after[depth] is el:
+            return True
+    return False
+
+
 class Linear:
     """The page as blocks, plus what the walk noticed on the way."""
 
