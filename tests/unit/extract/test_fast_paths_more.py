@@ -9,6 +9,7 @@ case-insensitive matching folds onto ASCII letters ("İ", "ı", "ſ", the Kelvin
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import sys
@@ -21,6 +22,7 @@ from lxml import etree
 
 from newswire.parser.extract import (
     content,
+    date_choice,
     dom,
     fingerprint,
     listing,
@@ -396,6 +398,42 @@ def test_holds_another_is_counting_every_ancestor():
             for k, chain in enumerate(chains):
                 for depth, el in enumerate(chain):
                     assert dom.holds_another(chains, k, depth) == (counts[el] > 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Published March 3, 2025", "2024年5月20日 10:30", "04-ago-2021", "05.06.2023", "no date"],
+)
+def test_date_candidate_test_with_its_digit_test(text):
+    assert date_choice.has_date_candidate(text) == (
+        date_choice.DATE_CANDIDATE.search(text) is not None
+    )
+
+
+def test_date_candidate_test_on_random_text():
+    for text in _random_texts(3000) + [t + " 12" for t in _random_texts(300, seed=4)]:
+        found = date_choice.DATE_CANDIDATE.search(text) is not None
+        assert date_choice.has_date_candidate(text) == found, repr(text)
+
+
+def test_body_blocks_found_by_depth_as_by_walking_up_the_tree():
+    page = dom.parse_html(
+        "<html><body><div id='a'><p>one, two and three.</p><div><p>Four, five.</p><ul>"
+        "<li>Six and seven, eight.</li></ul></div></div><section><p>Nine, ten.</p><div>"
+        "<span>Eleven, twelve.<p>Thirteen, fourteen.</p></span></div></section>"
+        "<p>Fifteen, sixteen.</p></body></html>"
+    )
+    assert page is not None
+    blocks = dom.blocks_of(page.root).blocks
+    # Without chains, extract_content walks up the tree from each block instead.
+    unchained = [dataclasses.replace(b, chain=()) for b in blocks]
+    for container in page.root.iter():
+        by_depth = content.extract_content(blocks, container, None)
+        by_tree = content.extract_content(unchained, container, None)
+        assert [b.text for b in by_depth.blocks] == [b.text for b in by_tree.blocks]
+        assert by_depth.paragraphs == [
+            b.text for b in blocks if content.inside(b, container) and b.text in by_depth.paragraphs
+        ]
 
 
 def _ref_images(container, captions, base):

@@ -507,9 +507,18 @@ def extract_content(
     out = Content(container)
     if container is None:
         return out
-    # (inside() spelled out: a call per block of the page.)
+    # (inside() spelled out: a call per block of the page.) A chain holds an element at its
+    # depth in the tree (chains run from the root), so one look at that place tells
+    # whether a block's chain holds the container, without a search along the chain.
+    depth = len(_chain_of(container)) - 1
     inside_blocks = [
-        b for b in blocks if (container in b.chain if b.chain else _inside(b.el, container))
+        b
+        for b in blocks
+        if (
+            (len(b.chain) > depth and b.chain[depth] is container)
+            if b.chain
+            else _inside(b.el, container)
+        )
     ]
     title_key = _key(title) if title else None
     in_related = False
