@@ -9,9 +9,12 @@ case-insensitive matching folds onto ASCII letters ("İ", "ı", "ſ", the Kelvin
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import sys
+from array import array
+from collections import Counter
 from urllib.parse import urljoin
 
 import pytest
@@ -19,6 +22,7 @@ from lxml import etree
 
 from newswire.parser.extract import (
     content,
+    date_choice,
     dom,
     fingerprint,
     listing,
@@ -107,7 +111,7 @@ def test_walk_drops_zero_width_spaces_and_keeps_bold_lines():
 def test_simhash_vote_by_byte_counts_equals_the_pure_vote(monkeypatch):
     rng = random.Random(5)
     for n in (3, 4, 7, 8, 9, 100, 1000, 5003):
-        hashes = [rng.getrandbits(32) for _ in range(n)]
+        hashes = array("I", [rng.getrandbits(32) for _ in range(n)])
         fast = fingerprint._simhash(hashes)
         with monkeypatch.context() as m:
             m.setattr(fingerprint, "_np", None)
@@ -363,6 +367,73 @@ def test_anchors_carry_their_href():
     for anchors in (linear.anchors, dom.anchors_of(page.root)):
         assert [a.href for a in anchors] == [a.el.get("href") for a in anchors]
         assert [a.href for a in anchors] == ["/a", None, "", "/b"]
+
+
+def test_holds_another_is_counting_every_ancestor():
+    # Story lists, nested lists, a link holding a link (added to the tree by hand: the
+    # parser closes the outer one, but the walk lists such a link after the inner one),
+    # links straight under the body and at different depths: whether an ancestor holds
+    # another of the links, read from the neighbours in the walk's order, is what
+    # counting says.
+    html = (
+        "<html><body><a href='/top'>top</a><ul><li><a href='/1'>one headline here</a>"
+        "<p>summary</p></li><li><div><a href='/2'><span>two</span></a></div></li>"
+        "<li><a href='/3'>three<a href='/3b'>inner</a></a><ul><li><a href='/4'>four</a>"
+        "</li><li><a href='/5'>five</a></li></ul></li></ul><div><p>text <a href='/6'>"
+        "six</a> more <b><a href='/7'>seven</a></b></p><table><tr><td><a href='/8'>8</a>"
+        "</td><td><a href='/9'><i>nine</i><em>!</em></a></td></tr></table></div>"
+        "<a href='/10'>ten</a></body></html>"
+    )
+    page = dom.parse_html(html)
+    assert page is not None
+    outer = page.root.find(".//a[@href='/3']")
+    etree.SubElement(outer, "a", href="/3c").text = "nested"
+    rng = random.Random(3)
+    for anchors in (dom.blocks_of(page.root).anchors, dom.anchors_of(page.root)):
+        assert len(anchors) == 13
+        for _ in range(200):
+            chosen = [a for a in anchors if rng.random() < 0.6]
+            chains = [a.chain[:-1] for a in chosen]
+            counts = Counter(el for chain in chains for el in chain)
+            for k, chain in enumerate(chains):
+                for depth, el in enumerate(chain):
+                    assert dom.holds_another(chains, k, depth) == (counts[el] > 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Published March 3, 2025", "2024年5月20日 10:30", "04-ago-2021", "05.06.2023", "no date"],
+)
+def test_date_candidate_test_with_its_digit_test(text):
+    assert date_choice.has_date_candidate(text) == (
+        date_choice.DATE_CANDIDATE.search(text) is not None
+    )
+
+
+def test_date_candidate_test_on_random_text():
+    for text in _random_texts(3000) + [t + " 12" for t in _random_texts(300, seed=4)]:
+        found = date_choice.DATE_CANDIDATE.search(text) is not None
+        assert date_choice.has_date_candidate(text) == found, repr(text)
+
+
+def test_body_blocks_found_by_depth_as_by_walking_up_the_tree():
+    page = dom.parse_html(
+        "<html><body><div id='a'><p>one, two and three.</p><div><p>Four, five.</p><ul>"
+        "<li>Six and seven, eight.</li></ul></div></div><section><p>Nine, ten.</p><div>"
+        "<span>Eleven, twelve.<p>Thirteen, fourteen.</p></span></div></section>"
+        "<p>Fifteen, sixteen.</p></body></html>"
+    )
+    assert page is not None
+    blocks = dom.blocks_of(page.root).blocks
+    # Without chains, extract_content walks up the tree from each block instead.
+    unchained = [dataclasses.replace(b, chain=()) for b in blocks]
+    for container in page.root.iter():
+        by_depth = content.extract_content(blocks, container, None)
+        by_tree = content.extract_content(unchained, container, None)
+        assert [b.text for b in by_depth.blocks] == [b.text for b in by_tree.blocks]
+        assert by_depth.paragraphs == [
+            b.text for b in blocks if content.inside(b, container) and b.text in by_depth.paragraphs
+        ]
 
 
 def _ref_images(container, captions, base):

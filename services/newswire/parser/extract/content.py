@@ -14,9 +14,7 @@ own fields.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain as chain_all
 
 from newswire.parser.extract import zh_labels
 from newswire.parser.extract.dom import (
@@ -26,6 +24,7 @@ from newswire.parser.extract.dom import (
     Caseless,
     Element,
     anchors_of,
+    holds_another,
     norm_ws,
     text_of,
 )
@@ -241,18 +240,19 @@ def mark_teasers(
         title_links.append((anchor, t))
     if len(title_links) < 3:
         return 0
-    counts: Counter[Element] = Counter(
-        chain_all.from_iterable(anchor.chain[:-1] for anchor, _ in title_links)
-    )
+    # The headline links' ancestors, for holds_another().
+    held = [anchor.chain[:-1] for anchor, _ in title_links]
     # Candidate items (with their headline) by parent, before reading any item's text:
     # the text checks below only drop items, so a parent with fewer than three candidates
     # can never make a story list, and its items' texts need not be read.
     candidates: dict[Element, list[tuple[Element, str]]] = {}
-    for anchor, t in title_links:
+    for k, (anchor, t) in enumerate(title_links):
         # Up the chain while the ancestor holds this headline link only.
         chain = anchor.chain
         i = len(chain) - 1
-        while i > 0 and counts[chain[i - 1]] == 1 and chain[i - 1].tag not in ("body", "html"):
+        while (
+            i > 0 and not holds_another(held, k, i - 1) and chain[i - 1].tag not in ("body", "html")
+        ):
             i -= 1
         if i == len(chain) - 1 or i == 0:
             continue
@@ -507,9 +507,18 @@ def extract_content(
     out = Content(container)
     if container is None:
         return out
-    # (inside() spelled out: a call per block of the page.)
+    # (inside() spelled out: a call per block of the page.) A chain holds an element at its
+    # depth in the tree (chains run from the root), so one look at that place tells
+    # whether a block's chain holds the container, without a search along the chain.
+    depth = len(_chain_of(container)) - 1
     inside_blocks = [
-        b for b in blocks if (container in b.chain if b.chain else _inside(b.el, container))
+        b
+        for b in blocks
+        if (
+            (len(b.chain) > depth and b.chain[depth] is container)
+            if b.chain
+            else _inside(b.el, container)
+        )
     ]
     title_key = _key(title) if title else None
     in_related = False

@@ -37,6 +37,14 @@ DATE_CANDIDATE = re.compile(
     r"|(?<![\w/.])\d{1,2}([./])\d{1,2}\1(?:19|20)\d\d(?![\d/.])(?:,?\s*\d{1,2}:\d\d)?",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+
+
+def has_date_candidate(text: str) -> bool:
+    """Whether ``text`` holds a DATE_CANDIDATE. Every date holds a digit and most lines
+    hold none, which one character class finds out several times faster than trying the
+    pattern's branches at every position."""
+    return _DIGIT.search(text) is not None and DATE_CANDIDATE.search(text) is not None
 
 
 def prefer_shown(published: datetime | None, shown: list[tuple[datetime, str]]) -> datetime | None:
@@ -187,7 +195,7 @@ def late_dates(
     (a byline box below the story). Dates in listings and comments are neither."""
     spanned = [b for b in blocks[first + 40 : last + 1] if b not in in_body and len(b.text) <= 120]
     for b in spanned + tail:
-        found = dates_in(b) if b.index in labelled or DATE_CANDIDATE.search(b.text) else []
+        found = dates_in(b) if b.index in labelled or has_date_candidate(b.text) else []
         if b.index not in labelled:
             continue
         for dt, kind in found:

@@ -40,22 +40,26 @@ _TOKEN_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range
 _ASCII_BYTES = bytes(range(0x80))
 
 
-def _token_hashes(norm: str) -> list[int]:
-    """CRC-32 of the first tokens of NFKC-normalised, lower-cased text (as ``tokens``)."""
+def _token_hashes(norm: str) -> array[int]:
+    """CRC-32 of the first tokens of NFKC-normalised, lower-cased text (as ``tokens``).
+
+    An ``array("I")`` (C unsigned ints; a CRC-32 fits 32 bits) rather than a list: numpy
+    takes it as one buffer, without converting the values one by one.
+    """
     limit = _MAX_FEATURES + _SHINGLE
     data = norm.encode("utf-8", "surrogatepass")
     if not norm.isascii():
         # The distinct non-ASCII characters, from the bytes left once ASCII is deleted.
         others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
         if _CJK.search("".join(others)) is not None:
-            return list(map(crc32, map(str.encode, _TOKEN.findall(norm)[:limit])))
+            return array("I", map(crc32, map(str.encode, _TOKEN.findall(norm)[:limit])))
         # (Lone surrogates are not word characters either: none is left to encode.)
         nonword = [c for c in others if not c.isalnum()]
         if nonword:
             for c in nonword:
                 norm = norm.replace(c, " ")
             data = norm.encode("utf-8")
-    return list(map(crc32, data.translate(_TOKEN_BYTES).split()[:limit]))
+    return array("I", map(crc32, data.translate(_TOKEN_BYTES).split()[:limit]))
 
 
 def content_hash(text: str) -> str:
@@ -103,7 +107,7 @@ def simhash(text: str) -> str:
     return _simhash(_token_hashes(unicodedata.normalize("NFKC", text).lower()))
 
 
-def _simhash(th: list[int]) -> str:
+def _simhash(th: array[int]) -> str:
     """SimHash of the token hashes (CRC-32 per token: C speed, and collisions at 1 in 4
     billion do not matter here)."""
     if not th:
@@ -144,15 +148,14 @@ def _vote(feats: list[int]) -> str:
     return f"{value:016x}"
 
 
-def _simhash_np(th: list[int]) -> str:
+def _simhash_np(th: array[int]) -> str:
     """The same shingle features and vote, vectorised (uint64 arithmetic wraps mod 2**64,
     which is the masking)."""
     np = _np
-    # CRC-32s fit 32 bits: an array("I") (C unsigned int, numpy's uintc) hands them to
-    # numpy as one buffer, about twice as fast as np.array converting the list item by item.
-    h = np.frombuffer(array("I", th), dtype=np.uintc).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        feats = (h[:-2] * _NP_K[0]) ^ (h[1:-1] * _NP_K[1]) ^ (h[2:] * _NP_K[2])
+    # (The array("I") is numpy's uintc. Integer arrays wrap silently on overflow: no
+    # np.errstate needed, whose context costs as much as an arithmetic step here.)
+    h = np.frombuffer(th, dtype=np.uintc).astype(np.uint64)
+    feats = (h[:-2] * _NP_K[0]) ^ (h[1:-1] * _NP_K[1]) ^ (h[2:] * _NP_K[2])
     # The vote counts, per bit k, the features with bit k set. Rather than unpacking every
     # feature to 64 bits, count each (byte position, byte value) pair once with bincount
     # (index = position * 256 + value), then turn the 8 x 256 value counts into 8 x 8 bit

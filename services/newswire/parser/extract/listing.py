@@ -8,15 +8,21 @@ de-duplicated and stripped of obvious non-pages (images, downloads, ``javascript
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import datetime, tzinfo
-from itertools import chain as chain_all
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from pydantic import TypeAdapter
 
 from newswire.parser.extract import dates
-from newswire.parser.extract.dom import Anchor, Block, Element, anchors_of, norm_ws, text_of
+from newswire.parser.extract.dom import (
+    Anchor,
+    Block,
+    Element,
+    anchors_of,
+    holds_another,
+    norm_ws,
+    text_of,
+)
 from newswire.records import Link, Outlink
 from newswire.urls import _SAFE_PATH, _is_tracking, normalize_url
 
@@ -219,9 +225,10 @@ def outlinks(
     resolver = _Resolver(base)
     if page_anchors is None:
         page_anchors = anchors_of(root)
-    # One pass for the anchors and their text; headline-sized anchors are counted on their
-    # ancestors so an item (the largest ancestor holding one headline) is found in O(depth).
-    anchors: list[tuple[Anchor, str, str, bool]] = []
+    # One pass for the anchors and their text; the ancestors of headline-sized anchors are
+    # kept so an item (the largest ancestor holding one headline) is found with
+    # holds_another(). Each anchor comes with its place among them (-1: not a headline).
+    anchors: list[tuple[Anchor, str, str, bool, int]] = []
     headline_chains: list[tuple[Element, ...]] = []
     # (The resolver's cache and clean_title() inlined: this runs for every link.)
     cache = resolver.cache
@@ -244,28 +251,32 @@ def outlinks(
             title = clean_title(anchor.el.get("title") or "")
             if not title:
                 continue
-        anchors.append((anchor, url, title, whole_teaser))
+        k = -1
         if len(title) >= 8:
+            k = len(headline_chains)
             headline_chains.append(anchor.chain[:-1])
+        anchors.append((anchor, url, title, whole_teaser, k))
         if len(anchors) >= MAX_ANCHORS:
             break
-    counts: Counter[Element] = Counter(chain_all.from_iterable(headline_chains))
     # url -> [title, summary, published]; models are built once at the end.
     found: dict[str, list] = {}
     items = 0
-    for anchor, url, title, whole_teaser in anchors:
+    for anchor, url, title, whole_teaser, k in anchors:
         if len(found) >= MAX_OUTLINKS:
             break
         summary = None
         published = None
-        if len(title) >= 8:
-            item = _item_of(anchor.chain, counts)
-            if item is anchor.el and whole_teaser and len(anchor.chain) >= 2:
+        if k >= 0:
+            item = _item_of(anchor.chain, headline_chains, k)
+            if (
+                item is anchor.el
+                and whole_teaser
+                and len(anchor.chain) >= 2
+                and not holds_another(headline_chains, k, len(anchor.chain) - 2)
+            ):
                 # A link that is the whole teaser: the item is the link's parent (its time
                 # often sits beside the link), unless that holds other stories too.
-                parent = anchor.chain[-2]
-                if counts[parent] <= 1:
-                    item = parent
+                item = anchor.chain[-2]
             if item is not anchor.el or whole_teaser:
                 rest = texts.get(item) if texts is not None else None
                 if rest is None:
@@ -362,8 +373,11 @@ def _headline_like(el: Element, text: str) -> bool:
 _OUTLINKS = TypeAdapter(list[Outlink])
 
 
-def _item_of(chain: tuple[Element, ...], counts: Counter[Element]) -> Element:
-    """The largest ancestor of a link (up to 5 levels) holding no other headline link."""
+def _item_of(
+    chain: tuple[Element, ...], headline_chains: list[tuple[Element, ...]], k: int
+) -> Element:
+    """The largest ancestor of a link (up to 5 levels) holding no other headline link
+    (``k``: the link's place in ``headline_chains``)."""
     i = len(chain) - 1
     for _ in range(5):
         if i == 0:
@@ -371,7 +385,7 @@ def _item_of(chain: tuple[Element, ...], counts: Counter[Element]) -> Element:
         parent = chain[i - 1]
         if parent.tag in ("body", "html", "ul", "ol", "table", "tbody"):
             break
-        if counts[parent] > 1:
+        if holds_another(headline_chains, k, i - 1):
             break
         i -= 1
     return chain[i]

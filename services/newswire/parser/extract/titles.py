@@ -23,11 +23,25 @@ _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+# Keys of short texts already keyed: the title, section and byline stages compare the same
+# lines (and the headline) with one another, a few dozen times a page.
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 4096
+_KEYED_LENGTH = 500
+
+
 def match_key(text: str | None) -> str:
     """The text as compared: word characters only, NFKC, lower-cased ("" for none)."""
     if not text:
         return ""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+    key = _KEYS.get(text)
+    if key is None:
+        key = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+        if len(text) <= _KEYED_LENGTH:
+            if len(_KEYS) >= _KEYS_MAX:
+                _KEYS.clear()
+            _KEYS[text] = key
+    return key
 
 
 def has_match_key(text: str, key: str) -> bool:
