@@ -69,7 +69,8 @@ async def test_try_shows_fields_with_evidence_and_links_with_their_rules(
     report = json.loads(out)
     assert report["site"] == "local-news"
     assert report["page_type"] == "article"
-    assert "characters of body" in report["page_type_why"]
+    # The URL matches the site's article_patterns: the page type says so, as the parser's would.
+    assert "article_patterns" in report["page_type_why"]
     fields = report["fields"]
     for name, (value, evidence) in EXPECTED_EVIDENCE.items():
         assert fields[name] == {"value": value, "evidence": evidence}, name
