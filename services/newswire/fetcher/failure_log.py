@@ -69,13 +69,17 @@ class FailureLog:
             error=error,
         )
 
-    def host_paused(self, host: str, timeouts: int, pause_s: float) -> None:
-        """Not paced: one line per pause, and pauses grow, so these are few."""
+    def host_paused(
+        self, host: str, timeouts: int, pause_s: float, reason: str = "timeout"
+    ) -> None:
+        """Not paced: one line per pause, and pauses grow, so these are few. ``reason`` is the
+        latest failure of the run (``timeout``, or ``connect_error``/``dns_error`` for a host
+        that cannot be reached at all)."""
         log.warning(
             "host keeps timing out, paused",
             extra={
                 "host": host,
-                "reason": "timeout",
+                "reason": reason,
                 "timeouts_in_a_row": timeouts,
                 "next_retry_at": _at(pause_s),
             },

@@ -53,6 +53,7 @@ from newswire.fetcher.revisit_policy import observe
 from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
 from newswire.fetcher.scheduler import revisit_bounds
 from newswire.fetcher.url_state import (
+    ROBOTS_UNAVAILABLE,
     FetchPlan,
     Outcome,
     UrlState,
@@ -69,6 +70,11 @@ log = logging.getLogger(__name__)
 
 #: Statuses worth another attempt: the server is overloaded or briefly broken.
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+#: Failures that say the host, not the page, is in trouble: in a row, they pause the host.
+#: A refused connection or a failed lookup costs the host nothing, but a host that refuses
+#: every connection would otherwise be asked again for each of its URLs, 1 + max_retries
+#: times each, as fast as its Crawl-delay allows.
+HOST_UNREACHABLE = frozenset({TIMEOUT, "connect_error", "dns_error"})
 #: Statuses whose Retry-After (or absence of one) slows the whole host down.
 SLOW_DOWN_STATUSES = frozenset({429, 503})
 
@@ -214,6 +220,7 @@ class FetchPipeline:
             refetch_articles=self.settings.refetch_articles,
             cooldown_s=self.settings.dead_letter_cooldown_s,
             replayed=any(name == REPLAY_HEADER for name, _ in record.headers or ()),
+            robots_retry_s=self.robots.error_ttl_s,
         )
         metrics.REQUESTS.labels(decision=plan.reason).inc()
         if not plan.fetch:
@@ -252,7 +259,10 @@ class FetchPipeline:
             new_state = await self._learn_listing(partition, request, site, result, new_state, now)
         if failure is not None:
             retry_in = retry_in_s(
-                new_state, cooldown_s=self.settings.dead_letter_cooldown_s, revisit_s=revisit_s
+                new_state,
+                cooldown_s=self.settings.dead_letter_cooldown_s,
+                revisit_s=revisit_s,
+                robots_retry_s=self.robots.error_ttl_s,
             )
             self.failures.failed(
                 uid, host_of(url), failure.reason, failure.attempts, retry_in, str(failure)
@@ -339,9 +349,7 @@ class FetchPipeline:
             rules = await self.robots.rules_for(url)
             if not rules.allowed(url, self.agent):
                 metrics.ROBOTS_DENIALS.inc()
-                raise _Failure(
-                    "robots_denied", f"robots.txt ({rules.source}) disallows {redact(url)}"
-                )
+                raise _Failure(*self._robots_refusal(rules, url))
             crawl_delay = rules.crawl_delay(self.agent)
         delay = self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
         budget = RetryBudget(
@@ -404,8 +412,8 @@ class FetchPipeline:
             )
         except FetchError as exc:
             budget.spend(exc.elapsed_ms / 1000, exc.reason)
-            if exc.reason == TIMEOUT:
-                self._host_timed_out(host)
+            if exc.reason in HOST_UNREACHABLE:
+                self._host_timed_out(host, exc.reason)
             raise
         metrics.RESPONSES.labels(status=str(result.status)).inc()
         metrics.BYTES.labels(where="wire").inc(result.wire_bytes)
@@ -440,11 +448,12 @@ class FetchPipeline:
             )
         return result
 
-    def _host_timed_out(self, host: str) -> None:
-        """A request to ``host`` timed out: several in a row pause the whole host."""
+    def _host_timed_out(self, host: str, reason: str) -> None:
+        """A request to ``host`` timed out or could not connect: several in a row pause the
+        whole host."""
         pause = self.politeness.timed_out(host, self.settings.host_timeout_backoff_s)
         if pause > 0:
-            self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause)
+            self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause, reason)
 
     def _host_gate(
         self, host: str, delay: float, *, robots: bool = True, priority: float = 0.0
@@ -482,15 +491,26 @@ class FetchPipeline:
             rules = await self.robots.rules_for(url)
             if not rules.allowed(url, self.agent):
                 metrics.ROBOTS_DENIALS.inc()
-                raise FetchError(
-                    "robots_denied",
-                    f"robots.txt ({rules.source}) disallows the redirect to {redact(url)}",
-                    transient=False,
-                )
+                reason, error = self._robots_refusal(rules, url)
+                raise FetchError(reason, f"redirect: {error}", transient=False)
             crawl_delay = rules.crawl_delay(self.agent)
         return self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
 
     # --- robots.txt ---------------------------------------------------------------------------
+
+    def _robots_refusal(self, rules: RobotsRules, url: str) -> tuple[str, str]:
+        """The dead letter's reason and text for a URL its host's robots.txt turned away.
+
+        A robots.txt that could not be read disallows everything for a while (RFC 9309),
+        which is not the site's word on this URL: ``robots_unavailable``, a short cool-down."""
+        if rules.unavailable:
+            return (
+                ROBOTS_UNAVAILABLE,
+                f"robots.txt could not be read ({rules.source}); nothing of the host is "
+                f"fetched before it is asked again in {self.robots.error_ttl_s:g} s: "
+                f"{redact(url)}",
+            )
+        return "robots_denied", f"robots.txt ({rules.source}) disallows {redact(url)}"
 
     async def _fetch_robots(self, robots_url: str) -> tuple[int | None, bytes, str | None]:
         site = self.sites.for_url(robots_url)

@@ -5,7 +5,8 @@ fetcher did on the wire: spacing, conditional headers, paths never requested, by
 
 Besides well-behaved pages it misbehaves on purpose: rate limits, flaky and broken pages,
 same-host redirect chains and loops, redirects off to other addresses, a page that never
-answers, an endless body, a compression bomb, and a robots.txt with a Crawl-delay.
+answers, an endless body, a compression bomb, and a robots.txt with a Crawl-delay; broken
+``Location`` headers and Content-Encodings we cannot undo.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ class LocalSite:
         r.add_get("/bomb", self._bomb)
         r.add_get("/big", self._big)
         r.add_get("/never", self._never)
+        r.add_get("/bad-location", self._bad_location)
+        r.add_get("/encoded", self._encoded)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port or 0)
@@ -252,3 +255,19 @@ class LocalSite:
         size = int(request.query.get("bytes", str(1024 * 1024)))
         # Random bytes: no compression makes them smaller (the record compresses the body).
         return web.Response(body=random.Random(size).randbytes(size), content_type="text/html")
+
+    async def _bad_location(self, request: web.Request) -> web.Response:
+        """A redirect whose ``Location`` is the query's ``to``, sent as is, however broken."""
+        return web.Response(status=302, headers={"Location": request.query["to"]})
+
+    async def _encoded(self, request: web.Request) -> web.Response:
+        """An article compressed as the query's ``as`` says (``gzip,gzip``: twice), labelled
+        with that Content-Encoding; ``br`` is labelled but left as is (we never offer it)."""
+        codings = request.query["as"]
+        body = article_html("encoded")
+        for coding in codings.split(","):
+            if coding.strip() == "gzip":
+                body = gzip.compress(body)
+        return web.Response(
+            body=body, headers={"Content-Type": "text/html", "Content-Encoding": codings}
+        )

@@ -13,7 +13,14 @@ from dataclasses import replace
 import pytest
 
 from newswire.fetcher.address_guard import AddressGuard, IPAddress, Resolver
-from newswire.fetcher.http_client import BodyDecoder, FetchError, FetchOptions, HttpClient
+from newswire.fetcher.http_client import (
+    BodyDecoder,
+    FetchError,
+    FetchOptions,
+    HttpClient,
+    content_coding,
+    redirect_target,
+)
 from newswire.urls import host_of
 from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
 
@@ -356,3 +363,69 @@ def test_a_decompression_bomb_is_held_once_at_its_cap_never_inflated_past_it() -
         tracemalloc.stop()
     assert decoder.truncated and len(body) == limit and body.count(0) == limit
     assert peak < 1.4 * limit, peak / mib
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://127.0.0.1:99999/x", "bad_redirect"),  # port out of range
+        ("http://[::1/x", "bad_redirect"),  # broken IPv6 literal
+        ("https:///no-host", "bad_redirect"),
+        ("ftp://127.0.0.1/x", "scheme_refused"),
+        ("javascript:alert(1)", "scheme_refused"),
+    ],
+)
+def test_an_unusable_location_is_a_permanent_failure(location: str, reason: str) -> None:
+    with pytest.raises(FetchError) as err:
+        redirect_target("http://127.0.0.1:8080/a/b", location, 302)
+    assert err.value.reason == reason
+    assert not err.value.transient
+    assert err.value.status == 302
+
+
+def test_a_relative_location_is_joined_to_the_current_url() -> None:
+    assert redirect_target("http://127.0.0.1:8080/a/b", " ../c?d=1 ", 301) == (
+        "http://127.0.0.1:8080/c?d=1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "coding"),
+    [
+        (None, "identity"),
+        ("identity", "identity"),
+        ("GZIP", "gzip"),
+        ("x-gzip", "x-gzip"),
+        ("identity, deflate", "deflate"),
+        ("utf-8", "identity"),  # a misconfigured server's nonsense: ignored, as browsers do
+    ],
+)
+def test_the_coding_to_undo(header: str | None, coding: str) -> None:
+    assert content_coding(header) == coding
+
+
+@pytest.mark.parametrize("header", ["br", "zstd", "gzip, gzip", "deflate, br", "compress"])
+def test_a_coding_we_cannot_undo_is_a_permanent_failure(header: str) -> None:
+    with pytest.raises(FetchError) as err:
+        content_coding(header)
+    assert err.value.reason == "unsupported_encoding" and not err.value.transient
+
+
+async def test_a_body_in_a_coding_we_did_not_offer_is_not_returned(
+    site: LocalSite, client: HttpClient
+) -> None:
+    with pytest.raises(FetchError) as err:
+        await client.fetch(site.url("/encoded?as=br"))
+    assert err.value.reason == "unsupported_encoding"
+    assert err.value.status == 200
+    result = await client.fetch(site.url("/encoded?as=gzip"))
+    assert result.body == article_html("encoded")
+
+
+async def test_a_broken_location_is_refused_before_httpx_reads_it(
+    site: LocalSite, client: HttpClient
+) -> None:
+    for target in ("http://127.0.0.1:99999/x", "http://[::1/x"):
+        with pytest.raises(FetchError) as err:
+            await client.fetch(site.url(f"/bad-location?to={target}"))
+        assert err.value.reason == "bad_redirect" and not err.value.transient

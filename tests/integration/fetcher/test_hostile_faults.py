@@ -1,0 +1,148 @@
+"""More faults of a hostile site, on 127.0.0.1 and the real broker (issue 13, continued).
+
+Each is a class of server behaviour that used to break a promise of the fetcher:
+
+* a ``Location`` header that is no usable URL (a port past 65535, a broken IPv6 literal):
+  an "internal error" with a traceback, or a protocol error retried as a network fault;
+* a Content-Encoding we never offered (``br``) or layers of gzip: the compressed bytes
+  published as the page;
+* a robots.txt answering 5xx: every URL linked meanwhile dead-lettered as ``robots_denied``
+  and kept away for the whole cool-down (a day), although the site denied nothing;
+* a host refusing every connection: asked again and again, never paused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+
+from newswire.records import CrawlRequest
+from newswire.settings import Settings
+from newswire.topics import Topic
+from newswire.urls import host_of, normalize_url, url_id
+from tests.integration.fetcher.kafka_io import (
+    dead_letters,
+    fresh_settings,
+    pages,
+    read_all,
+    running_worker,
+    send,
+)
+from tests.integration.fetcher.local_site import LocalSite
+
+pytestmark = pytest.mark.integration
+
+
+def failed_lines(caplog: pytest.LogCaptureFixture) -> dict[str, logging.LogRecord]:
+    """The fetcher's "dead-lettered" warnings, by url_id."""
+    return {
+        r.url_id: r
+        for r in caplog.records
+        if r.levelno == logging.WARNING and r.getMessage() == "fetch failed, dead-lettered"
+    }
+
+
+async def test_unusable_location_headers_and_encodings_are_permanent_dead_letters(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0, max_retries=2)
+    site = await LocalSite().start()
+    broken = {
+        normalize_url(site.url(path)): reason
+        for path, reason in [
+            ("/bad-location?to=http://127.0.0.1:99999/x", "bad_redirect"),
+            ("/bad-location?to=http://[::1/x", "bad_redirect"),
+            ("/bad-location?to=ftp://127.0.0.1/x", "scheme_refused"),
+            ("/encoded?as=br", "unsupported_encoding"),
+            ("/encoded?as=gzip,gzip", "unsupported_encoding"),
+        ]
+    }
+    caplog.set_level(logging.WARNING, logger="newswire.fetcher")
+    try:
+        async with running_worker(cfg):
+            await send(cfg, *(CrawlRequest(url=url) for url in broken))
+            await send(cfg, CrawlRequest(url=site.url("/encoded?as=gzip")))
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 1))
+            letters = dead_letters(
+                await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= len(broken), idle=1)
+            )
+    finally:
+        await site.stop()
+    # The one page that can be read is read; none of the others is published as a page.
+    assert [p.final_url for p in got] == [normalize_url(site.url("/encoded?as=gzip"))]
+    assert b"Article encoded" in got[0].body
+    assert sorted((d.url, d.reason) for d in letters) == sorted(broken.items())
+    # The site answered each once: what it said will not change, so nothing is retried.
+    queries = [r.query for r in site.requests if r.path in ("/bad-location", "/encoded")]
+    assert len(queries) == len(broken) + 1, queries
+    # And each is one warning naming the reason, not a traceback.
+    lines = failed_lines(caplog)
+    for url, reason in broken.items():
+        assert lines[url_id(url)].reason == reason
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_robots_txt_that_fails_turns_urls_away_only_until_it_is_asked_again(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The cool-down is a day; robots.txt errors are trusted for robots_error_ttl_s (5 s here).
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0)
+    site = await LocalSite(robots_status=503).start()
+    article = site.url("/article/1")
+    caplog.set_level(logging.WARNING, logger="newswire.fetcher")
+    try:
+        async with running_worker(cfg, robots_error_ttl_s=2.0):
+            await send(cfg, CrawlRequest(url=article, source="outlink"))
+            first = dead_letters(await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= 1))
+            assert [(d.url, d.reason) for d in first] == [(article, "robots_unavailable")]
+            assert "robots.txt could not be read (status_503)" in first[0].error
+            line = failed_lines(caplog)[url_id(article)]
+            assert line.next_retry_at is not None
+            # The site is back; a list page links the article again once robots.txt may be
+            # asked again (before, the dead letter kept it away for the whole cool-down).
+            site.robots_status = 200
+            await asyncio.sleep(2.5)  # the time robots.txt errors are trusted
+            await send(cfg, CrawlRequest(url=article, source="outlink"))
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 1))
+    finally:
+        await site.stop()
+    assert [p.final_url for p in got] == [article]
+    assert len(site.hits("/robots.txt")) == 2
+    assert len(site.hits("/article/1")) == 1
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed): connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_a_host_refusing_every_connection_pauses_as_a_whole(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = await fresh_settings(
+        tmp_path,
+        host_delay_s=0.0,
+        max_retries=1,
+        obey_robots=False,
+        host_timeout_backoff_s=0.5,
+    )
+    base = f"http://127.0.0.1:{closed_port()}"
+    caplog.set_level(logging.WARNING, logger="newswire.fetcher")
+    async with running_worker(cfg):
+        await send(cfg, *(CrawlRequest(url=f"{base}/story/{i}") for i in range(4)))
+        letters = dead_letters(await read_all(cfg, Topic.DEAD_LETTERS, lambda r: len(r) >= 4))
+    assert sorted(d.reason for d in letters) == ["connect_error"] * 4
+    paused = [
+        r
+        for r in caplog.records
+        if r.getMessage() == "host keeps timing out, paused" and r.host == host_of(base)
+    ]
+    # From the third refusal in a row the host pauses, longer with each further one.
+    assert paused and all(r.reason == "connect_error" for r in paused)
+    assert [r.timeouts_in_a_row for r in paused] == list(range(3, 3 + len(paused)))
