@@ -69,6 +69,18 @@ class FailureLog:
             error=error,
         )
 
+    def over_budget(self, url_id: str, host: str, retry_in_s: float) -> None:
+        """A new URL was skipped: its host's budget of new URLs for the hour is spent."""
+        self._warn(
+            "new URL over its host's hourly budget, skipped",
+            url_id=url_id,
+            host=host,
+            reason="over_host_budget",
+            attempt=0,
+            next_retry_at=_at(retry_in_s),
+            error="",
+        )
+
     def host_paused(
         self, host: str, timeouts: int, pause_s: float, reason: str = "timeout"
     ) -> None:

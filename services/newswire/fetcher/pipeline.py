@@ -4,7 +4,8 @@
    one request per URL at a time (a duplicate waits, then sees the first one's state);
 2. **plan** from the URL's state (:func:`~newswire.fetcher.url_state.plan_fetch`): skip
    articles already fetched, list pages not yet due, and URLs dead-lettered within the
-   cool-down; or fetch (conditionally for lists);
+   cool-down; or fetch (conditionally for lists); a new outlinked URL beyond its host's
+   hourly budget (:mod:`~.host_budget`, spider traps) is skipped;
 3. **guard**: the address guard refuses private and reserved destinations;
 4. **robots.txt** (cached per origin) may disallow the URL; its Crawl-delay sets the pacing;
 5. **fetch** with every request, each redirect hop included, inside its host's politeness
@@ -37,6 +38,7 @@ from newswire.admin.deadletters import REPLAY_HEADER
 from newswire.fetcher import metrics
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
 from newswire.fetcher.failure_log import FailureLog
+from newswire.fetcher.host_budget import NewUrlBudget
 from newswire.fetcher.http_client import (
     FetchError,
     FetchOptions,
@@ -156,6 +158,7 @@ class FetchPipeline:
             on_new_rules=self._on_new_robots,
         )
         self._url_locks: dict[str, asyncio.Future[None]] = {}
+        self.new_urls = NewUrlBudget(settings.new_urls_per_host_per_hour)
         self.failures = failures or FailureLog()
 
     async def aclose(self) -> None:
@@ -222,7 +225,18 @@ class FetchPipeline:
             replayed=any(name == REPLAY_HEADER for name, _ in record.headers or ()),
             robots_retry_s=self.robots.error_ttl_s,
         )
-        metrics.REQUESTS.labels(decision=plan.reason).inc()
+        over_budget = (
+            plan.reason == "new"
+            and request.source == "outlink"
+            and not self.new_urls.admit(host_of(url))
+        )
+        metrics.REQUESTS.labels(decision="over_host_budget" if over_budget else plan.reason).inc()
+        if over_budget:
+            # A spider trap, most likely: not fetched, no state, no dead letter (a later link
+            # to a real story is admitted in a later hour).
+            host = host_of(url)
+            self.failures.over_budget(uid, host, self.new_urls.retry_in_s(host))
+            return
         if not plan.fetch:
             return
         if site is not None and request.site is None:

@@ -146,3 +146,38 @@ async def test_a_host_refusing_every_connection_pauses_as_a_whole(
     # From the third refusal in a row the host pauses, longer with each further one.
     assert paused and all(r.reason == "connect_error" for r in paused)
     assert [r.timeouts_in_a_row for r in paused] == list(range(3, 3 + len(paused)))
+
+
+async def test_new_outlinked_urls_of_a_host_are_fetched_up_to_its_hourly_budget(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A spider trap: every page links new URLs (a calendar's next days), as the parser sends
+    # them. Feed entries of the same host are the site's own index and not counted.
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0, new_urls_per_host_per_hour=3)
+    site = await LocalSite().start()
+    trap = [site.url(f"/article/day-{n}") for n in range(8)]
+    caplog.set_level(logging.WARNING, logger="newswire.fetcher")
+    try:
+        async with running_worker(cfg):
+            await send(cfg, *(CrawlRequest(url=url, source="outlink") for url in trap))
+            await send(
+                cfg,
+                *(
+                    CrawlRequest(url=site.url(f"/article/feed-{n}"), source="feed")
+                    for n in range(2)
+                ),
+            )
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 5, idle=1.0))
+    finally:
+        await site.stop()
+    fetched = {p.final_url for p in got}
+    assert len(fetched & set(trap)) == 3
+    assert {site.url(f"/article/feed-{n}") for n in range(2)} <= fetched
+    assert len(site.requests) == 1 + 5  # robots.txt, three trap days, two feed entries
+    skipped = [
+        r
+        for r in caplog.records
+        if r.getMessage() == "new URL over its host's hourly budget, skipped"
+    ]
+    assert skipped and all(r.reason == "over_host_budget" and r.next_retry_at for r in skipped)
+    assert {r.url_id for r in skipped} <= {url_id(url) for url in trap}
