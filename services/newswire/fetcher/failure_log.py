@@ -70,12 +70,12 @@ class FailureLog:
         )
 
     def over_budget(self, url_id: str, host: str, retry_in_s: float) -> None:
-        """A new URL was skipped: its host's budget of new URLs for the hour is spent."""
+        """A new URL was skipped: its site's budget of new URLs for the hour is spent."""
         self._warn(
-            "new URL over its host's hourly budget, skipped",
+            "new URL over its site's hourly budget, skipped",
             url_id=url_id,
             host=host,
-            reason="over_host_budget",
+            reason="over_new_url_budget",
             attempt=0,
             next_retry_at=_at(retry_in_s),
             error="",

@@ -4,8 +4,8 @@
    one request per URL at a time (a duplicate waits, then sees the first one's state);
 2. **plan** from the URL's state (:func:`~newswire.fetcher.url_state.plan_fetch`): skip
    articles already fetched, list pages not yet due, and URLs dead-lettered within the
-   cool-down; or fetch (conditionally for lists); a new outlinked URL beyond its host's
-   hourly budget (:mod:`~.host_budget`, spider traps) is skipped;
+   cool-down; or fetch (conditionally for lists); a new outlinked URL beyond its site's
+   hourly budget (:mod:`~.new_url_budget`, spider traps) is skipped;
 3. **guard**: the address guard refuses private and reserved destinations;
 4. **robots.txt** (cached per origin) may disallow the URL; its Crawl-delay sets the pacing;
 5. **fetch** with every request, each redirect hop included, inside its host's politeness
@@ -38,7 +38,6 @@ from newswire.admin.deadletters import REPLAY_HEADER
 from newswire.fetcher import metrics
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
 from newswire.fetcher.failure_log import FailureLog
-from newswire.fetcher.host_budget import NewUrlBudget
 from newswire.fetcher.http_client import (
     FetchError,
     FetchOptions,
@@ -47,6 +46,7 @@ from newswire.fetcher.http_client import (
     HttpClient,
 )
 from newswire.fetcher.listing_links import read_listing
+from newswire.fetcher.new_url_budget import NewUrlBudget
 from newswire.fetcher.politeness import Politeness, parse_retry_after
 from newswire.fetcher.priority import request_priority
 from newswire.fetcher.publisher import Publisher
@@ -158,7 +158,7 @@ class FetchPipeline:
             on_new_rules=self._on_new_robots,
         )
         self._url_locks: dict[str, asyncio.Future[None]] = {}
-        self.new_urls = NewUrlBudget(settings.new_urls_per_host_per_hour)
+        self.new_urls = NewUrlBudget(settings.new_urls_per_site_per_hour)
         self.failures = failures or FailureLog()
 
     async def aclose(self) -> None:
@@ -225,17 +225,21 @@ class FetchPipeline:
             replayed=any(name == REPLAY_HEADER for name, _ in record.headers or ()),
             robots_retry_s=self.robots.error_ttl_s,
         )
+        # Per site: a trap may spread over a site's subdomains, one new host per link.
+        budget_key = f"site:{site.name}" if site is not None else host_of(url)
         over_budget = (
             plan.reason == "new"
             and request.source == "outlink"
-            and not self.new_urls.admit(host_of(url))
+            and not self.new_urls.admit(budget_key)
         )
-        metrics.REQUESTS.labels(decision="over_host_budget" if over_budget else plan.reason).inc()
+        metrics.REQUESTS.labels(
+            decision="over_new_url_budget" if over_budget else plan.reason
+        ).inc()
         if over_budget:
             # A spider trap, most likely: not fetched, no state, no dead letter (a later link
             # to a real story is admitted in a later hour).
-            host = host_of(url)
-            self.failures.over_budget(uid, host, self.new_urls.retry_in_s(host))
+            retry_in = self.new_urls.retry_in_s(budget_key)
+            self.failures.over_budget(uid, host_of(url), retry_in)
             return
         if not plan.fetch:
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newswire.fetcher.host_budget import NewUrlBudget
+from newswire.fetcher.new_url_budget import NewUrlBudget
 
 pytestmark = pytest.mark.unit
 
