@@ -114,6 +114,8 @@ class LocalSite:
         r.add_get("/never", self._never)
         r.add_get("/bad-location", self._bad_location)
         r.add_get("/encoded", self._encoded)
+        r.add_get("/sitemap-bad-entry.xml", self._sitemap_bad_entry)
+        r.add_get("/list-bad-base", self._list_bad_base)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port or 0)
@@ -271,3 +273,16 @@ class LocalSite:
         return web.Response(
             body=body, headers={"Content-Type": "text/html", "Content-Encoding": codings}
         )
+
+    async def _sitemap_bad_entry(self, request: web.Request) -> web.Response:
+        """A sitemap with one entry that is no URL (a broken IPv6 literal) among good ones."""
+        locs = [f"{self.base}/article/0", "http://[::1/broken", f"{self.base}/article/1"]
+        urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+        body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        return web.Response(body=body.encode(), content_type="application/xml")
+
+    async def _list_bad_base(self, request: web.Request) -> web.Response:
+        """A list page whose ``<base href>`` is no URL."""
+        links = "".join(f'<li><a href="/article/{i}">Story {i}</a></li>' for i in range(3))
+        body = f"<html><head><base href='http://[::1/'></head><body><ul>{links}</ul></body></html>"
+        return web.Response(body=body.encode(), content_type="text/html")

@@ -9,7 +9,9 @@ Each is a class of server behaviour that used to break a promise of the fetcher:
 * a robots.txt answering 5xx: every URL linked meanwhile dead-lettered as ``robots_denied``
   and kept away for the whole cool-down (a day), although the site denied nothing;
 * a host refusing every connection: asked again and again, never paused;
-* a spider trap: every new URL a site's pages link fetched, within the crawl depth.
+* a spider trap: every new URL a site's pages link fetched, within the crawl depth;
+* a sitemap with one entry that is no URL, a list page whose ``<base href>`` is none: an
+  "internal error" for a page that was fetched, its URL state never written.
 """
 
 from __future__ import annotations
@@ -196,3 +198,28 @@ async def test_new_outlinked_urls_of_a_site_are_fetched_up_to_its_hourly_budget(
     ]
     assert skipped and all(r.reason == "over_new_url_budget" and r.next_retry_at for r in skipped)
     assert {r.url_id for r in skipped} <= {url_id(url) for url in trap}
+
+
+async def test_a_listing_with_a_broken_url_in_it_is_fetched_and_remembered(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0)
+    site = await LocalSite().start()
+    sitemap = CrawlRequest(url=site.url("/sitemap-bad-entry.xml"), kind="sitemap")
+    listing = CrawlRequest(url=site.url("/list-bad-base"), kind="list")
+    caplog.set_level(logging.WARNING)
+    try:
+        async with running_worker(cfg):
+            await send(cfg, sitemap, listing)
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 2))
+            # Asked again at once: remembered as fetched and not due, so not fetched again.
+            await send(cfg, sitemap, listing)
+            letters = await read_all(cfg, Topic.DEAD_LETTERS, timeout=3.0)
+    finally:
+        await site.stop()
+    assert {p.final_url for p in got} == {sitemap.url, listing.url}
+    assert letters == []
+    assert len(site.hits("/sitemap-bad-entry.xml")) == len(site.hits("/list-bad-base")) == 1
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("newswire")
+    ]
