@@ -274,7 +274,18 @@ class FetchPipeline:
         now = self.clock()
         new_state = apply_outcome(state, request, uid, outcome, now)
         if request.kind != "page" and failure is None:
-            new_state = await self._learn_listing(partition, request, site, result, new_state, now)
+            try:
+                new_state = await self._learn_listing(
+                    partition, request, site, result, new_state, now
+                )
+            except Exception:
+                # The list is the site's bytes, read by code that may meet what it never
+                # saw: its page is published, so its state is written all the same (else
+                # every later link fetches it again); only this visit's links go unlearned.
+                log.exception(
+                    "reading a fetched list failed; its links are not learned this visit",
+                    extra={"url_id": uid, "url": redact(url)},
+                )
         if failure is not None:
             retry_in = retry_in_s(
                 new_state,

@@ -223,3 +223,37 @@ async def test_a_listing_with_a_broken_url_in_it_is_fetched_and_remembered(
     assert not [
         r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("newswire")
     ]
+
+
+async def test_a_list_whose_reading_fails_is_still_remembered(
+    settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Whatever a list's bytes do to the code reading its links next (here it raises), the
+    # published page's URL state is written: no internal_error, no refetch on every link.
+    def unreadable(*args: object) -> None:
+        raise RuntimeError("a list nobody has seen yet")
+
+    monkeypatch.setattr("newswire.fetcher.pipeline.read_listing", unreadable)
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0)
+    site = await LocalSite().start()
+    listing = CrawlRequest(url=site.url("/list"), kind="list")
+    caplog.set_level(logging.WARNING)
+    try:
+        async with running_worker(cfg):
+            await send(cfg, listing)
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 1))
+            await send(cfg, listing)  # not due: remembered
+            letters = await read_all(cfg, Topic.DEAD_LETTERS, timeout=3.0)
+    finally:
+        await site.stop()
+    assert [p.final_url for p in got] == [listing.url]
+    assert letters == [] and len(site.hits("/list")) == 1
+    errors = [
+        r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("newswire")
+    ]
+    assert [r.getMessage() for r in errors] == [
+        "reading a fetched list failed; its links are not learned this visit"
+    ]
