@@ -12,6 +12,7 @@
   marked truncated). Content-Encoding is decoded here (we only offer gzip/deflate) with a
   separate cap on the decoded size, so a compression bomb cannot exhaust memory; a coding we
   cannot undo (``br``, layers of gzip) is a permanent failure, never a page of compressed bytes.
+* Each origin keeps its cookies (a site's session), at most 50 (:class:`BoundedCookieJar`).
 * HTTP error statuses are results, not exceptions: the caller decides what is transient.
   Network problems raise :class:`FetchError` with a short ``reason`` and ``transient`` flag.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.cookiejar
 import io
 import ssl
 import time
@@ -273,6 +275,31 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+class BoundedCookieJar(http.cookiejar.CookieJar):
+    """One origin's cookies, at most :attr:`MAX_COOKIES` of at most :attr:`MAX_COOKIE_BYTES`.
+
+    The numbers are RFC 6265's (6.1) minimum a user agent keeps per domain and per cookie.
+    Without a bound a site sending a thousand new ``Set-Cookie`` headers with every response
+    grows the jar without end, and every request after carries all of them back: 60
+    responses of such a site made a 60,000-cookie jar and a 2.9 MB ``Cookie`` header.
+    A full jar still updates the cookies it holds (a session is refreshed, expires, is
+    deleted) but takes no new one: the cookies a site sets first, its session among them,
+    are not pushed out by the flood that follows.
+    """
+
+    MAX_COOKIES = 50
+    MAX_COOKIE_BYTES = 4096
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        if len(cookie.name) + len(cookie.value or "") > self.MAX_COOKIE_BYTES:
+            return
+        with self._cookies_lock:  # type: ignore[attr-defined]
+            held = self._cookies.get(cookie.domain, {}).get(cookie.path, {})  # type: ignore[attr-defined]
+            if cookie.name not in held and sum(1 for _ in self) >= self.MAX_COOKIES:
+                return
+            super().set_cookie(cookie)
+
+
 class _Origins:
     """One small ``httpx.AsyncClient`` per origin (scheme, host, port), LRU-bounded.
 
@@ -314,6 +341,7 @@ class _Origins:
             timeout=httpx.Timeout(options.timeout_s, connect=min(options.timeout_s, 10.0)),
             headers=self._headers,
             event_hooks={"response": [_check_location]},
+            cookies=BoundedCookieJar(),
         )
 
     @asynccontextmanager

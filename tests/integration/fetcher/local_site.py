@@ -116,6 +116,7 @@ class LocalSite:
         r.add_get("/encoded", self._encoded)
         r.add_get("/sitemap-bad-entry.xml", self._sitemap_bad_entry)
         r.add_get("/list-bad-base", self._list_bad_base)
+        r.add_get("/cookie-storm", self._cookie_storm)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port or 0)
@@ -286,3 +287,18 @@ class LocalSite:
         links = "".join(f'<li><a href="/article/{i}">Story {i}</a></li>' for i in range(3))
         body = f"<html><head><base href='http://[::1/'></head><body><ul>{links}</ul></body></html>"
         return web.Response(body=body.encode(), content_type="text/html")
+
+    async def _cookie_storm(self, request: web.Request) -> web.Response:
+        """An article that sets its session cookie and 1,000 new cookies on every visit."""
+        visit = self._count("cookie-storm")
+        response = web.Response(body=article_html("cookies"), content_type="text/html")
+        response.headers.add("Set-Cookie", "session=s1; Path=/")
+        for i in range(1000):
+            response.headers.add("Set-Cookie", f"junk{visit}_{i}=x; Path=/")
+        return response
+
+
+def cookies_sent(seen: Seen) -> list[str]:
+    """The names of the cookies a request carried."""
+    header = seen.headers.get("Cookie", "")
+    return [part.split("=", 1)[0].strip() for part in header.split(";") if part.strip()]

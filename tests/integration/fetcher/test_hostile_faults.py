@@ -11,7 +11,9 @@ Each is a class of server behaviour that used to break a promise of the fetcher:
 * a host refusing every connection: asked again and again, never paused;
 * a spider trap: every new URL a site's pages link fetched, within the crawl depth;
 * a sitemap with one entry that is no URL, a list page whose ``<base href>`` is none: an
-  "internal error" for a page that was fetched, its URL state never written.
+  "internal error" for a page that was fetched, its URL state never written;
+* a site setting 1,000 new cookies with every response: a jar without end, every request
+  carrying all of them back (until the site refuses the header).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from tests.integration.fetcher.kafka_io import (
     running_worker,
     send,
 )
-from tests.integration.fetcher.local_site import LocalSite
+from tests.integration.fetcher.local_site import LocalSite, cookies_sent
 
 pytestmark = pytest.mark.integration
 
@@ -257,3 +259,21 @@ async def test_a_list_whose_reading_fails_is_still_remembered(
     assert [r.getMessage() for r in errors] == [
         "reading a fetched list failed; its links are not learned this visit"
     ]
+
+
+async def test_a_site_flooding_cookies_gets_back_its_session_and_at_most_50(
+    settings: Settings, tmp_path: Path
+) -> None:
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0)
+    site = await LocalSite().start()
+    urls = [site.url(f"/cookie-storm?n={n}") for n in range(6)]
+    try:
+        async with running_worker(cfg):
+            await send(cfg, *(CrawlRequest(url=url) for url in urls))
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= len(urls)))
+    finally:
+        await site.stop()
+    assert {p.final_url for p in got} == set(urls)
+    sent = [cookies_sent(r) for r in site.hits("/cookie-storm")]
+    assert len(sent) == len(urls) and sent[0] == []
+    assert all("session" in names and len(names) <= 50 for names in sent[1:]), sent

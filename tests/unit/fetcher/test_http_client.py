@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.cookiejar
 import ipaddress
 import socket
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ import pytest
 from newswire.fetcher.address_guard import AddressGuard, IPAddress, Resolver
 from newswire.fetcher.http_client import (
     BodyDecoder,
+    BoundedCookieJar,
     FetchError,
     FetchOptions,
     HttpClient,
@@ -22,7 +24,7 @@ from newswire.fetcher.http_client import (
     redirect_target,
 )
 from newswire.urls import host_of
-from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
+from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html, cookies_sent
 
 pytestmark = pytest.mark.unit
 
@@ -429,3 +431,52 @@ async def test_a_broken_location_is_refused_before_httpx_reads_it(
         with pytest.raises(FetchError) as err:
             await client.fetch(site.url(f"/bad-location?to={target}"))
         assert err.value.reason == "bad_redirect" and not err.value.transient
+
+
+def cookie(name: str, value: str = "v") -> http.cookiejar.Cookie:
+    return http.cookiejar.Cookie(
+        0,
+        name,
+        value,
+        None,
+        False,
+        "a.example",
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        False,
+        None,
+        None,
+        {},
+    )
+
+
+def test_a_full_cookie_jar_updates_its_cookies_and_takes_no_new_ones() -> None:
+    jar = BoundedCookieJar()
+    jar.set_cookie(cookie("session"))
+    for i in range(100):
+        jar.set_cookie(cookie(f"junk{i}"))
+        jar.set_cookie(cookie("session", f"v{i}"))  # the site keeps its session fresh
+    held = {c.name: c.value for c in jar}
+    assert len(held) == BoundedCookieJar.MAX_COOKIES
+    assert held["session"] == "v99" and "junk48" in held and "junk49" not in held
+    jar.clear("a.example", "/", "junk0")  # one goes (expired, deleted by the site) ...
+    jar.set_cookie(cookie("late"))  # ... and makes room for one
+    assert "late" in {c.name for c in jar}
+    jar.clear("a.example", "/", "junk1")
+    jar.set_cookie(cookie("huge", "x" * 5000))  # past RFC 6265's 4096 bytes: not kept
+    assert "huge" not in {c.name for c in jar}
+
+
+async def test_a_site_setting_endless_cookies_gets_back_at_most_50(
+    site: LocalSite, client: HttpClient
+) -> None:
+    for _ in range(5):
+        await client.fetch(site.url("/cookie-storm"))
+    sent = [cookies_sent(r) for r in site.hits("/cookie-storm")]
+    assert sent[0] == []
+    assert all(0 < len(names) <= BoundedCookieJar.MAX_COOKIES for names in sent[1:])
+    assert all("session" in names for names in sent[1:])
