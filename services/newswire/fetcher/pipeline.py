@@ -552,6 +552,11 @@ class FetchPipeline:
                 gate=self._host_gate(host, delay, robots=False),
             )
         except FetchError as exc:
+            if exc.reason == "unsupported_encoding" and exc.status is not None:
+                # The site answered, in bytes we cannot read: a robots.txt without rules we
+                # can see (as unparsable lines are skipped), not an unreachable one that
+                # would keep the whole site away.
+                return exc.status, b"", None
             return None, b"", f"{exc.reason}: {exc}"
         metrics.RESPONSES.labels(status=str(result.status)).inc()
         if result.status in SLOW_DOWN_STATUSES:

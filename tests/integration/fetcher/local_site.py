@@ -63,6 +63,8 @@ class LocalSite:
     crawl_delay: float | None = None
     #: robots.txt status (200 serves the rules; 404/500 test the RFC's cases).
     robots_status: int = 200
+    #: A Content-Encoding label for robots.txt (its bytes left as they are).
+    robots_encoding: str | None = None
     ratelimit_first: int = 1
     retry_after: str = "1"
     flaky_failures: int = 2
@@ -157,7 +159,8 @@ class LocalSite:
         if self.crawl_delay is not None:
             lines.append(f"Crawl-delay: {self.crawl_delay}")
         lines.append(f"Sitemap: {self.base}/sitemap.xml")
-        return web.Response(text="\n".join(lines) + "\n")
+        headers = {"Content-Encoding": self.robots_encoding} if self.robots_encoding else None
+        return web.Response(text="\n".join(lines) + "\n", headers=headers)
 
     async def _list(self, request: web.Request) -> web.Response:
         if request.headers.get("If-None-Match") == self.list_etag:

@@ -277,3 +277,21 @@ async def test_a_site_flooding_cookies_gets_back_its_session_and_at_most_50(
     sent = [cookies_sent(r) for r in site.hits("/cookie-storm")]
     assert len(sent) == len(urls) and sent[0] == []
     assert all("session" in names and len(names) <= 50 for names in sent[1:]), sent
+
+
+async def test_a_robots_txt_in_an_encoding_we_cannot_read_does_not_keep_the_site_away(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # The site answered 200, in bytes we cannot decode: no rules we can see, not a site
+    # that cannot be reached (which would turn every URL away, again and again).
+    cfg = await fresh_settings(tmp_path, host_delay_s=0.0)
+    site = await LocalSite(robots_encoding="br").start()
+    try:
+        async with running_worker(cfg):
+            await send(cfg, CrawlRequest(url=site.url("/article/1")))
+            got = pages(await read_all(cfg, Topic.PAGES_RAW, lambda r: len(r) >= 1))
+            letters = await read_all(cfg, Topic.DEAD_LETTERS, timeout=1.0)
+    finally:
+        await site.stop()
+    assert [p.final_url for p in got] == [site.url("/article/1")]
+    assert letters == []
