@@ -3,7 +3,8 @@
 Built in code (no saved pages): a portal's flash-news page (快讯) of 70-100 Chinese characters
 with the furniture of a real portal around it, and the junk bodies of issue 13 — one repeated
 character (as the fetcher's body cap and decompression cap leave them), binary noise, a
-repeated phrase and a capped body with no article structure.
+repeated phrase and a capped body with no article structure; error and login pages served
+with ``200 OK`` (soft 404s).
 """
 
 from __future__ import annotations
@@ -111,3 +112,29 @@ def capped_markup(size: int) -> bytes:
     """Markup with no text at all, cut mid-tag: a capped body with no article structure."""
     unit = b'<div class="w"><span class="x"></span><img src="/p.gif"></div>\n'
     return (b"<html><head><title></title></head><body>" + unit * (size // len(unit) + 1))[:size]
+
+
+#: Pages a site serves with ``200 OK`` where a story is not: (title, heading, text).
+ERROR_PAGES: tuple[tuple[str, str, str], ...] = (
+    ("404 Not Found", "404 Not Found", "抱歉，您访问的页面不存在或已被删除。请返回首页。"),
+    ("页面不存在_示例新闻网", "页面不存在", "您要查看的文章已被删除或已下线，3秒后返回首页。"),
+    ("示例新闻网", "示例新闻网", "对不起，您所访问的页面找不到了，请检查网址是否正确。"),
+    ("Page not found | Example News", "Oops!", "The page you requested could not be found."),
+    ("用户登录_示例新闻网", "会员登录", "登录后查看全文。用户名 密码 忘记密码 立即注册"),
+)
+
+
+def error_page(number: int) -> bytes:
+    """A soft 404 or login wall with the portal's furniture around it (see ERROR_PAGES)."""
+    title, heading, text = ERROR_PAGES[number % len(ERROR_PAGES)]
+    nav = "".join(
+        f'<li><a href="/channel/{i}/">{name}</a></li>'
+        for i, name in enumerate(["首页", "要闻", "财经", "科技", "体育", "娱乐"])
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head><body>
+<div class="header"><ul class="nav">{nav}</ul></div>
+<div class="main"><h1>{heading}</h1><div class="content"><p>{text}</p></div>
+<p><a href="/">返回首页</a></p></div>
+<div class="footer"><p>Copyright 示例新闻网 版权所有</p></div>
+</body></html>""".encode()

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     host_timeout_backoff_s: float = Field(default=60.0, ge=0)
     #: A URL that ended in a dead letter is not fetched again for this long (unless forced).
     dead_letter_cooldown_s: float = Field(default=24 * 3600, ge=0)
+    #: Outlinked URLs never fetched before that one site may fetch per hour (0: no limit);
+    #: the rest wait for a later link (spider traps, fetcher/new_url_budget.py).
+    new_urls_per_site_per_hour: int = Field(default=1000, ge=0)
     #: Adaptive re-visits of start pages, feeds and sitemaps (fetcher/revisit_policy.py): the
     #: defaults of the site list's ``adaptive_revisit``, ``revisit_min``, ``revisit_max`` and
     #: ``list_budget`` (list fetches per site and hour).

@@ -28,6 +28,13 @@ _TRACKING_PARAMS = frozenset(
         "ref_src",
         "from",
         "share_token",
+        # Session ids: a server that puts one in every link offers each page under endless
+        # URLs (a spider trap), all the same document.
+        "jsessionid",
+        "phpsessid",
+        "aspsessionid",
+        "sessionid",
+        "session_id",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")

@@ -18,6 +18,10 @@ from newswire.urls import host_of, normalize_url, redact, url_id
             "https://news.example.cn/a?id=7",
         ),
         ("https://news.example.cn/a?b=2&a=1&fbclid=z", "https://news.example.cn/a?a=1&b=2"),
+        (
+            "https://news.example.cn/a?id=7&PHPSESSID=9f8e&jsessionid=A1&sessionid=x",
+            "https://news.example.cn/a?id=7",
+        ),
         ("https://news.example.cn/a%7eb/%E4%B8%AD", "https://news.example.cn/a~b/%E4%B8%AD"),
         ("https://news.example.cn/中文", "https://news.example.cn/%E4%B8%AD%E6%96%87"),
         ("https://新闻.example.cn/a", "https://xn--efvy88h.example.cn/a"),

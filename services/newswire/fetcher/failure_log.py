@@ -69,13 +69,29 @@ class FailureLog:
             error=error,
         )
 
-    def host_paused(self, host: str, timeouts: int, pause_s: float) -> None:
-        """Not paced: one line per pause, and pauses grow, so these are few."""
+    def over_budget(self, url_id: str, host: str, retry_in_s: float) -> None:
+        """A new URL was skipped: its site's budget of new URLs for the hour is spent."""
+        self._warn(
+            "new URL over its site's hourly budget, skipped",
+            url_id=url_id,
+            host=host,
+            reason="over_new_url_budget",
+            attempt=0,
+            next_retry_at=_at(retry_in_s),
+            error="",
+        )
+
+    def host_paused(
+        self, host: str, timeouts: int, pause_s: float, reason: str = "timeout"
+    ) -> None:
+        """Not paced: one line per pause, and pauses grow, so these are few. ``reason`` is the
+        latest failure of the run (``timeout``, or ``connect_error``/``dns_error`` for a host
+        that cannot be reached at all)."""
         log.warning(
             "host keeps timing out, paused",
             extra={
                 "host": host,
-                "reason": "timeout",
+                "reason": reason,
                 "timeouts_in_a_row": timeouts,
                 "next_retry_at": _at(pause_s),
             },

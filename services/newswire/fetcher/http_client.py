@@ -10,7 +10,9 @@
   (:class:`GuardedNetworkBackend`): httpx never resolves a host name itself.
 * The body is streamed and the download stops at ``max_body_bytes`` on the wire (the result is
   marked truncated). Content-Encoding is decoded here (we only offer gzip/deflate) with a
-  separate cap on the decoded size, so a compression bomb cannot exhaust memory.
+  separate cap on the decoded size, so a compression bomb cannot exhaust memory; a coding we
+  cannot undo (``br``, layers of gzip) is a permanent failure, never a page of compressed bytes.
+* Each origin keeps its cookies (a site's session), at most 50 (:class:`BoundedCookieJar`).
 * HTTP error statuses are results, not exceptions: the caller decides what is transient.
   Network problems raise :class:`FetchError` with a short ``reason`` and ``transient`` flag.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.cookiejar
 import io
 import ssl
 import time
@@ -35,7 +38,7 @@ import httpx
 
 from newswire.fetcher.address_guard import AddressGuard, AddressRefused, ResolutionFailed
 from newswire.settings import Settings
-from newswire.urls import redact
+from newswire.urls import normalize_url, redact
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -108,11 +111,39 @@ class FetchResult:
 _INFLATE_PIECE = 1024 * 1024
 
 
+#: Codings we can undo (and offer in Accept-Encoding).
+_DECODABLE = frozenset({"gzip", "x-gzip", "deflate"})
+#: Compressions we do not offer: a server that sends one anyway sends bytes we cannot read.
+#: Other unknown tokens (``utf-8``, ``none``, ``text``: a misconfigured server) are ignored
+#: as browsers ignore them; the body is then what it claims to be.
+_UNDECODABLE = frozenset({"br", "zstd", "compress", "x-compress", "x-bzip2", "bzip2", "lzma"})
+
+
+def content_coding(header: str | None) -> str:
+    """The one coding of a ``Content-Encoding`` header the decoder must undo (``identity``:
+    none); raises :class:`FetchError` (permanent, ``unsupported_encoding``) for a coding we
+    did not offer and cannot undo, or for layers of compression (``gzip, gzip``).
+
+    Stored as it came, such a body is compressed bytes under an HTML content type: the
+    parser would take binary noise for a page."""
+    tokens = [t.strip().lower() for t in (header or "").split(",")]
+    compressions = [t for t in tokens if t in _DECODABLE or t in _UNDECODABLE]
+    if not compressions:
+        return "identity"
+    if len(compressions) > 1 or compressions[0] in _UNDECODABLE:
+        raise FetchError(
+            "unsupported_encoding",
+            f"Content-Encoding {header[:100]!r} cannot be decoded (we offer gzip, deflate)",
+            transient=False,
+        )
+    return compressions[0]
+
+
 class BodyDecoder:
     """Accumulates a body, undoing gzip/deflate, stopping at ``limit`` decoded bytes."""
 
     def __init__(self, encoding: str | None, limit: int):
-        encoding = (encoding or "identity").strip().lower()
+        encoding = content_coding(encoding)
         self.limit = limit
         # BytesIO, not a bytearray: its getvalue() hands over the buffer without a copy, so a
         # capped body is held once, not twice (a decompression bomb: 40 MB, not 80).
@@ -244,6 +275,31 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+class BoundedCookieJar(http.cookiejar.CookieJar):
+    """One origin's cookies, at most :attr:`MAX_COOKIES` of at most :attr:`MAX_COOKIE_BYTES`.
+
+    The numbers are RFC 6265's (6.1) minimum a user agent keeps per domain and per cookie.
+    Without a bound a site sending a thousand new ``Set-Cookie`` headers with every response
+    grows the jar without end, and every request after carries all of them back: 60
+    responses of such a site made a 60,000-cookie jar and a 2.9 MB ``Cookie`` header.
+    A full jar still updates the cookies it holds (a session is refreshed, expires, is
+    deleted) but takes no new one: the cookies a site sets first, its session among them,
+    are not pushed out by the flood that follows.
+    """
+
+    MAX_COOKIES = 50
+    MAX_COOKIE_BYTES = 4096
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        if len(cookie.name) + len(cookie.value or "") > self.MAX_COOKIE_BYTES:
+            return
+        with self._cookies_lock:  # type: ignore[attr-defined]
+            held = self._cookies.get(cookie.domain, {}).get(cookie.path, {})  # type: ignore[attr-defined]
+            if cookie.name not in held and sum(1 for _ in self) >= self.MAX_COOKIES:
+                return
+            super().set_cookie(cookie)
+
+
 class _Origins:
     """One small ``httpx.AsyncClient`` per origin (scheme, host, port), LRU-bounded.
 
@@ -284,6 +340,8 @@ class _Origins:
             transport=_GuardedTransport(self.guard, self._ssl, limits),
             timeout=httpx.Timeout(options.timeout_s, connect=min(options.timeout_s, 10.0)),
             headers=self._headers,
+            event_hooks={"response": [_check_location]},
+            cookies=BoundedCookieJar(),
         )
 
     @asynccontextmanager
@@ -349,6 +407,41 @@ class _Stopwatch:
     @property
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started - self.waited) * 1000
+
+
+def redirect_target(current: str, location: str, status: int) -> str:
+    """The absolute URL a ``Location`` header sends ``current`` to; raises :class:`FetchError`
+    (permanent) when it is not an http(s) URL that can be requested.
+
+    The header is the server's text, as hostile as the body: a port past 65535, a broken IPv6
+    literal or a missing host would otherwise surface as a bare ``ValueError`` deep in the
+    next hop (an "internal error" instead of a dead letter saying what the site did)."""
+    try:
+        target = urljoin(current, location.strip())
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise FetchError(
+                "scheme_refused", f"redirect to {redact(target)}", transient=False, status=status
+            )
+        normalize_url(target)  # host, port and IPv6 literal checks
+        httpx.URL(target)  # and what the request itself will need
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise FetchError(
+            "bad_redirect",
+            f"unusable Location {location[:200]!r}: {exc}",
+            transient=False,
+            status=status,
+        ) from None
+    return target
+
+
+async def _check_location(response: httpx.Response) -> None:
+    """httpx's response hook: refuse a malformed ``Location`` before httpx parses it itself.
+
+    httpx builds the next request of every redirect (even one it does not follow) and
+    reports a bad ``Location`` as a protocol error, which would be retried as a network fault."""
+    location = response.headers.get("location")
+    if response.status_code in REDIRECT_STATUSES and location:
+        redirect_target(str(response.request.url), location, response.status_code)
 
 
 def _as_fetch_error(exc: Exception, url: str) -> FetchError | None:
@@ -445,7 +538,7 @@ class HttpClient:
                     try:
                         location = response.headers.get("location")
                         if response.status_code in REDIRECT_STATUSES and location:
-                            target = urljoin(current, location.strip())
+                            target = redirect_target(current, location, response.status_code)
                             self._check_redirect(target, response.status_code, seen, len(hops))
                             seen.add(target.split("#", 1)[0])
                             hops.append(current)
@@ -457,10 +550,6 @@ class HttpClient:
 
     def _check_redirect(self, target: str, status: int, seen: set[str], hops: int) -> None:
         """Raise unless a redirect to ``target`` may be followed (after ``hops`` already)."""
-        if urlsplit(target).scheme.lower() not in ("http", "https"):
-            raise FetchError(
-                "scheme_refused", f"redirect to {redact(target)}", transient=False, status=status
-            )
         if target.split("#", 1)[0] in seen:
             raise FetchError(
                 "redirect_loop",
@@ -487,7 +576,11 @@ class HttpClient:
     ) -> FetchResult:
         cap = self.options.max_body_bytes if max_body is None else max_body
         encoding = response.headers.get("content-encoding")
-        decoder = BodyDecoder(encoding, self.options.max_decompressed_bytes)
+        try:
+            decoder = BodyDecoder(encoding, self.options.max_decompressed_bytes)
+        except FetchError as exc:
+            exc.status = response.status_code
+            raise
         wire = 0
         truncated = False
         async for chunk in response.aiter_raw(65536):

@@ -86,8 +86,8 @@ def _read_feed(
     links: list[str] = []
     dates: list[datetime] = []
     for item in parsed.entries:
-        if link := item.get("link"):
-            links.append(urljoin(url, link))
+        if link := _joined(url, item.get("link")):
+            links.append(link)
         when = item.get("published_parsed") or item.get("updated_parsed")
         if when:
             dates.append(datetime(*when[:6], tzinfo=UTC))
@@ -117,7 +117,7 @@ def _read_html(body: bytes, url: str, site: Site | None) -> tuple[tuple[str, ...
         return (), ()
     base = url
     for href in root.xpath("//base/@href")[:1]:
-        base = urljoin(url, str(href))
+        base = _joined(url, str(href)) or url
     links: dict[str, None] = {}
     for href in root.xpath("//a/@href"):
         absolute = _absolute(base, str(href))
@@ -142,6 +142,17 @@ def _is_article(url: str, site: Site | None) -> bool:
         # A site without patterns follows all its links as pages (sites.outlink_request).
         return not (site.article_patterns or site.list_patterns)
     return page_class == "article"
+
+
+def _joined(base: str, href: str | None) -> str | None:
+    """``href`` made absolute, or None when it is no URL at all (``http://[::1``, which
+    urljoin raises on): a page's one bad link must not fail the whole page."""
+    if not href:
+        return None
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
 
 
 def _absolute(base: str, href: str) -> str | None:

@@ -4,7 +4,8 @@
    one request per URL at a time (a duplicate waits, then sees the first one's state);
 2. **plan** from the URL's state (:func:`~newswire.fetcher.url_state.plan_fetch`): skip
    articles already fetched, list pages not yet due, and URLs dead-lettered within the
-   cool-down; or fetch (conditionally for lists);
+   cool-down; or fetch (conditionally for lists); a new outlinked URL beyond its site's
+   hourly budget (:mod:`~.new_url_budget`, spider traps) is skipped;
 3. **guard**: the address guard refuses private and reserved destinations;
 4. **robots.txt** (cached per origin) may disallow the URL; its Crawl-delay sets the pacing;
 5. **fetch** with every request, each redirect hop included, inside its host's politeness
@@ -45,6 +46,7 @@ from newswire.fetcher.http_client import (
     HttpClient,
 )
 from newswire.fetcher.listing_links import read_listing
+from newswire.fetcher.new_url_budget import NewUrlBudget
 from newswire.fetcher.politeness import Politeness, parse_retry_after
 from newswire.fetcher.priority import request_priority
 from newswire.fetcher.publisher import Publisher
@@ -53,6 +55,7 @@ from newswire.fetcher.revisit_policy import observe
 from newswire.fetcher.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, agent_token
 from newswire.fetcher.scheduler import revisit_bounds
 from newswire.fetcher.url_state import (
+    ROBOTS_UNAVAILABLE,
     FetchPlan,
     Outcome,
     UrlState,
@@ -69,6 +72,11 @@ log = logging.getLogger(__name__)
 
 #: Statuses worth another attempt: the server is overloaded or briefly broken.
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+#: Failures that say the host, not the page, is in trouble: in a row, they pause the host.
+#: A refused connection or a failed lookup costs the host nothing, but a host that refuses
+#: every connection would otherwise be asked again for each of its URLs, 1 + max_retries
+#: times each, as fast as its Crawl-delay allows.
+HOST_UNREACHABLE = frozenset({TIMEOUT, "connect_error", "dns_error"})
 #: Statuses whose Retry-After (or absence of one) slows the whole host down.
 SLOW_DOWN_STATUSES = frozenset({429, 503})
 
@@ -150,6 +158,7 @@ class FetchPipeline:
             on_new_rules=self._on_new_robots,
         )
         self._url_locks: dict[str, asyncio.Future[None]] = {}
+        self.new_urls = NewUrlBudget(settings.new_urls_per_site_per_hour)
         self.failures = failures or FailureLog()
 
     async def aclose(self) -> None:
@@ -214,8 +223,24 @@ class FetchPipeline:
             refetch_articles=self.settings.refetch_articles,
             cooldown_s=self.settings.dead_letter_cooldown_s,
             replayed=any(name == REPLAY_HEADER for name, _ in record.headers or ()),
+            robots_retry_s=self.robots.error_ttl_s,
         )
-        metrics.REQUESTS.labels(decision=plan.reason).inc()
+        # Per site: a trap may spread over a site's subdomains, one new host per link.
+        budget_key = f"site:{site.name}" if site is not None else host_of(url)
+        over_budget = (
+            plan.reason == "new"
+            and request.source == "outlink"
+            and not self.new_urls.admit(budget_key)
+        )
+        metrics.REQUESTS.labels(
+            decision="over_new_url_budget" if over_budget else plan.reason
+        ).inc()
+        if over_budget:
+            # A spider trap, most likely: not fetched, no state, no dead letter (a later link
+            # to a real story is admitted in a later hour).
+            retry_in = self.new_urls.retry_in_s(budget_key)
+            self.failures.over_budget(uid, host_of(url), retry_in)
+            return
         if not plan.fetch:
             return
         if site is not None and request.site is None:
@@ -249,10 +274,24 @@ class FetchPipeline:
         now = self.clock()
         new_state = apply_outcome(state, request, uid, outcome, now)
         if request.kind != "page" and failure is None:
-            new_state = await self._learn_listing(partition, request, site, result, new_state, now)
+            try:
+                new_state = await self._learn_listing(
+                    partition, request, site, result, new_state, now
+                )
+            except Exception:
+                # The list is the site's bytes, read by code that may meet what it never
+                # saw: its page is published, so its state is written all the same (else
+                # every later link fetches it again); only this visit's links go unlearned.
+                log.exception(
+                    "reading a fetched list failed; its links are not learned this visit",
+                    extra={"url_id": uid, "url": redact(url)},
+                )
         if failure is not None:
             retry_in = retry_in_s(
-                new_state, cooldown_s=self.settings.dead_letter_cooldown_s, revisit_s=revisit_s
+                new_state,
+                cooldown_s=self.settings.dead_letter_cooldown_s,
+                revisit_s=revisit_s,
+                robots_retry_s=self.robots.error_ttl_s,
             )
             self.failures.failed(
                 uid, host_of(url), failure.reason, failure.attempts, retry_in, str(failure)
@@ -339,9 +378,7 @@ class FetchPipeline:
             rules = await self.robots.rules_for(url)
             if not rules.allowed(url, self.agent):
                 metrics.ROBOTS_DENIALS.inc()
-                raise _Failure(
-                    "robots_denied", f"robots.txt ({rules.source}) disallows {redact(url)}"
-                )
+                raise _Failure(*self._robots_refusal(rules, url))
             crawl_delay = rules.crawl_delay(self.agent)
         delay = self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
         budget = RetryBudget(
@@ -404,8 +441,8 @@ class FetchPipeline:
             )
         except FetchError as exc:
             budget.spend(exc.elapsed_ms / 1000, exc.reason)
-            if exc.reason == TIMEOUT:
-                self._host_timed_out(host)
+            if exc.reason in HOST_UNREACHABLE:
+                self._host_timed_out(host, exc.reason)
             raise
         metrics.RESPONSES.labels(status=str(result.status)).inc()
         metrics.BYTES.labels(where="wire").inc(result.wire_bytes)
@@ -440,11 +477,12 @@ class FetchPipeline:
             )
         return result
 
-    def _host_timed_out(self, host: str) -> None:
-        """A request to ``host`` timed out: several in a row pause the whole host."""
+    def _host_timed_out(self, host: str, reason: str) -> None:
+        """A request to ``host`` timed out or could not connect: several in a row pause the
+        whole host."""
         pause = self.politeness.timed_out(host, self.settings.host_timeout_backoff_s)
         if pause > 0:
-            self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause)
+            self.failures.host_paused(host, self.politeness.timeouts_in_a_row(host), pause, reason)
 
     def _host_gate(
         self, host: str, delay: float, *, robots: bool = True, priority: float = 0.0
@@ -482,15 +520,26 @@ class FetchPipeline:
             rules = await self.robots.rules_for(url)
             if not rules.allowed(url, self.agent):
                 metrics.ROBOTS_DENIALS.inc()
-                raise FetchError(
-                    "robots_denied",
-                    f"robots.txt ({rules.source}) disallows the redirect to {redact(url)}",
-                    transient=False,
-                )
+                reason, error = self._robots_refusal(rules, url)
+                raise FetchError(reason, f"redirect: {error}", transient=False)
             crawl_delay = rules.crawl_delay(self.agent)
         return self.politeness.effective_delay(site.crawl_delay if site else None, crawl_delay)
 
     # --- robots.txt ---------------------------------------------------------------------------
+
+    def _robots_refusal(self, rules: RobotsRules, url: str) -> tuple[str, str]:
+        """The dead letter's reason and text for a URL its host's robots.txt turned away.
+
+        A robots.txt that could not be read disallows everything for a while (RFC 9309),
+        which is not the site's word on this URL: ``robots_unavailable``, a short cool-down."""
+        if rules.unavailable:
+            return (
+                ROBOTS_UNAVAILABLE,
+                f"robots.txt could not be read ({rules.source}); nothing of the host is "
+                f"fetched before it is asked again in {self.robots.error_ttl_s:g} s: "
+                f"{redact(url)}",
+            )
+        return "robots_denied", f"robots.txt ({rules.source}) disallows {redact(url)}"
 
     async def _fetch_robots(self, robots_url: str) -> tuple[int | None, bytes, str | None]:
         site = self.sites.for_url(robots_url)
@@ -503,6 +552,11 @@ class FetchPipeline:
                 gate=self._host_gate(host, delay, robots=False),
             )
         except FetchError as exc:
+            if exc.reason == "unsupported_encoding" and exc.status is not None:
+                # The site answered, in bytes we cannot read: a robots.txt without rules we
+                # can see (as unparsable lines are skipped), not an unreachable one that
+                # would keep the whole site away.
+                return exc.status, b"", None
             return None, b"", f"{exc.reason}: {exc}"
         metrics.RESPONSES.labels(status=str(result.status)).inc()
         if result.status in SLOW_DOWN_STATUSES:

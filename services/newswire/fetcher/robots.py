@@ -35,6 +35,12 @@ class RobotsRules:
     #: Why the mode was chosen (``status_200``, ``status_404``, ``unreachable: ...``).
     source: str = ""
 
+    @property
+    def unavailable(self) -> bool:
+        """robots.txt could not be read (5xx, 429, unreachable): everything is disallowed
+        until it is asked again, which says nothing about any one URL."""
+        return self.mode == "disallow_all"
+
     def allowed(self, url: str, agent: str) -> bool:
         if self.mode == "allow_all":
             return True

@@ -32,6 +32,11 @@ _SETTLED = frozenset(
 )
 #: Failures that asking again will not change: only a forced or replayed request retries them.
 PERMANENT_FAILURES = frozenset({"address_refused", "scheme_refused"})
+#: Failures that say nothing about the URL: its host's robots.txt could not be read (a 5xx, a
+#: timeout), so nothing of the host was fetched. Such a URL cools down only as long as the
+#: unreadable robots.txt is trusted, not for the whole cool-down: one bad minute of a site
+#: must not keep every URL linked in it away for a day.
+ROBOTS_UNAVAILABLE = "robots_unavailable"
 
 
 class UrlState(BaseModel):
@@ -104,6 +109,7 @@ def plan_fetch(
     refetch_articles: bool = False,
     cooldown_s: float = 0.0,
     replayed: bool = False,
+    robots_retry_s: float | None = None,
 ) -> FetchPlan:
     """Decide whether ``request`` is fetched, given what is known about its URL.
 
@@ -112,7 +118,8 @@ def plan_fetch(
     * a URL refused by the address guard is not fetched again (``refused``), and a URL whose
       last attempt failed less than ``cooldown_s`` ago (for list pages, feeds and sitemaps:
       or less than ``revisit_s``, whichever is shorter) is not either (``cooling_down``),
-      unless the request is a ``replayed`` dead letter;
+      unless the request is a ``replayed`` dead letter; a URL turned away only because its
+      host's robots.txt could not be read cools down for ``robots_retry_s`` at most;
     * articles (kind ``page``) are fetched once: a settled state skips them, unless
       ``refetch_articles``; a transient failure (timeout, 5xx, 429) leaves them fetchable
       once the cool-down is over;
@@ -126,6 +133,7 @@ def plan_fetch(
         return FetchPlan("fetch", "new")
     if state.outcome in PERMANENT_FAILURES and not replayed:
         return FetchPlan("skip", "refused")
+    cooldown_s = _cooldown_of(state, cooldown_s, robots_retry_s)
     if request.kind == "page" and state.kind == "page":
         if state.settled and not refetch_articles:
             return FetchPlan("skip", "already_fetched")
@@ -140,12 +148,22 @@ def plan_fetch(
     return FetchPlan("fetch", "revisit", conditional_headers(state))
 
 
-def retry_in_s(state: UrlState, *, cooldown_s: float, revisit_s: float) -> float | None:
+def retry_in_s(
+    state: UrlState, *, cooldown_s: float, revisit_s: float, robots_retry_s: float | None = None
+) -> float | None:
     """After a failed attempt left ``state``: how soon another link may fetch the URL again
     (None: not without a forced or replayed request), as :func:`plan_fetch` decides it."""
     if state.outcome in PERMANENT_FAILURES or (state.kind == "page" and state.settled):
         return None
+    cooldown_s = _cooldown_of(state, cooldown_s, robots_retry_s)
     return cooldown_s if state.kind == "page" else min(cooldown_s, revisit_s)
+
+
+def _cooldown_of(state: UrlState, cooldown_s: float, robots_retry_s: float | None) -> float:
+    """The cool-down after the URL's last failure (see :data:`ROBOTS_UNAVAILABLE`)."""
+    if state.outcome == ROBOTS_UNAVAILABLE and robots_retry_s is not None:
+        return min(cooldown_s, robots_retry_s)
+    return cooldown_s
 
 
 def _cooling_down(state: UrlState, now: datetime, cooldown_s: float) -> bool:

@@ -62,6 +62,17 @@ def _parse_w3c_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _absolute(base_url: str, href: str | None) -> str | None:
+    """``href`` made absolute, or None when it is no URL at all (``http://[::1``): one bad
+    entry is skipped, not the whole document (urljoin raises ValueError on it)."""
+    if not href:
+        return None
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return None
+
+
 def _looks_like_sitemap(data: bytes) -> bool:
     head = data[:4096].lower()
     return b"<urlset" in head or b"<sitemapindex" in head
@@ -98,10 +109,11 @@ def parse_sitemap(body: bytes, base_url: str) -> list[FeedEntry]:
                     title = text or None
                 elif name in ("publication_date", "lastmod") and date is None:
                     date = text
-            if loc:
+            url = _absolute(base_url, loc)
+            if url:
                 entries.append(
                     FeedEntry(
-                        url=urljoin(base_url, loc),
+                        url=url,
                         title=title,
                         published_at=_parse_w3c_date(date),
                         kind="sitemap" if tag == "sitemap" else "page",
@@ -125,13 +137,13 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         raise FeedError(f"not a readable feed: {parsed.get('bozo_exception')}")
     entries: list[FeedEntry] = []
     for item in parsed.entries[:MAX_ENTRIES]:
-        link = item.get("link")
+        link = _absolute(base_url, item.get("link"))
         if not link:
             continue
         when = item.get("published_parsed") or item.get("updated_parsed")
         published = datetime(*when[:6], tzinfo=UTC) if when else None
         title = (item.get("title") or "").strip() or None
-        entries.append(FeedEntry(url=urljoin(base_url, link), title=title, published_at=published))
+        entries.append(FeedEntry(url=link, title=title, published_at=published))
     return entries
 
 

@@ -5,7 +5,8 @@ fetcher did on the wire: spacing, conditional headers, paths never requested, by
 
 Besides well-behaved pages it misbehaves on purpose: rate limits, flaky and broken pages,
 same-host redirect chains and loops, redirects off to other addresses, a page that never
-answers, an endless body, a compression bomb, and a robots.txt with a Crawl-delay.
+answers, an endless body, a compression bomb, and a robots.txt with a Crawl-delay; broken
+``Location`` headers and Content-Encodings we cannot undo.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class LocalSite:
     crawl_delay: float | None = None
     #: robots.txt status (200 serves the rules; 404/500 test the RFC's cases).
     robots_status: int = 200
+    #: A Content-Encoding label for robots.txt (its bytes left as they are).
+    robots_encoding: str | None = None
     ratelimit_first: int = 1
     retry_after: str = "1"
     flaky_failures: int = 2
@@ -111,6 +114,11 @@ class LocalSite:
         r.add_get("/bomb", self._bomb)
         r.add_get("/big", self._big)
         r.add_get("/never", self._never)
+        r.add_get("/bad-location", self._bad_location)
+        r.add_get("/encoded", self._encoded)
+        r.add_get("/sitemap-bad-entry.xml", self._sitemap_bad_entry)
+        r.add_get("/list-bad-base", self._list_bad_base)
+        r.add_get("/cookie-storm", self._cookie_storm)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port or 0)
@@ -151,7 +159,8 @@ class LocalSite:
         if self.crawl_delay is not None:
             lines.append(f"Crawl-delay: {self.crawl_delay}")
         lines.append(f"Sitemap: {self.base}/sitemap.xml")
-        return web.Response(text="\n".join(lines) + "\n")
+        headers = {"Content-Encoding": self.robots_encoding} if self.robots_encoding else None
+        return web.Response(text="\n".join(lines) + "\n", headers=headers)
 
     async def _list(self, request: web.Request) -> web.Response:
         if request.headers.get("If-None-Match") == self.list_etag:
@@ -252,3 +261,47 @@ class LocalSite:
         size = int(request.query.get("bytes", str(1024 * 1024)))
         # Random bytes: no compression makes them smaller (the record compresses the body).
         return web.Response(body=random.Random(size).randbytes(size), content_type="text/html")
+
+    async def _bad_location(self, request: web.Request) -> web.Response:
+        """A redirect whose ``Location`` is the query's ``to``, sent as is, however broken."""
+        return web.Response(status=302, headers={"Location": request.query["to"]})
+
+    async def _encoded(self, request: web.Request) -> web.Response:
+        """An article compressed as the query's ``as`` says (``gzip,gzip``: twice), labelled
+        with that Content-Encoding; ``br`` is labelled but left as is (we never offer it)."""
+        codings = request.query["as"]
+        body = article_html("encoded")
+        for coding in codings.split(","):
+            if coding.strip() == "gzip":
+                body = gzip.compress(body)
+        return web.Response(
+            body=body, headers={"Content-Type": "text/html", "Content-Encoding": codings}
+        )
+
+    async def _sitemap_bad_entry(self, request: web.Request) -> web.Response:
+        """A sitemap with one entry that is no URL (a broken IPv6 literal) among good ones."""
+        locs = [f"{self.base}/article/0", "http://[::1/broken", f"{self.base}/article/1"]
+        urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+        body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        return web.Response(body=body.encode(), content_type="application/xml")
+
+    async def _list_bad_base(self, request: web.Request) -> web.Response:
+        """A list page whose ``<base href>`` is no URL."""
+        links = "".join(f'<li><a href="/article/{i}">Story {i}</a></li>' for i in range(3))
+        body = f"<html><head><base href='http://[::1/'></head><body><ul>{links}</ul></body></html>"
+        return web.Response(body=body.encode(), content_type="text/html")
+
+    async def _cookie_storm(self, request: web.Request) -> web.Response:
+        """An article that sets its session cookie and 1,000 new cookies on every visit."""
+        visit = self._count("cookie-storm")
+        response = web.Response(body=article_html("cookies"), content_type="text/html")
+        response.headers.add("Set-Cookie", "session=s1; Path=/")
+        for i in range(1000):
+            response.headers.add("Set-Cookie", f"junk{visit}_{i}=x; Path=/")
+        return response
+
+
+def cookies_sent(seen: Seen) -> list[str]:
+    """The names of the cookies a request carried."""
+    header = seen.headers.get("Cookie", "")
+    return [part.split("=", 1)[0].strip() for part in header.split(";") if part.strip()]

@@ -77,7 +77,12 @@ async def test_short_stories_arrive_and_junk_bodies_are_dead_letters(
         for n in range(len(hostile_pages.FLASH_NEWS))
     ]
     junk = [raw_page(path, body, truncated=cut) for path, body, cut, _ in JUNK]
-    pages = stories + junk
+    # Error and login pages served with 200 (soft 404s): no article, no dead letter.
+    soft_404s = [
+        raw_page(f"kuaixun/{800 + n}.html", hostile_pages.error_page(n))
+        for n in range(len(hostile_pages.ERROR_PAGES))
+    ]
+    pages = stories + soft_404s + junk
     await produce(
         parser_settings,
         topic_name(Topic.PAGES_RAW, parser_settings),
@@ -101,7 +106,7 @@ async def test_short_stories_arrive_and_junk_bodies_are_dead_letters(
         articles = await consume(parser_settings, articles_topic, until=len(stories) + 1, timeout=5)
 
     got = {Article.from_bytes(m.value).url: Article.from_bytes(m.value) for m in articles}
-    assert set(got) == {p.final_url for p in stories}  # every story, and no junk
+    assert set(got) == {p.final_url for p in stories}  # every story, no junk, no soft 404
     for n, page in enumerate(stories):
         headline, body = hostile_pages.FLASH_NEWS[n]
         article = got[page.final_url]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.cookiejar
 import ipaddress
 import socket
 from collections.abc import AsyncIterator
@@ -13,9 +14,17 @@ from dataclasses import replace
 import pytest
 
 from newswire.fetcher.address_guard import AddressGuard, IPAddress, Resolver
-from newswire.fetcher.http_client import BodyDecoder, FetchError, FetchOptions, HttpClient
+from newswire.fetcher.http_client import (
+    BodyDecoder,
+    BoundedCookieJar,
+    FetchError,
+    FetchOptions,
+    HttpClient,
+    content_coding,
+    redirect_target,
+)
 from newswire.urls import host_of
-from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html
+from tests.integration.fetcher.local_site import GBK_PAGE, LocalSite, article_html, cookies_sent
 
 pytestmark = pytest.mark.unit
 
@@ -356,3 +365,118 @@ def test_a_decompression_bomb_is_held_once_at_its_cap_never_inflated_past_it() -
         tracemalloc.stop()
     assert decoder.truncated and len(body) == limit and body.count(0) == limit
     assert peak < 1.4 * limit, peak / mib
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://127.0.0.1:99999/x", "bad_redirect"),  # port out of range
+        ("http://[::1/x", "bad_redirect"),  # broken IPv6 literal
+        ("https:///no-host", "bad_redirect"),
+        ("ftp://127.0.0.1/x", "scheme_refused"),
+        ("javascript:alert(1)", "scheme_refused"),
+    ],
+)
+def test_an_unusable_location_is_a_permanent_failure(location: str, reason: str) -> None:
+    with pytest.raises(FetchError) as err:
+        redirect_target("http://127.0.0.1:8080/a/b", location, 302)
+    assert err.value.reason == reason
+    assert not err.value.transient
+    assert err.value.status == 302
+
+
+def test_a_relative_location_is_joined_to_the_current_url() -> None:
+    assert redirect_target("http://127.0.0.1:8080/a/b", " ../c?d=1 ", 301) == (
+        "http://127.0.0.1:8080/c?d=1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "coding"),
+    [
+        (None, "identity"),
+        ("identity", "identity"),
+        ("GZIP", "gzip"),
+        ("x-gzip", "x-gzip"),
+        ("identity, deflate", "deflate"),
+        ("utf-8", "identity"),  # a misconfigured server's nonsense: ignored, as browsers do
+    ],
+)
+def test_the_coding_to_undo(header: str | None, coding: str) -> None:
+    assert content_coding(header) == coding
+
+
+@pytest.mark.parametrize("header", ["br", "zstd", "gzip, gzip", "deflate, br", "compress"])
+def test_a_coding_we_cannot_undo_is_a_permanent_failure(header: str) -> None:
+    with pytest.raises(FetchError) as err:
+        content_coding(header)
+    assert err.value.reason == "unsupported_encoding" and not err.value.transient
+
+
+async def test_a_body_in_a_coding_we_did_not_offer_is_not_returned(
+    site: LocalSite, client: HttpClient
+) -> None:
+    with pytest.raises(FetchError) as err:
+        await client.fetch(site.url("/encoded?as=br"))
+    assert err.value.reason == "unsupported_encoding"
+    assert err.value.status == 200
+    result = await client.fetch(site.url("/encoded?as=gzip"))
+    assert result.body == article_html("encoded")
+
+
+async def test_a_broken_location_is_refused_before_httpx_reads_it(
+    site: LocalSite, client: HttpClient
+) -> None:
+    for target in ("http://127.0.0.1:99999/x", "http://[::1/x"):
+        with pytest.raises(FetchError) as err:
+            await client.fetch(site.url(f"/bad-location?to={target}"))
+        assert err.value.reason == "bad_redirect" and not err.value.transient
+
+
+def cookie(name: str, value: str = "v") -> http.cookiejar.Cookie:
+    return http.cookiejar.Cookie(
+        0,
+        name,
+        value,
+        None,
+        False,
+        "a.example",
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        False,
+        None,
+        None,
+        {},
+    )
+
+
+def test_a_full_cookie_jar_updates_its_cookies_and_takes_no_new_ones() -> None:
+    jar = BoundedCookieJar()
+    jar.set_cookie(cookie("session"))
+    for i in range(100):
+        jar.set_cookie(cookie(f"junk{i}"))
+        jar.set_cookie(cookie("session", f"v{i}"))  # the site keeps its session fresh
+    held = {c.name: c.value for c in jar}
+    assert len(held) == BoundedCookieJar.MAX_COOKIES
+    assert held["session"] == "v99" and "junk48" in held and "junk49" not in held
+    jar.clear("a.example", "/", "junk0")  # one goes (expired, deleted by the site) ...
+    jar.set_cookie(cookie("late"))  # ... and makes room for one
+    assert "late" in {c.name for c in jar}
+    jar.clear("a.example", "/", "junk1")
+    jar.set_cookie(cookie("huge", "x" * 5000))  # past RFC 6265's 4096 bytes: not kept
+    assert "huge" not in {c.name for c in jar}
+
+
+async def test_a_site_setting_endless_cookies_gets_back_at_most_50(
+    site: LocalSite, client: HttpClient
+) -> None:
+    for _ in range(5):
+        await client.fetch(site.url("/cookie-storm"))
+    sent = [cookies_sent(r) for r in site.hits("/cookie-storm")]
+    assert sent[0] == []
+    assert all(0 < len(names) <= BoundedCookieJar.MAX_COOKIES for names in sent[1:])
+    assert all("session" in names for names in sent[1:])

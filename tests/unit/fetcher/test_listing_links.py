@@ -94,3 +94,35 @@ def test_garbage_reads_as_an_empty_listing() -> None:
     for body, kind in ((b"", "list"), (b"\x00\xff", "feed"), (b"<?xml <<<", "sitemap")):
         read = read_listing(body, "http://a.example/x", kind, {}, SITE, NOW)
         assert list(read.snapshot.links) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "links"),
+    [
+        # One entry that is no URL (a broken IPv6 literal) among good ones: skipped.
+        (
+            NEWS_SITEMAP.replace(b"http://a.example/news/4.html", b"http://[::1/x"),
+            "sitemap",
+            ("http://a.example/news/5.html",),
+        ),
+        (
+            RSS.replace(b"http://a.example/news/8.html", b"http://[::1/x"),
+            "feed",
+            ("http://a.example/news/9.html",),
+        ),
+        # A <base href> that is no URL: links resolve against the page's own URL.
+        (b"<html><head><base href='http://[::1/'></head>" + HOME[6:], "list", None),
+    ],
+    ids=["sitemap-entry", "feed-entry", "base-href"],
+)
+def test_a_broken_url_in_a_listing_does_not_fail_the_listing(
+    body: bytes, kind: str, links: tuple[str, ...] | None
+) -> None:
+    read = read_listing(body, "http://a.example/", kind, {}, SITE, NOW)
+    if links is not None:
+        assert read.snapshot.links == links
+    else:
+        assert set(read.snapshot.links) == {
+            "http://a.example/news/1.html",
+            "http://a.example/news/2.html",
+        }

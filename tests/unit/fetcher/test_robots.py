@@ -75,3 +75,15 @@ async def test_cache_fetches_once_per_origin_and_expires() -> None:
     await cache.rules_for("https://news.example.com/b")
     assert len(fetched) == 3
     assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "unavailable"),
+    [(None, True), (503, True), (500, True), (429, True), (200, False), (404, False)],
+)
+def test_rules_say_when_robots_txt_could_not_be_read(status: int | None, unavailable: bool) -> None:
+    # Unreadable (a 5xx, a 429, a timeout): everything is disallowed for a while, which is
+    # no word of the site's on any URL (the pipeline's robots_unavailable, a short cool-down).
+    r = rules(status, b"User-agent: *\nDisallow: /private/\n", error="timeout")
+    assert r.unavailable is unavailable
+    assert r.allowed("https://a.example/x", "newswire") is not unavailable

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newswire.fetcher.url_state import Outcome, UrlState, apply_outcome, plan_fetch, retry_in_s
+from newswire.fetcher.url_state import (
+    ROBOTS_UNAVAILABLE,
+    Outcome,
+    UrlState,
+    apply_outcome,
+    plan_fetch,
+    retry_in_s,
+)
 from newswire.records import CrawlRequest
 from newswire.urls import url_id
 
@@ -149,3 +157,17 @@ def test_retry_in_matches_what_plan_fetch_will_decide() -> None:
     assert retry_in(failed("timeout", kind="list")) == 600
     assert retry_in(failed("http_404", status=404)) is None  # a settled article
     assert retry_in(failed("address_refused")) is None
+
+
+def test_an_unreadable_robots_txt_keeps_a_url_away_only_until_it_is_asked_again() -> None:
+    # Its host's robots.txt answered 5xx: nothing is known about the URL itself.
+    state = failed(ROBOTS_UNAVAILABLE)
+    linked_again = CrawlRequest(url=URL, source="outlink")
+    plan = functools.partial(plan_fetch, revisit_s=60, cooldown_s=COOLDOWN, robots_retry_s=600)
+    assert plan(linked_again, state, T0 + timedelta(seconds=300)).reason == "cooling_down"
+    assert plan(linked_again, state, T0 + timedelta(seconds=601)).fetch
+    assert retry_in_s(state, cooldown_s=COOLDOWN, revisit_s=60, robots_retry_s=600) == 600
+    # A robots.txt that was read and said no keeps the whole cool-down.
+    denied = failed("robots_denied")
+    assert plan(linked_again, denied, T0 + timedelta(seconds=601)).reason == "cooling_down"
+    assert retry_in_s(denied, cooldown_s=COOLDOWN, revisit_s=60, robots_retry_s=600) == COOLDOWN

@@ -87,3 +87,14 @@ def test_dispatch_trusts_the_bytes_over_the_declared_kind() -> None:
 def test_garbage_is_a_clear_error_not_a_crash(body: bytes) -> None:
     with pytest.raises(FeedError):
         parse_listing_document(body, "https://news.example.cn/feed")
+
+
+def test_a_sitemap_entry_that_is_no_url_is_skipped_not_the_sitemap() -> None:
+    body = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://a.example/1.html</loc></url>"
+        b"<url><loc>http://[::1/broken</loc></url>"
+        b"<url><loc>https://a.example/2.html</loc></url></urlset>"
+    )
+    entries = parse_listing_document(body, "https://a.example/sitemap.xml")
+    assert [e.url for e in entries] == ["https://a.example/1.html", "https://a.example/2.html"]

@@ -96,3 +96,14 @@ def test_a_capped_article_is_still_an_article(context: ParserContext) -> None:
     page = hostile_pages.flash_news_page(2)
     result = process_message(message(FLASH.format(2), page, truncated=True), context)
     assert result.kind == "article" and result.failure is None
+
+
+@pytest.mark.parametrize("number", range(len(hostile_pages.ERROR_PAGES)))
+def test_a_soft_404_or_login_wall_on_an_article_url_is_not_an_article(
+    context: ParserContext, number: int
+) -> None:
+    # A headline and a line of text on a URL the site's pattern calls an article: all a
+    # short story needs, but the page says the story is not there.
+    page = hostile_pages.error_page(number)
+    result = process_message(message(FLASH.format(100 + number), page), context)
+    assert result.kind == "other" and result.article is None, result

@@ -138,6 +138,8 @@ _LABELLED_MONTH_YEAR = re.compile(
 )
 # The UTC offsets clocks actually use: a moment falls on the local dates between these.
 _WESTMOST, _EASTMOST = timedelta(hours=-12), timedelta(hours=14)
+#: UTC offsets are below a day (``datetime.timezone`` refuses anything else).
+_MAX_OFFSET = timedelta(hours=24)
 
 
 @lru_cache(maxsize=64)
@@ -148,7 +150,8 @@ def get_tz(name: str | None) -> tzinfo:
     m = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d\d):?(\d\d)", name.strip())
     if m:
         delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3)))
-        return timezone(-delta if m.group(1) == "-" else delta)
+        if delta < _MAX_OFFSET:
+            return timezone(-delta if m.group(1) == "-" else delta)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -164,6 +167,8 @@ def _tz_from_text(text: str | None) -> tzinfo | None:
     if not m:
         return None
     delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+    if delta >= _MAX_OFFSET:
+        return None  # "+99:00": no zone on Earth; the date is read without it
     return timezone(-delta if m.group(1) == "-" else delta)
 
 

@@ -42,6 +42,13 @@ _BINARY_TYPES = re.compile(
     re.IGNORECASE,
 )
 
+#: The start of an HTML document (after a BOM, blanks and comments, or an XML declaration).
+_MARKUP_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s|<!--.{0,200}?-->|<\?xml[^>]{0,200}>)*"
+    rb"<(?:!doctype\s+html|html[\s>]|head[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{2,40})""", re.IGNORECASE
 )
@@ -168,7 +175,9 @@ def sniff_binary(body: bytes, headers: Mapping[str, str] | None = None) -> str |
             # RIFF is WAV/AVI/WEBP; a gzip body here means the fetcher did not inflate it.
             return name
     ctype = content_type(headers)
-    if ctype and _BINARY_TYPES.search(ctype.strip()):
+    if ctype and _BINARY_TYPES.search(ctype.strip()) and not opens_as_html(body):
+        # (A body that opens as HTML is a page whatever the label: servers send pages as
+        # application/octet-stream or application/x-httpd-php when misconfigured.)
         return ctype.split(";", 1)[0].strip().lower()
     sample = body[:1024]
     if sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -177,6 +186,12 @@ def sniff_binary(body: bytes, headers: Mapping[str, str] | None = None) -> str |
         if nuls > max(2, len(sample) // 50):
             return "binary"
     return None
+
+
+def opens_as_html(body: bytes) -> bool:
+    """The body starts as an HTML document does (``<!DOCTYPE html``, ``<html``, ``<head``),
+    whatever its Content-Type claims."""
+    return _MARKUP_START.match(body, 0, 4096) is not None
 
 
 def _meta_charset(body: bytes) -> str | None:

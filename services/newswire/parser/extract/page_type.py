@@ -20,7 +20,10 @@ Two mistakes matter, and the rules here are shaped by both:
   it apart. Every rule here is structural; none names a site;
 * junk published as an article: a body of one repeated character, binary noise, text with no
   words or sentences. :func:`junk_reason` names what is wrong with such a text so the page
-  becomes a dead letter (``not_an_article``) instead.
+  becomes a dead letter (``not_an_article``) instead;
+* an error or login page served with ``200`` (a "soft 404") on an article URL: a short page
+  whose title or first line says so (:mod:`error_page`) is ``other``, whatever the site's
+  patterns say.
 
 Nothing here does I/O or touches the tree; :mod:`pipeline` gathers the evidence.
 """
@@ -32,6 +35,7 @@ import zlib
 from dataclasses import dataclass
 
 from newswire.parser.extract.dom import Block, Element
+from newswire.parser.extract.error_page import error_page_reason
 from newswire.parser.extract.titles import match_key
 
 #: A body at least this long (CJK characters / other characters) is an article on length
@@ -143,10 +147,15 @@ def decide(e: PageEvidence) -> tuple[str, str]:
     """The page type, and why (``newswire try`` shows the reason)."""
     if e.forced:
         return e.forced, f"site rule: page_type: {e.forced}"
+    cjk = bool(e.lang and e.lang in ("zh", "ja", "ko"))
+    short = len(e.text) < (LONG_CJK if cjk else LONG_OTHER)
+    if (error_page := error_page_reason(e.title, e.text, short=short)) is not None:
+        # A "soft 404" or a login wall: its headline and line of text are no story, even
+        # on a URL the site calls an article.
+        return "other", error_page
     if e.site_says_article and e.title and e.text:
         # The site says so and the page has a headline and a body: however short, a story.
         return "article", "the site's article_patterns match, with a headline and a body"
-    cjk = bool(e.lang and e.lang in ("zh", "ja", "ko"))
     length = len(e.text)
     if e.declared_collection:
         # The page's own markup says what it is, and a list page's intro or summaries can be

@@ -44,6 +44,7 @@ from newswire.parser.extract.decode import (
     BinaryContent,
     content_type,
     decode_body,
+    opens_as_html,
     utf8_as_is,
 )
 from newswire.parser.extract.dom import Element
@@ -140,9 +141,11 @@ def _extract(
         warnings.append("body_truncated")
     extractor = "density"
     ctype = (content_type(headers) or "").lower()
+    # An HTML document served as text/plain (a misconfigured server) is still HTML.
+    plain = ctype.startswith("text/plain") and not opens_as_html(body)
     page = None
     decoded = None
-    if ctype and not ctype.startswith("text/plain"):
+    if ctype and not plain:
         # Most pages are UTF-8: their bytes go to the parser as they are, which checks
         # them as it reads, and the page is decoded only when they turn out not to be.
         decoded = utf8_as_is(body, headers)
@@ -154,7 +157,7 @@ def _extract(
             return _error("binary_content", str(exc))
         text = decoded.text
         utf8 = decoded.utf8
-        if ctype.startswith("text/plain") or (not ctype and text_plain.looks_plain(text)):
+        if plain or (not ctype and text_plain.looks_plain(text)):
             text = text_plain.to_html(text)
             utf8 = None
             extractor = "text-plain"
