@@ -94,6 +94,9 @@ def read_visible_fields(
         "views": None,
         "shown": [],
         "relative": None,
+        # The published date was found only over the headline (the site header's today)
+        # or below the story (a comment's or related story's time), with no label.
+        "edge_date": False,
     }
     date_line: str | None = None
     date_block = -1
@@ -166,6 +169,7 @@ def read_visible_fields(
             out["published"], b = first_found
             date_line, date_block = b.text, b.index
             labelled.add(b.index)  # (the phrase is its label)
+    out["edge_date"] = (date_block < start or date_block > last) and date_block not in labelled
     if out["published"] is None and out["updated"] is None:
         late_dates(blocks, first, last, in_body, tail[15:], dates_in, labelled, out)
     # Dates printed around the headline (not in the body or after it), for date_choice.prefer_shown.
