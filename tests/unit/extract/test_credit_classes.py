@@ -419,3 +419,19 @@ def test_the_site_headers_date_and_name_are_not_the_stories_outlet():
     )
     assert _extract(html).source is None
     assert slot_source("2024年5月20日 星期一") is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "close", "names"),
+    [
+        ("黄某某 报道 ", "", ["黄某某"]),
+        ("本报讯 张某 李某某 报道 ", "", ["张某", "李某某"]),
+        ("张某、李某 报道：", "", ["张某", "李某"]),
+        ("", "（黄某某 报道）", ["黄某某"]),
+        # Prose about who reported names no writer.
+        ("据新华社报道，", "", []),
+        ("本报综合 报道 ", "", []),
+    ],
+)
+def test_names_before_reported_where_a_signature_goes(lead, close, names):
+    assert _extract(_page(lead=lead, close=close)).authors == names
