@@ -435,3 +435,16 @@ def test_the_site_headers_date_and_name_are_not_the_stories_outlet():
 )
 def test_names_before_reported_where_a_signature_goes(lead, close, names):
     assert _extract(_page(lead=lead, close=close)).authors == names
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<span>3小时前</span><span>来源：经济日报</span>",
+        "<span>昨天</span><span>稿源：经济日报</span>",
+        "<a href='/shehui/'>社会新闻</a><span>来源：经济日报</span><span>2024-05-20</span>",
+    ],
+)
+def test_a_source_label_run_into_the_element_before_it(meta):
+    # The line's text reads "3小时前来源：经济日报": the label starts its own element.
+    assert _extract(_page(meta)).source == "经济日报"

@@ -215,6 +215,7 @@ def read_visible_fields(
     # (``2024-05-20 来源：X 作者：Y 编辑：Z 【字体：大 中 小】【打印】``) comes after them.
     first_lines = [b for b in body_blocks[:2] if len(b.text) <= 160]
     near = head + inner + tail[:25] + first_lines
+    head_lines = set(head + inner)
     for b in near:
         text = b.text
         if len(text) > 160:
@@ -224,6 +225,10 @@ def read_visible_fields(
             if out["source"] is not None and len(b.el):
                 # The outlet ends where its element does (``来源：求是网<a>参与互动</a>``).
                 out["source"] = zh_labels.find_source(_elements_apart(b)) or out["source"]
+            elif len(b.el) and b in head_lines:
+                # The label runs into the element before it in the line's text
+                # (``<span>3小时前</span><span>来源：X</span>`` reads "3小时前来源：X").
+                out["source"] = zh_labels.find_source(_elements_apart(b))
         if out["views"] is None and b in head:
             out["views"] = _views(b)
     if out["source"] is None:
