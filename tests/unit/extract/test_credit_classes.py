@@ -448,3 +448,19 @@ def test_names_before_reported_where_a_signature_goes(lead, close, names):
 def test_a_source_label_run_into_the_element_before_it(meta):
     # The line's text reads "3小时前来源：经济日报": the label starts its own element.
     assert _extract(_page(meta)).source == "经济日报"
+
+
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        ("<span>3小时前</span><span class='src'>中国新闻网</span>", "中国新闻网"),
+        ("<a href='http://www.example.com/'>某某日报</a> <span>昨天 10:20</span>", "某某日报"),
+        ("<span>3小时前</span><a class='src' href='/'>某某晚报</a>", "某某晚报"),
+        # A person's name by the time is the writer, never the outlet.
+        ("<span>3小时前</span><span>王某某</span>", None),
+    ],
+)
+def test_the_outlet_beside_a_relative_time(meta, source):
+    # (A comment's time below the story does not make the relative time any less the date.)
+    foot = "<div class='comments'><p>网友甲：支持</p><span>2025-12-30 08:00</span></div>"
+    assert _extract(_page(meta, foot=foot)).source == source

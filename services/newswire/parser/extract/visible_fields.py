@@ -188,12 +188,12 @@ def read_visible_fields(
     # A time relative to the visit ("3小时前") by the headline: the pipeline's last resort.
     # Only when it is the one such line there: a list of stories shows one per item.
     relative = [
-        dt
+        (dt, b)
         for b in head + inner + above
         if dates.may_be_relative(b.text)
         and (dt := dates.relative_date(_elements_apart(b), now, tz)) is not None
     ]
-    out["relative"] = relative[0] if len(relative) == 1 else None
+    out["relative"] = relative[0][0] if len(relative) == 1 else None
     url_day = dates.date_from_url(url, tz)
     if url_day is not None:
         out["shown"].append((url_day, "url"))
@@ -299,11 +299,27 @@ def read_visible_fields(
     # (A date above the headline is the site header's today: what is printed by it is the
     # site's own name or the weekday, never the story's outlet.)
     header_date = date_block <= title_idx
-    if date_line and lang and lang.startswith("zh") and out["source"] is None and not header_date:
+    by_relative = len(relative) == 1 and relative[0][1].index > title_idx
+    if not lang or not lang.startswith("zh") or out["source"] is not None:
+        pass
+    elif by_relative and (not date_line or out["edge_date"]):
+        # The outlet beside a time relative to the visit (``新华网 3小时前``) by the
+        # headline sits where it sits beside a date (the page's only other dates are at its
+        # edges): read the line as if the time were one.
+        line = _elements_apart(relative[0][1])
+        span = dates.relative_span(line)
+        if span is not None:
+            line = f"{line[: span[0]]} {_A_DATE} {line[span[1] :]}"
+            out["slot_source"] = slot_source(line) or _outlet_beside(blocks, relative[0][1].index)
+    elif date_line and not header_date:
         out["slot_source"] = slot_source(
             date_line, blocks[date_block].el.itertext()
         ) or _outlet_beside(blocks, date_block)
     return out
+
+
+# Stands in for a relative time in a line read for the outlet beside its date.
+_A_DATE = "2000-01-01"
 
 
 # What an outlet's or a government body's name ends with (a section name such as 国际新闻
