@@ -464,3 +464,20 @@ def test_the_outlet_beside_a_relative_time(meta, source):
     # (A comment's time below the story does not make the relative time any less the date.)
     foot = "<div class='comments'><p>网友甲：支持</p><span>2025-12-30 08:00</span></div>"
     assert _extract(_page(meta, foot=foot)).source == source
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<span>2024-05-20 08:00</span><span>澎湃号·某某发布</span>",
+        "<span>2024-05-20 08:00</span><span>来源：澎湃号·某某发布</span>",
+        "<span>2024-05-20 08:00</span> <a href='/u/1'>头条号 某某发布</a>",
+    ],
+)
+def test_a_platform_account_is_the_source_without_the_platform(meta):
+    assert _extract(_page(meta)).source == "某某发布"
+
+
+def test_the_platforms_account_kind_alone_is_kept():
+    assert zh_labels.account_name("澎湃号") == "澎湃号"
+    assert zh_labels.account_name("某某日报") == "某某日报"

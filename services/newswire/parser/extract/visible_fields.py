@@ -299,6 +299,8 @@ def read_visible_fields(
     # (A date above the headline is the site header's today: what is printed by it is the
     # site's own name or the weekday, never the story's outlet.)
     header_date = date_block <= title_idx
+    if out["source"] is not None:
+        out["source"] = zh_labels.account_name(out["source"])
     by_relative = len(relative) == 1 and relative[0][1].index > title_idx
     if not lang or not lang.startswith("zh") or out["source"] is not None:
         pass
@@ -315,6 +317,8 @@ def read_visible_fields(
         out["slot_source"] = slot_source(
             date_line, blocks[date_block].el.itertext()
         ) or _outlet_beside(blocks, date_block)
+    if out["slot_source"] is not None:
+        out["slot_source"] = zh_labels.account_name(out["slot_source"])
     return out
 
 

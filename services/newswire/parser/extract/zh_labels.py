@@ -430,6 +430,19 @@ def find_source(text: str) -> str | None:
 _DIGIT_OUTLET = re.compile(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
 
 
+# A platform's kind of account before the account's name (``澎湃号·上海发布``,
+# ``百家号：某某日报``): the source is the account, the platform only hosts it.
+_ACCOUNT_KIND = re.compile(
+    r"^(?:澎湃号|百家号|网易号|头条号|企鹅号|搜狐号|大风号|一点号|新浪号|微信公众号|公众号)"
+    r"\s*[·•:：|｜\s]\s*(?=\S{2})"
+)
+
+
+def account_name(source: str) -> str:
+    """The source without the platform's account kind before it (``澎湃号·X`` is X)."""
+    return _ACCOUNT_KIND.sub("", source) if "号" in source[:5] else source
+
+
 def is_digit_outlet(value: str) -> bool:
     return _DIGIT_OUTLET.match(value) is not None and _ORG_SUFFIX.search(value) is not None
 
