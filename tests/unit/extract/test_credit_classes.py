@@ -481,3 +481,21 @@ def test_a_platform_account_is_the_source_without_the_platform(meta):
 def test_the_platforms_account_kind_alone_is_kept():
     assert zh_labels.account_name("澎湃号") == "澎湃号"
     assert zh_labels.account_name("某某日报") == "某某日报"
+
+
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        (
+            "<span>2024-05-20 08:00</span><span>作者：</span><a>吴某某</a><span>本报记者</span>",
+            None,
+        ),
+        (
+            "<span>2024-05-20 08:00</span><span>特约通讯员</span><a>吴某某</a>"
+            "<span>某某日报</span>",
+            "某某日报",
+        ),
+    ],
+)
+def test_a_bylines_role_by_the_date_is_no_outlet(meta, source):
+    assert _extract(_page(meta)).source == source
