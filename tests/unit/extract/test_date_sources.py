@@ -160,3 +160,17 @@ def test_a_date_at_the_page_edge_on_the_story_day_stays():
     page = page.replace(b"2025-03-14 14:15", b"2025-03-12 14:15")
     got = _published(page, "https://news.example.cn/2025-03-12/doc-abc.shtml", FETCHED)
     assert got.startswith("2025-03-12")
+
+
+def test_a_relative_time_on_a_meta_line_read_as_the_body_start():
+    # The <p> meta line under the headline opens the story's text for the body filter;
+    # its relative time is still the date by the headline (not the header's today).
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议讨论安全保障-某某网</title></head>'
+        "<body><div class='top'><a href='/'>某某网</a><span>2025年3月12日 星期三</span></div>"
+        "<article><header><h1>某地召开会议讨论安全保障</h1><p class='meta'>"
+        "<span>某某日报</span><span>编辑：王某</span><span>3小时前</span></p></header>"
+        f"<section>{_BODY * 3}</section></article></body></html>"
+    ).encode()
+    got = _published(page, fetched=datetime(2025, 3, 12, 3, 50, tzinfo=CST))
+    assert got == "2025-03-12T00:50:00+08:00"

@@ -187,9 +187,10 @@ def read_visible_fields(
         out["shown"].append((out["published"], "labelled"))
     # A time relative to the visit ("3小时前") by the headline: the pipeline's last resort.
     # Only when it is the one such line there: a list of stories shows one per item.
+    # (A short meta line the body filter took for the body's first block counts too.)
     relative = [
         (dt, b)
-        for b in head + inner + above
+        for b in head + inner + above + [b for b in body_blocks[:2] if len(b.text) <= 60]
         if dates.may_be_relative(b.text)
         and (dt := dates.relative_date(_elements_apart(b), now, tz)) is not None
     ]
