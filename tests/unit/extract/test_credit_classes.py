@@ -419,3 +419,83 @@ def test_the_site_headers_date_and_name_are_not_the_stories_outlet():
     )
     assert _extract(html).source is None
     assert slot_source("2024年5月20日 星期一") is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "close", "names"),
+    [
+        ("黄某某 报道 ", "", ["黄某某"]),
+        ("本报讯 张某 李某某 报道 ", "", ["张某", "李某某"]),
+        ("张某、李某 报道：", "", ["张某", "李某"]),
+        ("", "（黄某某 报道）", ["黄某某"]),
+        # Prose about who reported names no writer.
+        ("据新华社报道，", "", []),
+        ("本报综合 报道 ", "", []),
+    ],
+)
+def test_names_before_reported_where_a_signature_goes(lead, close, names):
+    assert _extract(_page(lead=lead, close=close)).authors == names
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<span>3小时前</span><span>来源：经济日报</span>",
+        "<span>昨天</span><span>稿源：经济日报</span>",
+        "<a href='/shehui/'>社会新闻</a><span>来源：经济日报</span><span>2024-05-20</span>",
+    ],
+)
+def test_a_source_label_run_into_the_element_before_it(meta):
+    # The line's text reads "3小时前来源：经济日报": the label starts its own element.
+    assert _extract(_page(meta)).source == "经济日报"
+
+
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        ("<span>3小时前</span><span class='src'>中国新闻网</span>", "中国新闻网"),
+        ("<a href='http://www.example.com/'>某某日报</a> <span>昨天 10:20</span>", "某某日报"),
+        ("<span>3小时前</span><a class='src' href='/'>某某晚报</a>", "某某晚报"),
+        # A person's name by the time is the writer, never the outlet.
+        ("<span>3小时前</span><span>王某某</span>", None),
+    ],
+)
+def test_the_outlet_beside_a_relative_time(meta, source):
+    # (A comment's time below the story does not make the relative time any less the date.)
+    foot = "<div class='comments'><p>网友甲：支持</p><span>2025-12-30 08:00</span></div>"
+    assert _extract(_page(meta, foot=foot)).source == source
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<span>2024-05-20 08:00</span><span>澎湃号·某某发布</span>",
+        "<span>2024-05-20 08:00</span><span>来源：澎湃号·某某发布</span>",
+        "<span>2024-05-20 08:00</span> <a href='/u/1'>头条号 某某发布</a>",
+    ],
+)
+def test_a_platform_account_is_the_source_without_the_platform(meta):
+    assert _extract(_page(meta)).source == "某某发布"
+
+
+def test_the_platforms_account_kind_alone_is_kept():
+    assert zh_labels.account_name("澎湃号") == "澎湃号"
+    assert zh_labels.account_name("某某日报") == "某某日报"
+
+
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        (
+            "<span>2024-05-20 08:00</span><span>作者：</span><a>吴某某</a><span>本报记者</span>",
+            None,
+        ),
+        (
+            "<span>2024-05-20 08:00</span><span>特约通讯员</span><a>吴某某</a>"
+            "<span>某某日报</span>",
+            "某某日报",
+        ),
+    ],
+)
+def test_a_bylines_role_by_the_date_is_no_outlet(meta, source):
+    assert _extract(_page(meta)).source == source

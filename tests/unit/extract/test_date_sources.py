@@ -118,3 +118,59 @@ def test_relative_words_in_the_body_are_not_dates():
 )
 def test_date_only_in_the_url(url, day):
     assert _published(_page(), url).startswith(day)
+
+
+def _page_with_edges(header: bool, comments: bool, meta: str = "", script: str = "") -> bytes:
+    """A page whose only printed dates are at its edges: the site header's today over the
+    headline, or comment times below the story."""
+    today = "<span>2025年3月16日 星期日</span>" if header else ""
+    times = "".join(
+        f"<li><b>网友{i}</b><p>支持！</p><span>2025-03-1{i} 1{i}:15</span></li>" for i in (4, 5)
+    )
+    below = f"<div class='comments'><h3>网友评论</h3><ul>{times}</ul></div>" if comments else ""
+    return (
+        '<html><head><meta charset="utf-8"><title>某地召开会议讨论安全保障_新闻_某某网</title>'
+        f"<script>{script}</script></head><body>"
+        f"<div class='top'><a href='/'>某某网</a>{today}</div>"
+        f"<h1>某地召开会议讨论安全保障</h1><div class='info'>{meta}</div>"
+        f"<div class='content'>{_BODY * 3}</div>{below}</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(("header", "comments"), [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize(
+    ("meta", "script", "url", "want"),
+    [
+        ("", 'var ct = "1741711800";', "https://mp.example.cn/s/AbCdEf", "2025-03-12T00:50"),
+        ("<span>3小时前</span>", "", "https://mp.example.cn/s/AbCdEf", "2025-03-16T00:50"),
+        ("", "", "https://news.example.cn/2025-03-12/doc-abc.shtml", "2025-03-12T00:00"),
+    ],
+)
+def test_a_date_only_at_the_page_edge_gives_way(header, comments, meta, script, url, want):
+    # The header's today and a comment's time are unlabelled dates the page prints; the
+    # story's own date is in its script, by the headline as a relative time, or in its URL.
+    page = _page_with_edges(header, comments, meta, script)
+    fetched = datetime(2025, 3, 16, 3, 50, tzinfo=CST)
+    assert _published(page, url, fetched).startswith(want)
+
+
+def test_a_date_at_the_page_edge_on_the_story_day_stays():
+    # A comment the same day as the URL's day: its time is kept (no other gives one).
+    page = _page_with_edges(False, True)
+    page = page.replace(b"2025-03-14 14:15", b"2025-03-12 14:15")
+    got = _published(page, "https://news.example.cn/2025-03-12/doc-abc.shtml", FETCHED)
+    assert got.startswith("2025-03-12")
+
+
+def test_a_relative_time_on_a_meta_line_read_as_the_body_start():
+    # The <p> meta line under the headline opens the story's text for the body filter;
+    # its relative time is still the date by the headline (not the header's today).
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议讨论安全保障-某某网</title></head>'
+        "<body><div class='top'><a href='/'>某某网</a><span>2025年3月12日 星期三</span></div>"
+        "<article><header><h1>某地召开会议讨论安全保障</h1><p class='meta'>"
+        "<span>某某日报</span><span>编辑：王某</span><span>3小时前</span></p></header>"
+        f"<section>{_BODY * 3}</section></article></body></html>"
+    ).encode()
+    got = _published(page, fetched=datetime(2025, 3, 12, 3, 50, tzinfo=CST))
+    assert got == "2025-03-12T00:50:00+08:00"

@@ -31,8 +31,11 @@ _SLOT_STOP = re.compile(
 
 # Not the outlet, though printed by the date like one: a platform's badge for the
 # account ("优质原创作者", "科技领域创作者") and the legal name of the company it verified
-# ("…有限公司"); an outlet prints its masthead there, not its registration.
-_SLOT_BADGE = re.compile(r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司)$")
+# ("…有限公司"); an outlet prints its masthead there, not its registration. Nor is the
+# role of a byline whose name is an element of its own (本报记者, 特约通讯员).
+_SLOT_BADGE = re.compile(
+    r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司|记者|通讯员|评论员|撰稿人)$"
+)
 _SLOT_SPLIT = re.compile(r"[\s|｜]+")
 _SLOT_LABELLED = re.compile(r"[:：/︱]")
 _TOOL_GROUP = re.compile(r"【[^】]{0,40}】|\[[^\]]{0,40}\]")

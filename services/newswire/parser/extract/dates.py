@@ -380,6 +380,14 @@ def may_be_relative(text: str) -> bool:
     return any(hint in lowered for hint in _RELATIVE_HINTS)
 
 
+def relative_span(text: str) -> tuple[int, int] | None:
+    """Where a relative time (``3小时前``, ``昨天 10:20``) stands in a line, if it holds one."""
+    if not may_be_relative(text):
+        return None
+    m = _RELATIVE.search(text.lower())
+    return m.span() if m else None
+
+
 def relative_date(text: str, now: datetime, tz: tzinfo) -> datetime | None:
     """The moment a relative time (``3小时前``, ``昨天 10:20``, ``刚刚``) names, counted
     back from ``now`` (when the page was fetched) on the site's clock ``tz``."""

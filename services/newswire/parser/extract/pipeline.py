@@ -248,6 +248,26 @@ def _extract(
     if published is None:
         published = fields["published"]
         ev.note(evidence, "published_at", published, f"{ev.LABELLED}: a date by the headline")
+        if published is not None and fields["edge_date"]:
+            # An unlabelled date only over the headline or below the story is the site
+            # header's today or a comment's time; a date the page keeps in a script, a time
+            # relative to the visit by the headline, or the URL's day is the story's, when
+            # it is another day.
+            why = "a date in a script"
+            instead = dates.parse_date(md.script_published(), tz, now=now)
+            if instead is None:
+                instead = date_choice.relative_or_url(fields["relative"], url, tz)
+                relative = instead is not None and instead == fields["relative"]
+                why = "a time relative to the visit" if relative else "the date in the URL"
+            # (Same day: the edge date's time stands, unless it gives none - the header's today.)
+            if instead is not None and (
+                instead.date() != published.date() or not (published.hour or published.minute)
+            ):
+                # Nor may the header's date come back as the date the page shows (any
+                # published date shown by the headline would have been read before an edge's).
+                fields["shown"] = [s for s in fields["shown"] if s[1] != "published"]
+                published = instead
+                evidence["published_at"] = f"{ev.HEURISTIC}: {why}, not a date at the page's edge"
     if published is None and md.times:
         published = dates.parse_date(md.times[0][0], tz, now=now)
         ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")

@@ -94,6 +94,9 @@ def read_visible_fields(
         "views": None,
         "shown": [],
         "relative": None,
+        # The published date was found only over the headline (the site header's today)
+        # or below the story (a comment's or related story's time), with no label.
+        "edge_date": False,
     }
     date_line: str | None = None
     date_block = -1
@@ -166,6 +169,7 @@ def read_visible_fields(
             out["published"], b = first_found
             date_line, date_block = b.text, b.index
             labelled.add(b.index)  # (the phrase is its label)
+    out["edge_date"] = (date_block < start or date_block > last) and date_block not in labelled
     if out["published"] is None and out["updated"] is None:
         late_dates(blocks, first, last, in_body, tail[15:], dates_in, labelled, out)
     # Dates printed around the headline (not in the body or after it), for date_choice.prefer_shown.
@@ -183,13 +187,14 @@ def read_visible_fields(
         out["shown"].append((out["published"], "labelled"))
     # A time relative to the visit ("3小时前") by the headline: the pipeline's last resort.
     # Only when it is the one such line there: a list of stories shows one per item.
+    # (A short meta line the body filter took for the body's first block counts too.)
     relative = [
-        dt
-        for b in head + inner + above
+        (dt, b)
+        for b in head + inner + above + [b for b in body_blocks[:2] if len(b.text) <= 60]
         if dates.may_be_relative(b.text)
         and (dt := dates.relative_date(_elements_apart(b), now, tz)) is not None
     ]
-    out["relative"] = relative[0] if len(relative) == 1 else None
+    out["relative"] = relative[0][0] if len(relative) == 1 else None
     url_day = dates.date_from_url(url, tz)
     if url_day is not None:
         out["shown"].append((url_day, "url"))
@@ -211,6 +216,7 @@ def read_visible_fields(
     # (``2024-05-20 来源：X 作者：Y 编辑：Z 【字体：大 中 小】【打印】``) comes after them.
     first_lines = [b for b in body_blocks[:2] if len(b.text) <= 160]
     near = head + inner + tail[:25] + first_lines
+    head_lines = set(head + inner)
     for b in near:
         text = b.text
         if len(text) > 160:
@@ -220,6 +226,10 @@ def read_visible_fields(
             if out["source"] is not None and len(b.el):
                 # The outlet ends where its element does (``来源：求是网<a>参与互动</a>``).
                 out["source"] = zh_labels.find_source(_elements_apart(b)) or out["source"]
+            elif len(b.el) and b in head_lines:
+                # The label runs into the element before it in the line's text
+                # (``<span>3小时前</span><span>来源：X</span>`` reads "3小时前来源：X").
+                out["source"] = zh_labels.find_source(_elements_apart(b))
         if out["views"] is None and b in head:
             out["views"] = _views(b)
     if out["source"] is None:
@@ -290,11 +300,31 @@ def read_visible_fields(
     # (A date above the headline is the site header's today: what is printed by it is the
     # site's own name or the weekday, never the story's outlet.)
     header_date = date_block <= title_idx
-    if date_line and lang and lang.startswith("zh") and out["source"] is None and not header_date:
+    if out["source"] is not None:
+        out["source"] = zh_labels.account_name(out["source"])
+    by_relative = len(relative) == 1 and relative[0][1].index > title_idx
+    if not lang or not lang.startswith("zh") or out["source"] is not None:
+        pass
+    elif by_relative and (not date_line or out["edge_date"]):
+        # The outlet beside a time relative to the visit (``新华网 3小时前``) by the
+        # headline sits where it sits beside a date (the page's only other dates are at its
+        # edges): read the line as if the time were one.
+        line = _elements_apart(relative[0][1])
+        span = dates.relative_span(line)
+        if span is not None:
+            line = f"{line[: span[0]]} {_A_DATE} {line[span[1] :]}"
+            out["slot_source"] = slot_source(line) or _outlet_beside(blocks, relative[0][1].index)
+    elif date_line and not header_date:
         out["slot_source"] = slot_source(
             date_line, blocks[date_block].el.itertext()
         ) or _outlet_beside(blocks, date_block)
+    if out["slot_source"] is not None:
+        out["slot_source"] = zh_labels.account_name(out["slot_source"])
     return out
+
+
+# Stands in for a relative time in a line read for the outlet beside its date.
+_A_DATE = "2000-01-01"
 
 
 # What an outlet's or a government body's name ends with (a section name such as 国际新闻

@@ -249,6 +249,8 @@ def find_authors(text: str) -> list[str]:
         for name in _split_names(m.group("v")):
             if name not in authors:
                 authors.append(name)
+    if not authors and "报道" in text:
+        authors = _reported_by(text)
     if not authors and "作者" in text:
         authors = _writer_with_role(text)
     if not authors and ("文" in text or "编译" in text):
@@ -258,6 +260,25 @@ def find_authors(text: str) -> list[str]:
             if person and person not in authors:
                 authors.append(person)
     return authors
+
+
+# ``张某 报道``, ``本报讯 张某 李某 报道``, ``（张某、李某 报道）``: names before 报道 where a
+# signature goes (the text's start, after the 讯 that opens a report). The space before
+# 报道 is required: ``新华社报道，`` and ``据某某报道`` are prose about who reported.
+_REPORTED_BY = re.compile(
+    rf"^(?:[\u4e00-\u9fff]{{1,8}}讯)?[\s:：]*"
+    rf"(?P<v>{_CJK_NAME}(?:\s*[\s、和]\s*{_CJK_NAME}){{0,3}})\s+报道(?=$|[\s:：，,。)）])"
+)
+
+
+def _reported_by(text: str) -> list[str]:
+    m = _REPORTED_BY.match(text.strip())
+    if not m:
+        return []
+    parts = re.split(r"\s*[\s、和]\s*", m.group("v").strip())
+    names = [p for p in parts if 2 <= len(p) <= 3 and clean_person(p) == p]
+    # Every part must read as a person's name: ``本报综合 报道`` names nobody.
+    return names if len(names) == len(parts) else []
 
 
 _NAME_THEN_ROLE = re.compile(
@@ -407,6 +428,19 @@ def find_source(text: str) -> str | None:
 # Outlets whose names begin with digits (1905电影网, 39健康网, 21世纪经济报道), unlike a
 # date or count (2024年, 3小时前, 15条).
 _DIGIT_OUTLET = re.compile(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
+
+
+# A platform's kind of account before the account's name (``澎湃号·上海发布``,
+# ``百家号：某某日报``): the source is the account, the platform only hosts it.
+_ACCOUNT_KIND = re.compile(
+    r"^(?:澎湃号|百家号|网易号|头条号|企鹅号|搜狐号|大风号|一点号|新浪号|微信公众号|公众号)"
+    r"\s*[·•:：|｜\s]\s*(?=\S{2})"
+)
+
+
+def account_name(source: str) -> str:
+    """The source without the platform's account kind before it (``澎湃号·X`` is X)."""
+    return _ACCOUNT_KIND.sub("", source) if "号" in source[:5] else source
 
 
 def is_digit_outlet(value: str) -> bool:
