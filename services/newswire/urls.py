@@ -8,7 +8,7 @@ which is what makes re-delivery and re-processing harmless downstream.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -81,6 +81,18 @@ def normalize_url(url: str) -> str:
     ]
     query = urlencode(sorted(query_pairs), doseq=True, safe=_SAFE_PATH)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def absolute_url(base: str, href: str | None) -> str | None:
+    """``href`` made absolute against ``base``, or None when it is no URL at all
+    (``http://[::1``, on which urljoin raises): one bad link of a page, feed or sitemap is
+    skipped, not the whole document."""
+    if not href:
+        return None
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
 
 
 def url_id(url: str) -> str:

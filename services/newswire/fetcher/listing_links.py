@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -22,7 +21,7 @@ from lxml import etree
 from newswire.fetcher.revisit_policy import ListingSnapshot
 from newswire.parser.feeds import FeedError, parse_sitemap
 from newswire.sites import Site
-from newswire.urls import host_of, normalize_url
+from newswire.urls import absolute_url, host_of, normalize_url
 
 #: Feed types a start page may advertise in ``<link rel="alternate">``.
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
@@ -86,7 +85,7 @@ def _read_feed(
     links: list[str] = []
     dates: list[datetime] = []
     for item in parsed.entries:
-        if link := _joined(url, item.get("link")):
+        if link := absolute_url(url, item.get("link")):
             links.append(link)
         when = item.get("published_parsed") or item.get("updated_parsed")
         if when:
@@ -117,7 +116,7 @@ def _read_html(body: bytes, url: str, site: Site | None) -> tuple[tuple[str, ...
         return (), ()
     base = url
     for href in root.xpath("//base/@href")[:1]:
-        base = _joined(url, str(href)) or url
+        base = absolute_url(url, str(href)) or url
     links: dict[str, None] = {}
     for href in root.xpath("//a/@href"):
         absolute = _absolute(base, str(href))
@@ -144,20 +143,10 @@ def _is_article(url: str, site: Site | None) -> bool:
     return page_class == "article"
 
 
-def _joined(base: str, href: str | None) -> str | None:
-    """``href`` made absolute, or None when it is no URL at all (``http://[::1``, which
-    urljoin raises on): a page's one bad link must not fail the whole page."""
-    if not href:
-        return None
-    try:
-        return urljoin(base, href.strip())
-    except ValueError:
-        return None
-
-
 def _absolute(base: str, href: str) -> str | None:
+    absolute = absolute_url(base, href)
     try:
-        return normalize_url(urljoin(base, href.strip()))
+        return normalize_url(absolute) if absolute else None
     except ValueError:
         return None
 

@@ -14,9 +14,10 @@ import io
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 from lxml import etree
+
+from newswire.urls import absolute_url
 
 #: Sitemaps are capped at 50 MB uncompressed by the protocol; more is hostile.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
@@ -62,17 +63,6 @@ def _parse_w3c_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _absolute(base_url: str, href: str | None) -> str | None:
-    """``href`` made absolute, or None when it is no URL at all (``http://[::1``): one bad
-    entry is skipped, not the whole document (urljoin raises ValueError on it)."""
-    if not href:
-        return None
-    try:
-        return urljoin(base_url, href)
-    except ValueError:
-        return None
-
-
 def _looks_like_sitemap(data: bytes) -> bool:
     head = data[:4096].lower()
     return b"<urlset" in head or b"<sitemapindex" in head
@@ -109,7 +99,7 @@ def parse_sitemap(body: bytes, base_url: str) -> list[FeedEntry]:
                     title = text or None
                 elif name in ("publication_date", "lastmod") and date is None:
                     date = text
-            url = _absolute(base_url, loc)
+            url = absolute_url(base_url, loc)
             if url:
                 entries.append(
                     FeedEntry(
@@ -137,7 +127,7 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         raise FeedError(f"not a readable feed: {parsed.get('bozo_exception')}")
     entries: list[FeedEntry] = []
     for item in parsed.entries[:MAX_ENTRIES]:
-        link = _absolute(base_url, item.get("link"))
+        link = absolute_url(base_url, item.get("link"))
         if not link:
             continue
         when = item.get("published_parsed") or item.get("updated_parsed")
