@@ -124,6 +124,28 @@ def relative_or_url(relative: datetime | None, url: str, tz: tzinfo) -> datetime
     return url_day
 
 
+def fallback_date(
+    script_text: str | None, relative: datetime | None, url: str, tz: tzinfo, now: datetime
+) -> tuple[datetime, str] | None:
+    """The page's last evidence of its publish time, and what it is: a date the page keeps
+    in a script (``script_text``), else :func:`relative_or_url`."""
+    found = dates.parse_date(script_text, tz, now=now)
+    if found is not None:
+        return found, "a date in a script"
+    found = relative_or_url(relative, url, tz)
+    if found is None:
+        return None
+    return found, "a time relative to the visit" if found == relative else "the date in the URL"
+
+
+def overrules_edge_date(edge: datetime, instead: datetime) -> bool:
+    """Whether ``instead`` (:func:`fallback_date`) replaces a date read only at the page's
+    edge: the site header's today over the headline or a comment's time below the story,
+    unlabelled. It does when it is another day; on the same day the edge date's time
+    stands, unless it gives none (the header's today)."""
+    return instead.date() != edge.date() or not (edge.hour or edge.minute)
+
+
 def rule_date(
     rules: ExtractionRules | None, field: str, root: Element, tz: tzinfo, url: str, now: datetime
 ) -> datetime | None:

@@ -253,32 +253,23 @@ def _extract(
             # header's today or a comment's time; a date the page keeps in a script, a time
             # relative to the visit by the headline, or the URL's day is the story's, when
             # it is another day.
-            why = "a date in a script"
-            instead = dates.parse_date(md.script_published(), tz, now=now)
-            if instead is None:
-                instead = date_choice.relative_or_url(fields["relative"], url, tz)
-                relative = instead is not None and instead == fields["relative"]
-                why = "a time relative to the visit" if relative else "the date in the URL"
-            # (Same day: the edge date's time stands, unless it gives none - the header's today.)
-            if instead is not None and (
-                instead.date() != published.date() or not (published.hour or published.minute)
-            ):
+            found = date_choice.fallback_date(
+                md.script_published(), fields["relative"], url, tz, now
+            )
+            if found is not None and date_choice.overrules_edge_date(published, found[0]):
                 # Nor may the header's date come back as the date the page shows (any
                 # published date shown by the headline would have been read before an edge's).
                 fields["shown"] = [s for s in fields["shown"] if s[1] != "published"]
-                published = instead
+                published, why = found
                 evidence["published_at"] = f"{ev.HEURISTIC}: {why}, not a date at the page's edge"
     if published is None and md.times:
         published = dates.parse_date(md.times[0][0], tz, now=now)
         ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")
     if published is None:
-        published = dates.parse_date(md.script_published(), tz, now=now)
-        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: a date in a script")
-    if published is None:
-        published = date_choice.relative_or_url(fields["relative"], url, tz)
-        relative = published is not None and published == fields["relative"]
-        why = "a time relative to the visit" if relative else "the date in the URL"
-        ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: {why}")
+        found = date_choice.fallback_date(md.script_published(), fields["relative"], url, tz, now)
+        if found is not None:
+            published, why = found
+            ev.note(evidence, "published_at", published, f"{ev.HEURISTIC}: {why}")
     updated = date_choice.rule_date(rules, "updated_at", root, tz, url, now)
     ev.note(evidence, "updated_at", updated, f"{ev.SITE_RULE}: updated_at selector")
     if updated is None:
