@@ -34,6 +34,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
+from newswire.parser.extract.content import Content, inside
 from newswire.parser.extract.dom import Block, Element
 from newswire.parser.extract.error_page import error_page_reason
 from newswire.parser.extract.titles import match_key
@@ -198,6 +199,56 @@ def decide(e: PageEvidence) -> tuple[str, str]:
     if e.links >= 20:
         return "list", f"{e.links} links (list from 20), {body}"
     return "other", f"only {body}, {e.teaser_items} teasers and {e.links} links"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the story's parts sit on the page: the structural part of :class:`PageEvidence`
+    (the fields of the same names there)."""
+
+    headline_shown: bool
+    teaser_chars_in_body: int
+    headline_above_body: bool
+    container_has_teasers: bool
+    body_groups: int
+    body_items: int
+    body_blocks: int
+    body_headings: int
+
+
+def read_layout(blocks: list[Block], body: Content, title: str | None) -> Layout:
+    """The page's :class:`Layout`, from its blocks and the body found in them."""
+    container, first = body.container, body.first
+    headline = shown_headline(blocks, title)
+    if headline is None and container is not None:
+        # A headline set as a plain line (a styled div) at the top of the main content.
+        line = title_line(blocks, title, first)
+        if line is not None and inside(line, container):
+            headline = line
+    headline_above_body = (
+        headline is not None
+        and container is not None
+        and 0 <= headline.index < first
+        and inside(headline, container)
+    )
+    # (Read only where it can matter, under a headline heading the body: a pass over every
+    # block of the page.)
+    container_has_teasers = (
+        headline_above_body
+        and container is not None
+        and any(b.teaser and not b.boiler and inside(b, container) for b in blocks)
+    )
+    groups, items = body_items(blocks, body.blocks, title)
+    return Layout(
+        headline_shown=headline is not None,
+        teaser_chars_in_body=teaser_chars(blocks, first, body.last),
+        headline_above_body=headline_above_body,
+        container_has_teasers=container_has_teasers,
+        body_groups=groups,
+        body_items=items,
+        body_blocks=len(body.blocks),
+        body_headings=sum(1 for b in body.blocks if b.heading),
+    )
 
 
 def _short_story(e: PageEvidence, cjk: bool) -> bool:

@@ -328,42 +328,24 @@ def _extract(
         links = text_plain.story_links(root, tz, now)
 
     canonical = _canonical(md, url, base)
-    first, last = body_content.first, body_content.last
-    headline = page_type.shown_headline(blocks, title)
-    if headline is None and container is not None:
-        # A headline set as a plain line (a styled div) at the top of the main content.
-        line = page_type.title_line(blocks, title, first)
-        if line is not None and content_mod.inside(line, container):
-            headline = line
-    headline_above_body = (
-        headline is not None
-        and container is not None
-        and 0 <= headline.index < first
-        and content_mod.inside(headline, container)
-    )
-    # (Read only where it can matter, under a headline heading the body: a pass over every
-    # block of the page.)
-    container_has_teasers = headline_above_body and any(
-        b.teaser and not b.boiler and content_mod.inside(b, container) for b in blocks
-    )
-    body_groups, body_items = page_type.body_items(blocks, body_content.blocks, title)
+    layout = page_type.read_layout(blocks, body_content, title)
     kind, evidence["page_type"] = page_type.decide(
         page_type.PageEvidence(
             text=text_out,
             lang=lang,
             title=title,
-            headline_shown=headline is not None,
+            headline_shown=layout.headline_shown,
             dated=published is not None,
             article_metadata=page_type_hint(md),
             teaser_items=teaser_items,
             links=len(links),
-            teaser_chars_in_body=page_type.teaser_chars(blocks, first, last),
-            headline_above_body=headline_above_body,
-            container_has_teasers=container_has_teasers,
-            body_groups=body_groups,
-            body_items=body_items,
-            body_blocks=len(body_content.blocks),
-            body_headings=sum(1 for b in body_content.blocks if b.heading),
+            teaser_chars_in_body=layout.teaser_chars_in_body,
+            headline_above_body=layout.headline_above_body,
+            container_has_teasers=layout.container_has_teasers,
+            body_groups=layout.body_groups,
+            body_items=layout.body_items,
+            body_blocks=layout.body_blocks,
+            body_headings=layout.body_headings,
             declared_collection=page_type.declares_collection(md.ld_types),
             site_says_article=url_is_article,
             forced=rules.page_type if rules is not None else None,
