@@ -62,12 +62,13 @@ class Record(BaseModel):
 
     def to_bytes(self) -> bytes:
         body = self.model_dump_json().encode()
-        # The envelope goes first so it is the first thing a human sees in a topic browser.
-        return b'{"type":"%s","schema_version":%d,%s' % (
-            type(self).__name__.encode(),
-            self.SCHEMA_VERSION,
-            body[1:] if len(body) > 2 else b"}",
-        )
+        return self.envelope() + (body[1:] if len(body) > 2 else b"}")
+
+    @classmethod
+    def envelope(cls) -> bytes:
+        """How every message of this type opens (``{"type":...,"schema_version":...,``): the
+        envelope goes first so it is the first thing a human sees in a topic browser."""
+        return b'{"type":"%s","schema_version":%d,' % (cls.__name__.encode(), cls.SCHEMA_VERSION)
 
     @classmethod
     def from_bytes(cls: type[R], data: bytes | str) -> R:
@@ -172,7 +173,7 @@ def raw_page_bytes(page: RawPage) -> bytes:
     fields = orjson.dumps({name: getattr(page, name) for name in _RAW_PAGE_SMALL_FIELDS})
     return b"".join(
         (
-            b'{"type":"RawPage","schema_version":%d,' % RawPage.SCHEMA_VERSION,
+            RawPage.envelope(),
             fields[1:-1],
             b',"body":"' + _ZSTD.encode(),
             _zstd_base64(page.body),
