@@ -105,8 +105,7 @@ class PageEvidence:
     text: str
     lang: str | None
     title: str | None
-    #: The title is shown on the page as a heading (h1–h3), or as a plain line heading the
-    #: main content, not only in metadata.
+    #: The title is shown on the page as a heading (h1–h3), not only in metadata.
     headline_shown: bool
     #: A publish (or update) time was found.
     dated: bool
@@ -220,11 +219,6 @@ def read_layout(blocks: list[Block], body: Content, title: str | None) -> Layout
     """The page's :class:`Layout`, from its blocks and the body found in them."""
     container, first = body.container, body.first
     headline = shown_headline(blocks, title)
-    if headline is None and container is not None:
-        # A headline set as a plain line (a styled div) at the top of the main content.
-        line = title_line(blocks, title, first)
-        if line is not None and inside(line, container):
-            headline = line
     headline_above_body = (
         headline is not None
         and container is not None
@@ -335,23 +329,6 @@ def body_items(blocks: list[Block], body: list[Block], title: str | None) -> tup
             continue  # the page's own headline, linked to itself
         headed.add(chain[depth])
     return len(groups), len(headed)
-
-
-def title_line(blocks: list[Block], title: str | None, before: int) -> Block | None:
-    """The title set as a plain line (a styled ``div``, no heading tag) above block ``before``.
-
-    The nearest such line above the body: the whole line is the title, and it is neither
-    furniture nor a link (a link to the story is a teaser's headline).
-    """
-    key = match_key(title)
-    if not key or before <= 0:
-        return None
-    for block in reversed(blocks[:before]):
-        if block.boiler or block.heading or 2 * block.link_chars > len(block.text):
-            continue
-        if match_key(block.text) == key:
-            return block
-    return None
 
 
 def teaser_chars(blocks: list[Block], start: int, end: int) -> int:
