@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from newswire.parser.extract import zh_labels
+from newswire.parser.extract.date_choice import DATE_CANDIDATE
 from newswire.parser.extract.dom import (
     BOLD_TAGS,
     Anchor,
@@ -277,7 +278,7 @@ def mark_teasers(
                 # Teasers are short; a whole article body is not an item. A dated item (a
                 # story card with its own <time>) may carry a longer summary.
                 continue
-            if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
+            if not item_text.startswith(t[: min(len(t), 8)]) and not _headline_leads(item_text, t):
                 continue
             items.append(item)
         if len(items) >= 3:
@@ -292,6 +293,16 @@ def mark_teasers(
         if not isdisjoint(chain[-8:]):
             b.teaser = True
     return len(teaser_items)
+
+
+def _headline_leads(item_text: str, headline: str) -> bool:
+    """Whether the item's text starts with its headline, after a short badge (a rank,
+    "[视频]") or the item's date or time (``<li><span>06-12 03:04</span><a>…</a>``)."""
+    pos = item_text.find(headline[:8])
+    if pos <= 12:
+        return True  # (-1: not found as such, the markup splits it; as before, kept)
+    before = item_text[:pos].strip(" []【】()（）|·")
+    return len(before) <= 25 and DATE_CANDIDATE.fullmatch(before) is not None
 
 
 _BYLINE_HREF = Caseless(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/")

@@ -181,7 +181,8 @@ _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})
 # (``10:20`` and ``浏览量`` in adjacent elements read "10:20浏览量").
 _VIEWS = re.compile(
     r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览|人看过)"
-    r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
+    # (Or in brackets after the label: 浏览(0), 点击（12）.)
+    r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：(（]?\s*(?P<b>\d[\d,]*)"
 )
 _PUBLISH_LABEL = re.compile(
     r"发布时间|发表时间|发布日期|发布于|发表于|发稿时间|时间|日期|Published|Posted|Date", re.I
@@ -404,6 +405,13 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
     return (best[0], best[1], names) if best else None
 
 
+# What templates print where the outlet goes when there is none: the site itself, "the
+# internet", "original", "unknown" (a CMS's default for an empty source field).
+NOT_AN_OUTLET = frozenset(
+    {"本站", "本站原创", "原创", "网络", "互联网", "网友", "未知", "不详", "本网", "网络整理"}
+)
+
+
 def find_source(text: str) -> str | None:
     if not _may_name_source(text):
         return None
@@ -415,8 +423,7 @@ def find_source(text: str) -> str | None:
     if run_on:
         value = value[: run_on.start()]
     value = value.strip(" ·-")
-    # Not outlets: the site itself, "the internet", "original".
-    if value in {"本站", "本站原创", "原创", "网络", "互联网", "网友", "未知", "本网", "网络整理"}:
+    if value in NOT_AN_OUTLET:
         return None
     if value.startswith(("本站", "本网")) or not re.search(r"[\w]", value):
         return None
