@@ -499,3 +499,22 @@ def test_the_platforms_account_kind_alone_is_kept():
 )
 def test_a_bylines_role_by_the_date_is_no_outlet(meta, source):
     assert _extract(_page(meta)).source == source
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # Another role after the writers ends their credit: those names are not writers.
+        ("<p>（总台记者 杨小明 编辑 李大伟）</p>", ["杨小明"]),
+        ("<p>记者 杨小明 丁乐 责编 李大伟</p>", ["杨小明", "丁乐"]),
+        # The photographer's own label after the writer's is no "杨小明 摄" credit.
+        ("<p>记者：杨小明 摄影：李大伟</p>", ["杨小明"]),
+        ("<p>记者：杨小明 摄像：李大伟</p>", ["杨小明"]),
+    ],
+)
+def test_a_credit_line_with_other_roles_after_the_writers(line, names):
+    assert _extract(_page(between=line)).authors == names
+
+
+def test_a_photographers_credit_alone_is_still_no_writer():
+    assert zh_labels.find_authors("记者 杨小明 摄") == []

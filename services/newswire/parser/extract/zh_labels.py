@@ -226,6 +226,12 @@ def _name_list(value: str) -> bool:
     return len(parts) > 1 and all(2 <= len(p) <= 3 and clean_person(p) == p for p in parts)
 
 
+# The photographer's own label after the writer's credit (``记者：王某 摄影：李某``).
+_PHOTO_LABEL = re.compile(r"摄[影像]?\s*[:：]")
+# Roles that are not the writer's, printed after the writers in one credit line.
+_OTHER_ROLE = re.compile(r"(?:责任编辑|责编|编辑|摄影|摄像|校对|审核|审校|监制|统筹|编审|终审)")
+
+
 def find_authors(text: str) -> list[str]:
     """People credited as author, reporter or writer in one text block."""
     authors: list[str] = []
@@ -240,14 +246,16 @@ def find_authors(text: str) -> list[str]:
             continue
         if label == "文" and not m.group("sep"):
             continue
-        after = text[m.end() : m.end() + 3].lstrip()
-        if after.startswith("摄"):
-            continue  # a photographer's credit
+        after = text[m.end() : m.end() + 5].lstrip()
+        if after.startswith("摄") and not _PHOTO_LABEL.match(after):
+            continue  # a photographer's credit (``王某 摄``), not a writer's
         if not m.group("sep") and len(m.group("v")) > 3 and not _name_list(m.group("v")):
             # A label glued to a long word is prose (``作者最新文章``), not a credit; a
             # list of names is one (``记者甲乙丙、丁戊``).
             continue
-        for name in _split_names(m.group("v")):
+        # The credit ends where another role's begins (``记者 马某 编辑 王某``): the
+        # names after it are the editor's or the photographer's, not writers.
+        for name in _split_names(_OTHER_ROLE.split(m.group("v"), 1)[0]):
             if name not in authors:
                 authors.append(name)
     if not authors and "报道" in text:
