@@ -32,6 +32,9 @@ _CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]
 _DIGIT = re.compile(r"\d")
 
 
+_TIME_ALONE = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
+
+
 def _elements_apart(b: dom.Block) -> str:
     """The line's text with its elements apart: adjacent inline elements run together
     in the block's text (``<span>10:20</span><span>1234</span>`` reads "10:201234")."""
@@ -126,7 +129,14 @@ def read_visible_fields(
         # Dates in adjacent elements run together ("Mar 5, 2025Mar 1, 2025"): read apart.
         text = _elements_apart(b)
         for m in DATE_CANDIDATE.finditer(text):
-            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+            found = m.group()
+            if m.end() == len(text) and ":" not in found and b.index + 1 < len(blocks):
+                # The time of day in an element of its own after the date's
+                # (``<div>2025-03-12</div><div>00:50</div>``).
+                after = blocks[b.index + 1].text
+                if len(after) <= 8 and _TIME_ALONE.fullmatch(after):
+                    found = f"{found} {after}"
+            dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
                 # Month-day without a year: take it from the page's machine-readable dates.
                 dt = dates.parse_date(
