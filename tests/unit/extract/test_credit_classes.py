@@ -518,3 +518,22 @@ def test_a_credit_line_with_other_roles_after_the_writers(line, names):
 
 def test_a_photographers_credit_alone_is_still_no_writer():
     assert zh_labels.find_authors("记者 杨小明 摄") == []
+
+
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        # No date under the headline to read the outlet beside: the element the template
+        # names as the source, or a platform's account, is the source.
+        ('<span class="src">中国新闻网</span>', "中国新闻网"),
+        ('<a class="source" href="http://www.xinhuanet.com/">新华网</a>', "新华网"),
+        ('<span id="source_baidu">某某日报</span><span>责编：李大伟</span>', "某某日报"),
+        ("<span>澎湃号·上海发布 责编：李大伟</span>", "上海发布"),
+        # Not the outlet: the account's own name in no element naming a source, and a
+        # template's placeholder.
+        ('<span class="nickname"><a id="js_name">某某新闻网</a></span>', None),
+        ('<span class="source">未知</span>', None),
+    ],
+)
+def test_an_outlet_the_template_names_under_the_headline_with_no_date(meta, source):
+    assert _extract(_page(meta=meta)).source == source

@@ -328,9 +328,43 @@ def read_visible_fields(
         out["slot_source"] = slot_source(
             date_line, blocks[date_block].el.itertext()
         ) or _outlet_beside(blocks, date_block)
+    if out["slot_source"] is None and out["source"] is None and lang and lang.startswith("zh"):
+        # No date by the headline to read the outlet beside: an element under it that the
+        # template names as the source (class="source"), or a platform's account.
+        # (A short meta line the body filter took for the body's first block counts too.)
+        lines = head + inner + [b for b in body_blocks[:2] if len(b.text) <= 60]
+        out["slot_source"] = _named_source([b for b in lines if b.index != title_idx])
     if out["slot_source"] is not None:
         out["slot_source"] = zh_labels.account_name(out["slot_source"])
     return out
+
+
+# class/id words of the element that holds the outlet in a template.
+_SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|src|from|laiyuan|ly|origin)(?:$|[\s_-])", re.I)
+
+
+def _named_source(lines: list[dom.Block]) -> str | None:
+    """The outlet in an element of a short line under the headline that names it, by its
+    class or id, or as a platform's account; only a name that reads as an outlet's."""
+    for b in lines[:6]:
+        if len(b.text) > 120:
+            continue
+        for k, el in enumerate(b.el.iter()):
+            if k > 30:
+                break
+            if not isinstance(el.tag, str):
+                continue
+            text = dom.norm_ws(dom.text_of(el))
+            if not 2 <= len(text) <= 40:
+                continue
+            words = dom.attr_words(el)
+            if not (words and _SOURCE_CLASS.search(words)) and not zh_labels.is_account(text):
+                continue
+            # (The outlet's name ends at the first space: ``澎湃号·X 责编：Y``.)
+            name = zh_labels.account_name(text).split()[0]
+            if name not in zh_labels.NOT_AN_OUTLET and slot_source(name) == name:
+                return name
+    return None
 
 
 # Stands in for a relative time in a line read for the outlet beside its date.

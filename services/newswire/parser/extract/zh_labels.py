@@ -453,6 +453,11 @@ _ACCOUNT_KIND = re.compile(
 )
 
 
+def is_account(text: str) -> bool:
+    """Whether the text names a platform account (``澎湃号·上海发布``): a source's label."""
+    return "号" in text[:5] and _ACCOUNT_KIND.match(text) is not None
+
+
 def account_name(source: str) -> str:
     """The source without the platform's account kind before it (``澎湃号·X`` is X)."""
     return _ACCOUNT_KIND.sub("", source) if "号" in source[:5] else source
