@@ -138,10 +138,15 @@ def read_visible_fields(
                     found = f"{found} {after}"
             dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
-                # Month-day without a year: take it from the page's machine-readable dates.
-                dt = dates.parse_date(
-                    m.group(), tz, url=url, now=now, fuzzy=False, ref_year=ref_year()
-                )
+                # Month-day without a year: take it from the page's machine-readable dates,
+                # else it is the last such day up to the visit, as a reader takes it (sites
+                # drop the year for this year's stories).
+                # (parse_date refuses a day after the visit: that one is last year's.)
+                year = ref_year()
+                for guess in (year,) if year else (now.year, now.year - 1):
+                    dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False, ref_year=guess)
+                    if dt is not None:
+                        break
             if dt is None:
                 continue
             kind = zh_labels.date_label(text, m.start())
