@@ -537,3 +537,13 @@ def test_a_photographers_credit_alone_is_still_no_writer():
 )
 def test_an_outlet_the_template_names_under_the_headline_with_no_date(meta, source):
     assert _extract(_page(meta=meta)).source == source
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["2024年5月20日週一 下午2:05", "2024-05-20 禮拜一", "2024-05-20 下午 3:15", "2024-05-20 凌晨"],
+)
+def test_a_traditional_weekday_or_the_half_of_the_day_is_no_outlet(line):
+    """(A Hong Kong or Taiwan page prints 週一 after the date; 下午 is "p.m.".)"""
+    assert slot_source(line) is None
+    assert slot_source(f"{line} 某某日报") == "某某日报"
