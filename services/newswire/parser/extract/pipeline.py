@@ -66,6 +66,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|that|for|with)\b", re.I)
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
+# Charset names' first parts, which read like a language code ("utf-8", "gb2312").
+_NOT_LANGUAGES = frozenset({"utf", "gb", "gbk", "big", "iso", "win", "cp", "asc", "euc", "ucs"})
 
 
 @dataclass
@@ -435,7 +437,8 @@ def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
     sample = "".join([b.text for b in blocks[:400]])[:5000]
     if md.lang:
         lang = md.lang.strip().replace("_", "-").split("-")[0].lower()
-        if _LANG_CODE.fullmatch(lang):
+        # (Templates put the charset where the language goes: Content-Language "utf-8".)
+        if _LANG_CODE.fullmatch(lang) and lang not in _NOT_LANGUAGES:
             # Templates often keep lang="en" on Chinese pages: trust the script over it.
             if (
                 lang != "zh"
