@@ -59,3 +59,20 @@ def test_a_long_lead_that_is_no_date_is_no_teaser_prefix():
     article = extract(page, "https://news.example.cn/a/1.html").article
     assert article is not None
     assert "这是一段很长的正文内容" in article.text
+
+
+def test_a_list_of_events_led_by_their_days_is_the_pages_content():
+    """A day with no time of day before each headline is when an event takes place: such a
+    list is what the page is about, not other stories."""
+    events = "".join(
+        f'<li>March {d}, 2026 <a href="/e/{d}.html">Conference number {d} on cloud security</a>'
+        f"<p>Three days of talks on securing data, with {d} workshops for every level.</p></li>"
+        for d in (3, 9, 17, 23)
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>Upcoming events</title></head><body>'
+        f"<h1>Upcoming events</h1><ul class='events'>{events}</ul></body></html>"
+    ).encode()
+    article = extract(page, "https://events.example.com/list.html").article
+    assert article is not None
+    assert article.text.count("Three days of talks") == 4

@@ -297,12 +297,16 @@ def mark_teasers(
 
 def _headline_leads(item_text: str, headline: str) -> bool:
     """Whether the item's text starts with its headline, after a short badge (a rank,
-    "[视频]") or the item's date or time (``<li><span>06-12 03:04</span><a>…</a>``)."""
+    "[视频]") or the time the story was posted (``<li><span>06-12 03:04</span><a>…</a>``).
+
+    A date without a time of day does not do: a list of events leads with the day each
+    takes place ("March 17, 2026 ChannelPro LIVE …"), and those are the page's content.
+    """
     pos = item_text.find(headline[:8])
     if pos <= 12:
         return True  # (-1: not found as such, the markup splits it; as before, kept)
     before = item_text[:pos].strip(" []【】()（）|·")
-    return len(before) <= 25 and DATE_CANDIDATE.fullmatch(before) is not None
+    return len(before) <= 25 and ":" in before and DATE_CANDIDATE.fullmatch(before) is not None
 
 
 _BYLINE_HREF = Caseless(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/")
