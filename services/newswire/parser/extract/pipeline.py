@@ -405,19 +405,23 @@ def _extract(
 
 
 def _furniture_misread(blocks: list[dom.Block], body: content_mod.Content) -> bool:
-    """Little or no body found while the page has plenty of prose, all of it marked
-    furniture."""
+    """Little or no body found while the page has plenty of prose, nearly all of it marked
+    furniture; or a body of a paragraph or two beside several times as much prose in
+    wrappers named "widget" (a page builder's box around each paragraph: a comment list
+    or a footer beside a short story is not misread so)."""
     found = sum(len(p) for p in body.paragraphs)
-    if found >= 200:
-        return False
-    prose = boiler = 0
+    prose = boiler = in_widgets = 0
     for b in blocks:
         if content_mod.is_prose(b):
             n = len(b.text)
             prose += n
             if b.boiler:
                 boiler += n
-    return prose >= 1000 and boiler >= 0.8 * prose
+                if any("widget" in dom.attr_words(el).lower() for el in b.suspects):
+                    in_widgets += n
+    if found < 200:
+        return prose >= 1000 and boiler >= 0.8 * prose
+    return len(body.paragraphs) <= 2 and in_widgets >= 1500 and found < 0.25 * in_widgets
 
 
 def _default_zh_tz() -> str:
