@@ -427,7 +427,7 @@ def _names_crumb(low: str) -> bool:
 
 def _is_crumb_nav(el: Element) -> bool:
     words = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('aria-label') or ''}"
-    return _names_crumb(words.lower()) or "面包屑" in words
+    return _names_crumb(words.lower()) or "面包屑" in words or "麵包屑" in words
 
 
 def _attr_kind(words: str) -> int:

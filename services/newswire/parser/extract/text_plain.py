@@ -20,13 +20,14 @@ from newswire.parser.extract import dates
 from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
 from newswire.parser.extract.listing import clean_title
 from newswire.parser.extract.media import caption_text
+from newswire.parser.extract.zh_script import compile_zh
 from newswire.records import Image, Link, Outlink
 
 _HTML_HINT = re.compile(
     r"<(?:!doctype|html|head|body|div|p|a|span|table|meta|title|script|br|section|article)\b",
     re.I,
 )
-_CRUMB = re.compile(
+_CRUMB = compile_zh(
     r"^\s*(?:(?:您|你)?(?:当前|现在)?的?(?:所在)?位置\s*[:：]\s*)?"
     r"(?:首页|主页|网站首页|home)\s*(?:>|»|›|/)",
     re.I,
@@ -40,8 +41,8 @@ _CAPTION_MARK = ("△", "▲")
 _SENTENCE_END = ("。", "！", "？", ".", "!", "?", "…", "”", "」", ")", "）", ">>")
 # A line ending so is a sentence, not a headline (a headline may end "?" or "!").
 _FULL_STOP = ("。", ".")
-_META = re.compile(r"\d{4}[-年/]\d{1,2}|发布时间|来源|浏览|阅读|责任编辑|记者|©|版权")
-_RELATED = re.compile(r"^(?:更多阅读|相关阅读|相关新闻|延伸阅读|相关文章|推荐阅读|related)", re.I)
+_META = compile_zh(r"\d{4}[-年/]\d{1,2}|发布时间|来源|浏览|阅读|责任编辑|记者|©|版权")
+_RELATED = compile_zh(r"^(?:更多阅读|相关阅读|相关新闻|延伸阅读|相关文章|推荐阅读|related)", re.I)
 
 
 def looks_plain(text: str) -> bool:

@@ -24,11 +24,12 @@ from newswire.parser.extract.date_choice import (
     originally_published,
 )
 from newswire.parser.extract.titles import has_match_key, match_key
+from newswire.parser.extract.zh_script import compile_zh
 
 _DAY = timedelta(days=1)
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # A bracketed note holding a 来源 label (the closing note of the body's last paragraph).
-_CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
+_CLOSING_NOTE = compile_zh(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -378,7 +379,7 @@ _A_DATE = "2000-01-01"
 
 # What an outlet's or a government body's name ends with (a section name such as 国际新闻
 # does not qualify).
-_OUTLET_END = re.compile(
+_OUTLET_END = compile_zh(
     r"(?:网|报|社|台|杂志|周刊|传媒|客户端|融媒|发布|政府|委员会|局|厅|办公室|中心)$"
 )
 
@@ -397,7 +398,7 @@ def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
 
 
 # A label ending the element before a name: the name is credited for something else.
-_OTHER_CREDIT = re.compile(
+_OTHER_CREDIT = compile_zh(
     r"(?:编辑|责编|审核|校对|摄影|摄|图|设计|制作|监制|统筹|主编)\s*[:：/]?\s*$"
 )
 
