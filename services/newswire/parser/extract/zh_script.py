@@ -82,11 +82,17 @@ def compile_zh(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(both_scripts(pattern), flags)
 
 
+def traditional(text: str) -> str:
+    """The text with the table's characters in their (first) traditional form: the other
+    script, for tests and benchmarks that render a page both ways."""
+    return "".join(_VARIANTS.get(c, c)[0] for c in text)
+
+
 def either_script(*words: str) -> tuple[str, ...]:
     """The words and their traditional spellings, for substring tests (``"编" in text``)."""
     out = list(words)
     for word in words:
-        traditional = "".join(_VARIANTS.get(c, c)[0] for c in word)
-        if traditional not in out:
-            out.append(traditional)
+        other = traditional(word)
+        if other not in out:
+            out.append(other)
     return tuple(out)
