@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from newswire.parser.extract import content as content_mod
-from newswire.parser.extract import dom, zh_labels
+from newswire.parser.extract import dates, dom, zh_labels
 from newswire.parser.extract.date_choice import DATE_CANDIDATE, MONTHS
 from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.metadata import Metadata
@@ -55,7 +55,7 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
         line = " ".join(texts)
     # Bracketed groups are page tools (【字体：大 中 小】【分享到：微信 微博】), not names;
     # an annotation glued to the outlet (新京报【原创】) goes with them.
-    line = _TOOL_GROUP.sub(" ", line)
+    line = _TOOL_GROUP.sub(" ", dates.halfwidth(line))
     first = DATE_CANDIDATE.search(line)
     cut = first.start() if first else 0
     before = _SLOT_SPLIT.split(line[:cut])

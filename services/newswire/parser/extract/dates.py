@@ -409,3 +409,18 @@ def relative_date(text: str, now: datetime, tz: tzinfo) -> datetime | None:
         return datetime(day.year, day.month, day.day, int(m["H"]), int(m["M"]), tzinfo=tz)
     except ValueError:
         return None
+
+
+# Full-width digits and the separators printed with them (２０２５－０３－１２　００：５０):
+# some Chinese templates set dates in full-width forms.
+_WIDE_DIGIT = re.compile("[\uff10-\uff19]")
+_HALFWIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {"－": "-", "／": "/", "．": ".", "：": ":", "　": " "}
+)
+
+
+def halfwidth(text: str) -> str:
+    """The text with full-width digits (and -, /, ., :, space) as ASCII, when it has any;
+    the same length, so positions in it are positions in the text."""
+    return text.translate(_HALFWIDTH) if _WIDE_DIGIT.search(text) else text

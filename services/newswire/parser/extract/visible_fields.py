@@ -128,7 +128,7 @@ def read_visible_fields(
             # (Every date candidate holds a digit; most lines have none.)
             return got
         # Dates in adjacent elements run together ("Mar 5, 2025Mar 1, 2025"): read apart.
-        text = _elements_apart(b)
+        text = dates.halfwidth(_elements_apart(b))
         for m in DATE_CANDIDATE.finditer(text):
             found = m.group()
             if m.end() == len(text) and ":" not in found and b.index + 1 < len(blocks):
