@@ -24,7 +24,7 @@ from newswire.parser.extract.date_choice import (
     originally_published,
 )
 from newswire.parser.extract.titles import has_match_key, match_key
-from newswire.parser.extract.zh_script import compile_zh
+from newswire.parser.extract.zh_script import compile_zh, simplified
 
 _DAY = timedelta(days=1)
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
@@ -368,7 +368,7 @@ def _named_source(lines: list[dom.Block]) -> str | None:
                 continue
             # (The outlet's name ends at the first space: ``澎湃号·X 责编：Y``.)
             name = zh_labels.account_name(text).split()[0]
-            if name not in zh_labels.NOT_AN_OUTLET and slot_source(name) == name:
+            if simplified(name) not in zh_labels.NOT_AN_OUTLET and slot_source(name) == name:
                 return name
     return None
 
