@@ -34,7 +34,19 @@ def _section(crumb: str) -> list[str]:
         # Separators drawn by CSS: the trail's items are its labels.
         '<ol class="breadcrumb"><li><a href="/">首页</a></li><li><a href="/live/">实时讯息</a></li></ol>',
         '<div class="crumbs"><a href="/">首页</a><a href="/live/">实时讯息</a></div>',
+        # HTML5 puts the trail in a <nav>, marked by its aria-label or its class.
+        '<nav aria-label="breadcrumb"><ol><li><a href="/">首页</a></li><li aria-hidden="true">›</li><li><a href="/live/">实时讯息</a></li></ol></nav>',
+        '<nav class="crumbs"><a href="/">首页</a><span>/</span><a href="/live/">实时讯息</a></nav>',
+        '<nav aria-label="面包屑"><a href="/">首页</a> &gt; <a href="/live/">实时讯息</a></nav>',
     ],
 )
 def test_section_from_breadcrumb(crumb):
     assert _section(crumb) == ["实时讯息"]
+
+
+def test_css_position_utilities_name_no_trail():
+    """``position-relative`` (Bootstrap's utility class) is not a "position" (当前位置) box:
+    ten such menu headers must not crowd the real trail out of the candidates."""
+    menus = "".join(f'<p class="dropdown-toggle position-relative">菜单{i}</p>' for i in range(12))
+    trail = '<ol class="breadcrumb"><li><a href="/">首页</a></li><li><a href="/live/">实时讯息</a></li></ol>'
+    assert _section(menus + trail) == ["实时讯息"]

@@ -43,6 +43,40 @@ def test_page_inside_an_unclosed_nav_and_widget_wrappers():
     assert art is not None and art.text.count("Part ") == 6
 
 
+def test_a_story_whose_later_paragraphs_sit_in_widget_wrappers():
+    """An editor's layout boxes ("ck-widget") around most paragraphs, the first ones
+    outside them: the body is every paragraph, not the one or two outside the boxes."""
+    boxed = "".join(
+        f"<div class='ck-widget row'><div class='col'><h3>Plant {i}</h3><p>{P * 5} Part {i}.</p>"
+        "</div></div>"
+        for i in range(1, 7)
+    )
+    html = (
+        "<html><body><div class='page'><h1>Plants for dark rooms</h1>"
+        f"<div class='intro'><p>{P * 3} Part 0.</p></div>{boxed}</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/a").article
+    assert art is not None
+    assert art.text.count("Part ") == 7
+
+
+def test_a_short_story_beside_a_long_comment_list_keeps_its_body():
+    comments = "".join(
+        f"<div class='comment'><p>Reader {i} says the council should have voted sooner on "
+        f"the plan, since the costs and schedules were known for months already, {i}.</p></div>"
+        for i in range(20)
+    )
+    html = (
+        "<html><body><article><h1>Plan passes</h1>"
+        + _paras(2)
+        + f"</article><div class='comments'>{comments}</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/a").article
+    assert art is not None
+    assert art.text.count("Part ") == 2
+    assert "Reader" not in art.text
+
+
 def test_machine_text_and_duplicates_are_not_body():
     html = (
         "<html><body><article><h1>Plan passes</h1>"

@@ -499,3 +499,51 @@ def test_the_platforms_account_kind_alone_is_kept():
 )
 def test_a_bylines_role_by_the_date_is_no_outlet(meta, source):
     assert _extract(_page(meta)).source == source
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # Another role after the writers ends their credit: those names are not writers.
+        ("<p>（总台记者 杨小明 编辑 李大伟）</p>", ["杨小明"]),
+        ("<p>记者 杨小明 丁乐 责编 李大伟</p>", ["杨小明", "丁乐"]),
+        # The photographer's own label after the writer's is no "杨小明 摄" credit.
+        ("<p>记者：杨小明 摄影：李大伟</p>", ["杨小明"]),
+        ("<p>记者：杨小明 摄像：李大伟</p>", ["杨小明"]),
+    ],
+)
+def test_a_credit_line_with_other_roles_after_the_writers(line, names):
+    assert _extract(_page(between=line)).authors == names
+
+
+def test_a_photographers_credit_alone_is_still_no_writer():
+    assert zh_labels.find_authors("记者 杨小明 摄") == []
+
+
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        # No date under the headline to read the outlet beside: the element the template
+        # names as the source, or a platform's account, is the source.
+        ('<span class="src">中国新闻网</span>', "中国新闻网"),
+        ('<a class="source" href="http://www.xinhuanet.com/">新华网</a>', "新华网"),
+        ('<span id="source_baidu">某某日报</span><span>责编：李大伟</span>', "某某日报"),
+        ("<span>澎湃号·上海发布 责编：李大伟</span>", "上海发布"),
+        # Not the outlet: the account's own name in no element naming a source, and a
+        # template's placeholder.
+        ('<span class="nickname"><a id="js_name">某某新闻网</a></span>', None),
+        ('<span class="source">未知</span>', None),
+    ],
+)
+def test_an_outlet_the_template_names_under_the_headline_with_no_date(meta, source):
+    assert _extract(_page(meta=meta)).source == source
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["2024年5月20日週一 下午2:05", "2024-05-20 禮拜一", "2024-05-20 下午 3:15", "2024-05-20 凌晨"],
+)
+def test_a_traditional_weekday_or_the_half_of_the_day_is_no_outlet(line):
+    """(A Hong Kong or Taiwan page prints 週一 after the date; 下午 is "p.m.".)"""
+    assert slot_source(line) is None
+    assert slot_source(f"{line} 某某日报") == "某某日报"

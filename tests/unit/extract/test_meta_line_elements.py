@@ -18,6 +18,9 @@ _SENTENCE = "会议在巴黎召开，各国军方代表出席并讨论了安全�
     [
         "<span>责任编辑：王婷婷</span><span>时间：2025/03/12 00:50</span><span>阅读：0</span>",
         "<span>时间：2025-03-12 00:50</span><span>责任编辑：王婷婷</span>",
+        # The date and the time of day in block elements of their own.
+        "<div>2025-03-12</div><div>00:50</div><div>责任编辑：王婷婷</div>",
+        "<p>2025年03月12日</p><p>00:50:00</p><span>责任编辑：王婷婷</span>",
     ],
 )
 def test_editor_in_the_meta_line_above_the_body(meta):

@@ -1,5 +1,6 @@
 """Words a meta line prints beside the date that are neither an outlet nor body text:
-the weekday, view-count labels written other ways (阅读数, 点击, 人看过), and a
+a template's placeholder where the outlet goes (来源: 未知), the weekday, view-count labels
+written other ways (阅读数, 点击, 人看过, 浏览(5)), and a
 related-stories heading that carries a "更多>>" link."""
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ def _article(meta: str, after: str = ""):
         ('<span>2025-03-12 00:50</span><span class="v">阅读数：5</span><a href="#">分享</a>', 5),
         ("<span>2025-03-12 00:50</span><span>点击：<span id='hits'>5</span></span>", 5),
         ("<span>2025-03-12 00:50</span><span>5 人看过</span>", 5),
+        # The count in brackets after its label.
+        ('<span>2025/3/12 0:50</span><span class="read">浏览(5)</span>', 5),
+        ("<span>2025-03-12 00:50</span><span>点击（5）</span>", 5),
+        # A CMS's placeholders for an empty source and author (DedeCMS prints these).
+        (
+            "<small>时间:</small>2025-03-12 00:50<small>来源:</small>未知 <small>作者:</small>x",
+            None,
+        ),
+        ("<span>2025-03-12 00:50</span> <span>不详</span>", None),
     ],
 )
 def test_meta_line_words(meta, views):

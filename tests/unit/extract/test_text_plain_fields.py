@@ -1,6 +1,7 @@
 """text/plain renderings give the same fields as HTML: the photo caption (``△…``) as the
 image's caption, the other-stories list (headline, summary, time) as outlinks without
-addresses, and the related links, whatever separators and list styles the text uses."""
+addresses, and the related links, whatever separators and list styles the text uses (list
+items and related headlines with no bullet at all included)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,21 @@ STORIES = [
 ]
 
 
+_ITEM_STYLES = {
+    "numbered": "{i}. {t}\n   {s}\n   {w}",
+    "bullets": "  • {t}\n\n    {s}\n    {w}",
+    # No marker at all: the item is known by its time, on the last line or beside the
+    # headline, and may be split into paragraphs.
+    "unmarked": "{t}\n{s}\n{w}",
+    "paragraphs": "{t}\n\n{s}\n\n{w}",
+    "time first": "[{w}] {t}\n{s}",
+    "time after": "{t}（{w}）\n{s}",
+}
+
+
 def _stories(style: str) -> str:
-    if style == "numbered":
-        items = [f"{i}. {t}\n   {s}\n   {w}" for i, (t, s, w) in enumerate(STORIES, 1)]
-    else:
-        items = [f"  • {t}\n\n    {s}\n    {w}" for t, s, w in STORIES]
-    return "\n\n".join(items)
+    item = _ITEM_STYLES[style]
+    return "\n\n".join(item.format(i=i, t=t, s=s, w=w) for i, (t, s, w) in enumerate(STORIES, 1))
 
 
 @pytest.mark.parametrize(
@@ -44,6 +54,35 @@ def _stories(style: str) -> str:
             "相关阅读：\n· 第二则相关新闻的标题\n· 第三则相关新闻的标题",
             "-" * 30,
             "numbered",
+        ),
+        # Related headlines with no marker under their heading.
+        (
+            "首页 / 实时讯息",
+            "",
+            "延伸阅读\n\n第二则相关新闻的标题\n\n第三则相关新闻的标题",
+            "",
+            "unmarked",
+        ),
+        (
+            "首页 > 实时讯息",
+            "",
+            "相关新闻\n\n[第二则相关新闻的标题]\n\n[第三则相关新闻的标题]",
+            "",
+            "paragraphs",
+        ),
+        (
+            "首页 > 实时讯息",
+            "",
+            "更多阅读\n\n第二则相关新闻的标题>>\n\n第三则相关新闻的标题>>",
+            "",
+            "time first",
+        ),
+        (
+            "首页 > 实时讯息",
+            "",
+            "更多阅读\n\n第二则相关新闻的标题>>\n\n第三则相关新闻的标题>>",
+            "",
+            "time after",
         ),
     ],
 )

@@ -12,20 +12,22 @@ import re
 from collections.abc import Iterable
 
 from newswire.parser.extract import content as content_mod
-from newswire.parser.extract import dom, zh_labels
+from newswire.parser.extract import dates, dom, zh_labels
 from newswire.parser.extract.date_choice import DATE_CANDIDATE, MONTHS
 from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.metadata import Metadata
 from newswire.parser.extract.rules import ExtractionRules, rule_text
 from newswire.parser.extract.titles import match_key
+from newswire.parser.extract.zh_script import compile_zh, simplified
 
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 
-_SLOT_STOP = re.compile(
+_SLOT_STOP = compile_zh(
     r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
     r"举报|点击|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
-    # The weekday printed after the date ("星期三", "周三", "礼拜天").
-    r"|^(?:星期|礼拜|周)[一二三四五六日天]$"
+    # The weekday printed after the date ("星期三", "周三", "礼拜天"; traditional "週三",
+    # "禮拜三"), and the half of the day before a time ("下午2:05").
+    r"|^(?:星期|礼拜|禮拜|周|週)[一二三四五六日天]$|^(?:上午|下午|中午|晚上|凌晨|早上)$"
 )
 
 
@@ -33,7 +35,7 @@ _SLOT_STOP = re.compile(
 # account ("优质原创作者", "科技领域创作者") and the legal name of the company it verified
 # ("…有限公司"); an outlet prints its masthead there, not its registration. Nor is the
 # role of a byline whose name is an element of its own (本报记者, 特约通讯员).
-_SLOT_BADGE = re.compile(
+_SLOT_BADGE = compile_zh(
     r"(?:作者|创作者|博主|达人|认证|有限公司|股份公司|记者|通讯员|评论员|撰稿人)$"
 )
 _SLOT_SPLIT = re.compile(r"[\s|｜]+")
@@ -53,7 +55,7 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
         line = " ".join(texts)
     # Bracketed groups are page tools (【字体：大 中 小】【分享到：微信 微博】), not names;
     # an annotation glued to the outlet (新京报【原创】) goes with them.
-    line = _TOOL_GROUP.sub(" ", line)
+    line = _TOOL_GROUP.sub(" ", dates.halfwidth(line))
     first = DATE_CANDIDATE.search(line)
     cut = first.start() if first else 0
     before = _SLOT_SPLIT.split(line[:cut])
@@ -68,8 +70,10 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
         if zh_labels.is_digit_outlet(token) and len(token) <= 12:
             return token  # 39健康网
+        if simplified(token) in zh_labels.NOT_AN_OUTLET:
+            continue  # a template's placeholder (来源: 未知)
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
-            if re.search(r"\d|次|条|人", token) or _SLOT_BADGE.search(token):
+            if re.search(r"\d|次|条|條|人", token) or _SLOT_BADGE.search(token):
                 continue
             if _SLOT_LABELLED.search(token) or (len(token) <= 3 and zh_labels.clean_person(token)):
                 # A labelled credit (记者：王某, 王某/文) or a person's name by the date:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from newswire.parser.extract import zh_labels
+from newswire.parser.extract.date_choice import DATE_CANDIDATE
 from newswire.parser.extract.dom import (
     BOLD_TAGS,
     Anchor,
@@ -28,11 +29,12 @@ from newswire.parser.extract.dom import (
     norm_ws,
     text_of,
 )
+from newswire.parser.extract.zh_script import compile_zh, either_script
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
 _PUNCT_RE = re.compile("[" + re.escape(_PUNCT) + "]")
 _SENTENCE_END = tuple('。！？.!?…”"」')
-_CAPTION_START = ("△", "▲", "▽", "▼", "↑", "图为", "图：", "图:", "(图", "（图")
+_CAPTION_START = ("△", "▲", "▽", "▼", "↑", *either_script("图为", "图：", "图:", "(图", "（图"))
 _CAPTION_CLASS = re.compile(
     r"caption|pic-?info|img-?desc|pic-?desc|picintro|imgtxt|photo-?text", re.I
 )
@@ -40,7 +42,7 @@ _CAPTION_CLASS = re.compile(
 # every block, and a dict hit is far cheaper than the search.
 _CAPTION_CLASS_CACHE: dict[str, bool] = {}
 _CACHE_MAX = 50_000
-RELATED_MARKER = re.compile(
+RELATED_MARKER = compile_zh(
     # (Old layouts bracket the heading: 【更多阅读】, [相关新闻].)
     r"^[【\[〖『]?\s*(?:更多阅读|相关阅读|相关新闻|相关报道|延伸阅读|相关文章|推荐阅读|相关推荐|热点推荐|猜你喜欢|"
     r"热门推荐|往期回顾|相关链接|更多精彩|此前报道|(?:作者)?最新文章|为你推荐|为您推荐|相关搜索|热门搜索|"
@@ -57,7 +59,7 @@ RELATED_MARKER = re.compile(
     r"(?:\s*(?:更多|more)\s*(?:>>|»|>|›)?)?$",
     re.I,
 )
-_BOILER_LINE = re.compile(
+_BOILER_LINE = compile_zh(
     r"^(?:this (?:web)?site uses cookies|we use cookies|privacy overview|"
     r"©|\(c\)|copyright\b|版权所有|本网站|未经(?:许可|授权)|分享到|分享至|扫一扫|扫描二维码|"
     r"【?打印】?|【?关闭(?:窗口)?】?|【?收藏】?|举报|点赞|返回顶部|返回首页|上一篇|下一篇|上一页|下一页|"
@@ -69,7 +71,7 @@ _BOILER_LINE = re.compile(
 # reserved" in any case. (Two patterns, each searched fast: a pattern whose every branch
 # starts with an uncased literal lets the regex engine skip to those characters; one
 # case-insensitive branch among them would make it try every position.)
-_BOILER_ANYWHERE_ZH = re.compile(
+_BOILER_ANYWHERE_ZH = compile_zh(
     r"版权所有|未经.{0,6}(?:许可|授权).{0,8}(?:转载|使用)|禁止转载|转载请注明|(?:责任编辑|责编)\s*[:：]"
 )
 _RIGHTS_RESERVED = re.compile(r"all rights reserved", re.I)
@@ -88,25 +90,25 @@ def boiler_anywhere(text: str) -> bool:
 # Metadata labels (dates, source, author, views) anywhere in a line. The "123 次阅读" view
 # count is matched apart, after a substring test, so that every branch here starts with a
 # literal (see _BOILER_ANYWHERE_ZH).
-_LABEL_LINE = re.compile(
+_LABEL_LINE = compile_zh(
     r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读[数量]?\s*[:：]?\s*\d|字号|点击[数量]?[:：]"
     r"|访问量|人看过"
     # A bare "时间：2019-09-24 17:08" line (with the date: "时间" alone is a common word).
     r"|时间\s*[:：]\s*(?:19|20)\d\d|日期\s*[:：]\s*(?:19|20)\d\d"
 )
-_READ_COUNT = re.compile(r"\d\s*(?:次阅读|阅读(?=\s|$))")
+_READ_COUNT = compile_zh(r"\d\s*(?:次阅读|阅读(?=\s|$))")
 
 
 # Lines after which nothing is body: the editor credit, keywords, "end of text" notes,
 # disclaimers and copyright lines.
-END_MARKER = re.compile(
+END_MARKER = compile_zh(
     r"^(?:[【\[(（]?\s*(?:责任编辑|责编|编辑)\s*[:：]|文章关键词|关键词\s*[:：]|关键字\s*[:：]|正文已结束|"
     r"免责声明|声明\s*[:：]|【纠错】|\(完\)|（完）|版权声明|©|copyright\b|\(c\)\s*\d{4})",
     re.I,
 )
 _COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b)", re.I)
-_COPYRIGHT_NOTICE = re.compile(r"(?:19|20)\d\d|rights|版权|reserved", re.I)
-_COPYRIGHT_RIGHTS = re.compile(r"rights|版权|reserved", re.I)
+_COPYRIGHT_NOTICE = compile_zh(r"(?:19|20)\d\d|rights|版权|reserved", re.I)
+_COPYRIGHT_RIGHTS = compile_zh(r"rights|版权|reserved", re.I)
 
 
 def _ends_body(text: str) -> bool:
@@ -127,15 +129,17 @@ def _ends_body(text: str) -> bool:
 # App, QR-code and licence promos. Case matters only for "ICP备", matched apart (after a
 # substring test) so that the rest is searched without IGNORECASE, which lets the regex
 # engine skip to the branches' first characters.
-_PROMO = re.compile(
+_PROMO = compile_zh(
     r"扫描.{0,12}二维码|扫码|长按识别|关注.{0,12}公众号|下载.{0,8}客户端|安装.{0,10}客户端|"
     r"技术支持\s*[:：]|公网安备|【下载地址】"
 )
-_ICP = re.compile(r"ICP备", re.I)
+_ICP = compile_zh(r"ICP备", re.I)
 
 
 def is_promo(text: str) -> bool:
-    return _PROMO.search(text) is not None or ("备" in text and _ICP.search(text) is not None)
+    if _PROMO.search(text) is not None:
+        return True
+    return ("备" in text or "備" in text) and _ICP.search(text) is not None
 
 
 # Every byte but the ASCII marks of _PUNCT: deleting them from ASCII text leaves the marks.
@@ -277,7 +281,7 @@ def mark_teasers(
                 # Teasers are short; a whole article body is not an item. A dated item (a
                 # story card with its own <time>) may carry a longer summary.
                 continue
-            if not item_text.startswith(t[: min(len(t), 8)]) and item_text.find(t[:8]) > 12:
+            if not item_text.startswith(t[: min(len(t), 8)]) and not _headline_leads(item_text, t):
                 continue
             items.append(item)
         if len(items) >= 3:
@@ -292,6 +296,20 @@ def mark_teasers(
         if not isdisjoint(chain[-8:]):
             b.teaser = True
     return len(teaser_items)
+
+
+def _headline_leads(item_text: str, headline: str) -> bool:
+    """Whether the item's text starts with its headline, after a short badge (a rank,
+    "[视频]") or the time the story was posted (``<li><span>06-12 03:04</span><a>…</a>``).
+
+    A date without a time of day does not do: a list of events leads with the day each
+    takes place ("March 17, 2026 ChannelPro LIVE …"), and those are the page's content.
+    """
+    pos = item_text.find(headline[:8])
+    if pos <= 12:
+        return True  # (-1: not found as such, the markup splits it; as before, kept)
+    before = item_text[:pos].strip(" []【】()（）|·")
+    return len(before) <= 25 and ":" in before and DATE_CANDIDATE.fullmatch(before) is not None
 
 
 _BYLINE_HREF = Caseless(r"/(?:authors?|tags?|topics?|category|categories|people|staff)/")
@@ -461,7 +479,7 @@ def is_label_line(text: str) -> bool:
         return False
     return (
         _LABEL_LINE.search(text) is not None
-        or ("阅读" in text and _READ_COUNT.search(text) is not None)
+        or (("阅读" in text or "閱讀" in text) and _READ_COUNT.search(text) is not None)
         or (len(text) < 50 and zh_labels.find_source(text) is not None)
     )
 
@@ -635,7 +653,7 @@ _DATE_LINE = re.compile(
 _DIGIT = re.compile(r"\d")
 # Words and numbers of a date line, each matched atomically (no backtracking into a word:
 # the nested repetition otherwise takes exponential time on long non-matching lines).
-_DATE_LINE_WORDS = re.compile(
+_DATE_LINE_WORDS = compile_zh(
     r"^(?:(?>published|posted|updated|last updated|modified|date|on|at|by|"
     r"[a-z]{3,9}day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[a-z]{2,4}t|utc|gmt|"

@@ -16,6 +16,8 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newswire.parser.extract.zh_script import compile_zh
+
 # Plausible publication years: anything outside is a misparse (phone numbers, ids).
 MIN_YEAR = 1995
 _MAX_FUTURE = timedelta(days=2)
@@ -36,7 +38,7 @@ _CJK = re.compile(
     r"(?:\s*[:：分]\s*(?P<S>\d{1,2}))?)?"
 )
 # Month-day without a year (``03-12 00:50``, ``3月12日 00:50``): the year comes from the URL.
-_MD = re.compile(
+_MD = compile_zh(
     r"(?<![\d-])(?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?\s*(?P<H>\d{1,2})[:：](?P<M>\d\d)(?![\d:])"
 )
 # Day, month and year as numbers with a 4-digit year: ``12.12.2025`` (European, day
@@ -360,7 +362,7 @@ def could_be_same_day(moment: datetime, day: date) -> bool:
 
 # Times shown relative to the visit ("3小时前", "昨天 10:20", "刚刚", "5 minutes ago"). Only
 # as the whole of a short line or after a label: "刚刚" and "两天前" are words in sentences.
-_RELATIVE = re.compile(
+_RELATIVE = compile_zh(
     r"(?:^|(?<=[\s:：|｜]))(?:"
     r"(?P<n>\d{1,3})\s*(?P<unit>秒|分钟|小时|天|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)"
     r"\s*(?:前|ago)"
@@ -368,7 +370,7 @@ _RELATIVE = re.compile(
     r"|(?P<now>刚刚|just now))(?=\s|$|[|｜])",
     re.IGNORECASE,
 )
-_RELATIVE_HINTS = ("前", "ago", "天", "刚刚", "just now", "today", "yesterday")
+_RELATIVE_HINTS = ("前", "ago", "天", "刚刚", "剛剛", "just now", "today", "yesterday")
 # Seconds per unit, by the unit's first character (秒 分钟 小时 天, seconds minutes hours days).
 _UNIT_SECONDS = {"秒": 1, "分": 60, "小": 3600, "天": 86400, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2, "today": 0, "yesterday": 1}
@@ -407,3 +409,18 @@ def relative_date(text: str, now: datetime, tz: tzinfo) -> datetime | None:
         return datetime(day.year, day.month, day.day, int(m["H"]), int(m["M"]), tzinfo=tz)
     except ValueError:
         return None
+
+
+# Full-width digits and the separators printed with them (２０２５－０３－１２　００：５０):
+# some Chinese templates set dates in full-width forms.
+_WIDE_DIGIT = re.compile("[\uff10-\uff19]")
+_HALFWIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {"－": "-", "／": "/", "．": ".", "：": ":", "　": " "}
+)
+
+
+def halfwidth(text: str) -> str:
+    """The text with full-width digits (and -, /, ., :, space) as ASCII, when it has any;
+    the same length, so positions in it are positions in the text."""
+    return text.translate(_HALFWIDTH) if _WIDE_DIGIT.search(text) else text

@@ -401,12 +401,18 @@ _IS_BOILER = 1
 _IS_CRUMB = 2
 
 
+_CSS_POSITION = re.compile(r"\bposition-(?:relative|absolute|fixed|sticky|static)\b")
+
+
 def _names_crumb(low: str) -> bool:
     """Whether lower-cased class/id words hold one of _CRUMB_WORDS.
 
     (The words spelled out: a row of substring tests costs a third of any() over them,
     and every new class list of every page comes here.)
     """
+    if "position-" in low:
+        # CSS frameworks' utility classes (position-relative, position-fixed…) name no place.
+        low = _CSS_POSITION.sub("", low)
     return (
         "crumb" in low
         or "position" in low
@@ -417,6 +423,11 @@ def _names_crumb(low: str) -> bool:
         or "weizhi" in low
         or "dqwz" in low
     )
+
+
+def _is_crumb_nav(el: Element) -> bool:
+    words = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('aria-label') or ''}"
+    return _names_crumb(words.lower()) or "面包屑" in words or "麵包屑" in words
 
 
 def _attr_kind(words: str) -> int:
@@ -593,6 +604,10 @@ def _linearise(
                 # Furniture by tag, judged like furniture by name: libxml2's recovery
                 # can leave a whole page inside an unclosed <nav>.
                 suspects = (*saved, el)
+                # Yet a <nav> is where HTML5 pages put the breadcrumb trail, marked by
+                # its class or its aria-label (``<nav aria-label="breadcrumb">``).
+                if tag == "nav" and len(crumbs) < 10 and _is_crumb_nav(el):
+                    crumbs.append(el)
             elif tag not in _STRUCTURAL:
                 cls = el.get("class")
                 ident = el.get("id")

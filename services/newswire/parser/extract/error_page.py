@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 
+from newswire.parser.extract.zh_script import compile_zh
+
 #: How much of the body's start is read: an error page says so in its first line or two.
 _LEAD_CHARS = 200
 
 #: Phrases that name a missing, removed or refused page (matched case-insensitively).
-_NOT_THERE = re.compile(
+_NOT_THERE = compile_zh(
     "|".join(
         [
             # An HTTP error code heading the title or the text with an error's words after

@@ -66,6 +66,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|that|for|with)\b", re.I)
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
+# Charset names' first parts, which read like a language code ("utf-8", "gb2312").
+_NOT_LANGUAGES = frozenset({"utf", "gb", "gbk", "big", "iso", "win", "cp", "asc", "euc", "ucs"})
 
 
 @dataclass
@@ -403,19 +405,23 @@ def _extract(
 
 
 def _furniture_misread(blocks: list[dom.Block], body: content_mod.Content) -> bool:
-    """Little or no body found while the page has plenty of prose, all of it marked
-    furniture."""
+    """Little or no body found while the page has plenty of prose, nearly all of it marked
+    furniture; or a body of a paragraph or two beside several times as much prose in
+    wrappers named "widget" (a page builder's box around each paragraph: a comment list
+    or a footer beside a short story is not misread so)."""
     found = sum(len(p) for p in body.paragraphs)
-    if found >= 200:
-        return False
-    prose = boiler = 0
+    prose = boiler = in_widgets = 0
     for b in blocks:
         if content_mod.is_prose(b):
             n = len(b.text)
             prose += n
             if b.boiler:
                 boiler += n
-    return prose >= 1000 and boiler >= 0.8 * prose
+                if any("widget" in dom.attr_words(el).lower() for el in b.suspects):
+                    in_widgets += n
+    if found < 200:
+        return prose >= 1000 and boiler >= 0.8 * prose
+    return len(body.paragraphs) <= 2 and in_widgets >= 1500 and found < 0.25 * in_widgets
 
 
 def _default_zh_tz() -> str:
@@ -435,7 +441,8 @@ def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
     sample = "".join([b.text for b in blocks[:400]])[:5000]
     if md.lang:
         lang = md.lang.strip().replace("_", "-").split("-")[0].lower()
-        if _LANG_CODE.fullmatch(lang):
+        # (Templates put the charset where the language goes: Content-Language "utf-8".)
+        if _LANG_CODE.fullmatch(lang) and lang not in _NOT_LANGUAGES:
             # Templates often keep lang="en" on Chinese pages: trust the script over it.
             if (
                 lang != "zh"

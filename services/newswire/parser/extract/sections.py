@@ -14,6 +14,7 @@ from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.metadata import Metadata
 from newswire.parser.extract.rules import ExtractionRules
 from newswire.parser.extract.titles import match_key
+from newswire.parser.extract.zh_script import compile_zh, either_script, simplified
 
 _HOME_LABELS = frozenset(
     {"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"}
@@ -22,17 +23,17 @@ _HOME_LABELS = frozenset(
 _HERE_LABEL = r"(?:您|你)?(?:当前|现在|目前)?的?(?:所在)?位置\s*[:：]\s*"
 # (" - " only between spaces: a hyphen inside a label is part of it.)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|/|＞|>>|\||(?<=\s)-(?=\s))\s*")
-_CRUMB_TEXT = re.compile(
+_CRUMB_TEXT = compile_zh(
     rf"^(?:{_HERE_LABEL})?(?:首页|主页|网站首页|home)\s*(?:>|»|›|＞|/|→|-(?=\s))",
     re.I,
 )
-_HERE_PREFIX = re.compile(rf"^{_HERE_LABEL}")
+_HERE_PREFIX = compile_zh(rf"^{_HERE_LABEL}")
 # Trail items that name the page, not a section ("资讯正文", "Current Page"), and template
 # placeholders left unrendered.
-_NOT_SECTION = re.compile(r"\{\{|正文$|^(?:current page|article)$", re.I)
+_NOT_SECTION = compile_zh(r"\{\{|正文$|^(?:current page|article)$", re.I)
 # The characters a _CRUMB_TEXT match can start with (only "H" matches "h" under IGNORECASE):
 # tested before the match, which runs for the first 200 blocks of every page.
-_CRUMB_FIRST = frozenset("当您你所位现目首主网hH")
+_CRUMB_FIRST = frozenset("".join(either_script(*"当您你所位现目首主网hH")))
 
 
 def _is_crumb_text(text: str) -> bool:
@@ -90,7 +91,7 @@ def _clean_crumbs(labels: list[str], title: str | None) -> list[str]:
     tk = match_key(title)
     for label in labels:
         label = _HERE_PREFIX.sub("", dom.norm_ws(label)).strip()
-        if not label or label.lower() in _HOME_LABELS or len(label) > 40:
+        if not label or simplified(label).lower() in _HOME_LABELS or len(label) > 40:
             continue
         if _NOT_SECTION.search(label):
             continue
@@ -107,6 +108,6 @@ def _item_labels(el: Element) -> list[str]:
     items = [dom.norm_ws(text_of(li)) for li in el.iter("li")] or [
         dom.norm_ws(text_of(a)) for a in el.iter("a")
     ]
-    if len(items) < 2 or len(items) > 8 or items[0].lower() not in _HOME_LABELS:
+    if len(items) < 2 or len(items) > 8 or simplified(items[0]).lower() not in _HOME_LABELS:
         return []
     return items

@@ -20,13 +20,14 @@ from newswire.parser.extract import dates
 from newswire.parser.extract.dom import Block, Element, norm_ws, text_of
 from newswire.parser.extract.listing import clean_title
 from newswire.parser.extract.media import caption_text
+from newswire.parser.extract.zh_script import compile_zh
 from newswire.records import Image, Link, Outlink
 
 _HTML_HINT = re.compile(
     r"<(?:!doctype|html|head|body|div|p|a|span|table|meta|title|script|br|section|article)\b",
     re.I,
 )
-_CRUMB = re.compile(
+_CRUMB = compile_zh(
     r"^\s*(?:(?:您|你)?(?:当前|现在)?的?(?:所在)?位置\s*[:：]\s*)?"
     r"(?:首页|主页|网站首页|home)\s*(?:>|»|›|/)",
     re.I,
@@ -38,8 +39,10 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,3}\s*[.、)）]|[【\[(（]\d{1,3}[】\])�
 _RULE = re.compile(r"^\s*([=\-_*~—·.#])\1{2,}\s*$")
 _CAPTION_MARK = ("△", "▲")
 _SENTENCE_END = ("。", "！", "？", ".", "!", "?", "…", "”", "」", ")", "）", ">>")
-_META = re.compile(r"\d{4}[-年/]\d{1,2}|发布时间|来源|浏览|阅读|责任编辑|记者|©|版权")
-_RELATED = re.compile(r"^(?:更多阅读|相关阅读|相关新闻|延伸阅读|相关文章|推荐阅读|related)", re.I)
+# A line ending so is a sentence, not a headline (a headline may end "?" or "!").
+_FULL_STOP = ("。", ".")
+_META = compile_zh(r"\d{4}[-年/]\d{1,2}|发布时间|来源|浏览|阅读|责任编辑|记者|©|版权")
+_RELATED = compile_zh(r"^(?:更多阅读|相关阅读|相关新闻|延伸阅读|相关文章|推荐阅读|related)", re.I)
 
 
 def looks_plain(text: str) -> bool:
@@ -68,12 +71,14 @@ def to_html(text: str) -> str:
         cur.append(line)
     if cur:
         chunks.append(cur)
+    chunks = _join_split_items(chunks)
 
     out: list[str] = []
     title_done = False
     title = ""
     in_list = False
     in_related = False
+    in_related_lines = False
     body_started = False
     n = len(chunks)
     for i, chunk in enumerate(chunks):
@@ -92,6 +97,13 @@ def to_html(text: str) -> str:
         if _NUMBERED.match(first) and len(chunk) >= 2 and _is_time(chunk[-1]):
             chunk = [_NUMBERED.sub("• ", first, count=1), *chunk[1:]]
             first = chunk[0]
+        elif body_started and len(chunk) >= 2 and not _BULLET.match(first):
+            # An item with no bullet at all, known by its time: the last line's, or one
+            # printed beside the headline ("[06-15 17:44] 标题", "标题（2025-06-15）").
+            item = _unmarked_item(chunk)
+            if item is not None:
+                chunk = item
+                first = chunk[0]
         if _BULLET.match(first):
             if not in_list:
                 out.append('</article><aside class="story-list"><ul>')
@@ -126,8 +138,17 @@ def to_html(text: str) -> str:
         if para.startswith(_CAPTION_MARK):
             out.append(f'<figure><img src=""><figcaption>{escape(para)}</figcaption></figure>')
             continue
+        if in_related_lines and len(chunk) == 1 and _is_link_line(para):
+            # Under a related heading, short lines with no marker at all are its links too
+            # (until a sentence, a credit or the copyright ends them).
+            out.append(_related_link(para.strip("[]【】")))
+            continue
+        in_related_lines = False
         if _RELATED.match(para):
             in_related = True
+            in_related_lines = len(chunk) == 1
+            out.append(f"<p>{escape(para)}</p>")
+            continue
         short = len(para) <= 40 and not para.endswith(_SENTENCE_END)
         if (
             short
@@ -148,6 +169,53 @@ def to_html(text: str) -> str:
         + "\n".join(out)
         + "</article></body></html>"
     )
+
+
+def _is_link_line(line: str) -> bool:
+    """A line that can be a related story's headline: short, no sentence, no meta."""
+    return 4 <= len(line) <= 60 and not line.endswith(_FULL_STOP) and not _META.search(line)
+
+
+# A time printed before the headline in brackets or after it in brackets.
+_TIME_BEFORE = re.compile(r"^\s*[\[【(（]([^\]】)）]{8,25})[\]】)）]\s*(.+)$")
+_TIME_AFTER = re.compile(r"^(.+?)\s*[\[【(（]([^\]】)）]{8,25})[\]】)）]\s*$")
+
+
+def _unmarked_item(chunk: list[str]) -> list[str] | None:
+    """A story-list item without a bullet as a bulleted one (``• headline``, the summary,
+    the time last), or None when the chunk is no such item."""
+    first = chunk[0].strip()
+    if _is_time(chunk[-1]) and len(first) <= 80 and not first.endswith(_FULL_STOP):
+        return [f"• {first}", *chunk[1:]]
+    for pattern, time_group, head_group in ((_TIME_BEFORE, 1, 2), (_TIME_AFTER, 2, 1)):
+        m = pattern.match(first)
+        if m and _is_time(m.group(time_group)):
+            return [f"• {m.group(head_group).strip()}", *chunk[1:], m.group(time_group)]
+    return None
+
+
+def _join_split_items(chunks: list[list[str]]) -> list[list[str]]:
+    """Story-list items written as separate paragraphs (headline, blank line, summary,
+    blank line, time) joined into one chunk each, after the story's first paragraph."""
+    start = next((i for i, c in enumerate(chunks) if len(_para(c)) > 80), len(chunks))
+    out = chunks[:start]
+    for chunk in chunks[start:]:
+        if (
+            len(chunk) == 1
+            and _is_time(chunk[0])
+            and len(out) >= 2
+            and len(out[-1]) == 1
+            and len(out[-2]) == 1
+            and len(out[-2][0].strip()) <= 80
+            and not out[-2][0].strip().endswith(_FULL_STOP)
+            and not _BULLET.match(out[-2][0])
+        ):
+            summary = out.pop()
+            headline = out.pop()
+            out.append([*headline, *summary, *chunk])
+            continue
+        out.append(chunk)
+    return out
 
 
 def _related_link(line: str) -> str:

@@ -189,10 +189,11 @@ def _shown_part(title: str, blocks: list[dom.Block], first_prose: int | None) ->
     key = match_key(title)
     if len(key) < 8:
         return None
-    end = first_prose if first_prose is not None else min(len(blocks), 200)
+    # (The first prose block itself too: a long headline with punctuation reads as prose.)
+    end = first_prose + 1 if first_prose is not None else min(len(blocks), 200)
     best: dom.Block | None = None
     best_len = 0
-    for b in blocks[max(0, end - 30) : end]:
+    for b in blocks[max(0, end - 31) : end]:
         if not 4 <= len(b.text) <= 120 or b.link_density >= 0.5:
             continue
         k = match_key(b.text)

@@ -24,12 +24,16 @@ from newswire.parser.extract.date_choice import (
     originally_published,
 )
 from newswire.parser.extract.titles import has_match_key, match_key
+from newswire.parser.extract.zh_script import compile_zh, simplified
 
 _DAY = timedelta(days=1)
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # A bracketed note holding a 来源 label (the closing note of the body's last paragraph).
-_CLOSING_NOTE = re.compile(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
+_CLOSING_NOTE = compile_zh(r"[（(][^（）()]{0,8}来源[^（）()]{2,60}[)）]")
 _DIGIT = re.compile(r"\d")
+
+
+_TIME_ALONE = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
 
 
 def _elements_apart(b: dom.Block) -> str:
@@ -124,14 +128,26 @@ def read_visible_fields(
             # (Every date candidate holds a digit; most lines have none.)
             return got
         # Dates in adjacent elements run together ("Mar 5, 2025Mar 1, 2025"): read apart.
-        text = _elements_apart(b)
+        text = dates.halfwidth(_elements_apart(b))
         for m in DATE_CANDIDATE.finditer(text):
-            dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+            found = m.group()
+            if m.end() == len(text) and ":" not in found and b.index + 1 < len(blocks):
+                # The time of day in an element of its own after the date's
+                # (``<div>2025-03-12</div><div>00:50</div>``).
+                after = blocks[b.index + 1].text
+                if len(after) <= 8 and _TIME_ALONE.fullmatch(after):
+                    found = f"{found} {after}"
+            dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
-                # Month-day without a year: take it from the page's machine-readable dates.
-                dt = dates.parse_date(
-                    m.group(), tz, url=url, now=now, fuzzy=False, ref_year=ref_year()
-                )
+                # Month-day without a year: take it from the page's machine-readable dates,
+                # else it is the last such day up to the visit, as a reader takes it (sites
+                # drop the year for this year's stories).
+                # (parse_date refuses a day after the visit: that one is last year's.)
+                year = ref_year()
+                for guess in (year,) if year else (now.year, now.year - 1):
+                    dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False, ref_year=guess)
+                    if dt is not None:
+                        break
             if dt is None:
                 continue
             kind = zh_labels.date_label(text, m.start())
@@ -318,9 +334,43 @@ def read_visible_fields(
         out["slot_source"] = slot_source(
             date_line, blocks[date_block].el.itertext()
         ) or _outlet_beside(blocks, date_block)
+    if out["slot_source"] is None and out["source"] is None and lang and lang.startswith("zh"):
+        # No date by the headline to read the outlet beside: an element under it that the
+        # template names as the source (class="source"), or a platform's account.
+        # (A short meta line the body filter took for the body's first block counts too.)
+        lines = head + inner + [b for b in body_blocks[:2] if len(b.text) <= 60]
+        out["slot_source"] = _named_source([b for b in lines if b.index != title_idx])
     if out["slot_source"] is not None:
         out["slot_source"] = zh_labels.account_name(out["slot_source"])
     return out
+
+
+# class/id words of the element that holds the outlet in a template.
+_SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|src|from|laiyuan|ly|origin)(?:$|[\s_-])", re.I)
+
+
+def _named_source(lines: list[dom.Block]) -> str | None:
+    """The outlet in an element of a short line under the headline that names it, by its
+    class or id, or as a platform's account; only a name that reads as an outlet's."""
+    for b in lines[:6]:
+        if len(b.text) > 120:
+            continue
+        for k, el in enumerate(b.el.iter()):
+            if k > 30:
+                break
+            if not isinstance(el.tag, str):
+                continue
+            text = dom.norm_ws(dom.text_of(el))
+            if not 2 <= len(text) <= 40:
+                continue
+            words = dom.attr_words(el)
+            if not (words and _SOURCE_CLASS.search(words)) and not zh_labels.is_account(text):
+                continue
+            # (The outlet's name ends at the first space: ``澎湃号·X 责编：Y``.)
+            name = zh_labels.account_name(text).split()[0]
+            if simplified(name) not in zh_labels.NOT_AN_OUTLET and slot_source(name) == name:
+                return name
+    return None
 
 
 # Stands in for a relative time in a line read for the outlet beside its date.
@@ -329,7 +379,7 @@ _A_DATE = "2000-01-01"
 
 # What an outlet's or a government body's name ends with (a section name such as 国际新闻
 # does not qualify).
-_OUTLET_END = re.compile(
+_OUTLET_END = compile_zh(
     r"(?:网|报|社|台|杂志|周刊|传媒|客户端|融媒|发布|政府|委员会|局|厅|办公室|中心)$"
 )
 
@@ -348,7 +398,7 @@ def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
 
 
 # A label ending the element before a name: the name is credited for something else.
-_OTHER_CREDIT = re.compile(
+_OTHER_CREDIT = compile_zh(
     r"(?:编辑|责编|审核|校对|摄影|摄|图|设计|制作|监制|统筹|主编)\s*[:：/]?\s*$"
 )
 

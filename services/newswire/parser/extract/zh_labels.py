@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from newswire.parser.extract.zh_script import compile_zh, either_script, simplified
+
 # A Han character (CJK Unified Ideographs): the script test for Chinese text.
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _CJK_NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·•]{0,6}[\u4e00-\u9fff]"
@@ -132,12 +134,12 @@ _SURNAMES_2 = (
     "百里",
     "东郭",
 )
-_ORG_SUFFIX = re.compile(
+_ORG_SUFFIX = compile_zh(
     r"(?:报|网|社|台|站|部|局|委|会|中心|公司|集团|支部|学院|大学|医院|协会|办公室|频道|杂志|"
     r"日报|晚报|时报|周刊|新闻|传媒|媒体|工作室|研究院|研究所|政府|银行|基金|证券|官方|客户端)$"
 )
 
-_LABEL_SOURCE = re.compile(
+_LABEL_SOURCE = compile_zh(
     # (Also right after a digit: the time before it, with no space, ``08:00来源：``.)
     r"(?:^|(?<=[\s|｜:：/【\[(（\d]))"
     r"(?:(?:信息|稿件|文章|新闻|本文|内容|消息)?来源于?|来自|出处|稿源|(?:本文)?(?:转载自|转载于|转自))"
@@ -145,14 +147,14 @@ _LABEL_SOURCE = re.compile(
 )
 # ``来自甘肃``, ``来自福建省``: the region a platform shows for the poster's IP address
 # (IP属地), not an outlet.
-_REGION = re.compile(
+_REGION = compile_zh(
     r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
     r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|"
     r"海外|国外|境外|未知)(?:省|市|自治区|特别行政区)?"
 )
 # Where a source value runs on into the next credit or the date with no space between
 # (``来源：某某日报责任编辑：…``, ``来源：人民日报2024-05-13``), the outlet ends there.
-_SOURCE_RUN_ON = re.compile(
+_SOURCE_RUN_ON = compile_zh(
     r"(?:责任编辑|责编|编辑|作者|记者|通讯员|发布时间|发布日期|时间|日期|浏览|阅读|字号)"
     r"|(?<=\D)(?:19|20)\d\d[-/.年]\d"
 )
@@ -160,7 +162,7 @@ _SOURCE_RUN_ON = re.compile(
 # part of the name.
 _STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
 _EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
-_LABEL_EDITOR = re.compile(
+_LABEL_EDITOR = compile_zh(
     r"(?:^|(?<=[\s|｜【\[(（]))"
     r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿)"
     r"\s*[:：/︱|｜]?\s*"
@@ -170,7 +172,7 @@ _LABEL_EDITOR = re.compile(
 )
 _STAFF_CODES = re.compile(_STAFF_CODE)
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
-_LABEL_AUTHOR = re.compile(
+_LABEL_AUTHOR = compile_zh(
     r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
     r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
@@ -179,20 +181,21 @@ _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]
 _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})\s*$")
 # A count before its label stands on its own: never the end of a time or another number
 # (``10:20`` and ``浏览量`` in adjacent elements read "10:20浏览量").
-_VIEWS = re.compile(
+_VIEWS = compile_zh(
     r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览|人看过)"
-    r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：]?\s*(?P<b>\d[\d,]*)"
+    # (Or in brackets after the label: 浏览(0), 点击（12）.)
+    r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：(（]?\s*(?P<b>\d[\d,]*)"
 )
-_PUBLISH_LABEL = re.compile(
+_PUBLISH_LABEL = compile_zh(
     r"发布时间|发表时间|发布日期|发布于|发表于|发稿时间|时间|日期|Published|Posted|Date", re.I
 )
-_UPDATE_LABEL = re.compile(r"(?:最后)?更新(?:时间|于)?|修改时间|Updated|Modified", re.I)
+_UPDATE_LABEL = compile_zh(r"(?:最后)?更新(?:时间|于)?|修改时间|Updated|Modified", re.I)
 
 
 def clean_person(name: str) -> str | None:
     """A person's name, or None when the string is an outlet, account or filler word."""
     name = name.strip(" ·•:：/|")
-    if not name or name in _NOT_PERSON:
+    if not name or simplified(name) in _NOT_PERSON:
         return None
     if re.fullmatch(_CJK_NAME, name):
         foreign = "·" in name or "•" in name
@@ -200,7 +203,8 @@ def clean_person(name: str) -> str | None:
             return None
         if len(name) >= 3 and _ORG_SUFFIX.search(name) and not foreign:
             return None
-        if not foreign and name[0] not in _SURNAMES_1 and not name.startswith(_SURNAMES_2):
+        plain = simplified(name)
+        if not foreign and plain[0] not in _SURNAMES_1 and not plain.startswith(_SURNAMES_2):
             return None
     elif not re.fullmatch(_LATIN_NAME, name):
         return None
@@ -225,6 +229,12 @@ def _name_list(value: str) -> bool:
     return len(parts) > 1 and all(2 <= len(p) <= 3 and clean_person(p) == p for p in parts)
 
 
+# The photographer's own label after the writer's credit (``记者：王某 摄影：李某``).
+_PHOTO_LABEL = compile_zh(r"摄[影像]?\s*[:：]")
+# Roles that are not the writer's, printed after the writers in one credit line.
+_OTHER_ROLE = compile_zh(r"(?:责任编辑|责编|编辑|摄影|摄像|校对|审核|审校|监制|统筹|编审|终审)")
+
+
 def find_authors(text: str) -> list[str]:
     """People credited as author, reporter or writer in one text block."""
     authors: list[str] = []
@@ -234,26 +244,33 @@ def find_authors(text: str) -> list[str]:
         start = m.start()
         prev = text[start - 1] if start else ""
         label = text[start : m.start("v")].strip()
-        if label.startswith("文") and prev and "\u4e00" <= prev <= "\u9fff" and prev not in "本图":
+        if (
+            label.startswith("文")
+            and prev
+            and "\u4e00" <= prev <= "\u9fff"
+            and prev not in "本图圖"
+        ):
             # ``论文``/``原文`` are not the 文/ credit.
             continue
         if label == "文" and not m.group("sep"):
             continue
-        after = text[m.end() : m.end() + 3].lstrip()
-        if after.startswith("摄"):
-            continue  # a photographer's credit
+        after = text[m.end() : m.end() + 5].lstrip()
+        if after.startswith(("摄", "攝")) and not _PHOTO_LABEL.match(after):
+            continue  # a photographer's credit (``王某 摄``), not a writer's
         if not m.group("sep") and len(m.group("v")) > 3 and not _name_list(m.group("v")):
             # A label glued to a long word is prose (``作者最新文章``), not a credit; a
             # list of names is one (``记者甲乙丙、丁戊``).
             continue
-        for name in _split_names(m.group("v")):
+        # The credit ends where another role's begins (``记者 马某 编辑 王某``): the
+        # names after it are the editor's or the photographer's, not writers.
+        for name in _split_names(_OTHER_ROLE.split(m.group("v"), 1)[0]):
             if name not in authors:
                 authors.append(name)
-    if not authors and "报道" in text:
+    if not authors and ("报道" in text or "報道" in text or "報導" in text):
         authors = _reported_by(text)
     if not authors and "作者" in text:
         authors = _writer_with_role(text)
-    if not authors and ("文" in text or "编译" in text):
+    if not authors and ("文" in text or "编译" in text or "編譯" in text):
         # The name before its role: ``王某/文``, ``王某编译``.
         for m in _NAME_THEN_ROLE.finditer(text):
             person = clean_person(m.group("n"))
@@ -265,7 +282,7 @@ def find_authors(text: str) -> list[str]:
 # ``张某 报道``, ``本报讯 张某 李某 报道``, ``（张某、李某 报道）``: names before 报道 where a
 # signature goes (the text's start, after the 讯 that opens a report). The space before
 # 报道 is required: ``新华社报道，`` and ``据某某报道`` are prose about who reported.
-_REPORTED_BY = re.compile(
+_REPORTED_BY = compile_zh(
     rf"^(?:[\u4e00-\u9fff]{{1,8}}讯)?[\s:：]*"
     rf"(?P<v>{_CJK_NAME}(?:\s*[\s、和]\s*{_CJK_NAME}){{0,3}})\s+报道(?=$|[\s:：，,。)）])"
 )
@@ -281,18 +298,18 @@ def _reported_by(text: str) -> list[str]:
     return names if len(names) == len(parts) else []
 
 
-_NAME_THEN_ROLE = re.compile(
+_NAME_THEN_ROLE = compile_zh(
     rf"(?:^|(?<=[\s（(:：]))(?P<n>{_CJK_NAME})\s*(?:[/／]\s*文|编译)(?=$|[\s)）])"
 )
 
 
 # ``作者：记者王某``, ``作者：王某北京大学教授``, ``作者：某某中心研究部部长、研究员王某``: the
 # writer's role or affiliation printed with the name, with no space between.
-_AUTHOR_WITH_ROLE = re.compile(r"作者\s*[:：︱|｜]\s*(?P<v>[^()（）\s]{3,60})")
-_ROLE_BEFORE = re.compile(r"^(?:本报|特约|见习)?(?:记者|通讯员)")
+_AUTHOR_WITH_ROLE = compile_zh(r"作者\s*[:：︱|｜]\s*(?P<v>[^()（）\s]{3,60})")
+_ROLE_BEFORE = compile_zh(r"^(?:本报|特约|见习)?(?:记者|通讯员)")
 _TITLE = r"(?:教授|研究员|博士|讲师|主任|部长|院长|所长|专家|学者|分析师|经济学家|评论员)"
-_NAME_AFTER_TITLE = re.compile(rf"{_TITLE}(?P<n>[\u4e00-\u9fff]{{2,3}})$")
-_AFFILIATION = re.compile(
+_NAME_AFTER_TITLE = compile_zh(rf"{_TITLE}(?P<n>[\u4e00-\u9fff]{{2,3}})$")
+_AFFILIATION = compile_zh(
     r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
     r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|广西|新疆|香港|澳门|台湾|中国|国家|中央|全国|"
     r"国务院|清华|复旦|南开|同济|中山|武汉|南京|厦门|人民)"
@@ -328,7 +345,7 @@ def _signs(text: str, m: re.Match[str]) -> bool:
     return not before or before.endswith(("电", "讯"))
 
 
-_PHOTO_CREDIT = re.compile(rf"(?:记者|通讯员|摄影|[(（])\s*(?P<n>{_CJK_NAME})\s*摄\s*[)）]?\s*$")
+_PHOTO_CREDIT = compile_zh(rf"(?:记者|通讯员|摄影|[(（])\s*(?P<n>{_CJK_NAME})\s*摄\s*[)）]?\s*$")
 
 
 def photographer(text: str) -> str | None:
@@ -344,7 +361,7 @@ def find_paren_authors(text: str) -> list[str]:
     authors: list[str] = []
     for m in _PAREN_CREDIT.finditer(text):
         inner = m.group(1).strip()
-        if inner.endswith("摄") or "摄影" in inner:
+        if inner.endswith(("摄", "攝")) or "摄影" in inner or "攝影" in inner:
             continue
         found = find_authors(inner)
         if not found and _signs(text, m):
@@ -361,17 +378,20 @@ def find_paren_authors(text: str) -> list[str]:
 # substring tests cost a fraction of a search (the patterns have no literal start the
 # regex engine could skip to, so it tries every position). Most lines of most pages hold
 # none.
-_VIEWS_MARKS = ("阅", "浏", "点", "播", "看过")  # 阅读, 浏览, 点击, 播放, 人看过
+_VIEWS_MARKS = either_script("阅", "浏", "点", "播", "看过")  # 阅读, 浏览, 点击, 播放, 人看过
 
 
 def may_name_editor(text: str) -> bool:
     # 责任编辑, 责编, 编辑, 本文编辑, 值班编辑… | 选稿
-    return "编" in text or "选稿" in text
+    return "编" in text or "編" in text or "选稿" in text or "選稿" in text
+
+
+_SOURCE_MARKS = either_script("来", "出处", "稿源", "转")
 
 
 def _may_name_source(text: str) -> bool:
     # 信息来源, 稿件来源, 文章来源, 新闻来源, 来源, 来自… | 出处 | 稿源 | 转自, 转载自…
-    return "来" in text or "出处" in text or "稿源" in text or "转" in text
+    return any(mark in text for mark in _SOURCE_MARKS)
 
 
 # The labels of the editor responsible for the story: when a page credits several
@@ -396,12 +416,20 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
         value = m.group("v").strip()
         if HAN.match(value):
             value = _STAFF_CODES.sub("", value)
-        if any(v in _NOT_PERSON or _ORG_SUFFIX.search(v) for v in value.split("、")):
+        if any(simplified(v) in _NOT_PERSON or _ORG_SUFFIX.search(v) for v in value.split("、")):
             continue
         names.append(value)
-        if best is None or (not best[1] and m.group("label") in _RESPONSIBLE):
-            best = value, m.group("label") in _RESPONSIBLE
+        responsible = simplified(m.group("label")) in _RESPONSIBLE
+        if best is None or (not best[1] and responsible):
+            best = value, responsible
     return (best[0], best[1], names) if best else None
+
+
+# What templates print where the outlet goes when there is none: the site itself, "the
+# internet", "original", "unknown" (a CMS's default for an empty source field).
+NOT_AN_OUTLET = frozenset(
+    {"本站", "本站原创", "原创", "网络", "互联网", "网友", "未知", "不详", "本网", "网络整理"}
+)
 
 
 def find_source(text: str) -> str | None:
@@ -415,10 +443,9 @@ def find_source(text: str) -> str | None:
     if run_on:
         value = value[: run_on.start()]
     value = value.strip(" ·-")
-    # Not outlets: the site itself, "the internet", "original".
-    if value in {"本站", "本站原创", "原创", "网络", "互联网", "网友", "未知", "本网", "网络整理"}:
+    if simplified(value) in NOT_AN_OUTLET:
         return None
-    if value.startswith(("本站", "本网")) or not re.search(r"[\w]", value):
+    if simplified(value).startswith(("本站", "本网")) or not re.search(r"[\w]", value):
         return None
     if (value[0].isdigit() and not is_digit_outlet(value)) or _REGION.fullmatch(value):
         return None  # (a date or count after the label, not an outlet)
@@ -427,20 +454,25 @@ def find_source(text: str) -> str | None:
 
 # Outlets whose names begin with digits (1905电影网, 39健康网, 21世纪经济报道), unlike a
 # date or count (2024年, 3小时前, 15条).
-_DIGIT_OUTLET = re.compile(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
+_DIGIT_OUTLET = compile_zh(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
 
 
 # A platform's kind of account before the account's name (``澎湃号·上海发布``,
 # ``百家号：某某日报``): the source is the account, the platform only hosts it.
-_ACCOUNT_KIND = re.compile(
+_ACCOUNT_KIND = compile_zh(
     r"^(?:澎湃号|百家号|网易号|头条号|企鹅号|搜狐号|大风号|一点号|新浪号|微信公众号|公众号)"
     r"\s*[·•:：|｜\s]\s*(?=\S{2})"
 )
 
 
+def is_account(text: str) -> bool:
+    """Whether the text names a platform account (``澎湃号·上海发布``): a source's label."""
+    return ("号" in text[:5] or "號" in text[:5]) and _ACCOUNT_KIND.match(text) is not None
+
+
 def account_name(source: str) -> str:
     """The source without the platform's account kind before it (``澎湃号·X`` is X)."""
-    return _ACCOUNT_KIND.sub("", source) if "号" in source[:5] else source
+    return _ACCOUNT_KIND.sub("", source) if "号" in source[:5] or "號" in source[:5] else source
 
 
 def is_digit_outlet(value: str) -> bool:
@@ -487,5 +519,5 @@ def is_credit_line(text: str) -> bool:
 
 
 # (Compiled once: is_credit_line runs for every short line of every body.)
-_CREDIT_WORD = re.compile(r"记者|通讯员|作者|编辑|文/")
-_CREDIT_START = re.compile(r"^(?:本报)?(?:记者|作者|撰文|文/|文 /|采写|通讯员)")
+_CREDIT_WORD = compile_zh(r"记者|通讯员|作者|编辑|文/")
+_CREDIT_START = compile_zh(r"^(?:本报)?(?:记者|作者|撰文|文/|文 /|采写|通讯员)")
