@@ -106,6 +106,7 @@ def find_authors(
     structured = [a for a in structured if a and not _PLACEHOLDER.match(a)]
     site = {match_key(md.get("site_name")), match_key(source), match_key(editor)} - {""}
     byline: list[str] | None = None
+    outlets: list[str] = []
 
     def shown_byline() -> list[str]:
         nonlocal byline
@@ -133,6 +134,7 @@ def find_authors(
         else:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
+        outlets = [a for a in structured if outlet(a)]
         structured = [a for a in structured if not outlet(a)]
         if structured and all(_HANDLE.match(a) for a in structured):
             # A login name ("jdoe42", "jane.doe") where the page prints the writer's name.
@@ -144,9 +146,16 @@ def find_authors(
     out: list[str] = []
     for a in candidates:
         k = match_key(a)
+        if not zh and outlet(a) and len(a) <= 60:
+            outlets.append(a)
         if not k or (zh and k in site) or outlet(a) or a in out or len(a) > 60:
             continue
         out.append(a)
+    if not out and not zh:
+        # No person is credited anywhere: the outlet the structured data names as the
+        # author is the page's own byline ("Written by Help Net Security"), a corporate
+        # one, and the only credit there is.
+        out = [a for a in dict.fromkeys(outlets) if len(a) <= 60]
     return out[:10]
 
 

@@ -1,0 +1,55 @@
+"""English failure classes found on sites never seen before (issue 12): each test holds a
+small page of its own showing one class."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newswire.parser.extract import extract
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+P = "The council voted on the plan after a long debate about costs and schedules. "
+
+
+def _paras(n: int) -> str:
+    return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(n))
+
+
+def _page(head: str = "", top: str = "", after: str = "") -> bytes:
+    return (
+        f"<html lang='en'><head>{head}</head><body><header><a href='/'>Acme Security</a>"
+        f"</header><main><article>{top}{_paras(5)}</article>{after}</main></body></html>"
+    ).encode()
+
+
+def _extract(html: bytes, url: str = "https://acme.example.com/blog/story"):
+    art = extract(html, url, fetched_at=NOW).article
+    assert art is not None
+    return art
+
+
+# --- a corporate byline ------------------------------------------------------------------
+
+_OUTLET_AS_AUTHOR = (
+    "<meta property='og:site_name' content='Acme Security'>"
+    "<meta name='author' content='Acme Security'>"
+)
+
+
+def test_the_outlet_credited_as_author_is_the_author_when_no_person_is():
+    # A company blog credits the company itself ("Written by Acme Security"): the only
+    # credit there is, so it is the author (it used to be dropped as the outlet).
+    html = _page(head=_OUTLET_AS_AUTHOR, top="<h1>Holiday deals on security tools</h1>")
+    assert _extract(html).authors == ["Acme Security"]
+
+
+def test_a_person_in_the_byline_still_beats_the_outlet_credited_as_author():
+    html = _page(
+        head=_OUTLET_AS_AUTHOR,
+        top="<h1>Holiday deals on security tools</h1><p class='byline'>By Jane Doe</p>",
+    )
+    assert _extract(html).authors == ["Jane Doe"]
