@@ -53,3 +53,36 @@ def test_a_person_in_the_byline_still_beats_the_outlet_credited_as_author():
         top="<h1>Holiday deals on security tools</h1><p class='byline'>By Jane Doe</p>",
     )
     assert _extract(html).authors == ["Jane Doe"]
+
+
+# --- names that are month words ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        (
+            "<div class='meta'>Written By: <a href='/contributors/tom-may/'>Tom May</a></div>",
+            ["Tom May"],
+        ),
+        (
+            "<p class='byline'>By April Fulton and August Stein</p>",
+            ["April Fulton", "August Stein"],
+        ),
+        # The month name after a dateline's time and zone, with "By" before it.
+        (
+            "<div class='byline'><span>Updated November 11, 2022</span><span>8:23 PM ET</span> "
+            "<span>Originally published November 9, 2022</span><span>11:01 AM ET</span> "
+            "<span>By April Fulton</span></div>",
+            ["April Fulton"],
+        ),
+    ],
+)
+def test_a_name_holding_a_month_word_is_a_name(byline, names):
+    html = _page(top=f"<h1>Holiday deals on security tools</h1>{byline}")
+    assert _extract(html).authors == names
+
+
+def test_a_month_alone_is_still_no_name():
+    html = _page(top="<h1>Holiday deals on security tools</h1><p class='author'>May</p>")
+    assert _extract(html).authors == []

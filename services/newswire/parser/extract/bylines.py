@@ -202,7 +202,7 @@ _EN_NAME = re.compile(
 )
 _NOT_NAME = re.compile(
     r"^(?:author|authors|by|staff|admin|editor|editorial|team|share|follow|more|view|posts?|"
-    r"about|contact|written|updated|published|reviewed|the\s+author)\b",
+    r"about|contact|written|updated|published|originally|reviewed|the\s+author)\b",
     re.I,
 )
 # Calendar words and page furniture that byline elements hold instead of a name.
@@ -214,6 +214,17 @@ _NOT_NAME_WORDS = _wordset(
     linkedin instagram youtube tiktok threads mastodon email rss print comments comment
     reply profile bio"""
 )
+# Months that are people's names too ("Tom May", "April Fulton", "Jennifer June"): in a
+# name of several words they are the name (dates are cut out before names are read).
+_NAME_MONTHS = frozenset({"april", "may", "june", "august"})
+
+
+def _calendar_or_furniture(word: str, words_in_name: int) -> bool:
+    """Whether a word of a would-be name is a calendar word or page furniture instead."""
+    w = word.lower().strip(".")
+    return w in _NOT_NAME_WORDS and (words_in_name == 1 or w not in _NAME_MONTHS)
+
+
 # Job titles run into the name ("Jane Doe Contributing Writer"): the name ends before.
 _ROLE = re.compile(
     r"\s+(?:senior|junior|chief|contributing|associate|managing|deputy|executive|staff|"
@@ -267,6 +278,8 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     ]
     names: list[str] = []
     for part in parts:
+        # A byline after a dateline's time ("Nov. 9, 2022 5:00 AM ET By April Fulton").
+        part = _ZONE_BY.sub("", part)
         role = _ROLE.search(part)
         if role:
             part = part[: role.start()].strip(" ,;:-")
@@ -280,7 +293,7 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
             or _NOT_NAME.match(part)
             or len(part) > 40
             or re.search(r"\d", part)
-            or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
+            or any(_calendar_or_furniture(w, len(words)) for w in words)
             or (len(words) == 1 and part.isupper())  # "ET", "CP": a zone or initials
         ):
             if names:
@@ -295,6 +308,8 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     return names[:6]
 
 
+# What is left of a dateline before the byline: the time zone after its time, and "By".
+_ZONE_BY = re.compile(r"^(?:(?:[ECMP][SD]?T|UTC|GMT)\s+)?(?:[Bb]y:?\s+)?(?=[A-Z])")
 _BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
 
 
