@@ -3,11 +3,11 @@ small page of its own showing one class."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from newswire.parser.extract import extract
+from newswire.parser.extract import dates, extract
 
 pytestmark = pytest.mark.unit
 
@@ -86,3 +86,28 @@ def test_a_name_holding_a_month_word_is_a_name(byline, names):
 def test_a_month_alone_is_still_no_name():
     html = _page(top="<h1>Holiday deals on security tools</h1><p class='author'>May</p>")
     assert _extract(html).authors == []
+
+
+# --- date forms --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "Posted: 12-19-2025",  # US order with dashes
+        "19-12-2025",  # European order with dashes
+        "12.19.2025",  # US order with dots (day first cannot be: there is no month 19)
+        "19th of December, 2025",
+        "Friday the 19th of December 2025",
+    ],
+)
+def test_date_forms_by_the_headline(shown):
+    html = _page(top=f"<h1>Holiday deals on security tools</h1><div class='meta'>{shown}</div>")
+    published = _extract(html).published_at
+    assert published is not None and published.date() == date(2025, 12, 19)
+
+
+def test_dashed_day_and_month_that_could_be_either_are_not_guessed():
+    # 02-12-2025 is 2 December in Europe and 12 February in the US.
+    assert dates.parse_date("02-12-2025", fuzzy=False) is None
+    assert dates.parse_date("02.12.2025", fuzzy=False) == datetime(2025, 12, 2, tzinfo=UTC)
