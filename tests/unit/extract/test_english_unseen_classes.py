@@ -111,3 +111,28 @@ def test_dashed_day_and_month_that_could_be_either_are_not_guessed():
     # 02-12-2025 is 2 December in Europe and 12 February in the US.
     assert dates.parse_date("02-12-2025", fuzzy=False) is None
     assert dates.parse_date("02.12.2025", fuzzy=False) == datetime(2025, 12, 2, tzinfo=UTC)
+
+
+# --- dates of other stories --------------------------------------------------------------
+
+
+def _recent_posts(first: tuple[str, str] | None = None) -> str:
+    items = [(f"Other story number {i} on the site", f"January {i}, 2026") for i in range(1, 6)]
+    if first:
+        items.insert(0, first)
+    lis = "".join(
+        f"<li><a href='/s{i}'>{t}</a><span>{d}</span></li>" for i, (t, d) in enumerate(items)
+    )
+    return f"<aside><h3>Recent posts</h3><ul>{lis}</ul></aside>"
+
+
+def test_a_list_of_other_stories_dates_gives_no_date_to_a_page_without_its_own():
+    html = _page(top="<h1>Holiday deals on security tools</h1>", after=_recent_posts())
+    assert _extract(html).published_at is None
+
+
+def test_the_story_itself_in_the_list_of_recent_posts_gives_its_date():
+    first = ("Holiday deals on security tools", "December 19, 2025")
+    html = _page(top="<h1>Holiday deals on security tools</h1>", after=_recent_posts(first))
+    published = _extract(html).published_at
+    assert published is not None and published.date() == date(2025, 12, 19)
