@@ -136,3 +136,27 @@ def test_the_story_itself_in_the_list_of_recent_posts_gives_its_date():
     html = _page(top="<h1>Holiday deals on security tools</h1>", after=_recent_posts(first))
     published = _extract(html).published_at
     assert published is not None and published.date() == date(2025, 12, 19)
+
+
+# --- machine-readable dates in other markup ----------------------------------------------
+
+
+def test_a_compact_iso_date_in_a_meta_tag():
+    html = _page(
+        head="<meta name='pubdate' content='20251219'>",
+        top="<h1>Holiday deals on security tools</h1>",
+    )
+    published = _extract(html).published_at
+    assert published is not None and published.date() == date(2025, 12, 19)
+
+
+def test_microdata_date_published_on_an_element_other_than_meta_or_time():
+    # The text shows no year; the itemprop's content attribute holds the whole date.
+    html = _page(
+        top="<h1>Holiday deals on security tools</h1>"
+        "<p class='meta'><span itemprop='datePublished' content='2025-12-19'>Dec 19</span></p>",
+    )
+    result = extract(html, "https://acme.example.com/blog/story", fetched_at=NOW)
+    assert result.article is not None and result.article.published_at is not None
+    assert result.article.published_at.date() == date(2025, 12, 19)
+    assert result.evidence["published_at"] == "structured data: microdata datePublished"

@@ -174,6 +174,19 @@ def time_element(
     return None
 
 
+def microdata_date(root: Element, prop: str, tz: tzinfo, now: datetime) -> datetime | None:
+    """The date of an element schema.org microdata marks with ``itemprop`` (``<span
+    itemprop="datePublished" content="2025-12-19">Dec 19</span>``): in its ``content``
+    or ``datetime`` attribute, else its text. (<meta> and <time> elements were read with
+    the metadata; this is looked for only on a page they gave no date, one XPath query.)"""
+    for el in root.iterfind(f".//*[@itemprop='{prop}']"):
+        raw = el.get("content") or el.get("datetime") or text_of(el)
+        dt = dates.parse_date(raw, tz, now=now)
+        if dt is not None:
+            return dt
+    return None
+
+
 def beside_modified(md: Metadata, tz: tzinfo, now: datetime) -> datetime | None:
     """The unmarked <time> beside one marked as the modified date, in the same element:
     pages that mark only the update (``<time class="entry-modified">``) print the

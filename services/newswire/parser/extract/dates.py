@@ -264,6 +264,9 @@ def parse_date(
         return (
             dt if dt.year >= MIN_YEAR and dt <= (now or datetime.now(UTC)) + _MAX_FUTURE else None
         )
+    if text.isdigit() and len(text) == 8:
+        # A compact ISO 8601 date (``20251219``), as meta tags write it (<meta name=pubdate>).
+        return _build(int(text[:4]), int(text[4:6]), int(text[6:]), default_tz=default_tz, now=now)
     m = _ISO.search(text)
     if m and m.group("H") is not None:
         return _at(

@@ -244,6 +244,9 @@ def _extract(
         )
         ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")
     if published is None:
+        published = date_choice.microdata_date(root, "datePublished", tz, now)
+        ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: microdata datePublished")
+    if published is None:
         published = date_choice.beside_modified(md, tz, now)
     if published is None:
         published = fields["published"]
