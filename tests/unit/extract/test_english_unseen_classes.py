@@ -160,3 +160,25 @@ def test_microdata_date_published_on_an_element_other_than_meta_or_time():
     assert result.article is not None and result.article.published_at is not None
     assert result.article.published_at.date() == date(2025, 12, 19)
     assert result.evidence["published_at"] == "structured data: microdata datePublished"
+
+
+# --- byline furniture taken for a one-word name ------------------------------------------
+
+_COMMENT_FORM = (
+    "<div id='respond'><h3>Leave a Reply</h3><form>"
+    "<p class='comment-form-author'><label for='author'>Name <span>*</span></label>"
+    "<input id='author' name='author'></p>"
+    "<p class='comment-form-email'><label for='email'>Email <span>*</span></label>"
+    "<input id='email' name='email'></p></form></div>"
+)
+
+
+def test_the_comment_forms_name_field_is_no_author():
+    html = _page(top="<h1>Holiday deals on security tools</h1>", after=_COMMENT_FORM)
+    assert _extract(html).authors == []
+
+
+def test_the_label_the_author_is_no_name():
+    box = "<div class='author-label'>The Author</div><div class='author-name'>Nicole Burke</div>"
+    html = _page(top="<h1>Holiday deals on security tools</h1>", after=box)
+    assert _extract(html).authors == ["Nicole Burke"]

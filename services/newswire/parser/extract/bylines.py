@@ -205,14 +205,15 @@ _NOT_NAME = re.compile(
     r"about|contact|written|updated|published|originally|reviewed|the\s+author)\b",
     re.I,
 )
-# Calendar words and page furniture that byline elements hold instead of a name.
+# Calendar words and page furniture that byline elements hold instead of a name (and the
+# fields of a comment form: "Name *", "Email *", "Website").
 _NOT_NAME_WORDS = _wordset(
     """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
     july august september october november december mon tue wed thu fri sat sun monday
     tuesday wednesday thursday friday saturday sunday today yesterday login log sign
     subscribe learn more read guide guides home menu search bluesky twitter facebook
     linkedin instagram youtube tiktok threads mastodon email rss print comments comment
-    reply profile bio"""
+    reply profile bio name website"""
 )
 # Months that are people's names too ("Tom May", "April Fulton", "Jennifer June"): in a
 # name of several words they are the name (dates are cut out before names are read).
@@ -222,6 +223,8 @@ _NAME_MONTHS = frozenset({"april", "may", "june", "august"})
 def _calendar_or_furniture(word: str, words_in_name: int) -> bool:
     """Whether a word of a would-be name is a calendar word or page furniture instead."""
     w = word.lower().strip(".")
+    if words_in_name == 1 and w == "the":
+        return True  # what is left of "The Author" with the role cut off
     return w in _NOT_NAME_WORDS and (words_in_name == 1 or w not in _NAME_MONTHS)
 
 
