@@ -182,3 +182,19 @@ def test_the_label_the_author_is_no_name():
     box = "<div class='author-label'>The Author</div><div class='author-name'>Nicole Burke</div>"
     html = _page(top="<h1>Holiday deals on security tools</h1>", after=box)
     assert _extract(html).authors == ["Nicole Burke"]
+
+
+# --- a byline printed without "By": the name over the writer's job -----------------------
+
+
+@pytest.mark.parametrize("role", ["Tech Writer", "Co-Founder & Marketing Director"])
+def test_a_name_over_the_writers_job_by_the_headline(role):
+    card = f"<div class='card'><p class='name'>Juliette Carreiro</p><p class='job'>{role}</p></div>"
+    html = _page(top=f"<h1>Holiday deals on security tools</h1>{card}")
+    assert _extract(html).authors == ["Juliette Carreiro"]
+
+
+def test_share_buttons_over_a_job_line_are_no_name():
+    card = "<div><p>LinkedIn Twitter Facebook Email</p><p>Blog Contributor</p></div>"
+    html = _page(top=f"<h1>Holiday deals on security tools</h1>{card}")
+    assert _extract(html).authors == []

@@ -388,9 +388,31 @@ def _byline_authors(
             names = split_names(b.text)
             if names:
                 return names
+    return _name_over_a_role(blocks, first)
+
+
+def _name_over_a_role(blocks: list[dom.Block], first: int) -> list[str]:
+    """A person's name alone in its own element by the headline, over a line giving the
+    writer's job ("Jane Doe" | "Tech Writer", "Co-Founder & Marketing Director"): a
+    byline printed without "By". The job line is what says the name is a writer's."""
+    for b in blocks[max(0, first - 15) : first + 5]:
+        name = b.text.strip()
+        if not 5 <= len(name) <= 40 or b.index + 1 >= len(blocks) or not _personal(name):
+            continue
+        if split_names(name, single=False, seams=False) != [name]:
+            continue  # "LinkedIn Twitter Facebook Email"
+        role = blocks[b.index + 1].text.strip()
+        if len(role) <= 60 and _ROLE_LINE.match(role):
+            return [name]
     return []
 
 
+# A line that is a writer's job title, up to three words before the title itself.
+_ROLE_LINE = re.compile(
+    r"^(?:[\w&,-]+\s+){0,3}(?:writer|editor|reporter|correspondent|contributor|columnist|"
+    r"journalist|author|blogger|co-?founder|founder)\b",
+    re.I,
+)
 _AUTHOR_HREF = re.compile(
     r"/(?:authors?|staff|writers?|contributors?|columnists?|reporters?|journalists?|people|"
     r"byline|profiles?)/[^/?#]+/?(?:$|[?#])",
