@@ -198,3 +198,22 @@ def test_share_buttons_over_a_job_line_are_no_name():
     card = "<div><p>LinkedIn Twitter Facebook Email</p><p>Blog Contributor</p></div>"
     html = _page(top=f"<h1>Holiday deals on security tools</h1>{card}")
     assert _extract(html).authors == []
+
+
+# --- "This post was written by" ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["top", "after"])
+def test_this_post_was_written_by(where):
+    note = "<p><em>This post was written by Vanessa Mendez, MD, gastroenterologist.</em></p>"
+    html = _page(
+        top="<h1>Holiday deals on security tools</h1>" + (note if where == "top" else ""),
+        after=f"<div class='author-bio'>{note}</div>" if where == "after" else "",
+    )
+    assert _extract(html).authors == ["Vanessa Mendez"]
+
+
+def test_this_post_was_written_by_a_human_names_nobody():
+    note = "<p>Disclosure: this article was written by a human, with a light edit by a tool.</p>"
+    html = _page(top="<h1>Holiday deals on security tools</h1>" + note)
+    assert _extract(html).authors == []

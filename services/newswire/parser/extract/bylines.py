@@ -388,6 +388,14 @@ def _byline_authors(
             names = split_names(b.text)
             if names:
                 return names
+    # "This post was written by Jane Doe, gastroenterologist, ...": a note opening or
+    # closing the story, or under it.
+    for b in body.blocks[:2] + body.blocks[-2:] + after:
+        m = _THIS_POST_BY.match(b.text)
+        if m:
+            names = split_names(b.text[m.end() : m.end() + 80])
+            if names:
+                return names
     return _name_over_a_role(blocks, first)
 
 
@@ -427,6 +435,11 @@ _LATE_BY = re.compile(r"\bby\s+(?=[A-Z])")
 _BOX_LABEL = re.compile(
     r"^(?:(?:written|article|story|words|text)\s+by|about\s+the\s+author|the\s+author|"
     r"author)\s*:?$",
+    re.I,
+)
+_THIS_POST_BY = re.compile(
+    r"^\W*(?:this|the)\s+(?:blog\s+)?(?:post|article|story|piece)\s+(?:was|is)\s+"
+    r"(?:written|authored)\s+by\s+(?-i:(?=[A-Z]))",
     re.I,
 )
 _WRITTEN_BY = re.compile(r"^(?:written|authored|article)\s+by\b", re.I)
