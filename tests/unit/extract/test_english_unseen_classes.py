@@ -217,3 +217,28 @@ def test_this_post_was_written_by_a_human_names_nobody():
     note = "<p>Disclosure: this article was written by a human, with a light edit by a tool.</p>"
     html = _page(top="<h1>Holiday deals on security tools</h1>" + note)
     assert _extract(html).authors == []
+
+
+# --- a team credited as the writer -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("<p class='byline'>By the Acme Team 2–3 minutes</p>", ["the Acme Team"]),
+        ("<h4 class='author-name'>By The Currency editors</h4>", ["The Currency editors"]),
+        ("<div class='author-name'>Team Acme</div>", ["Team Acme"]),
+        ("<p class='byline'>By Podium Staff</p>", ["Podium Staff"]),
+    ],
+)
+def test_a_team_credited_as_the_writer(byline, names):
+    html = _page(top=f"<h1>Holiday deals on security tools</h1>{byline}")
+    assert _extract(html).authors == names
+
+
+def test_a_person_under_the_story_beats_a_team_by_the_headline():
+    html = _page(
+        top="<h1>Holiday deals on security tools</h1><p class='byline'>By Team Acme Data</p>",
+        after="<p>Written by Jane Doe</p>",
+    )
+    assert _extract(html).authors == ["Jane Doe"]

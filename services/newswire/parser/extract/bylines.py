@@ -9,7 +9,7 @@ refusing what is not a person's name: roles, dates and page furniture run into b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dom, zh_labels
@@ -283,6 +283,10 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     for part in parts:
         # A byline after a dateline's time ("Nov. 9, 2022 5:00 AM ET By April Fulton").
         part = _ZONE_BY.sub("", part)
+        if _TEAM.match(part):
+            # A team credited as a whole ("By the Lavazza Team", "The Currency editors").
+            names.append(part)
+            continue
         role = _ROLE.search(part)
         if role:
             part = part[: role.start()].strip(" ,;:-")
@@ -311,6 +315,11 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     return names[:6]
 
 
+# A team's credit: a capitalised name and "Team", "Staff" or "Editors", or "Team" first.
+_TEAM = re.compile(
+    r"^(?:(?:[Tt]he\s+)?(?:[A-Z][\w&.'’-]*\s+){1,3}(?:[Tt]eam|[Ss]taff|[Ee]ditors)"
+    r"|Team\s+[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)?)$"
+)
 # What is left of a dateline before the byline: the time zone after its time, and "By".
 _ZONE_BY = re.compile(r"^(?:(?:[ECMP][SD]?T|UTC|GMT)\s+)?(?:[Bb]y:?\s+)?(?=[A-Z])")
 _BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
@@ -322,6 +331,23 @@ def _byline_authors(
     bylines: Iterable[Element],
     anchors: list[dom.Anchor] | None = None,
 ) -> list[str]:
+    """The writers the page prints: the first byline found, in the order of
+    :func:`_shown_bylines`, except that a team's credit ("By the Acme Team") gives way
+    to a person's further on ("Written by Jane Doe" under the story)."""
+    team: list[str] = []
+    for names in _shown_bylines(blocks, body, bylines, anchors):
+        if not all(_TEAM.match(n) for n in names):
+            return names
+        team = team or names
+    return team
+
+
+def _shown_bylines(
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+    bylines: Iterable[Element],
+    anchors: list[dom.Anchor] | None = None,
+) -> Iterator[list[str]]:
     # Elements marked as bylines (class/itemprop/rel "author"), in page order.
     for el in bylines:
         text = dom.norm_ws(text_of(el))
@@ -341,10 +367,10 @@ def _byline_authors(
         if len(pieces) > 1 and (labelled or not _BY_PREFIX.match(text)):
             names = split_names(pieces[0], single=labelled, seams=False)
             if names:
-                return names
+                yield names
         names = split_names(text, single=False)
         if names:
-            return names
+            yield names
     # A link to the writer's page (/author/jane-doe, /staff/..., /contributors/...).
     for anchor in anchors or ():
         # (The text's length first: it rules out most links without reading the href.)
@@ -353,7 +379,7 @@ def _byline_authors(
         if _AUTHOR_HREF.search(anchor.href or ""):
             names = split_names(anchor.text, single=False)
             if names:
-                return names
+                yield names
     # "By Jane Doe" lines near the top of the body, or "Written by" over the name.
     first = body.first if body.first >= 0 else len(blocks)
     window = blocks[max(0, first - 30) : first + 10]
@@ -363,17 +389,17 @@ def _byline_authors(
         if _BY_LABEL.match(b.text) and i + 1 < len(window):
             names = split_names(window[i + 1].text)
             if names and len(window[i + 1].text) <= 60:
-                return names
+                yield names
         if _BY_PREFIX.match(b.text) and (b.index < first + 3 or b not in body.blocks):
             names = split_names(b.text)
             if names:
-                return names
+                yield names
         m = _LATE_BY.search(b.text)
         if m and DATE_CANDIDATE.search(b.text, 0, m.start()):
             # "Posted on March 3, 2025 by Jane Doe": the name after the date.
             names = split_names(b.text[m.end() :])
             if names:
-                return names
+                yield names
     # An author box under the article ("Written by Jane Doe", "About the author").
     last = body.last if body.last >= 0 else first
     after = blocks[last - 2 : last + 40] if last >= 2 else blocks[: last + 40]
@@ -383,11 +409,11 @@ def _byline_authors(
         if _BOX_LABEL.match(b.text) and i + 1 < len(after):
             names = split_names(after[i + 1].text, single=False)
             if names and len(after[i + 1].text) <= 60:
-                return names
+                yield names
         if _WRITTEN_BY.match(b.text):
             names = split_names(b.text)
             if names:
-                return names
+                yield names
     # "This post was written by Jane Doe, gastroenterologist, ...": a note opening or
     # closing the story, or under it.
     for b in body.blocks[:2] + body.blocks[-2:] + after:
@@ -395,8 +421,8 @@ def _byline_authors(
         if m:
             names = split_names(b.text[m.end() : m.end() + 80])
             if names:
-                return names
-    return _name_over_a_role(blocks, first)
+                yield names
+    yield _name_over_a_role(blocks, first)
 
 
 def _name_over_a_role(blocks: list[dom.Block], first: int) -> list[str]:
