@@ -431,13 +431,13 @@ def _name_over_a_role(blocks: list[dom.Block], first: int) -> list[str]:
     byline printed without "By". The job line is what says the name is a writer's."""
     for b in blocks[max(0, first - 15) : first + 5]:
         name = b.text.strip()
-        if not 5 <= len(name) <= 40 or b.index + 1 >= len(blocks) or not _personal(name):
+        if not 5 <= len(name) <= 40 or b.index + 1 >= len(blocks):
             continue
-        if split_names(name, single=False, seams=False) != [name]:
-            continue  # "LinkedIn Twitter Facebook Email"
         role = blocks[b.index + 1].text.strip()
-        if len(role) <= 60 and _ROLE_LINE.match(role):
-            return [name]
+        if len(role) > 60 or not _ROLE_LINE.match(role) or not _personal(name):
+            continue
+        if split_names(name, single=False, seams=False) == [name]:
+            return [name]  # (not "LinkedIn Twitter Facebook Email")
     return []
 
 
