@@ -9,7 +9,7 @@ refusing what is not a person's name: roles, dates and page furniture run into b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dates, dom, zh_labels
@@ -110,6 +110,7 @@ def find_authors(
     structured = [a for a in structured if a and not _PLACEHOLDER.match(a)]
     site = {match_key(md.get("site_name")), match_key(source), match_key(editor)} - {""}
     byline: list[str] | None = None
+    outlets: list[str] = []
 
     def shown_byline() -> list[str]:
         nonlocal byline
@@ -137,6 +138,7 @@ def find_authors(
         else:
             candidates = [p for p in (zh_labels.clean_person(a) for a in structured) if p]
     else:
+        outlets = [a for a in structured if outlet(a)]
         structured = [a for a in structured if not outlet(a)]
         if structured and all(_HANDLE.match(a) for a in structured):
             # A login name ("jdoe42", "jane.doe") where the page prints the writer's name.
@@ -148,9 +150,16 @@ def find_authors(
     out: list[str] = []
     for a in candidates:
         k = match_key(a)
+        if not zh and outlet(a) and len(a) <= 60:
+            outlets.append(a)
         if not k or (zh and k in site) or outlet(a) or a in out or len(a) > 60:
             continue
         out.append(a)
+    if not out and not zh:
+        # No person is credited anywhere: the outlet the structured data names as the
+        # author is the page's own byline ("Written by Help Net Security"), a corporate
+        # one, and the only credit there is.
+        out = [a for a in dict.fromkeys(outlets) if len(a) <= 60]
     return out[:10]
 
 
@@ -197,18 +206,32 @@ _EN_NAME = re.compile(
 )
 _NOT_NAME = re.compile(
     r"^(?:author|authors|by|staff|admin|editor|editorial|team|share|follow|more|view|posts?|"
-    r"about|contact|written|updated|published|reviewed|the\s+author)\b",
+    r"about|contact|written|updated|published|originally|reviewed|the\s+author)\b",
     re.I,
 )
-# Calendar words and page furniture that byline elements hold instead of a name.
+# Calendar words and page furniture that byline elements hold instead of a name (and the
+# fields of a comment form: "Name *", "Email *", "Website").
 _NOT_NAME_WORDS = _wordset(
     """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
     july august september october november december mon tue wed thu fri sat sun monday
     tuesday wednesday thursday friday saturday sunday today yesterday login log sign
     subscribe learn more read guide guides home menu search bluesky twitter facebook
     linkedin instagram youtube tiktok threads mastodon email rss print comments comment
-    reply profile bio"""
+    reply profile bio name website"""
 )
+# Months that are people's names too ("Tom May", "April Fulton", "Jennifer June"): in a
+# name of several words they are the name (dates are cut out before names are read).
+_NAME_MONTHS = frozenset({"april", "may", "june", "august"})
+
+
+def _calendar_or_furniture(word: str, words_in_name: int) -> bool:
+    """Whether a word of a would-be name is a calendar word or page furniture instead."""
+    w = word.lower().strip(".")
+    if words_in_name == 1 and w == "the":
+        return True  # what is left of "The Author" with the role cut off
+    return w in _NOT_NAME_WORDS and (words_in_name == 1 or w not in _NAME_MONTHS)
+
+
 # Job titles run into the name ("Jane Doe Contributing Writer"): the name ends before.
 _ROLE = re.compile(
     r"\s+(?:senior|junior|chief|contributing|associate|managing|deputy|executive|staff|"
@@ -262,6 +285,12 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     ]
     names: list[str] = []
     for part in parts:
+        # A byline after a dateline's time ("Nov. 9, 2022 5:00 AM ET By April Fulton").
+        part = _ZONE_BY.sub("", part)
+        if _TEAM.match(part):
+            # A team credited as a whole ("By the Lavazza Team", "The Currency editors").
+            names.append(part)
+            continue
         role = _ROLE.search(part)
         if role:
             part = part[: role.start()].strip(" ,;:-")
@@ -275,7 +304,7 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
             or _NOT_NAME.match(part)
             or len(part) > 40
             or re.search(r"\d", part)
-            or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
+            or any(_calendar_or_furniture(w, len(words)) for w in words)
             or (len(words) == 1 and part.isupper())  # "ET", "CP": a zone or initials
         ):
             if names:
@@ -290,6 +319,13 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     return names[:6]
 
 
+# A team's credit: a capitalised name and "Team", "Staff" or "Editors", or "Team" first.
+_TEAM = re.compile(
+    r"^(?:(?:[Tt]he\s+)?(?:[A-Z][\w&.'’-]*\s+){1,3}(?:[Tt]eam|[Ss]taff|[Ee]ditors)"
+    r"|Team\s+[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)?)$"
+)
+# What is left of a dateline before the byline: the time zone after its time, and "By".
+_ZONE_BY = re.compile(r"^(?:(?:[ECMP][SD]?T|UTC|GMT)\s+)?(?:[Bb]y:?\s+)?(?=[A-Z])")
 _BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
 
 
@@ -299,6 +335,23 @@ def _byline_authors(
     bylines: Iterable[Element],
     anchors: list[dom.Anchor] | None = None,
 ) -> list[str]:
+    """The writers the page prints: the first byline found, in the order of
+    :func:`_shown_bylines`, except that a team's credit ("By the Acme Team") gives way
+    to a person's further on ("Written by Jane Doe" under the story)."""
+    team: list[str] = []
+    for names in _shown_bylines(blocks, body, bylines, anchors):
+        if not all(_TEAM.match(n) for n in names):
+            return names
+        team = team or names
+    return team
+
+
+def _shown_bylines(
+    blocks: list[dom.Block],
+    body: content_mod.Content,
+    bylines: Iterable[Element],
+    anchors: list[dom.Anchor] | None = None,
+) -> Iterator[list[str]]:
     # Elements marked as bylines (class/itemprop/rel "author"), in page order.
     for el in bylines:
         text = dom.norm_ws(text_of(el))
@@ -318,10 +371,10 @@ def _byline_authors(
         if len(pieces) > 1 and (labelled or not _BY_PREFIX.match(text)):
             names = split_names(pieces[0], single=labelled, seams=False)
             if names:
-                return names
+                yield names
         names = split_names(text, single=False)
         if names:
-            return names
+            yield names
     # A link to the writer's page (/author/jane-doe, /staff/..., /contributors/...).
     for anchor in anchors or ():
         # (The text's length first: it rules out most links without reading the href.)
@@ -330,7 +383,7 @@ def _byline_authors(
         if _AUTHOR_HREF.search(anchor.href or ""):
             names = split_names(anchor.text, single=False)
             if names:
-                return names
+                yield names
     # "By Jane Doe" lines near the top of the body, or "Written by" over the name.
     first = body.first if body.first >= 0 else len(blocks)
     window = blocks[max(0, first - 30) : first + 10]
@@ -340,17 +393,17 @@ def _byline_authors(
         if _BY_LABEL.match(b.text) and i + 1 < len(window):
             names = split_names(window[i + 1].text)
             if names and len(window[i + 1].text) <= 60:
-                return names
+                yield names
         if _BY_PREFIX.match(b.text) and (b.index < first + 3 or b not in body.blocks):
             names = split_names(b.text)
             if names:
-                return names
+                yield names
         m = _LATE_BY.search(b.text)
         if m and DATE_CANDIDATE.search(b.text, 0, m.start()):
             # "Posted on March 3, 2025 by Jane Doe": the name after the date.
             names = split_names(b.text[m.end() :])
             if names:
-                return names
+                yield names
     # An author box under the article ("Written by Jane Doe", "About the author").
     last = body.last if body.last >= 0 else first
     after = blocks[last - 2 : last + 40] if last >= 2 else blocks[: last + 40]
@@ -360,14 +413,44 @@ def _byline_authors(
         if _BOX_LABEL.match(b.text) and i + 1 < len(after):
             names = split_names(after[i + 1].text, single=False)
             if names and len(after[i + 1].text) <= 60:
-                return names
+                yield names
         if _WRITTEN_BY.match(b.text):
             names = split_names(b.text)
             if names:
-                return names
+                yield names
+    # "This post was written by Jane Doe, gastroenterologist, ...": a note opening or
+    # closing the story, or under it.
+    for b in body.blocks[:2] + body.blocks[-2:] + after:
+        m = _THIS_POST_BY.match(b.text)
+        if m:
+            names = split_names(b.text[m.end() : m.end() + 80])
+            if names:
+                yield names
+    yield _name_over_a_role(blocks, first)
+
+
+def _name_over_a_role(blocks: list[dom.Block], first: int) -> list[str]:
+    """A person's name alone in its own element by the headline, over a line giving the
+    writer's job ("Jane Doe" | "Tech Writer", "Co-Founder & Marketing Director"): a
+    byline printed without "By". The job line is what says the name is a writer's."""
+    for b in blocks[max(0, first - 15) : first + 5]:
+        name = b.text.strip()
+        if not 5 <= len(name) <= 40 or b.index + 1 >= len(blocks):
+            continue
+        role = blocks[b.index + 1].text.strip()
+        if len(role) > 60 or not _ROLE_LINE.match(role) or not _personal(name):
+            continue
+        if split_names(name, single=False, seams=False) == [name]:
+            return [name]  # (not "LinkedIn Twitter Facebook Email")
     return []
 
 
+# A line that is a writer's job title, up to three words before the title itself.
+_ROLE_LINE = re.compile(
+    r"^(?:[\w&,-]+\s+){0,3}(?:writer|editor|reporter|correspondent|contributor|columnist|"
+    r"journalist|author|blogger|co-?founder|founder)\b",
+    re.I,
+)
 _AUTHOR_HREF = re.compile(
     r"/(?:authors?|staff|writers?|contributors?|columnists?|reporters?|journalists?|people|"
     r"byline|profiles?)/[^/?#]+/?(?:$|[?#])",
@@ -382,6 +465,11 @@ _LATE_BY = re.compile(r"\bby\s+(?=[A-Z])")
 _BOX_LABEL = re.compile(
     r"^(?:(?:written|article|story|words|text)\s+by|about\s+the\s+author|the\s+author|"
     r"author)\s*:?$",
+    re.I,
+)
+_THIS_POST_BY = re.compile(
+    r"^\W*(?:this|the)\s+(?:blog\s+)?(?:post|article|story|piece)\s+(?:was|is)\s+"
+    r"(?:written|authored)\s+by\s+(?-i:(?=[A-Z]))",
     re.I,
 )
 _WRITTEN_BY = re.compile(r"^(?:written|authored|article)\s+by\b", re.I)

@@ -25,16 +25,16 @@ MONTHS = (
 )
 DATE_CANDIDATE = re.compile(
     r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
-    r"|(?<!\d)\d\d-\d\d-\d\d(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s*\d{1,2}:\d\d"
+    r"|(?<!\d)\d\d-\d\d-\d\d(?![\d-])(?:\s+\d{1,2}:\d\d)?|(?<![\d-])\d{1,2}[-月]\d{1,2}日?\s*\d{1,2}:\d\d"
     # A month name may be glued to the byline before it ("By Jane DoeMar 5, 2025").
     rf"|(?:\b|(?<=[a-z])(?-i:(?=[A-Z]))){MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
     r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+(?:19|20)\d\d"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS},?\s+(?:19|20)\d\d"
     # Day, month name and year in other languages ("4 de agosto de 2021", "04-ago-2021").
     r"|(?<![\w/.])\d{1,2}(?:\.|º|er)?(?:\s+de)?[\s./-]+"
     rf"(?:{dates.INTL_MONTH_RE})\.?(?:\s+de)?[\s./,-]+(?:19|20)\d\d(?!\d)"
     r"(?:,?\s*\d{1,2}[:.h]\d\d(?::\d\d)?)?"
-    r"|(?<![\w/.])\d{1,2}([./])\d{1,2}\1(?:19|20)\d\d(?![\d/.])(?:,?\s*\d{1,2}:\d\d)?",
+    r"|(?<![\w/.-])\d{1,2}([./-])\d{1,2}\1(?:19|20)\d\d(?![\d/.-])(?:,?\s*\d{1,2}:\d\d)?",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
@@ -171,6 +171,19 @@ def time_element(
             dt = dates.parse_date(stamp, tz, now=now)
             if dt is not None:
                 return dt
+    return None
+
+
+def microdata_date(root: Element, prop: str, tz: tzinfo, now: datetime) -> datetime | None:
+    """The date of an element schema.org microdata marks with ``itemprop`` (``<span
+    itemprop="datePublished" content="2025-12-19">Dec 19</span>``): in its ``content``
+    or ``datetime`` attribute, else its text. (<meta> and <time> elements were read with
+    the metadata; this is looked for only on a page they gave no date, one XPath query.)"""
+    for el in root.iterfind(f".//*[@itemprop='{prop}']"):
+        raw = el.get("content") or el.get("datetime") or text_of(el)
+        dt = dates.parse_date(raw, tz, now=now)
+        if dt is not None:
+            return dt
     return None
 
 

@@ -42,9 +42,12 @@ _MD = compile_zh(
     r"(?<![\d-])(?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?\s*(?P<H>\d{1,2})[:：](?P<M>\d\d)(?![\d:])"
 )
 # Day, month and year as numbers with a 4-digit year: ``12.12.2025`` (European, day
-# first) and ``10/31/2024`` (US, month first unless the first number cannot be a month).
+# first) and ``10/31/2024`` (US, month first), each read the other way when the first way
+# cannot be a date (``12.19.2025``, ``31/10/2024``). With dashes both orders are common
+# (``19-12-2025``, ``12-19-2025``): only a date one order rules out is read.
 _NUM_DMY = re.compile(
-    r"(?<![\w/.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])"
+    r"(?<![\w/.-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)"
+    r"(?![\d/.-])"
     r"(?:,?\s*(?:at\s*)?(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?)?",
     re.IGNORECASE,
 )
@@ -91,7 +94,7 @@ _EN_MDY = re.compile(
     re.IGNORECASE,
 )
 _EN_DMY = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+"
+    r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
     + _MONTH_RE
     + r",?\s+(?P<y>(?:19|20)\d\d)"
     + _TIME_RE,
@@ -263,6 +266,9 @@ def parse_date(
         return (
             dt if dt.year >= MIN_YEAR and dt <= (now or datetime.now(UTC)) + _MAX_FUTURE else None
         )
+    if text.isdigit() and len(text) == 8:
+        # A compact ISO 8601 date (``20251219``), as meta tags write it (<meta name=pubdate>).
+        return _build(int(text[:4]), int(text[4:6]), int(text[6:]), default_tz=default_tz, now=now)
     m = _ISO.search(text)
     if m and m.group("H") is not None:
         return _at(
@@ -277,8 +283,11 @@ def parse_date(
     m = _NUM_DMY.search(text)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        day_first = m["sep"] == "." or a > 12
-        return _at(m, int(m["y"]), b if day_first else a, a if day_first else b, default_tz, now)
+        if m["sep"] != "-" or a > 12 or b > 12:
+            day_first = a > 12 or (m["sep"] == "." and b <= 12)
+            return _at(
+                m, int(m["y"]), b if day_first else a, a if day_first else b, default_tz, now
+            )
     for rx in (_EN_MDY, _EN_DMY):
         m = rx.search(text)
         if m:

@@ -245,6 +245,10 @@ def _extract(
             md, ("datepublished", "publish", "posted", "entry-date", "created"), tz, now
         )
         ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: <time> element")
+    if published is None and b"datePublished" in body:
+        # (The bytes are searched first: a substring test costs a tenth of the query.)
+        published = date_choice.microdata_date(root, "datePublished", tz, now)
+        ev.note(evidence, "published_at", published, f"{ev.STRUCTURED}: microdata datePublished")
     if published is None:
         published = date_choice.beside_modified(md, tz, now)
     if published is None:

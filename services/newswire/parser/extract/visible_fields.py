@@ -165,8 +165,33 @@ def read_visible_fields(
             got.append((dt, kind or "published"))
         return got
 
+    # Lines below the story and over the headline, where lists of other stories go.
+    edges = (tail[:15], above)
+    listed: dict[int, bool] = {}
+
+    def in_a_dated_list(b: dom.Block) -> bool:
+        """Whether ``b`` is one of the lines of an edge of the page that show three or
+        more different days between them: a list of other stories, each with its date,
+        none of them this story's, unless the item is this story itself (its headline
+        on the line or the one before: "Recent posts" led by the story). (Worked out once
+        per edge, when first asked; the lines are short, at most 200 characters.)"""
+        for i, edge in enumerate(edges):
+            if b in edge:
+                if i not in listed:
+                    days = {
+                        dt.date() for e in edge for dt, kind in dates_in(e) if kind != "updated"
+                    }
+                    listed[i] = len(days) > 2
+                if not listed[i] or not title_key:
+                    return listed[i]
+                lines = (b, blocks[b.index - 1]) if b.index else (b,)
+                return not any(title_key in match_key(line.text) for line in lines)
+        return False
+
     for b in head + body_blocks[:3] + inner + tail[:15] + above:
         for dt, kind in dates_in(b):
+            if b.index not in labelled and in_a_dated_list(b):
+                continue
             if kind == "updated":
                 out["updated"] = out["updated"] or dt
             elif out["updated"] is not None and dt - out["updated"] > _DAY:
