@@ -63,3 +63,27 @@ def test_related_heading_with_a_more_link():
     )
     article = _article("<span>2025-03-12 00:50</span>", related)
     assert [r.title for r in article.related] == ["第一则相关新闻的标题", "第二则相关新闻的标题"]
+
+
+def test_a_label_word_inside_a_listed_headline_labels_no_date():
+    """ "城市书房开放时间延长 2026-12-05 13:30" in a related list: 时间 belongs to the
+    headline; the story's own time is the one by its headline (3 hours before the visit)."""
+    from datetime import UTC, datetime
+
+    items = "".join(
+        f'<li><a href="/n/{i}.html">{t}</a><span>2026-12-0{i + 1} 1{i}:30</span></li>'
+        for i, t in enumerate(
+            ["市区新增三条公交线路", "冬季供暖工作全面启动", "城市书房开放时间延长"]
+        )
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议讨论安全保障</title></head><body>'
+        '<h1>某地召开会议讨论安全保障</h1><div class="info"><span>3小时前</span></div>'
+        f'<div class="content">{PARAS}</div><div class="related"><h3>相关新闻</h3><ul>{items}'
+        "</ul></div></body></html>"
+    ).encode()
+    fetched = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+    article = extract(page, "https://news.example.cn/a/1.html", fetched_at=fetched).article
+    assert article is not None
+    assert article.published_at is not None
+    assert article.published_at.astimezone(UTC) == datetime(2026, 12, 5, 5, 0, tzinfo=UTC)

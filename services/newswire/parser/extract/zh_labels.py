@@ -186,10 +186,17 @@ _VIEWS = compile_zh(
     # (Or in brackets after the label: 浏览(0), 点击（12）.)
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：(（]?\s*(?P<b>\d[\d,]*)"
 )
+# A date's label ends right before it, but for a colon, "on" or a bracket (a 时间 inside a
+# headline of a dated list, "开放时间延长 2026-12-05", labels nothing).
+_LABEL_END = r"\s*(?:[:：|｜]|\bon\b|\bat\b)?\s*[(（]?\s*$"
 _PUBLISH_LABEL = compile_zh(
-    r"发布时间|发表时间|发布日期|发布于|发表于|发稿时间|时间|日期|Published|Posted|Date", re.I
+    r"(?:发布时间|发表时间|发布日期|发布于|发表于|发稿时间|时间|日期|Published|Posted|Date)"
+    + _LABEL_END,
+    re.I,
 )
-_UPDATE_LABEL = compile_zh(r"(?:最后)?更新(?:时间|于)?|修改时间|Updated|Modified", re.I)
+_UPDATE_LABEL = compile_zh(
+    r"(?:(?:最后)?更新(?:时间|于)?|修改时间|Updated|Modified)" + _LABEL_END, re.I
+)
 
 
 def clean_person(name: str) -> str | None:
