@@ -188,7 +188,7 @@ _VIEWS = compile_zh(
 )
 # A date's label ends right before it, but for a colon, "on" or a bracket (a 时间 inside a
 # headline of a dated list, "开放时间延长 2026-12-05", labels nothing).
-_LABEL_END = r"\s*(?:[:：|｜]|\bon\b|\bat\b)?\s*[(（]?\s*$"
+_LABEL_END = r"\s*(?:\bon\b|\bat\b)?\s*[:：|｜]?\s*[(（]?\s*$"
 _PUBLISH_LABEL = compile_zh(
     r"(?:发布时间|发表时间|发布日期|发布于|发表于|发稿时间|时间|日期|Published|Posted|Date)"
     + _LABEL_END,
