@@ -107,3 +107,32 @@ def test_machine_text_and_duplicates_are_not_body():
 )
 def test_site_specific_date_meta_names(key, kind):
     assert _meta_date_kind(key) == kind
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "<h3>34 responses to “Plan passes”</h3>",
+        "<h3>Leave a Reply</h3>",
+        "<h4>12 thoughts on “Plan passes”</h4>",
+        "<div>网友评论</div>",
+        "<p>Join the discussion</p>",
+    ],
+)
+def test_the_comment_sections_heading_ends_the_body_whatever_its_markup_is_called(heading):
+    """Class names that say nothing (a CSS-in-JS build's "c3f9a1"): the readers' comments
+    after the heading are not the story, though they are prose in the same container."""
+    comments = "".join(
+        f"<div class='x{i}'><p>Reader {i} says the council should have voted sooner on the "
+        f"plan, since the costs were known for months already, point {i}.</p></div>"
+        for i in range(8)
+    )
+    html = (
+        "<html><body><div class='a1'><h1>Plan passes</h1>"
+        + _paras(3)
+        + f"{heading}{comments}</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/a").article
+    assert art is not None
+    assert art.text.count("Part ") == 3
+    assert "Reader" not in art.text

@@ -103,7 +103,12 @@ _READ_COUNT = compile_zh(r"\d\s*(?:次阅读|阅读(?=\s|$))")
 # disclaimers and copyright lines.
 END_MARKER = compile_zh(
     r"^(?:[【\[(（]?\s*(?:责任编辑|责编|编辑)\s*[:：]|文章关键词|关键词\s*[:：]|关键字\s*[:：]|正文已结束|"
-    r"免责声明|声明\s*[:：]|【纠错】|\(完\)|（完）|版权声明|©|copyright\b|\(c\)\s*\d{4})",
+    r"免责声明|声明\s*[:：]|【纠错】|\(完\)|（完）|版权声明|©|copyright\b|\(c\)\s*\d{4}|"
+    # The comment section's heading: readers' words follow, whatever the markup calls them.
+    r"\d+\s+(?:responses?|comments?|replies|thoughts)\s+(?:to|on)\b|"
+    r"(?:leave|post|add|write)\s+a\s+(?:reply|comment)\b|join the (?:discussion|conversation)|"
+    r"(?:网友评论|发表评论|我要评论|最新评论|热门评论|评论区|全部评论)|\d+\s*条评论|"
+    r"deixe (?:um|seu) comentário|deja (?:un|tu) comentario|laisser un commentaire)",
     re.I,
 )
 _COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b)", re.I)
