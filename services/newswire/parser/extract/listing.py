@@ -101,6 +101,11 @@ def resolve(href: str | None, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:", "sms:")):
         return None
+    plain = _ALREADY_NORMAL.fullmatch(href)
+    if plain is not None:
+        # An absolute URL in normal form, as most links are: urljoin gives it back (it
+        # keeps the dot segments of an absolute URL), and so does normalising it.
+        return href if plain.group(2) else href + "/"
     try:
         absolute = urljoin(base, href)
         url = fast_normalize(absolute)
