@@ -27,6 +27,7 @@ from newswire.parser.extract.dom import (
     holds_another,
     norm_ws,
     text_of,
+    word_chars,
 )
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
@@ -701,8 +702,5 @@ def is_prose_sentence(text: str) -> bool:
     return len(text) > 60 and punct_count(text) >= 3
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
 def _key(text: str) -> str:
-    return _NOT_WORD.sub("", text).lower()
+    return word_chars(text).lower()
