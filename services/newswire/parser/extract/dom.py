@@ -207,6 +207,8 @@ class Block:
     #: The block's element and its ancestors, root first (ancestor tests without lxml
     #: calls: ``container in b.chain``).
     chain: tuple[Element, ...] = ()
+    #: The text with its elements apart, read on first use (see visible_fields).
+    apart: str | None = None
 
     @property
     def link_density(self) -> float:

@@ -35,6 +35,14 @@ _DIGIT = re.compile(r"\d")
 def _elements_apart(b: dom.Block) -> str:
     """The line's text with its elements apart: adjacent inline elements run together
     in the block's text (``<span>10:20</span><span>1234</span>`` reads "10:201234")."""
+    # (Kept on the block: the date, credit and byline scans read many of the same lines,
+    # and each reading walks the line's elements.)
+    if b.apart is None:
+        b.apart = _read_apart(b)
+    return b.apart
+
+
+def _read_apart(b: dom.Block) -> str:
     if not len(b.el):
         return b.text
     # Not when the element owns much more than the line (then it is not read to the end).
@@ -50,12 +58,12 @@ def _elements_apart(b: dom.Block) -> str:
     return spaced if len(spaced) <= limit else b.text
 
 
-def _views(b: dom.Block, elements_apart: Callable[[dom.Block], str]) -> int | None:
+def _views(b: dom.Block) -> int | None:
     """The view count a line shows, read with its elements apart (a count in its own
     element after a time would continue the time's digits)."""
     text = b.text
     if zh_labels.may_show_views(text):
-        text = elements_apart(b)
+        text = _elements_apart(b)
     return zh_labels.find_views(text)
 
 
@@ -112,15 +120,6 @@ def read_visible_fields(
     above = [b for b in blocks[max(0, start - 6) : start] if len(b.text) <= 120]
     found_in: dict[int, list[tuple[datetime, str]]] = {}
     labelled: set[int] = set()
-    apart: dict[dom.Block, str] = {}
-
-    def elements_apart(b: dom.Block) -> str:
-        """_elements_apart, once per line: the date, credit and byline scans below read
-        many of the same lines, and each reading walks the line's elements."""
-        text = apart.get(b)
-        if text is None:
-            text = apart[b] = _elements_apart(b)
-        return text
 
     def dates_in(b: dom.Block) -> list[tuple[datetime, str]]:
         """The dates a short line states, each with its kind (published/updated)."""
@@ -133,7 +132,7 @@ def read_visible_fields(
             # (Every date candidate holds a digit; most lines have none.)
             return got
         # Dates in adjacent elements run together ("Mar 5, 2025Mar 1, 2025"): read apart.
-        text = elements_apart(b)
+        text = _elements_apart(b)
         for m in DATE_CANDIDATE.finditer(text):
             dt = dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
@@ -201,7 +200,7 @@ def read_visible_fields(
         (dt, b)
         for b in head + inner + above + [b for b in body_blocks[:2] if len(b.text) <= 60]
         if dates.may_be_relative(b.text)
-        and (dt := dates.relative_date(elements_apart(b), now, tz)) is not None
+        and (dt := dates.relative_date(_elements_apart(b), now, tz)) is not None
     ]
     out["relative"] = relative[0][0] if len(relative) == 1 else None
     url_day = dates.date_from_url(url, tz)
@@ -234,13 +233,13 @@ def read_visible_fields(
             out["source"] = zh_labels.find_source(text)
             if out["source"] is not None and len(b.el):
                 # The outlet ends where its element does (``来源：求是网<a>参与互动</a>``).
-                out["source"] = zh_labels.find_source(elements_apart(b)) or out["source"]
+                out["source"] = zh_labels.find_source(_elements_apart(b)) or out["source"]
             elif len(b.el) and b in head_lines:
                 # The label runs into the element before it in the line's text
                 # (``<span>3小时前</span><span>来源：X</span>`` reads "3小时前来源：X").
-                out["source"] = zh_labels.find_source(elements_apart(b))
+                out["source"] = zh_labels.find_source(_elements_apart(b))
         if out["views"] is None and b in head:
-            out["views"] = _views(b, elements_apart)
+            out["views"] = _views(b)
     if out["source"] is None:
         # The closing note of a long last paragraph (``…（本文来源：经济日报 作者：…）``).
         for b in body_blocks[-2:]:
@@ -256,7 +255,7 @@ def read_visible_fields(
         if len(b.el) and (credit or zh_labels.may_name_editor(b.text)):
             # The name ends where its element does (``<span>王某</span><a>打印</a>``), and a
             # label in the next element does not run into it (``…王婷婷</span><span>时间：``).
-            credit = zh_labels.find_editor_credit(elements_apart(b)) or credit
+            credit = zh_labels.find_editor_credit(_elements_apart(b)) or credit
         if credit:
             # The first editor credit found, unless another line names the responsible
             # editor (a footer with both 编辑 and 责任编辑 lines).
@@ -286,7 +285,7 @@ def read_visible_fields(
         if not is_body and len(text) <= 120 and len(b.el):
             # A byline of label, name and role in elements of their own runs together in
             # the text (``作者：王某本报记者``): read it with the elements' boundaries.
-            text = elements_apart(b)
+            text = _elements_apart(b)
         found = zh_labels.find_paren_authors(text) if is_body else []
         if len(text) <= 120 or is_body:
             found = (
@@ -318,7 +317,7 @@ def read_visible_fields(
         # The outlet beside a time relative to the visit (``新华网 3小时前``) by the
         # headline sits where it sits beside a date (the page's only other dates are at its
         # edges): read the line as if the time were one.
-        line = elements_apart(relative[0][1])
+        line = _elements_apart(relative[0][1])
         span = dates.relative_span(line)
         if span is not None:
             line = f"{line[: span[0]]} {_A_DATE} {line[span[1] :]}"
