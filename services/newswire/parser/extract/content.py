@@ -28,6 +28,7 @@ from newswire.parser.extract.dom import (
     holds_another,
     norm_ws,
     text_of,
+    word_chars,
 )
 from newswire.parser.extract.zh_script import compile_zh, either_script
 
@@ -350,22 +351,25 @@ def best_container(blocks: list[Block]) -> Element | None:
     # one addition per element instead of one per block and ancestor. The elements are
     # kept by depth as they are registered (with their parent), so that the deepest come
     # first without a sort, and equally deep ones in registration order.
-    scores: dict[Element, float] = {}
     depth: dict[Element, int] = {}
     levels: list[list[tuple[Element, Element]]] = []
     for el in own:
         chain = chains[el]
-        i = len(chain) - 1
+        n = len(chain)
+        i = n - 1
         while i >= 0 and chain[i] not in depth:
             i -= 1
-        while len(levels) < len(chain):
+        while len(levels) < n:
             levels.append([])
-        for j in range(i + 1, len(chain)):
+        start = i + 1
+        if start == 0:
+            depth[chain[0]] = 0  # (the root, on the first chain: it has no parent)
+            start = 1
+        for j in range(start, n):
             node = chain[j]
             depth[node] = j
-            scores[node] = 0.0
-            if j:
-                levels[j].append((node, chain[j - 1]))
+            levels[j].append((node, chain[j - 1]))
+    scores = dict.fromkeys(depth, 0.0)
     for el, w in own.items():
         scores[el] += w
     for level in reversed(levels):
@@ -724,8 +728,5 @@ def is_prose_sentence(text: str) -> bool:
     return len(text) > 60 and punct_count(text) >= 3
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
 def _key(text: str) -> str:
-    return _NOT_WORD.sub("", text).lower()
+    return word_chars(text).lower()

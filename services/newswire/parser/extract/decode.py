@@ -261,10 +261,14 @@ def utf8_as_is(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded
     if sniff_binary(body, headers) or body.startswith(tuple(bom for bom, _ in _BOMS)):
         return None
     declared, source, warnings = _declared_charset(body, headers)
+    # (The sample is cut only when it is looked at: copying 64 KB of a page the parser is
+    # about to read costs more than the rest of this function.)
+    if declared == "utf-8":
+        return Decoded(None, "utf-8", source, warnings, utf8=body)
     sample = body[:_DETECT_BYTES]
-    if declared is None or declared == "utf-8":
+    if declared is None:
         # (As decode_body: an ASCII sample keeps the source, else no declaration is "utf-8".)
-        src = source if declared is not None or sample.isascii() else "utf-8"
+        src = source if sample.isascii() else "utf-8"
         return Decoded(None, "utf-8", src, warnings, utf8=body)
     if sample.isascii():
         return None

@@ -41,8 +41,9 @@ _SLD = frozenset({"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go
 
 # URLs already in normal form (lower-case host, no port, query, fragment, escapes or
 # characters quote() would touch): normalize_url returns them unchanged, so skip it.
+# (Groups: the host, the path.)
 _ALREADY_NORMAL = re.compile(
-    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?"
+    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?"
 )
 # The same with a plain query of ``key=value`` pairs (characters urlencode keeps as they are).
 _NORMAL_WITH_QUERY = re.compile(
@@ -66,7 +67,7 @@ def fast_normalize(url: str) -> str:
         url = url.split("#", 1)[0]
     m = _ALREADY_NORMAL.fullmatch(url)
     if m:
-        return url if m.group(1) else url + "/"
+        return url if m.group(2) else url + "/"
     m = _NORMAL_WITH_QUERY.fullmatch(url)
     if m:
         # (Plain pairs: parse_qsl and urlencode leave their characters as they are.)
@@ -100,6 +101,11 @@ def resolve(href: str | None, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:", "sms:")):
         return None
+    plain = _ALREADY_NORMAL.fullmatch(href)
+    if plain is not None:
+        # An absolute URL in normal form, as most links are: urljoin gives it back (it
+        # keeps the dot segments of an absolute URL), and so does normalising it.
+        return href if plain.group(2) else href + "/"
     try:
         absolute = urljoin(base, href)
         url = fast_normalize(absolute)
@@ -190,6 +196,21 @@ class _Resolver:
     def _same_site(self, href: str, own_site: str) -> str | None:
         url: str | None = None
         absolute = self.absolute(href) if href else None
+        plain = _ALREADY_NORMAL.fullmatch(absolute) if absolute else None
+        if plain is not None:
+            # Most links: a URL in normal form, matched once for what the steps below
+            # find in it (its netloc is its host; no query or fragment to cut; normalising
+            # returns it, with "/" for an empty path).
+            host = plain.group(1)
+            site = self.site_cache.get(host)
+            if site is None:
+                site = self.site_cache[host] = site_key(host)
+            if site != own_site:
+                return None
+            end = absolute[-8:]
+            if "." in end and _STATIC_EXT.search(end):
+                return None
+            return absolute if plain.group(2) else absolute + "/"
         if absolute and self.site_of(absolute) == own_site:
             end = absolute.split("?", 1)[0].split("#", 1)[0][-8:]
             # (No dot, no file extension: the search is skipped for most paths.)

@@ -383,6 +383,23 @@ def junk_reason(text: str) -> str | None:
     characters are counted only in a text already suspect.
     """
     sample = text[:_SAMPLE_CHARS]
+    if (
+        len(sample) >= _MIN_COMPRESSION_JUDGED
+        and _NOISE.search(sample) is None
+        and len("".join(sample[:200].split())) >= _MIN_JUDGED
+    ):
+        # The usual page: a long sample, no noise in it, and judged for sure (its start
+        # alone shows enough). The same verdicts as below without gathering the visible
+        # characters, which only a suspect text needs.
+        raw = sample.encode("utf-8", "replace")
+        ratio = len(zlib.compress(raw, 1)) / len(raw)
+        if ratio >= _MIN_COMPRESSION_RATIO:
+            if " " in sample or "\n" in sample:
+                return None  # (not unbroken: the sample has whitespace)
+            return _unbroken("".join(sample.split()), len(sample))
+        return _one_character("".join(sample.split())) or (
+            f"the same few characters repeated (compresses to {ratio:.1%})"
+        )
     visible = "".join(sample.split())
     if len(visible) < _MIN_JUDGED:
         return None

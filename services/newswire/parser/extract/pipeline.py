@@ -442,7 +442,7 @@ def page_type_hint(md: Metadata) -> bool:
 
 
 def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
-    sample = "".join([b.text for b in blocks[:400]])[:5000]
+    sample = _text_sample(blocks)
     if md.lang:
         lang = md.lang.strip().replace("_", "-").split("-")[0].lower()
         # (Templates put the charset where the language goes: Content-Language "utf-8".)
@@ -469,6 +469,19 @@ def _lang(md: Metadata, blocks: list[dom.Block]) -> str | None:
     if len(_EN_WORDS.findall(sample)) > 10:
         return "en"
     return None
+
+
+def _text_sample(blocks: list[dom.Block], limit: int = 5000) -> str:
+    """The first ``limit`` characters of the first 400 blocks' text (the blocks past
+    the limit are not joined only to be cut off)."""
+    texts = []
+    total = 0
+    for b in blocks[:400]:
+        texts.append(b.text)
+        total += len(b.text)
+        if total >= limit:
+            break
+    return "".join(texts)[:limit]
 
 
 def _unlabel(text: str | None, find: Callable[[str], str | None]) -> str | None:

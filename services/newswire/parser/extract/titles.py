@@ -20,7 +20,6 @@ from newswire.parser.extract.metadata import Metadata, ld_value
 from newswire.parser.extract.rules import ExtractionRules, rule_text
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*")
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 # Keys of short texts already keyed: the title, section and byline stages compare the same
@@ -36,7 +35,7 @@ def match_key(text: str | None) -> str:
         return ""
     key = _KEYS.get(text)
     if key is None:
-        key = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+        key = dom.word_chars(unicodedata.normalize("NFKC", text)).lower()
         if len(text) <= _KEYED_LENGTH:
             if len(_KEYS) >= _KEYS_MAX:
                 _KEYS.clear()

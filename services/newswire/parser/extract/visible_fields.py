@@ -39,6 +39,14 @@ _TIME_ALONE = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
 def _elements_apart(b: dom.Block) -> str:
     """The line's text with its elements apart: adjacent inline elements run together
     in the block's text (``<span>10:20</span><span>1234</span>`` reads "10:201234")."""
+    # (Kept on the block: the date, credit and byline scans read many of the same lines,
+    # and each reading walks the line's elements.)
+    if b.apart is None:
+        b.apart = _read_apart(b)
+    return b.apart
+
+
+def _read_apart(b: dom.Block) -> str:
     if not len(b.el):
         return b.text
     # Not when the element owns much more than the line (then it is not read to the end).
