@@ -52,7 +52,112 @@ def simplified(text: str) -> str:
 
 
 def both_scripts(pattern: str) -> str:
-    """The regex with every character that has a traditional form matching both forms."""
+    """The regex with every run of Chinese characters that has a traditional spelling
+    matching both spellings: ``责编`` becomes ``(?:责编|責編)``.
+
+    Whole words rather than a class per character (``[责責][编編]``): Python's regex engine
+    skips ahead quickly to where an alternation of plain words can start, and a class per
+    character would make many label patterns ten times slower. Inside a character class
+    the traditional forms are simply added. A quantifier after a run applies to its last
+    character only, so that character stays outside the group.
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c + _VARIANTS.get(c, ""))
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            continue
+        if not _HAN.match(c):
+            out.append(c)
+            i += 1
+            continue
+        j = i
+        while j < n and _HAN.match(pattern[j]):
+            j += 1
+        run, tail = pattern[i:j], ""
+        if j < n and pattern[j] in "?*+{":
+            run, tail = run[:-1], run[-1]
+        elif _starts_alternative(pattern, i) and (j == n or pattern[j] in "|)"):
+            # A whole alternative: its spellings become sibling alternatives, keeping the
+            # alternation flat (a group inside it defeats the engine's skipping ahead).
+            out.append("|".join(_spellings(run)))
+            i = j
+            continue
+        out.append(_word_in_both(run))
+        if tail:
+            out.append(_word_in_both(tail))
+        i = j
+    return "".join(out)
+
+
+def _starts_alternative(pattern: str, i: int) -> bool:
+    """Whether position ``i`` opens an alternative: the pattern's start, or after ``|``,
+    ``(``, ``(?:`` or ``(?P<name>``."""
+    before = pattern[:i]
+    return (
+        not before
+        or before[-1] in "|("
+        or before.endswith("(?:")
+        or re.search(r"\(\?P<\w+>$", before) is not None
+    )
+
+
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _spellings(word: str) -> list[str]:
+    """The word, then its traditional spellings (a character with two traditional forms:
+    each form once)."""
+    spellings = [word]
+    for pick in (0, -1):
+        other = "".join(_VARIANTS[c][pick] if c in _VARIANTS else c for c in word)
+        if other not in spellings:
+            spellings.append(other)
+    return spellings
+
+
+def _word_in_both(word: str) -> str:
+    """A literal word as a regex matching it in either script."""
+    spellings = _spellings(word)
+    if len(spellings) == 1:
+        return word
+    if len(word) == 1:
+        return "[" + "".join(spellings) + "]"
+    return "(?:" + "|".join(spellings) + ")"
+
+
+def compile_zh(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile`` of the pattern, reading Chinese labels in either script.
+
+    A pattern without named groups becomes the alternation of its spellings in each
+    script (``P|P in traditional``): the flattest form, as fast as the pattern alone
+    wherever it would fail fast. With named groups (which may not repeat) each run of
+    characters is widened in place (:func:`both_scripts`).
+    """
+    if "(?P" in pattern:
+        return re.compile(both_scripts(pattern), flags)
+    spellings = dict.fromkeys(_spelled(pattern, pick) for pick in (None, 0, -1))
+    return re.compile("|".join(spellings), flags)
+
+
+def _spelled(pattern: str, pick: int | None) -> str:
+    """The pattern with its characters outside classes in one script (``pick``: which
+    traditional form, None for the pattern as written); classes hold both."""
     out: list[str] = []
     in_class = False
     i = 0
@@ -72,14 +177,9 @@ def both_scripts(pattern: str) -> str:
         elif in_class:
             out.append(c + variants)
         else:
-            out.append(f"[{c}{variants}]")
+            out.append(c if pick is None else variants[pick])
         i += 1
     return "".join(out)
-
-
-def compile_zh(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile`` of the pattern, reading Chinese labels in either script."""
-    return re.compile(both_scripts(pattern), flags)
 
 
 def traditional(text: str) -> str:
