@@ -51,8 +51,11 @@ def test_traditional_labels_give_every_field():
 
 def test_a_pattern_reads_both_scripts_and_keeps_classes_valid():
     assert both_scripts("责编") == "责编|責編"
-    assert both_scripts(r"(?:责编|编辑)\s*:") == r"(?:责编|責編|编辑|編輯)\s*:"
-    assert both_scripts("摄影?") == "[摄攝]影?"  # (the quantifier keeps to its character)
+    # (Flat: each word an alternative of its own, in each script.)
+    assert both_scripts(r"(?:责编|编辑)\s*:") == r"责编\s*:|責編\s*:|编辑\s*:|編輯\s*:"
+    assert both_scripts(r"x(?:责编|编辑)") == r"x(?:责编|責編|编辑|編輯)"
+    assert both_scripts("摄影?") == "摄影?|攝影?"
+    assert both_scripts("x摄影?") == "x[摄攝]影?"  # (the quantifier keeps to its character)
     assert both_scripts(r"[来自]\s") == r"[来來自]\s"
     assert compile_zh(r"来源[:：]").search("來源：新華網") is not None
     assert simplified("責任編輯 陳大文") == "责任编辑 陈大文"

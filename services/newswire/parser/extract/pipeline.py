@@ -414,6 +414,8 @@ def _furniture_misread(blocks: list[dom.Block], body: content_mod.Content) -> bo
     wrappers named "widget" (a page builder's box around each paragraph: a comment list
     or a footer beside a short story is not misread so)."""
     found = sum(len(p) for p in body.paragraphs)
+    if found >= 200 and len(body.paragraphs) > 2:
+        return False  # (the usual case: a body of several paragraphs)
     prose = boiler = in_widgets = 0
     for b in blocks:
         if content_mod.is_prose(b):
@@ -425,7 +427,7 @@ def _furniture_misread(blocks: list[dom.Block], body: content_mod.Content) -> bo
                     in_widgets += n
     if found < 200:
         return prose >= 1000 and boiler >= 0.8 * prose
-    return len(body.paragraphs) <= 2 and in_widgets >= 1500 and found < 0.25 * in_widgets
+    return in_widgets >= 1500 and found < 0.25 * in_widgets
 
 
 def _default_zh_tz() -> str:

@@ -52,72 +52,146 @@ def simplified(text: str) -> str:
 
 
 def both_scripts(pattern: str) -> str:
-    """The regex with every run of Chinese characters that has a traditional spelling
-    matching both spellings: ``责编`` becomes ``(?:责编|責編)``.
+    """The regex reading its Chinese words in either script, as flat as it was.
 
-    Whole words rather than a class per character (``[责責][编編]``): Python's regex engine
-    skips ahead quickly to where an alternation of plain words can start, and a class per
-    character would make many label patterns ten times slower. Inside a character class
-    the traditional forms are simply added. A quantifier after a run applies to its last
-    character only, so that character stays outside the group.
+    Each alternative that opens with a Chinese word is repeated once per spelling
+    (``来源\\s*:|來源\\s*:``), all its words in the same script, as a page writes them: an
+    alternation of plain words keeps the regex engine's skipping ahead to where a match can
+    start, which a class per character (``[来來][源]``) or a group per word defeats, making
+    label patterns many times slower. An alternative holding named groups (which may not
+    repeat) is copied once, its groups' alternatives widened the same way and any other
+    word put in a group of its spellings. Classes simply gain the traditional forms.
     """
-    out: list[str] = []
-    in_class = False
-    i = 0
-    n = len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-            out.append(c + _VARIANTS.get(c, ""))
-            i += 1
-            continue
-        if c == "[":
-            in_class = True
-            out.append(c)
-            i += 1
-            continue
-        if not _HAN.match(c):
-            out.append(c)
-            i += 1
-            continue
-        j = i
-        while j < n and _HAN.match(pattern[j]):
-            j += 1
-        run, tail = pattern[i:j], ""
-        if j < n and pattern[j] in "?*+{":
-            run, tail = run[:-1], run[-1]
-        elif _starts_alternative(pattern, i) and (j == n or pattern[j] in "|)"):
-            # A whole alternative: its spellings become sibling alternatives, keeping the
-            # alternation flat (a group inside it defeats the engine's skipping ahead).
-            out.append("|".join(_spellings(run)))
-            i = j
-            continue
-        out.append(_word_in_both(run))
-        if tail:
-            out.append(_word_in_both(tail))
-        i = j
-    return "".join(out)
-
-
-def _starts_alternative(pattern: str, i: int) -> bool:
-    """Whether position ``i`` opens an alternative: the pattern's start, or after ``|``,
-    ``(``, ``(?:`` or ``(?P<name>``."""
-    before = pattern[:i]
-    return (
-        not before
-        or before[-1] in "|("
-        or before.endswith("(?:")
-        or re.search(r"\(\?P<\w+>$", before) is not None
-    )
+    return _alternatives(pattern, 0, len(pattern))
 
 
 _HAN = re.compile("[\u4e00-\u9fff]")
+_GROUP_HEAD = re.compile(r"\((?:\?(?::|=|!|<=|<!|P<\w+>))?")
+
+
+def _alternatives(p: str, start: int, end: int) -> str:
+    out = []
+    for a, b in _split_alternatives(p, start, end):
+        alt = p[a:b]
+        words = _leading_words(alt)
+        if words is not None:
+            # ``(?:责任编辑|责编)\s*:`` as ``责任编辑\s*:|责编\s*:``, each then spelled both ways.
+            out.extend(_alternatives(w, 0, len(w)) for w in words)
+            continue
+        # (Only an alternative that opens with a word: one that opens with a group is
+        # widened inside the group, where the engine looks for the first character.)
+        if _HAN.match(alt[:1]) and "(?P" not in alt and _spelled(alt, 0) != alt:
+            out.append("|".join(dict.fromkeys(_spelled(alt, pick) for pick in (None, 0, -1))))
+        else:
+            out.append(_sequence(p, a, b))
+    return "|".join(out)
+
+
+_LEADING_GROUP = re.compile(r"\(\?:([^()\[\]\\|]+(?:\|[^()\[\]\\|]+)+)\)(?![?*+{])(.+)", re.S)
+
+
+def _leading_words(alt: str) -> list[str] | None:
+    """An alternative opening with a group of plain words and going on after it, as one
+    alternative per word (None when it is not such, or repeating it would repeat a named
+    group)."""
+    m = _LEADING_GROUP.fullmatch(alt)
+    if m is None or "(?P" in m.group(2) or not _HAN.search(m.group(1)):
+        return None
+    return [word + m.group(2) for word in m.group(1).split("|")]
+
+
+def _split_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the top-level alternatives of ``p[start:end]``."""
+    spans = []
+    depth = 0
+    a = i = start
+    while i < end:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            spans.append((a, i))
+            a = i + 1
+        i += 1
+    spans.append((a, end))
+    return spans
+
+
+def _class_end(p: str, i: int) -> int:
+    """The index just past the character class opening at ``i``."""
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        j += 1
+    if j < len(p) and p[j] == "]":
+        j += 1
+    while j < len(p) and p[j] != "]":
+        j += 2 if p[j] == "\\" else 1
+    return j + 1
+
+
+def _group_end(p: str, i: int) -> int:
+    """The index of the parenthesis closing the group opening at ``i``."""
+    depth = 0
+    j = i
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(p, j)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    raise ValueError(f"unbalanced group in {p!r}")
+
+
+def _sequence(p: str, a: int, b: int) -> str:
+    """One alternative copied once: groups widened inside, other words in place."""
+    out: list[str] = []
+    i = a
+    while i < b:
+        c = p[i]
+        if c == "\\":
+            out.append(p[i : i + 2])
+            i += 2
+        elif c == "[":
+            j = _class_end(p, i)
+            out.append(_spelled(p[i:j], None))
+            i = j
+        elif c == "(":
+            head = _GROUP_HEAD.match(p, i).group()
+            j = _group_end(p, i)
+            out.append(head + _alternatives(p, i + len(head), j) + ")")
+            i = j + 1
+        elif _HAN.match(c):
+            j = i
+            while j < b and _HAN.match(p[j]):
+                j += 1
+            run, tail = p[i:j], ""
+            if j < b and p[j] in "?*+{":
+                run, tail = run[:-1], run[-1]  # (a quantifier takes the last character)
+            out.append(_word_in_both(run) if run else "")
+            if tail:
+                out.append(_word_in_both(tail))
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def _spellings(word: str) -> list[str]:
@@ -142,17 +216,8 @@ def _word_in_both(word: str) -> str:
 
 
 def compile_zh(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile`` of the pattern, reading Chinese labels in either script.
-
-    A pattern without named groups becomes the alternation of its spellings in each
-    script (``P|P in traditional``): the flattest form, as fast as the pattern alone
-    wherever it would fail fast. With named groups (which may not repeat) each run of
-    characters is widened in place (:func:`both_scripts`).
-    """
-    if "(?P" in pattern:
-        return re.compile(both_scripts(pattern), flags)
-    spellings = dict.fromkeys(_spelled(pattern, pick) for pick in (None, 0, -1))
-    return re.compile("|".join(spellings), flags)
+    """``re.compile`` of the pattern, reading Chinese labels in either script."""
+    return re.compile(both_scripts(pattern), flags)
 
 
 def _spelled(pattern: str, pick: int | None) -> str:
