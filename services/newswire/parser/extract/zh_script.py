@@ -4,9 +4,9 @@ Hong Kong and Taiwan sites print the same labels in traditional characters (責�
 责任编辑, 來源 for 来源, 記者 for 记者, 發佈時間 for 发布时间). The extractor's patterns and
 word lists are written once, in simplified characters, and read both scripts:
 
-- :func:`compile_zh` widens each character of a pattern that has a traditional form into a
-  class of both (编 -> [编編]), so a compiled pattern matches either script at the cost of one
-  and returns the page's own characters;
+- :func:`compile_zh` compiles a pattern so that its words match in either script
+  (``来源\\s*:`` -> ``来源\\s*:|來源\\s*:``), at the cost of the pattern alone, and returns
+  the page's own characters;
 - :func:`simplified` maps a short value (a candidate name, a crumb) to simplified characters,
   character for character, before it is looked up in a word list.
 
@@ -103,8 +103,27 @@ def _leading_words(alt: str) -> list[str] | None:
 def _split_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of the top-level alternatives of ``p[start:end]``."""
     spans = []
+    a = start
+    while True:
+        bar = _at_top_level(p, a, end, "|")
+        spans.append((a, bar))
+        if bar >= end:
+            return spans
+        a = bar + 1
+
+
+def _group_end(p: str, i: int) -> int:
+    """The index of the parenthesis closing the group opening at ``i``."""
+    end = _at_top_level(p, i + 1, len(p), ")")
+    if end >= len(p):
+        raise ValueError(f"unbalanced group in {p!r}")
+    return end
+
+
+def _at_top_level(p: str, i: int, end: int, char: str) -> int:
+    """The index of the first ``char`` in ``p[i:end]`` outside escapes, classes and nested
+    groups (``end`` when there is none)."""
     depth = 0
-    a = i = start
     while i < end:
         c = p[i]
         if c == "\\":
@@ -113,16 +132,14 @@ def _split_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
         if c == "[":
             i = _class_end(p, i)
             continue
+        if c == char and depth == 0:
+            return i
         if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
-            spans.append((a, i))
-            a = i + 1
         i += 1
-    spans.append((a, end))
-    return spans
+    return end
 
 
 def _class_end(p: str, i: int) -> int:
@@ -135,28 +152,6 @@ def _class_end(p: str, i: int) -> int:
     while j < len(p) and p[j] != "]":
         j += 2 if p[j] == "\\" else 1
     return j + 1
-
-
-def _group_end(p: str, i: int) -> int:
-    """The index of the parenthesis closing the group opening at ``i``."""
-    depth = 0
-    j = i
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = _class_end(p, j)
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    raise ValueError(f"unbalanced group in {p!r}")
 
 
 def _sequence(p: str, a: int, b: int) -> str:
@@ -194,20 +189,9 @@ def _sequence(p: str, a: int, b: int) -> str:
     return "".join(out)
 
 
-def _spellings(word: str) -> list[str]:
-    """The word, then its traditional spellings (a character with two traditional forms:
-    each form once)."""
-    spellings = [word]
-    for pick in (0, -1):
-        other = "".join(_VARIANTS[c][pick] if c in _VARIANTS else c for c in word)
-        if other not in spellings:
-            spellings.append(other)
-    return spellings
-
-
 def _word_in_both(word: str) -> str:
     """A literal word as a regex matching it in either script."""
-    spellings = _spellings(word)
+    spellings = list(dict.fromkeys(_spelled(word, pick) for pick in (None, 0, -1)))
     if len(spellings) == 1:
         return word
     if len(word) == 1:
