@@ -383,40 +383,33 @@ def junk_reason(text: str) -> str | None:
     characters are counted only in a text already suspect.
     """
     sample = text[:_SAMPLE_CHARS]
-    if (
+    # The usual page is long, has no noise and shows enough at its start to be judged:
+    # it goes straight to the compression test, without gathering the visible characters.
+    usual = (
         len(sample) >= _MIN_COMPRESSION_JUDGED
         and _NOISE.search(sample) is None
         and len("".join(sample[:200].split())) >= _MIN_JUDGED
-    ):
-        # The usual page: a long sample, no noise in it, and judged for sure (its start
-        # alone shows enough). The same verdicts as below without gathering the visible
-        # characters, which only a suspect text needs.
-        raw = sample.encode("utf-8", "replace")
-        ratio = len(zlib.compress(raw, 1)) / len(raw)
-        if ratio >= _MIN_COMPRESSION_RATIO:
-            if " " in sample or "\n" in sample:
-                return None  # (not unbroken: the sample has whitespace)
-            return _unbroken("".join(sample.split()), len(sample))
-        return _one_character("".join(sample.split())) or (
-            f"the same few characters repeated (compresses to {ratio:.1%})"
-        )
-    visible = "".join(sample.split())
-    if len(visible) < _MIN_JUDGED:
-        return None
-    if _NOISE.search(visible):
-        noise = len(_NOISE.findall(visible))
-        if noise > _MAX_NOISE_SHARE * len(visible):
-            return f"binary noise: {noise / len(visible):.0%} undecodable or control characters"
-    if len(sample) >= _MIN_COMPRESSION_JUDGED:
-        raw = sample.encode("utf-8", "replace")
-        ratio = len(zlib.compress(raw, 1)) / len(raw)
-        if ratio >= _MIN_COMPRESSION_RATIO:
-            return _unbroken(visible, len(sample))
-        return _one_character(visible) or (
-            f"the same few characters repeated (compresses to {ratio:.1%})"
-        )
-    # Too short for compression to tell: look for one character repeated.
-    return _one_character(visible)
+    )
+    if not usual:
+        visible = "".join(sample.split())
+        if len(visible) < _MIN_JUDGED:
+            return None
+        if _NOISE.search(visible):
+            noise = len(_NOISE.findall(visible))
+            if noise > _MAX_NOISE_SHARE * len(visible):
+                return f"binary noise: {noise / len(visible):.0%} undecodable or control characters"
+        if len(sample) < _MIN_COMPRESSION_JUDGED:
+            # Too short for compression to tell: look for one character repeated.
+            return _one_character(visible)
+    raw = sample.encode("utf-8", "replace")
+    ratio = len(zlib.compress(raw, 1)) / len(raw)
+    if ratio >= _MIN_COMPRESSION_RATIO:
+        if " " in sample or "\n" in sample:
+            return None  # (not unbroken: the sample has whitespace)
+        return _unbroken("".join(sample.split()), len(sample))
+    return _one_character("".join(sample.split())) or (
+        f"the same few characters repeated (compresses to {ratio:.1%})"
+    )
 
 
 def _one_character(visible: str) -> str | None:
