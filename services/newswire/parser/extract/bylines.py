@@ -150,9 +150,10 @@ def find_authors(
     out: list[str] = []
     for a in candidates:
         k = match_key(a)
-        if not zh and outlet(a) and len(a) <= 60:
+        is_outlet = outlet(a)
+        if not zh and is_outlet and len(a) <= 60:
             outlets.append(a)
-        if not k or (zh and k in site) or outlet(a) or a in out or len(a) > 60:
+        if not k or (zh and k in site) or is_outlet or a in out or len(a) > 60:
             continue
         out.append(a)
     if not out and not zh:

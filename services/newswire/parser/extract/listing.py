@@ -178,7 +178,9 @@ class _Resolver:
             return None
 
     def site_of(self, url: str) -> str:
-        netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
+        return self._site(url.split("/", 3)[2] if url.count("/") >= 2 else "")
+
+    def _site(self, netloc: str) -> str:
         cached = self.site_cache.get(netloc)
         if cached is None:
             host = netloc.rsplit("@", 1)[-1]
@@ -194,32 +196,29 @@ class _Resolver:
         return url
 
     def _same_site(self, href: str, own_site: str) -> str | None:
-        url: str | None = None
         absolute = self.absolute(href) if href else None
-        plain = _ALREADY_NORMAL.fullmatch(absolute) if absolute else None
+        if not absolute:
+            return None
+        # Most links are URLs in normal form, matched once for what the steps below need:
+        # the netloc is the host, there is no query or fragment to cut, and normalising
+        # gives the URL back (with "/" for an empty path).
+        plain = _ALREADY_NORMAL.fullmatch(absolute)
         if plain is not None:
-            # Most links: a URL in normal form, matched once for what the steps below
-            # find in it (its netloc is its host; no query or fragment to cut; normalising
-            # returns it, with "/" for an empty path).
-            host = plain.group(1)
-            site = self.site_cache.get(host)
-            if site is None:
-                site = self.site_cache[host] = site_key(host)
-            if site != own_site:
-                return None
-            end = absolute[-8:]
-            if "." in end and _STATIC_EXT.search(end):
-                return None
+            site, path = self._site(plain.group(1)), absolute
+        else:
+            site, path = self.site_of(absolute), absolute.split("?", 1)[0].split("#", 1)[0]
+        if site != own_site:
+            return None
+        end = path[-8:]
+        # (No dot, no file extension: the search is skipped for most paths.)
+        if "." in end and _STATIC_EXT.search(end):
+            return None
+        if plain is not None:
             return absolute if plain.group(2) else absolute + "/"
-        if absolute and self.site_of(absolute) == own_site:
-            end = absolute.split("?", 1)[0].split("#", 1)[0][-8:]
-            # (No dot, no file extension: the search is skipped for most paths.)
-            if "." not in end or not _STATIC_EXT.search(end):
-                try:
-                    url = fast_normalize(absolute)
-                except ValueError:
-                    url = None
-        return url
+        try:
+            return fast_normalize(absolute)
+        except ValueError:
+            return None
 
 
 def outlinks(
