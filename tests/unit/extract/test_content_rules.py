@@ -16,6 +16,15 @@ def _paras(n: int, start: int = 0) -> str:
     return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(start, start + n))
 
 
+def _comments(n: int, cls: str) -> str:
+    """``n`` readers' comments, each prose in its own <div class=cls>."""
+    return "".join(
+        f"<div class='{cls}'><p>Reader {i} says the council should have voted sooner on the "
+        f"plan, since the costs were known for months already, point {i}.</p></div>"
+        for i in range(n)
+    )
+
+
 def test_photo_credit_with_a_year_does_not_end_the_body():
     html = (
         "<html><body><article><h1>Plan passes</h1>"
@@ -61,11 +70,7 @@ def test_a_story_whose_later_paragraphs_sit_in_widget_wrappers():
 
 
 def test_a_short_story_beside_a_long_comment_list_keeps_its_body():
-    comments = "".join(
-        f"<div class='comment'><p>Reader {i} says the council should have voted sooner on "
-        f"the plan, since the costs and schedules were known for months already, {i}.</p></div>"
-        for i in range(20)
-    )
+    comments = _comments(20, "comment")
     html = (
         "<html><body><article><h1>Plan passes</h1>"
         + _paras(2)
@@ -122,11 +127,7 @@ def test_site_specific_date_meta_names(key, kind):
 def test_the_comment_sections_heading_ends_the_body_whatever_its_markup_is_called(heading):
     """Class names that say nothing (a CSS-in-JS build's "c3f9a1"): the readers' comments
     after the heading are not the story, though they are prose in the same container."""
-    comments = "".join(
-        f"<div class='x{i}'><p>Reader {i} says the council should have voted sooner on the "
-        f"plan, since the costs were known for months already, point {i}.</p></div>"
-        for i in range(8)
-    )
+    comments = _comments(8, "x")
     html = (
         "<html><body><div class='a1'><h1>Plan passes</h1>"
         + _paras(3)
