@@ -217,7 +217,7 @@ def test_label_finders_with_and_without_their_substring_tests(text, monkeypatch)
     # Every text passes the substring tests now: the patterns alone decide.
     monkeypatch.setattr(zh_labels, "_may_name_source", lambda t: True)
     monkeypatch.setattr(zh_labels, "may_name_editor", lambda t: True)
-    monkeypatch.setattr(zh_labels, "_VIEWS_MARKS", ("",))
+    monkeypatch.setattr(zh_labels, "may_show_views", lambda t: True)
     plain = (zh_labels.find_source(text), zh_labels.find_editor(text), zh_labels.find_views(text))
     assert fast == plain
 
@@ -229,7 +229,7 @@ def test_label_finders_on_random_text(monkeypatch):
     ]
     monkeypatch.setattr(zh_labels, "_may_name_source", lambda t: True)
     monkeypatch.setattr(zh_labels, "may_name_editor", lambda t: True)
-    monkeypatch.setattr(zh_labels, "_VIEWS_MARKS", ("",))
+    monkeypatch.setattr(zh_labels, "may_show_views", lambda t: True)
     plain = [
         (zh_labels.find_source(t), zh_labels.find_editor(t), zh_labels.find_views(t)) for t in texts
     ]
