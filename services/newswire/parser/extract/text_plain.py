@@ -185,13 +185,18 @@ def _unmarked_item(chunk: list[str]) -> list[str] | None:
     """A story-list item without a bullet as a bulleted one (``• headline``, the summary,
     the time last), or None when the chunk is no such item."""
     first = chunk[0].strip()
-    if _is_time(chunk[-1]) and len(first) <= 80 and not first.endswith(_FULL_STOP):
+    if _is_time(chunk[-1]) and _may_head_an_item(first):
         return [f"• {first}", *chunk[1:]]
     for pattern, time_group, head_group in ((_TIME_BEFORE, 1, 2), (_TIME_AFTER, 2, 1)):
         m = pattern.match(first)
         if m and _is_time(m.group(time_group)):
             return [f"• {m.group(head_group).strip()}", *chunk[1:], m.group(time_group)]
     return None
+
+
+def _may_head_an_item(line: str) -> bool:
+    """A line that can be a story-list item's headline: not long, not a sentence."""
+    return len(line) <= 80 and not line.endswith(_FULL_STOP)
 
 
 def _join_split_items(chunks: list[list[str]]) -> list[list[str]]:
@@ -206,8 +211,7 @@ def _join_split_items(chunks: list[list[str]]) -> list[list[str]]:
             and len(out) >= 2
             and len(out[-1]) == 1
             and len(out[-2]) == 1
-            and len(out[-2][0].strip()) <= 80
-            and not out[-2][0].strip().endswith(_FULL_STOP)
+            and _may_head_an_item(out[-2][0].strip())
             and not _BULLET.match(out[-2][0])
         ):
             summary = out.pop()
