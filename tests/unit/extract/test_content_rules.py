@@ -7,13 +7,9 @@ import pytest
 from newswire.parser.extract import extract
 from newswire.parser.extract.metadata import _meta_date_kind
 
+from .english_story import P, paras
+
 pytestmark = pytest.mark.unit
-
-P = "The council voted on the plan after a long debate about costs and schedules. "
-
-
-def _paras(n: int, start: int = 0) -> str:
-    return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(start, start + n))
 
 
 def _comments(n: int, cls: str) -> str:
@@ -28,10 +24,10 @@ def _comments(n: int, cls: str) -> str:
 def test_photo_credit_with_a_year_does_not_end_the_body():
     html = (
         "<html><body><article><h1>Plan passes</h1>"
-        + _paras(2)
+        + paras(2)
         + "<p>© Jane Doe Council members wait for the vote in the main hall"
         + " of the town on Aug. 22, 2019</p>"
-        + _paras(3, 2)
+        + paras(3, 2)
         + "<p>© 2019 Example Media</p><p>Footer words that are not body at all, no.</p>"
         + "</article></body></html>"
     )
@@ -42,7 +38,7 @@ def test_photo_credit_with_a_year_does_not_end_the_body():
 
 
 def test_page_inside_an_unclosed_nav_and_widget_wrappers():
-    nav = "<html><body><nav><ul><li><a href='/'>Home</a></li></ul><main>" + _paras(5)
+    nav = "<html><body><nav><ul><li><a href='/'>Home</a></li></ul><main>" + paras(5)
     art = extract(nav.encode(), "https://n.com/a").article
     assert art is not None and art.text.count("Part ") == 5
     widgets = "<html><body>" + "".join(
@@ -73,7 +69,7 @@ def test_a_short_story_beside_a_long_comment_list_keeps_its_body():
     comments = _comments(20, "comment")
     html = (
         "<html><body><article><h1>Plan passes</h1>"
-        + _paras(2)
+        + paras(2)
         + f"</article><div class='comments'>{comments}</div></body></html>"
     )
     art = extract(html.encode(), "https://n.com/a").article
@@ -85,11 +81,11 @@ def test_a_short_story_beside_a_long_comment_list_keeps_its_body():
 def test_machine_text_and_duplicates_are_not_body():
     html = (
         "<html><body><article><h1>Plan passes</h1>"
-        + _paras(3)
+        + paras(3)
         + "<p>2019-11-13T23:06:00+01:00</p><p>https://n.com/img/x.jpg</p>"
         + "<p>[button link='x'] Send us your review[/button]</p>"
-        + _paras(1, 3)
-        + _paras(1)
+        + paras(1, 3)
+        + paras(1)
         + "</article></body></html>"
     )
     art = extract(html.encode(), "https://n.com/a").article
@@ -130,7 +126,7 @@ def test_the_comment_sections_heading_ends_the_body_whatever_its_markup_is_calle
     comments = _comments(8, "x")
     html = (
         "<html><body><div class='a1'><h1>Plan passes</h1>"
-        + _paras(3)
+        + paras(3)
         + f"{heading}{comments}</div></body></html>"
     )
     art = extract(html.encode(), "https://n.com/a").article

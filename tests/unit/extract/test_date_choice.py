@@ -11,21 +11,11 @@ import pytest
 from newswire.parser.extract import date_choice, dates, extract
 from newswire.parser.extract.metadata import read_metadata
 
+from .english_story import page
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-P = "The council voted on the plan after a long debate about costs and schedules. "
-
-
-def _paras(n: int) -> str:
-    return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(n))
-
-
-def _page(head: str = "", top: str = "", after: str = "") -> bytes:
-    return (
-        f"<html lang='en'><head>{head}</head><body><header><a href='/'>Site</a></header>"
-        f"<main><article>{top}{_paras(5)}</article>{after}</main></body></html>"
-    ).encode()
 
 
 def _published(html: bytes, url: str = "https://news.example.com/story") -> date | None:
@@ -56,13 +46,13 @@ def test_a_day_off_is_the_same_date_only_when_a_time_zone_explains_it(moment, da
 
 def test_a_printed_date_no_time_zone_reconciles_with_the_metadata_wins():
     head = "<meta property='article:published_time' content='2025-12-19T22:02:58Z'>"
-    html = _page(head=head, top=f"{H1}<div>Dec 18, 2025</div>")
+    html = page(head=head, top=f"{H1}<div>Dec 18, 2025</div>")
     assert _published(html) == date(2025, 12, 18)
 
 
 def test_a_printed_date_a_time_zone_away_keeps_the_metadata_instant():
     head = "<meta property='article:published_time' content='2025-12-19T02:41:00Z'>"
-    html = _page(head=head, top=f"{H1}<div>Dec 18, 2025</div>")
+    html = page(head=head, top=f"{H1}<div>Dec 18, 2025</div>")
     art = extract(html, "https://news.example.com/story", fetched_at=NOW).article
     assert art is not None and art.published_at == datetime(2025, 12, 19, 2, 41, tzinfo=UTC)
 
@@ -76,7 +66,7 @@ def test_originally_published_under_the_story_beats_an_unlabelled_stamp():
         "regularly updated to keep the information current.</p>"
     )
     top = "<h1>The pros and cons of living in a tiny home</h1><p>30 Sep 2022, 11:07am</p>"
-    assert _published(_page(top=top, after=after)) == date(2019, 9, 26)
+    assert _published(page(top=top, after=after)) == date(2019, 9, 26)
 
 
 def test_originally_published_without_a_date_beside_it_changes_nothing():
@@ -85,13 +75,13 @@ def test_originally_published_without_a_date_beside_it_changes_nothing():
         "newsroom, and is republished here with permission. Updated 3 June 2024.</p>"
     )
     top = "<h1>The pros and cons of living in a tiny home</h1><p>30 Sep 2022, 11:07am</p>"
-    assert _published(_page(top=top, after=after)) == date(2022, 9, 30)
+    assert _published(page(top=top, after=after)) == date(2022, 9, 30)
 
 
 def test_a_labelled_date_by_the_headline_is_not_overruled_by_originally_published():
     after = "<p>This post was originally published on 21 June 2017 and since revised.</p>"
     top = "<h1>Index types for academic journals</h1><p>Published: 13 April 2023</p>"
-    assert _published(_page(top=top, after=after)) == date(2023, 4, 13)
+    assert _published(page(top=top, after=after)) == date(2023, 4, 13)
 
 
 # --- a publication date after the last update --------------------------------------------
@@ -103,13 +93,13 @@ def test_a_later_date_after_the_body_is_not_the_story_updated_earlier():
         "<div><p>March 05, 2025</p><p><a href='/a'>National Nutrition Month</a></p>"
         "<p>March 04, 2025</p><p><a href='/b'>Another story of the week</a></p></div>"
     )
-    assert _published(_page(top=top, after=after)) == date(2023, 8, 8)
+    assert _published(page(top=top, after=after)) == date(2023, 8, 8)
 
 
 def test_a_date_after_the_body_still_counts_when_it_precedes_the_update():
     top = "<h1>Transitioning to a plant-based diet</h1><p>Last Modified: August 08, 2023</p>"
     after = "<p>March 05, 2021</p>"
-    assert _published(_page(top=top, after=after)) == date(2021, 3, 5)
+    assert _published(page(top=top, after=after)) == date(2021, 3, 5)
 
 
 # --- month and year only -----------------------------------------------------------------
@@ -134,7 +124,7 @@ def test_a_page_stating_only_the_month_is_dated_its_first_day():
     after = "<p>Last Updated: June 2022</p>"
     after += "".join(f"<p><a href='/x{i}'>Another story number {i}</a></p>" for i in range(20))
     after += "<footer><p>Site Last Updated: December 20, 2025</p></footer>"
-    assert _published(_page(top="<h1>Meditation and mindfulness</h1>", after=after)) == date(
+    assert _published(page(top="<h1>Meditation and mindfulness</h1>", after=after)) == date(
         2022, 6, 1
     )
 
@@ -142,7 +132,7 @@ def test_a_page_stating_only_the_month_is_dated_its_first_day():
 def test_a_full_date_wins_over_a_month():
     top = "<h1>Meditation and mindfulness</h1><p>Published March 3, 2021</p>"
     after = "<p>Last Updated: June 2022</p>"
-    assert _published(_page(top=top, after=after)) == date(2021, 3, 3)
+    assert _published(page(top=top, after=after)) == date(2021, 3, 3)
 
 
 # --- contradicting meta tags -------------------------------------------------------------

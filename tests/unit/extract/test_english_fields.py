@@ -8,21 +8,15 @@ import pytest
 
 from newswire.parser.extract import bylines, date_choice, dates, extract, titles
 
+from .english_story import P, page, paras
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-P = "The council voted on the plan after a long debate about costs and schedules. "
-
-
-def _paras(n: int, start: int = 0) -> str:
-    return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(start, start + n))
 
 
 def _page(head: str = "", top: str = "", body: str = "", after: str = "") -> bytes:
-    return (
-        f"<html lang='en'><head>{head}</head><body><header><a href='/'>Site</a></header>"
-        f"<main><article>{top}{body or _paras(5)}</article>{after}</main></body></html>"
-    ).encode()
+    return page(head, top, after, body=body)
 
 
 def _extract(html: bytes, url: str = "https://news.example.com/story"):
@@ -54,7 +48,7 @@ def test_lone_h1_over_the_body_beats_a_section_heading_matching_the_seo_title():
     html = _page(
         head="<meta property='og:title' content='What is social commerce - a guided introduction'>",
         top="<h1>An introduction to social commerce: what brands need to know</h1>",
-        body=_paras(2) + "<h2>What is social commerce?</h2>" + _paras(3, 2),
+        body=paras(2) + "<h2>What is social commerce?</h2>" + paras(3, 2),
     )
     assert _extract(html).title == "An introduction to social commerce: what brands need to know"
 
@@ -63,7 +57,7 @@ def test_an_h1_far_down_the_body_is_not_the_headline():
     html = _page(
         head="<meta property='og:title' content='How the council passed the budget plan'>",
         top="<h2>How the council passed the budget plan</h2>",
-        body=_paras(6) + "<h1>What the council budget plan means</h1>" + _paras(2, 6),
+        body=paras(6) + "<h1>What the council budget plan means</h1>" + paras(2, 6),
     )
     assert _extract(html).title == "How the council passed the budget plan"
 
@@ -108,7 +102,7 @@ def test_month_glued_to_the_byline_is_read():
 def test_a_date_inside_a_body_sentence_is_not_the_publication_date():
     body = (
         "<p>The deadline for filing 2025 income taxes for most taxpayers is Wednesday, "
-        "April 15, 2026, and extensions run until the autumn for everyone who asks.</p>" + _paras(4)
+        "April 15, 2026, and extensions run until the autumn for everyone who asks.</p>" + paras(4)
     )
     art = _extract(_page(top="<h1>Guide to filing taxes</h1>", body=body))
     assert art.published_at is None
@@ -117,7 +111,7 @@ def test_a_date_inside_a_body_sentence_is_not_the_publication_date():
 def test_a_dateline_opening_the_body_is_the_date():
     body = (
         "<p>March 12, 2025 — The council voted on the plan after a long debate about "
-        "costs, schedules and the many objections raised by residents of the town.</p>" + _paras(4)
+        "costs, schedules and the many objections raised by residents of the town.</p>" + paras(4)
     )
     art = _extract(_page(top="<h1>Council passes the plan</h1>", body=body))
     assert art.published_at is not None and art.published_at.date() == date(2025, 3, 12)
@@ -337,23 +331,23 @@ def test_read_more_between_summaries_ends_the_body():
         f"<div class='excerpt'>{P} Summary {i}.</div><a href='/s{i}'>Read More</a>"
         for i in range(3)
     )
-    art = _extract(_page(top="<h1>Council passes the plan</h1>", body=_paras(5) + cards))
+    art = _extract(_page(top="<h1>Council passes the plan</h1>", body=paras(5) + cards))
     assert art.text.count("Part ") == 5
     assert "Summary" not in art.text
 
 
 def test_the_whole_body_again_in_one_block_is_dropped():
     copy = "<div>" + " ".join(f"{P * 3} Part {i}." for i in range(5)) + "</div>"
-    art = _extract(_page(top="<h1>Council passes the plan</h1>", body=_paras(5) + copy))
+    art = _extract(_page(top="<h1>Council passes the plan</h1>", body=paras(5) + copy))
     assert art.text.count("Part 0.") == 1
 
 
 def test_photo_captions_as_plain_paragraphs():
     body = (
-        _paras(2)
+        paras(2)
         + "<p>In this Dec. 12, 2006, file photo, astronauts work outside the station.</p>"
         + "<p>Jane Doe | Bloomberg | Getty Images</p>"
-        + _paras(3, 2)
+        + paras(3, 2)
     )
     art = _extract(_page(top="<h1>Council passes the plan</h1>", body=body))
     assert art.text.count("Part ") == 5

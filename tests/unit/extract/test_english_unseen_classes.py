@@ -9,21 +9,15 @@ import pytest
 
 from newswire.parser.extract import dates, extract
 
+from .english_story import page
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-P = "The council voted on the plan after a long debate about costs and schedules. "
-
-
-def _paras(n: int) -> str:
-    return "".join(f"<p>{P * 3} Part {i}.</p>" for i in range(n))
 
 
 def _page(head: str = "", top: str = "", after: str = "") -> bytes:
-    return (
-        f"<html lang='en'><head>{head}</head><body><header><a href='/'>Acme Security</a>"
-        f"</header><main><article>{top}{_paras(5)}</article>{after}</main></body></html>"
-    ).encode()
+    return page(head, top, after, site="Acme Security")
 
 
 def _extract(html: bytes, url: str = "https://acme.example.com/blog/story"):
