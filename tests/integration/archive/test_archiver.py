@@ -126,12 +126,26 @@ async def test_sigkill_mid_file_loses_nothing_and_leaves_every_file_readable(
     pages = demo_pages(copies=40)[len(demo_pages()) * 3 :]  # new URLs only
     log = tmp_path / "archive.log"
     archiver = ServiceProcess(archive_settings, "archive", log_path=log).start()
+    first_half = pages[: len(pages) // 2]
+
+    async def keep_feeding() -> None:
+        # The second half a few pages at a time: the archiver always has a file open when
+        # it is killed (fed all at once, it can finish and close its last file between the
+        # check below and the kill, on a busy machine).
+        for i in range(len(first_half), len(pages), 4):
+            batch = pages[i : i + 4]
+            await produce(
+                archive_settings, topic, [(p.url_id.encode(), p.to_bytes()) for p in batch]
+            )
+            await asyncio.sleep(0.05)
+
+    feeding = None
     try:
         # Keep pages coming while the archiver writes, and kill it in the middle of that.
-        first_half = pages[: len(pages) // 2]
         await produce(
             archive_settings, topic, [(p.url_id.encode(), p.to_bytes()) for p in first_half]
         )
+        feeding = asyncio.create_task(keep_feeding())
 
         async def writing() -> bool:
             opened = list(directory.glob(f"*{OPEN_SUFFIX}"))
@@ -141,17 +155,14 @@ async def test_sigkill_mid_file_loses_nothing_and_leaves_every_file_readable(
         archiver.kill()
     finally:
         archiver.stop()
+        if feeding is not None:
+            await feeding
     left_open = list(directory.glob(f"*{OPEN_SUFFIX}"))
     assert left_open, "the kill should leave the file being written open"
     # Simulate the worst case too: the crash cut a record in half.
     with left_open[0].open("ab") as handle:
         handle.write(b"\x1f\x8b\x08\x00half a record")
 
-    await produce(
-        archive_settings,
-        topic,
-        [(p.url_id.encode(), p.to_bytes()) for p in pages[len(first_half) :]],
-    )
     with ServiceProcess(archive_settings, "archive", log_path=log) as archiver:
 
         async def all_committed() -> bool:
