@@ -94,7 +94,7 @@ def main() -> None:
     nw = totals["newswire"][1] / totals["newswire"][0]
     tf = totals["trafilatura"][1] / totals["trafilatura"][0]
     rows.append(
-        f"| **all** ({len(all_pages)}) | **{nw:.1f}** | **{tf:.1f}** | **{nw / tf:.1f}x** | | |"
+        f"| **all** ({len(all_pages)}) | **{nw:.1f}** | **{tf:.1f}** | **{nw / tf:.2f}x** | | |"
     )
     md = "\n".join(rows)
     load = f"1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
@@ -103,12 +103,14 @@ def main() -> None:
     if not args.no_write:
         import trafilatura
 
+        from newswire.parser.extract import dom
+
         entry = (
             f"### Speed — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
             f"`.venv/bin/python bench/extract_speed.py` · one process, same pages, interleaved "
             f"page by page after a 5-page warm-up · machine: {os.cpu_count()} cores, "
             f"{platform.python_implementation()} {platform.python_version()}, trafilatura "
-            f"{trafilatura.__version__} · {load} · other load: "
+            f"{trafilatura.__version__} · newswire's block walk: {dom.WALK} · {load} · other load: "
             f"{args.note or 'not recorded'}\n\n{md}\n"
         )
         write_entry("speed", entry)

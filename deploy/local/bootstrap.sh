@@ -19,7 +19,9 @@ fi
 [[ -n "$python" ]] || { echo "[bootstrap] Python 3.11 is required" >&2; exit 1; }
 
 stamp=".venv/.newswire-lock"
-want="$(cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-16)"
+# (setup.py and _walk.pyx too: the compiled block walk is rebuilt when its source changes.)
+want="$(cat requirements-dev.lock pyproject.toml setup.py services/newswire/parser/extract/_walk.pyx \
+    | sha256sum | cut -c1-16)"
 if [[ -x .venv/bin/python && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     exit 0
 fi

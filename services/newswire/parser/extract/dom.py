@@ -10,9 +10,13 @@ walk stops after a fixed number of elements.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from warnings import warn
 
 from lxml import etree
 
@@ -530,6 +534,9 @@ def _linearise(
 ) -> tuple[list[Block], bool, list[Element], list[Anchor]]:
     """Walk the tree once into blocks; also note crumbs and anchors on the way.
 
+    The reference walk: ``_walk.pyx`` is the same walk compiled, which :func:`blocks_of`
+    uses when it is built (see :func:`_compiled_walk`).
+
     This runs for every element of every page, so it is written for CPython's speed:
     closures over local state (no attribute lookups), a few dict and attribute reads per
     element, and anything needed for a few elements only is found elsewhere, on demand.
@@ -866,10 +873,39 @@ class Linear:
         return iter_bylines(self.root) if self.root is not None else ()
 
 
+def _compiled_walk() -> Callable[[Element], tuple] | None:
+    """The compiled walk (``_walk.pyx``), when it was built from the source beside it.
+
+    Optional: an install without a C compiler has the Python walk only. A module compiled
+    from an older ``_walk.pyx`` (an editable install not rebuilt after an edit) is not used:
+    it would read pages differently from the code one reads.
+    """
+    try:
+        from newswire.parser.extract import _walk
+    except ImportError:
+        return None
+    source = Path(__file__).with_name("_walk.pyx")
+    if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _walk.SOURCE_SHA256:
+        warn(
+            "newswire's compiled block walk is older than _walk.pyx: using the Python walk "
+            "(reinstall newswire, e.g. deploy/local/bootstrap.sh, to rebuild it)",
+            stacklevel=2,
+        )
+        return None
+    module = sys.modules[__name__]
+    return lambda root: _walk.linearise(root, module)
+
+
+_COMPILED = _compiled_walk()
+#: Which walk blocks_of uses ("compiled" or "python"), for benchmarks and `newswire try`.
+WALK = "compiled" if _COMPILED is not None else "python"
+
+
 def blocks_of(root: Element) -> Linear:
     """The page's text blocks in reading order (one recursive pass)."""
     # From the root, not <body>: broken pages can leave content in <head> (see clean()).
-    blocks, truncated, crumbs, anchors = _linearise(root)
+    linearise = _COMPILED or _linearise
+    blocks, truncated, crumbs, anchors = linearise(root)
     resolve_suspects(blocks)
     if truncated:
         anchors = anchors_of(root)

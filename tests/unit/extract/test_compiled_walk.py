@@ -1,0 +1,126 @@
+"""The compiled block walk (``_walk.pyx``) reads every page exactly as the Python walk
+(``dom._linearise``) does: the same blocks, crumbs, anchors and truncation."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+from lxml import etree
+
+from newswire.parser.extract import dom, text_plain
+from newswire.parser.extract.decode import decode_body
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_compiled_walk_is_built_and_used():
+    # The README's set-up builds it (deploy/local/bootstrap.sh); without this test a failed
+    # build would leave every other test running the Python walk only, unnoticed.
+    assert dom.WALK == "compiled"
+    assert dom._COMPILED is not None
+
+
+def _reading(result) -> tuple:
+    """Everything a walk gives, with elements compared by identity."""
+    blocks, truncated, crumbs, anchors = result
+    return (
+        [tuple(getattr(b, f.name) for f in fields(dom.Block)) for b in blocks],
+        truncated,
+        crumbs,
+        [(a.el, a.text, a.chain, a.href) for a in anchors],
+    )
+
+
+def _root(html: str | bytes) -> dom.Element:
+    if isinstance(html, bytes):
+        html = decode_body(html, {}).text
+    page = dom.parse_html(html)
+    assert page is not None
+    dom.clean(page.root)
+    return page.root
+
+
+def _assert_same(root: dom.Element) -> tuple:
+    python = _reading(dom._linearise(root))
+    assert dom._COMPILED is not None
+    compiled = _reading(dom._COMPILED(root))
+    assert compiled == python
+    return compiled
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p.name
+        for p in FIXTURES.iterdir()
+        if p.suffix in (".html", ".txt") and p.name != "hostile_empty.html"
+    ),
+)
+def test_every_fixture_page_reads_the_same(path):
+    data = (FIXTURES / path).read_bytes()
+    if path.endswith(".txt"):
+        data = text_plain.to_html(decode_body(data, {}).text).encode()
+    blocks, *_ = _assert_same(_root(data))
+    assert blocks
+
+
+EDGE_CASES = {
+    "links": '<div><p>See <a href="/a">one <b>bold</b> link</a> and <a href="/b">two</a>.</p>'
+    '<a href="/c"><span>nested</span> <a href="/d">inner</a> tail</a></div>',
+    "bold": "<p><strong>All bold</strong></p><p>Part <b>bold</b> only</p><h2>Head <i>x</i></h2>",
+    "breaks": "<p>one<br>two<hr>three<span>four<br>five</span>six</p><br/>",
+    "furniture": '<div class="sidebar"><p>side one</p><nav aria-label="breadcrumb"><a href="/">'
+    'Home</a> &gt; <a href="/n">News</a></nav></div><div id="crumb">Home / News</div>'
+    '<article class="share"><p>article by class only</p></article><aside>aside</aside>',
+    "whitespace": "<p>  \n  </p><p>a\u200bb \ufeff c</p><p>\u3000x  \t y\n</p><p>\xa0</p>",
+    "entities": '<div class="a &amp; b" id="x&quot;y"><p>&lt;tag&gt; &amp; &#20013;文</p>'
+    '<a href="/?a=1&amp;b=2" title="t">link</a></div>',
+    "tails": "<div>lead<p>para</p>tail of p<span>inline</span>tail of span</div>after",
+    "head_content": "<head><title>t</title><p>text in head</p></head><body>body</body>",
+    "empty_links": '<p><a href="/x"></a><a href="/y"> </a><a name="n">named</a></p>',
+    "table": "<table><tr><td>a<td>b</tr><tr><th>c</th></tr></table><dl><dt>t<dd>d</dl>",
+    "unknown_tags": "<custom-el>custom <x-y>nested</x-y></custom-el><o:p>office</o:p>"
+    "<font>f</font>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_edge_cases_read_the_same(name):
+    _assert_same(_root("<html><body>" + EDGE_CASES[name] + "</body></html>"))
+
+
+def test_comments_and_processing_instructions_read_as_lxml_gives_them():
+    # The parser drops them, but a site rule's tree or later code could hold them: lxml
+    # reads their content as their text, and both walks must agree on it.
+    root = _root("<html><body><div><p>a</p><p>b</p></div></body></html>")
+    div = root.find(".//div")
+    div.insert(1, etree.Comment("a comment"))
+    div.append(etree.ProcessingInstruction("pi", "instruction"))
+    link = etree.SubElement(div, "a", href="/c")
+    link.append(etree.Comment("in a link"))
+    _assert_same(root)
+
+
+def test_truncated_walks_stop_at_the_same_element(monkeypatch):
+    root = _root("<html><body>" + "<div><p>x <a href='/a'>y</a> <b>z</b></p></div>" * 50)
+    full = _assert_same(root)
+    assert not full[1]
+    for budget in (1, 2, 3, 7, 50, 101):
+        monkeypatch.setattr(dom, "MAX_NODES", budget)
+        assert _assert_same(root)[1]
+
+
+def test_deep_nesting_reads_the_same():
+    page = "<html><body>" + "<div><span>" * 120 + "deep" + "</span></div>" * 120
+    _assert_same(_root(page))
+
+
+def test_a_module_built_from_another_source_is_not_used(monkeypatch):
+    from newswire.parser.extract import _walk
+
+    monkeypatch.setattr(_walk, "SOURCE_SHA256", "0" * 64)
+    with pytest.warns(UserWarning, match="older than _walk.pyx"):
+        assert dom._compiled_walk() is None
