@@ -19,8 +19,8 @@ fi
 [[ -n "$python" ]] || { echo "[bootstrap] Python 3.11 is required" >&2; exit 1; }
 
 stamp=".venv/.newswire-lock"
-# (setup.py and _walk.pyx too: the compiled block walk is rebuilt when its source changes.)
-want="$(cat requirements-dev.lock pyproject.toml setup.py services/newswire/parser/extract/_walk.pyx \
+# (setup.py and the .pyx sources too: the compiled modules are rebuilt when they change.)
+want="$(cat requirements-dev.lock pyproject.toml setup.py $(find services -name '*.pyx' | sort) \
     | sha256sum | cut -c1-16)"
 if [[ -x .venv/bin/python && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     exit 0

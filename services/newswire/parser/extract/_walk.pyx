@@ -27,10 +27,10 @@ cetree.import_lxml__etree()
 
 cdef extern from *:
     # The SHA-256 of this file when it was compiled (setup.py defines it).
-    const char* NEWSWIRE_WALK_SHA256
+    const char* NEWSWIRE_SOURCE_SHA256
 
 #: The SHA-256 of the .pyx this module was compiled from.
-SOURCE_SHA256 = NEWSWIRE_WALK_SHA256.decode("ascii")
+SOURCE_SHA256 = NEWSWIRE_SOURCE_SHA256.decode("ascii")
 
 # What a tag name means to the walk (the sets themselves are dom's, passed in).
 cdef enum:

@@ -10,15 +10,14 @@ walk stops after a fixed number of elements.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from warnings import warn
 
 from lxml import etree
+
+from newswire.parser.extract import compiled
 
 #: Characters of decoded text handed to the parser; the rest is dropped with a warning.
 MAX_CHARS = 2_000_000
@@ -874,26 +873,12 @@ class Linear:
 
 
 def _compiled_walk() -> Callable[[Element], tuple] | None:
-    """The compiled walk (``_walk.pyx``), when it was built from the source beside it.
-
-    Optional: an install without a C compiler has the Python walk only. A module compiled
-    from an older ``_walk.pyx`` (an editable install not rebuilt after an edit) is not used:
-    it would read pages differently from the code one reads.
-    """
-    try:
-        from newswire.parser.extract import _walk
-    except ImportError:
-        return None
-    source = Path(__file__).with_name("_walk.pyx")
-    if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _walk.SOURCE_SHA256:
-        warn(
-            "newswire's compiled block walk is older than _walk.pyx: using the Python walk "
-            "(reinstall newswire, e.g. deploy/local/bootstrap.sh, to rebuild it)",
-            stacklevel=2,
-        )
+    """The compiled walk (``_walk.pyx``), when built (see :mod:`compiled`)."""
+    walk = compiled.load("_walk")
+    if walk is None:
         return None
     module = sys.modules[__name__]
-    return lambda root: _walk.linearise(root, module)
+    return lambda root: walk.linearise(root, module)
 
 
 _COMPILED = _compiled_walk()

@@ -1,14 +1,17 @@
-"""The compiled block walk (``_walk.pyx``) reads every page exactly as the Python walk
-(``dom._linearise``) does: the same blocks, crumbs, anchors and truncation."""
+"""The compiled modules give exactly what the Python code they speed up gives: the block
+walk (``_walk.pyx``) the same blocks, crumbs, anchors and truncation as ``dom._linearise``,
+the token hashes (``_fingerprint.pyx``) those of ``fingerprint._token_hashes``."""
 
 from __future__ import annotations
 
+import random
+import unicodedata
 from dataclasses import fields
 
 import pytest
 from lxml import etree
 
-from newswire.parser.extract import dom, text_plain
+from newswire.parser.extract import compiled, dom, fingerprint, text_plain
 from newswire.parser.extract.decode import decode_body
 
 from .conftest import FIXTURES
@@ -16,11 +19,12 @@ from .conftest import FIXTURES
 pytestmark = pytest.mark.unit
 
 
-def test_the_compiled_walk_is_built_and_used():
-    # The README's set-up builds it (deploy/local/bootstrap.sh); without this test a failed
-    # build would leave every other test running the Python walk only, unnoticed.
+def test_the_compiled_modules_are_built_and_used():
+    # The README's set-up builds them (deploy/local/bootstrap.sh); without this test a failed
+    # build would leave every other test running the Python code only, unnoticed.
     assert dom.WALK == "compiled"
     assert dom._COMPILED is not None
+    assert fingerprint._COMPILED is not None
 
 
 def _reading(result) -> tuple:
@@ -118,9 +122,32 @@ def test_deep_nesting_reads_the_same():
     _assert_same(_root(page))
 
 
-def test_a_module_built_from_another_source_is_not_used(monkeypatch):
-    from newswire.parser.extract import _walk
+@pytest.mark.parametrize("name", ["_walk", "_fingerprint"])
+def test_a_module_built_from_another_source_is_not_used(name, monkeypatch):
+    module = compiled.load(name)
+    assert module is not None
+    monkeypatch.setattr(module, "SOURCE_SHA256", "0" * 64)
+    with pytest.warns(UserWarning, match=f"older than {name}.pyx"):
+        assert compiled.load(name) is None
 
-    monkeypatch.setattr(_walk, "SOURCE_SHA256", "0" * 64)
-    with pytest.warns(UserWarning, match="older than _walk.pyx"):
-        assert dom._compiled_walk() is None
+
+# Characters of every kind the tokens tell apart: ASCII letters, digits and punctuation,
+# "_", CJK ideographs, kana and hangul (a token each), letters and digits of other scripts
+# (Arabic-Indic digits, Cyrillic, accented Latin, a letter outside the BMP), combining marks,
+# no-break and ideographic spaces, curly quotes, a lone surrogate.
+_ALPHABET = "abcXYZ019 .,;-_'\n\t中文新闻報道かなカナ한국어٣٤Жжéß𝒜\u0301\xa0\u3000“”—\ud800"
+
+
+def _texts() -> list[str]:
+    rng = random.Random(12)
+    texts = ["", "a", "中", "_", "abc中文def", "中文abc", "a_b", "𝒜𝒷 𝒸", "x" * 6000 + " y"]
+    texts += ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 80))) for _ in range(400)]
+    texts.append(" ".join("word" for _ in range(6000)))  # beyond the token limit
+    texts.append("新" * 6000)
+    return texts
+
+
+def test_token_hashes_equal_the_python_ones():
+    for text in _texts():
+        norm = unicodedata.normalize("NFKC", text).lower()
+        assert list(fingerprint.token_hashes(norm)) == list(fingerprint._token_hashes(norm)), text
