@@ -23,7 +23,7 @@ def test_the_compiled_modules_are_built_and_used():
     # The README's set-up builds them (deploy/local/bootstrap.sh); without this test a failed
     # build would leave every other test running the Python code only, unnoticed.
     assert dom.WALK == "compiled"
-    assert dom._COMPILED is not None
+    assert dom._COMPILED_WALK is not None
     assert fingerprint._COMPILED is not None
 
 
@@ -48,10 +48,13 @@ def _root(html: str | bytes) -> dom.Element:
 
 
 def _assert_same(root: dom.Element) -> tuple:
+    """Both walks read the page alike: its blocks, crumbs and anchors, and its bylines."""
+    walk = dom._COMPILED_WALK
+    assert walk is not None
     python = _reading(dom._linearise(root))
-    assert dom._COMPILED is not None
-    compiled = _reading(dom._COMPILED(root))
+    compiled = _reading(walk.linearise(root, dom))
     assert compiled == python
+    assert walk.bylines(root, dom) == list(dom.iter_bylines(root))
     return compiled
 
 
@@ -86,6 +89,11 @@ EDGE_CASES = {
     "head_content": "<head><title>t</title><p>text in head</p></head><body>body</body>",
     "empty_links": '<p><a href="/x"></a><a href="/y"> </a><a name="n">named</a></p>',
     "table": "<table><tr><td>a<td>b</tr><tr><th>c</th></tr></table><dl><dt>t<dd>d</dl>",
+    "bylines": '<p class="Byline">By <a rel="author" href="/j">Jane</a></p><a rel="me author" '
+    'class="author-link">Both marks</a><span itemprop="author">Item</span><a itemprop="author">'
+    'not an itemprop tag</a><div itemprop="creator author"><b class="writer">W</b></div>'
+    '<address itemprop="author">A</address><em class="reporter-name">R</em>',
+    "many_bylines": '<span class="author">x</span>' * 20,
     "unknown_tags": "<custom-el>custom <x-y>nested</x-y></custom-el><o:p>office</o:p>"
     "<font>f</font>",
 }

@@ -406,3 +406,53 @@ def linearise(root, dom):
     if w.parts:
         w.flush()
     return w.blocks, w.truncated, w.crumbs, w.anchors
+
+
+def bylines(root, dom):
+    """``list(dom.iter_bylines(root))``: the elements marked as bylines, in page order (at
+    most ``dom.MAX_BYLINES``). Read from the nodes, so the whole tree costs about what the
+    Python generator's first few elements do; proxies are made for the elements found."""
+    cdef cetree._Element top = root
+    cdef cetree._Document doc = cetree.documentOrRaise(root)
+    cdef dict cache = dom._BYLINE_CACHE
+    is_byline_class = dom._is_byline_class
+    cdef frozenset itemprop_tags = dom._ITEMPROP_TAGS
+    cdef Py_ssize_t limit = dom.MAX_BYLINES
+    cdef list found = []
+    cdef xmlNode* start = top._c_node
+    cdef xmlNode* c = start
+    while c is not NULL:
+        if c.type == tree.XML_ELEMENT_NODE:
+            if strcmp(<const char*>c.name, "a") == 0:
+                rel = _attr(c, "rel")
+                if rel and "author" in rel:
+                    found.append(cetree.elementFactory(doc, c))
+                    if len(found) >= limit:
+                        return found
+            cls = _attr(c, "class")
+            hit = False
+            if cls:
+                hit = cache.get(cls)
+                if hit is None:
+                    hit = is_byline_class(cls)
+            if hit:
+                found.append(cetree.elementFactory(doc, c))
+                if len(found) >= limit:
+                    return found
+            else:
+                prop = _attr(c, "itemprop")
+                if prop and "author" in prop and _str(<const char*>c.name) in itemprop_tags:
+                    found.append(cetree.elementFactory(doc, c))
+                    if len(found) >= limit:
+                        return found
+        # The next node in document order within root (element-like nodes only hold
+        # children here: text has none).
+        if c.children is not NULL and c.type == tree.XML_ELEMENT_NODE:
+            c = c.children
+            continue
+        while c is not start and c.next is NULL:
+            c = c.parent
+        if c is start:
+            break
+        c = c.next
+    return found

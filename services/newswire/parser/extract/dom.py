@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -524,7 +524,9 @@ def iter_bylines(root: Element) -> Iterator[Element]:
 
 
 def bylines_of(root: Element) -> list[Element]:
-    """The elements :func:`iter_bylines` yields, as a list."""
+    """The elements :func:`iter_bylines` yields, as a list (compiled when built)."""
+    if _COMPILED_WALK is not None:
+        return _COMPILED_WALK.bylines(root, sys.modules[__name__])
     return list(iter_bylines(root))
 
 
@@ -534,7 +536,7 @@ def _linearise(
     """Walk the tree once into blocks; also note crumbs and anchors on the way.
 
     The reference walk: ``_walk.pyx`` is the same walk compiled, which :func:`blocks_of`
-    uses when it is built (see :func:`_compiled_walk`).
+    uses when it is built (``_COMPILED_WALK``).
 
     This runs for every element of every page, so it is written for CPython's speed:
     closures over local state (no attribute lookups), a few dict and attribute reads per
@@ -866,31 +868,27 @@ class Linear:
 
     def iter_bylines(self) -> Iterable[Element]:
         """The same elements, found one by one as the caller reads them (the list when it
-        was already made)."""
-        if self._bylines is not None:
-            return self._bylines
+        was already made, or when the compiled walk finds them all at once)."""
+        if self._bylines is not None or _COMPILED_WALK is not None:
+            return self.bylines
         return iter_bylines(self.root) if self.root is not None else ()
 
 
-def _compiled_walk() -> Callable[[Element], tuple] | None:
-    """The compiled walk (``_walk.pyx``), when built (see :mod:`compiled`)."""
-    walk = compiled.load("_walk")
-    if walk is None:
-        return None
-    module = sys.modules[__name__]
-    return lambda root: walk.linearise(root, module)
-
-
-_COMPILED = _compiled_walk()
-#: Which walk blocks_of uses ("compiled" or "python"), for benchmarks and `newswire try`.
-WALK = "compiled" if _COMPILED is not None else "python"
+#: The compiled walks (``_walk.pyx``: :func:`_linearise` and :func:`bylines_of`), when built
+#: (see :mod:`compiled`).
+_COMPILED_WALK = compiled.load("_walk")
+#: Which walk blocks_of uses ("compiled" or "python"), for benchmarks.
+WALK = "compiled" if _COMPILED_WALK is not None else "python"
 
 
 def blocks_of(root: Element) -> Linear:
     """The page's text blocks in reading order (one recursive pass)."""
     # From the root, not <body>: broken pages can leave content in <head> (see clean()).
-    linearise = _COMPILED or _linearise
-    blocks, truncated, crumbs, anchors = linearise(root)
+    if _COMPILED_WALK is not None:
+        found = _COMPILED_WALK.linearise(root, sys.modules[__name__])
+    else:
+        found = _linearise(root)
+    blocks, truncated, crumbs, anchors = found
     resolve_suspects(blocks)
     if truncated:
         anchors = anchors_of(root)
