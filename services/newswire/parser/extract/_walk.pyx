@@ -69,7 +69,7 @@ cdef object _text_run(xmlNode* c):
     cdef int count = 0
     cdef const char* last = NULL
     while cur is not NULL and _text_node(cur):
-        if cur.content[0] != 0:
+        if cur.content is not NULL and cur.content[0] != 0:
             last = <const char*>cur.content
         count += 1
         cur = cur.next
@@ -80,7 +80,8 @@ cdef object _text_run(xmlNode* c):
     pieces = []
     cur = c
     while cur is not NULL and _text_node(cur):
-        pieces.append(_str(<const char*>cur.content))
+        if cur.content is not NULL:
+            pieces.append(_str(<const char*>cur.content))
         cur = cur.next
     return "".join(pieces)
 
