@@ -1,11 +1,13 @@
 """The compiled modules give exactly what the Python code they speed up gives: the block
 walk (``_walk.pyx``) the same blocks, crumbs, anchors and truncation as ``dom._linearise``,
-the token hashes (``_fingerprint.pyx``) those of ``fingerprint._token_hashes``."""
+the SimHash (``_fingerprint.pyx``) the token hashes of ``fingerprint._token_hashes`` and the
+value of ``fingerprint._simhash``."""
 
 from __future__ import annotations
 
 import random
 import unicodedata
+from array import array
 from dataclasses import fields
 
 import pytest
@@ -174,3 +176,14 @@ def test_token_hashes_equal_the_python_ones():
     for text in _texts():
         norm = unicodedata.normalize("NFKC", text).lower()
         assert list(fingerprint.token_hashes(norm)) == list(fingerprint._token_hashes(norm)), text
+
+
+@needs_compiled
+def test_simhash_equals_the_python_one():
+    rng = random.Random(7)
+    for n in (0, 1, 2, 3, 4, 7, 64, 1000, 5003):
+        hashes = array("I", [rng.getrandbits(32) for _ in range(n)])
+        assert fingerprint.simhash_of(hashes) == fingerprint._simhash(hashes), n
+    for text in _texts():
+        hashes = fingerprint._token_hashes(unicodedata.normalize("NFKC", text).lower())
+        assert fingerprint.simhash_of(hashes) == fingerprint._simhash(hashes), text

@@ -1,6 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The token hashes of :mod:`fingerprint` compiled: ``fingerprint._token_hashes`` (Python)
-is the reference and the fallback, and this gives exactly its values.
+"""The SimHash of :mod:`fingerprint` compiled: ``fingerprint._token_hashes`` and
+``fingerprint._simhash`` (Python) are the reference and the fallback, and this gives
+exactly their values.
 
 A page's SimHash hashes every token of its text: CRC-32 of the token's UTF-8 bytes. In
 Python that is a bytes object and a call per token (a few thousand per page); here it is one
@@ -8,7 +9,8 @@ pass over the characters, encoding and hashing each token in place.
 """
 
 from cpython.array cimport array, clone
-from libc.stdint cimport uint32_t
+from libc.stdint cimport uint32_t, uint64_t
+from libc.string cimport memset
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
@@ -120,3 +122,46 @@ def token_hashes(str norm, Py_ssize_t limit):
             i += 1
     del out[count:]
     return out
+
+
+cdef uint64_t K1 = 0x9E3779B97F4A7C15
+cdef uint64_t K2 = 0xC2B2AE3D27D4EB4F
+cdef uint64_t K3 = 0xD6E8FEB86659FD93
+
+
+def simhash(array th):
+    """``fingerprint._simhash(th)``: the SimHash of token hashes, as 16 hex digits.
+
+    Each 3-shingle's feature is ``(a*K1) ^ (b*K2) ^ (c*K3)`` modulo 2**64 (one feature of
+    the first and last token for fewer than three); bit k of the result is set when more
+    than half the features have it set. (Counted as the numpy code does: each feature's 8
+    bytes counted by value, turned into bit counts once at the end.)
+    """
+    cdef Py_ssize_t n = len(th), i, nfeats
+    cdef unsigned int* h = th.data.as_uints
+    cdef uint64_t byte_counts[8][256]
+    cdef uint64_t feature, bits, value = 0
+    cdef int pos, b, k
+    if n == 0:
+        return "0" * 16
+    memset(byte_counts, 0, sizeof(byte_counts))
+    if n < 3:
+        nfeats = 1
+        feature = (<uint64_t>h[0]) * K1 ^ (<uint64_t>h[n - 1]) * K2
+        for pos in range(8):
+            byte_counts[pos][(feature >> (8 * pos)) & 0xFF] += 1
+    else:
+        nfeats = n - 2
+        for i in range(nfeats):
+            feature = (<uint64_t>h[i]) * K1 ^ (<uint64_t>h[i + 1]) * K2 ^ (<uint64_t>h[i + 2]) * K3
+            for pos in range(8):
+                byte_counts[pos][(feature >> (8 * pos)) & 0xFF] += 1
+    for pos in range(8):
+        for k in range(8):
+            bits = 0
+            for b in range(256):
+                if b & (1 << k):
+                    bits += byte_counts[pos][b]
+            if 2 * bits > <uint64_t>nfeats:
+                value |= (<uint64_t>1) << (8 * pos + k)
+    return f"{value:016x}"

@@ -75,6 +75,13 @@ def token_hashes(norm: str) -> array[int]:
     return _token_hashes(norm)
 
 
+def simhash_of(th: array[int]) -> str:
+    """:func:`_simhash`, compiled when it is built."""
+    if _COMPILED is not None:
+        return _COMPILED.simhash(th)
+    return _simhash(th)
+
+
 def content_hash(text: str) -> str:
     """SHA-256 (first 32 hex digits) of the text with whitespace normalised."""
     return _content_hash(unicodedata.normalize("NFKC", text))
@@ -101,7 +108,7 @@ def _single_spaced(text: str) -> str:
 def fingerprints(text: str) -> tuple[str, str]:
     """``(content_hash(text), simhash(text))``, normalising the text once."""
     nfkc = unicodedata.normalize("NFKC", text)
-    return _content_hash(nfkc), _simhash(token_hashes(nfkc.lower()))
+    return _content_hash(nfkc), simhash_of(token_hashes(nfkc.lower()))
 
 
 _MASK = (1 << 64) - 1
@@ -117,7 +124,7 @@ def simhash(text: str) -> str:
     cryptographic hash. Only the first 5,000 shingles
     count: enough to tell near-duplicates apart, bounded on book-length pages.
     """
-    return _simhash(token_hashes(unicodedata.normalize("NFKC", text).lower()))
+    return simhash_of(token_hashes(unicodedata.normalize("NFKC", text).lower()))
 
 
 def _simhash(th: array[int]) -> str:
