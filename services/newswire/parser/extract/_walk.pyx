@@ -17,7 +17,7 @@ source beside it (see ``SOURCE_SHA256``), else the Python walk.
 """
 
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.string cimport strcmp, strlen
+from libc.string cimport memset, strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
@@ -42,6 +42,7 @@ cdef enum:
     K_LINK = 32
     K_BOLD = 64
     K_HEADING_SHIFT = 8  # the heading level (1-6) sits in the bits above
+    KIND_SLOTS = 256
 
 
 cdef inline str _str(const char* s):
@@ -135,9 +136,12 @@ cdef class _Walk:
     cdef long budget
     cdef bint truncated
     cdef tuple suspects
-    #: Tag kinds by name pointer: libxml2 interns a document's names, so this is one dict
-    #: hit per element instead of decoding its name.
-    cdef dict kinds
+    #: Tag kinds by name pointer, in a small open-addressed table (a page has a few dozen
+    #: tag names): libxml2 interns a document's names, so an element's kind is found
+    #: without decoding its name. Past the table's room, kinds are worked out each time.
+    cdef const void* kind_names[KIND_SLOTS]
+    cdef int kind_values[KIND_SLOTS]
+    cdef int kinds_known
     cdef object dom
     # dom's names, read once per page rather than per element
     cdef object Block, Anchor, attr_kind, is_crumb_nav
@@ -168,13 +172,23 @@ cdef class _Walk:
         self.budget = dom.MAX_NODES
         self.truncated = False
         self.suspects = ()
-        self.kinds = {}
+        memset(self.kind_names, 0, sizeof(self.kind_names))
+        self.kinds_known = 0
 
     cdef int kind_of(self, xmlNode* c) except -1:
-        cdef size_t key = <size_t>c.name
-        found = self.kinds.get(key)
-        if found is not None:
-            return found
+        cdef size_t slot = (<size_t>c.name >> 4) % KIND_SLOTS
+        while self.kind_names[slot] is not NULL:
+            if self.kind_names[slot] == <const void*>c.name:
+                return self.kind_values[slot]
+            slot = (slot + 1) % KIND_SLOTS
+        cdef int kind = self.work_out_kind(c)
+        if self.kinds_known < KIND_SLOTS // 2:
+            self.kind_names[slot] = <const void*>c.name
+            self.kind_values[slot] = kind
+            self.kinds_known += 1
+        return kind
+
+    cdef int work_out_kind(self, xmlNode* c) except -1:
         tag = _str(<const char*>c.name)
         dom = self.dom
         cdef int kind = 0
@@ -193,7 +207,6 @@ cdef class _Walk:
         elif tag in dom.BOLD_TAGS:
             kind |= K_BOLD
         kind |= (<int>dom.HEADING_TAGS.get(tag, 0)) << K_HEADING_SHIFT
-        self.kinds[key] = kind
         return kind
 
     cdef flush(self):
