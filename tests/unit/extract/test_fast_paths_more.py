@@ -13,7 +13,6 @@ import dataclasses
 import random
 import re
 import sys
-from array import array
 from collections import Counter
 from urllib.parse import urljoin
 
@@ -106,16 +105,6 @@ def test_walk_drops_zero_width_spaces_and_keeps_bold_lines():
         "two lines",
     ]
     assert [b.bold for b in blocks] == [False, True, False, False]
-
-
-def test_simhash_vote_by_byte_counts_equals_the_pure_vote(monkeypatch):
-    rng = random.Random(5)
-    for n in (3, 4, 7, 8, 9, 100, 1000, 5003):
-        hashes = array("I", [rng.getrandbits(32) for _ in range(n)])
-        fast = fingerprint._simhash(hashes)
-        with monkeypatch.context() as m:
-            m.setattr(fingerprint, "_np", None)
-            assert fingerprint._simhash(hashes) == fast
 
 
 # --- ASCII fast paths of case-insensitive patterns ---------------------------------------

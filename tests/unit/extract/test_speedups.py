@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 
 import pytest
 
-from newswire.parser.extract import content, dom, extract, fingerprint, listing
+from newswire.parser.extract import content, dom, extract, listing
 from newswire.urls import normalize_url
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "a",
-        "a b",
-        "x y z",
-        "中文新闻",
-        "The quick brown fox jumps over the lazy dog. " * 300,
-        "新华社北京3月12日电 " * 2000,
-    ],
-)
-def test_simhash_vectorised_equals_pure(text, monkeypatch):
-    # (The Python SimHash itself: fingerprint.simhash() runs the compiled one when built.)
-    hashes = fingerprint._token_hashes(unicodedata.normalize("NFKC", text).lower())
-    fast = fingerprint._simhash(hashes)
-    monkeypatch.setattr(fingerprint, "_np", None)
-    assert fingerprint._simhash(hashes) == fast
 
 
 @pytest.mark.parametrize(

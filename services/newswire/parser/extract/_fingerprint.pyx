@@ -134,7 +134,7 @@ def simhash(array th):
 
     Each 3-shingle's feature is ``(a*K1) ^ (b*K2) ^ (c*K3)`` modulo 2**64 (one feature of
     the first and last token for fewer than three); bit k of the result is set when more
-    than half the features have it set. (Counted as the numpy code does: each feature's 8
+    than half the features have it set. (Counted a byte at a time: each feature's 8
     bytes counted by value, turned into bit counts once at the end.)
     """
     cdef Py_ssize_t n = len(th), i, nfeats

@@ -45,8 +45,8 @@ _ASCII_BYTES = bytes(range(0x80))
 def _token_hashes(norm: str) -> array[int]:
     """CRC-32 of the first tokens of NFKC-normalised, lower-cased text (as ``tokens``).
 
-    An ``array("I")`` (C unsigned ints; a CRC-32 fits 32 bits) rather than a list: numpy
-    takes it as one buffer, without converting the values one by one.
+    An ``array("I")`` (C unsigned ints; a CRC-32 fits 32 bits) rather than a list: the
+    compiled SimHash reads it as one buffer.
     (``_fingerprint.pyx`` computes the same compiled, when built: see :func:`token_hashes`.)
     """
     limit = _MAX_FEATURES + _SHINGLE
@@ -135,8 +135,6 @@ def _simhash(th: array[int]) -> str:
     if len(th) < _SHINGLE:
         feats = [(th[0] * _K1 ^ th[-1] * _K2) & _MASK]
         return _vote(feats)
-    if _np is not None:
-        return _simhash_np(th)
     # Token hashes are uniform 64-bit values, so odd-multiplier products XORed with the
     # last one are uniform too, and any differing token changes the result.
     # ((a*k1) ^ (b*k2) ^ (c*k3)) & MASK, computed with map() so the loop runs in C:
@@ -166,41 +164,6 @@ def _vote(feats: list[int]) -> str:
             if column.translate(_BIT_TABLES[bit]).count(1) > half:
                 value |= 1 << (shift + bit)
     return f"{value:016x}"
-
-
-def _simhash_np(th: array[int]) -> str:
-    """The same shingle features and vote, vectorised (uint64 arithmetic wraps mod 2**64,
-    which is the masking)."""
-    np = _np
-    # (The array("I") is numpy's uintc. Integer arrays wrap silently on overflow: no
-    # np.errstate needed, whose context costs as much as an arithmetic step here.)
-    h = np.frombuffer(th, dtype=np.uintc).astype(np.uint64)
-    feats = (h[:-2] * _NP_K[0]) ^ (h[1:-1] * _NP_K[1]) ^ (h[2:] * _NP_K[2])
-    # The vote counts, per bit k, the features with bit k set. Rather than unpacking every
-    # feature to 64 bits, count each (byte position, byte value) pair once with bincount
-    # (index = position * 256 + value), then turn the 8 x 256 value counts into 8 x 8 bit
-    # counts with a product by the bits of each byte value: row p, column b is bit 8p + b
-    # of the little-endian value.
-    by = feats.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
-    pairs = np.bincount((by + _NP_BYTE_OFFSETS).ravel(), minlength=8 * 256)
-    counts = (pairs.reshape(8, 256) @ _NP_BITS_OF_BYTE).ravel()
-    value = 0
-    for k in np.flatnonzero(counts > len(feats) / 2).tolist():
-        value |= 1 << k
-    return f"{value:016x}"
-
-
-try:  # numpy is a dependency; the pure-Python path gives the same values without it.
-    import numpy as _np
-
-    _NP_K = _np.array([_K1, _K2, _K3], dtype=_np.uint64)
-    #: Row v: the 8 bits of byte value v, least significant first.
-    _NP_BITS_OF_BYTE = _np.unpackbits(
-        _np.arange(256, dtype=_np.uint8)[:, None], axis=1, bitorder="little"
-    ).astype(_np.intp)
-    _NP_BYTE_OFFSETS = _np.arange(0, 8 * 256, 256, dtype=_np.intp)
-except ImportError:  # pragma: no cover
-    _np = None
 
 
 def hamming(a: str, b: str) -> int:
