@@ -28,6 +28,10 @@ fi
 echo "[bootstrap] installing dependencies into .venv" >&2
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check "uv>=0.9,<1"
-.venv/bin/uv pip install -q --python .venv/bin/python -r requirements-dev.lock
+# Bytecode compiled now (uv leaves it to the first import): where PYTHONDONTWRITEBYTECODE is
+# set, as on our machines, every process would otherwise compile every module it imports from
+# source (about 0.4 s of the extractor's start-up).
+.venv/bin/uv pip install -q --python .venv/bin/python --compile-bytecode -r requirements-dev.lock
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+.venv/bin/python -m compileall -q services >/dev/null
 echo "$want" >"$stamp"
