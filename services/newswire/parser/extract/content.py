@@ -27,6 +27,7 @@ from newswire.parser.extract.dom import (
     anchors_of,
     holds_another,
     norm_ws,
+    summary_rows,
     text_of,
     word_chars,
 )
@@ -224,7 +225,8 @@ def mark_teasers(
     one headline-sized link, and the item's text starting with that link. Body paragraphs
     with inline links fail the "starts with" test, so they are not mistaken for teasers.
 
-    ``texts`` caches elements' normalised texts (the outlink stage reads the same items).
+    ``texts`` caches elements' normalised texts (the outlink stage reads the same items);
+    a table row's text there ends with its summary rows' (:func:`_summary_rows_of`).
     """
     if anchors is None:
         anchors = anchors_of(root)
@@ -276,11 +278,13 @@ def mark_teasers(
     for parent_items in candidates.values():
         if len(parent_items) < 3:
             continue
+        rows = _summary_rows_of(parent_items)
         items = []
         for item, t in parent_items:
             item_text = texts.get(item)
             if item_text is None:
-                item_text = texts[item] = norm_ws(text_of(item))
+                parts = [text_of(item), *(text_of(row) for row in rows.get(item, ()))]
+                item_text = texts[item] = norm_ws(" ".join(parts))
             if len(item_text) > max(400, 4 * len(t)) and (
                 len(item_text) > 800 or item.find(".//time") is None
             ):
@@ -290,6 +294,7 @@ def mark_teasers(
             if not item_text.startswith(t[: min(len(t), 8)]) and not _headline_leads(item_text, t):
                 continue
             items.append(item)
+            items.extend(rows.get(item, ()))
         if len(items) >= 3:
             teaser_items.update(items)
     if not teaser_items:
@@ -302,6 +307,24 @@ def mark_teasers(
         if not isdisjoint(chain[-8:]):
             b.teaser = True
     return len(teaser_items)
+
+
+def _summary_rows_of(items: list[tuple[Element, str]]) -> dict[Element, list[Element]]:
+    """The summary rows of a table's story rows (:func:`dom.summary_rows`), when every
+    story but one has them: a list's stories are alike, and a row after a list of bare
+    headlines is the table's footer or the page's text, not a summary."""
+    if items[0][0].tag != "tr":
+        return {}
+    rows = {}
+    for item, _ in items:
+        found = summary_rows(item)
+        if found and sum(len(text_of(r)) for r in found) <= _SUMMARY_ROWS_MAX:
+            rows[item] = found
+    return rows if len(rows) >= len(items) - 1 else {}
+
+
+# A summary row longer than this is the page's own text, not a teaser's summary.
+_SUMMARY_ROWS_MAX = 600
 
 
 def _headline_leads(item_text: str, headline: str) -> bool:

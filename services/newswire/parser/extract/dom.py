@@ -807,6 +807,31 @@ class Anchor:
     href: str | None
 
 
+def summary_rows(item: Element) -> list[Element]:
+    """The rows after a story-list item that is a table row and carry its summary or time.
+
+    Old table layouts give each story several rows: the headline (with its date in a second
+    cell), then the summary, sometimes the time, in rows of their own with no headline
+    link (``<tr><td><a>headline</a></td><td>date</td></tr><tr><td>summary</td></tr>``).
+    Up to two such rows belong to the item, each with its text in one cell: a row of
+    several filled cells is a data table's (a comparison table's rows with and without a
+    link), and a row with a headline-sized link is the next story. Not a table row: no
+    rows (a cheap test, as this runs for every item).
+    """
+    if item.tag != "tr":
+        return []
+    rows: list[Element] = []
+    row = item.getnext()
+    while row is not None and row.tag == "tr" and len(rows) < 2:
+        if any(len(text_of(a).strip()) >= 8 for a in row.iter("a")):
+            break
+        if sum(1 for cell in row if text_of(cell).strip()) != 1:
+            break
+        rows.append(row)
+        row = row.getnext()
+    return rows
+
+
 def holds_another(chains: list[tuple[Element, ...]], k: int, depth: int) -> bool:
     """Whether the element at ``depth`` in ``chains[k]`` is in another of the chains too.
 
