@@ -14,6 +14,7 @@ own fields.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newswire.parser.extract import zh_labels
@@ -516,7 +517,9 @@ def is_label_line(text: str) -> bool:
     )
 
 
-def is_heading(b: Block) -> bool:
+def is_heading(b: Block, bold_classes: Callable[[], frozenset[str]] | None = None) -> bool:
+    """A subheading: a heading tag, or a short line all in bold (by tag, inline style or,
+    given the page's ``bold_classes``, a class its stylesheet sets in bold)."""
     if len(b.text) > 80 or b.text.endswith(_SENTENCE_END[:3]):
         return False
     if 2 <= b.heading <= 6:
@@ -524,8 +527,24 @@ def is_heading(b: Block) -> bool:
     return (
         len(b.text) <= 50
         and b.el.tag in ("p", "div", "section", "span", "td")
-        and (b.bold or _styled_bold(b.el))
+        and (
+            b.bold
+            or _styled_bold(b.el)
+            or (bold_classes is not None and _class_bold(b.el, bold_classes))
+        )
     )
+
+
+def _class_bold(el: Element, bold_classes: Callable[[], frozenset[str]]) -> bool:
+    """Whether the element, or the one element wrapping all its text, has a bold class.
+    (The stylesheet is read only for an element with a class.)"""
+    if not el.get("class") and len(el) == 1 and not (el.text or "").strip():
+        el = el[0]
+    cls = el.get("class")
+    if not cls or not isinstance(el.tag, str):
+        return False
+    found = bold_classes()
+    return bool(found) and not found.isdisjoint(cls.split())
 
 
 # Bold by inline style, as WeChat-style editors write subheadings.
@@ -552,8 +571,12 @@ def extract_content(
     blocks: list[Block],
     container: Element | None,
     title: str | None,
+    bold_classes: Callable[[], frozenset[str]] | None = None,
 ) -> Content:
-    """Filter the container's blocks into body paragraphs, headings and captions."""
+    """Filter the container's blocks into body paragraphs, headings and captions.
+
+    ``bold_classes`` gives the classes the page's stylesheet sets in bold (asked only for
+    a short line with a class)."""
     out = Content(container)
     if container is None:
         return out
@@ -640,7 +663,7 @@ def extract_content(
             continue
         if is_label_line(text) and not is_prose_sentence(text):
             continue
-        if is_heading(b) and out.first >= 0:
+        if out.first >= 0 and is_heading(b, bold_classes):
             out.headings.append(text)
             out.paragraphs.append(text)
             out.blocks.append(b)
