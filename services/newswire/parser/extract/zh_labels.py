@@ -450,6 +450,10 @@ def find_source(text: str) -> str | None:
     run_on = _SOURCE_RUN_ON.search(value, 2)
     if run_on:
         value = value[: run_on.start()]
+    elif text.startswith((":", "："), m.end()):
+        # The label was left empty and the next one follows (``来源：&nbsp;评论：0``,
+        # a CMS's template with no source filled in): that label is no outlet.
+        return None
     value = value.strip(" ·-")
     if simplified(value) in NOT_AN_OUTLET:
         return None

@@ -1,0 +1,61 @@
+"""Meta lines as Chinese CMSs and platforms print them, on layouts the seed fixtures do not
+build (PHPCMS, Discuz, self-media accounts, government disclosure tables): each test is a
+small page of our own showing one class."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newswire.parser.extract import extract, zh_labels
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+ZH = "市政府召开新闻发布会，介绍今年城市更新工作的进展情况和下一步安排，相关部门负责人回答了提问。"
+TITLE = "市政府介绍老旧小区改造工作进展"
+
+
+def _page(meta: str, foot: str = "") -> bytes:
+    paras = "".join(f"<p>{ZH}第{i}段。</p>" for i in range(6))
+    return (
+        f"<html lang='zh-CN'><head><meta charset='utf-8'><title>{TITLE}_某某新闻网</title>"
+        f"</head><body><div class='header'><a href='/'>首页</a></div>"
+        f"<div class='article'><h1>{TITLE}</h1>{meta}<div class='content'>{paras}</div>"
+        f"{foot}</div><div class='footer'><p>关于我们 | 联系我们</p></div></body></html>"
+    ).encode()
+
+
+def _extract(html: bytes):
+    art = extract(html, "https://news.example.cn/2024/05/20/a1.html", fetched_at=NOW).article
+    assert art is not None
+    return art
+
+
+# --- an empty label -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2024-05-20 08:00:00\xa0\xa0\xa0来源：\xa0\xa0\xa0评论：0 点击：12",
+        "发布时间：2024-05-20 08:00 | 来源：| 作者：| 点击：12",
+        "来源:浏览:12",
+    ],
+)
+def test_an_empty_source_label_does_not_take_the_next_label(line):
+    assert zh_labels.find_source(line) is None
+    assert zh_labels.find_source("来源：某某日报 点击：12") == "某某日报"
+
+
+def test_phpcms_meta_inside_the_headline_names_no_source():
+    """PHPCMS's default template prints the meta line inside the <h1>, 来源 left empty."""
+    meta = ""
+    html = _page(meta).replace(
+        f"<h1>{TITLE}</h1>".encode(),
+        f"<h1>{TITLE}<br /><span>2024-05-20 08:00:00&nbsp;&nbsp;&nbsp;来源：&nbsp;&nbsp;&nbsp;"
+        "评论：<a href='#c'>0</a> 点击：<span id='hits'>12</span></span></h1>".encode(),
+    )
+    art = _extract(html)
+    assert (art.title, art.source, art.views) == (TITLE, None, 12)
