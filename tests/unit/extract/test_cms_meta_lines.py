@@ -59,3 +59,22 @@ def test_phpcms_meta_inside_the_headline_names_no_source():
     )
     art = _extract(html)
     assert (art.title, art.source, art.views) == (TITLE, None, 12)
+
+
+# --- where the poster was -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", ["北京", "广东省", "内蒙古自治区", "海外"])
+def test_the_posters_region_beside_the_date_is_no_outlet(region):
+    """Self-media pages (百家号-style) print the account, the time and the poster's region
+    (IP属地) in elements of their own: the account is the source, the region is not."""
+    meta = (
+        "<div class='author'><a class='name' href='/u/1'>环球视野</a>"
+        "<span class='date'>发布时间：2024-05-20 08:00</span>"
+        f"<span class='ip'>{region}</span></div>"
+    )
+    assert _extract(_page(meta)).source == "环球视野"
+    bare = (
+        f"<div class='info'><span class='date'>2024-05-20 08:00</span><span>{region}</span></div>"
+    )
+    assert _extract(_page(bare)).source is None

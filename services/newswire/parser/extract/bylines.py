@@ -70,8 +70,8 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
         if zh_labels.is_digit_outlet(token) and len(token) <= 12:
             return token  # 39健康网
-        if simplified(token) in zh_labels.NOT_AN_OUTLET:
-            continue  # a template's placeholder (来源: 未知)
+        if simplified(token) in zh_labels.NOT_AN_OUTLET or zh_labels.is_region(token):
+            continue  # a template's placeholder (来源: 未知), or where the poster was (IP属地)
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
             if re.search(r"\d|次|条|條|人", token) or _SLOT_BADGE.search(token):
                 continue

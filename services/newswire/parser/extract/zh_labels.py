@@ -464,6 +464,12 @@ def find_source(text: str) -> str | None:
     return value
 
 
+def is_region(text: str) -> bool:
+    """A province or region alone (北京, 广东省, 海外): where a platform says the poster
+    was (IP属地), never an outlet."""
+    return _REGION.fullmatch(text) is not None
+
+
 # Outlets whose names begin with digits (1905电影网, 39健康网, 21世纪经济报道), unlike a
 # date or count (2024年, 3小时前, 15条).
 _DIGIT_OUTLET = compile_zh(r"\d{1,4}(?![\d年月日时点分秒条次人个小天周])[\u4e00-\u9fff]{2}")
