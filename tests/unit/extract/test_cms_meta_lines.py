@@ -78,3 +78,21 @@ def test_the_posters_region_beside_the_date_is_no_outlet(region):
         f"<div class='info'><span class='date'>2024-05-20 08:00</span><span>{region}</span></div>"
     )
     assert _extract(_page(bare)).source is None
+
+
+# --- a label in one cell, its value in the next ---------------------------------------
+
+_DISCLOSURE = (
+    "<table class='xxgk'><tr><td>索引号：</td><td>000014349/2024-00012</td>"
+    "<td>主题分类：</td><td>城乡建设</td></tr><tr><td>发布机构：</td><td>某某市住建局</td>"
+    "<td>发文日期：</td><td>{day}</td></tr><tr><td>信息来源：</td><td>某某日报</td>"
+    "<td>浏览次数：</td><td>12</td></tr></table>"
+)
+
+
+def test_a_disclosure_tables_label_cells_name_their_values():
+    """Government pages print 信息来源, 浏览次数 (and the editor) as label and value in cells
+    of their own."""
+    foot = "<table><tr><td>责任编辑：</td><td>王小明</td></tr></table>"
+    art = _extract(_page(_DISCLOSURE.format(day="2024-05-20 08:00"), foot))
+    assert (art.source, art.views, art.editor) == ("某某日报", 12, "王小明")

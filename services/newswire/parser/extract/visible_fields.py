@@ -62,6 +62,15 @@ def _read_apart(b: dom.Block) -> str:
     return spaced if len(spaced) <= limit else b.text
 
 
+def _with_value_cell(b: dom.Block, blocks: list[dom.Block]) -> str:
+    """A label alone in its element, with the value the next element holds."""
+    if b.index + 1 < len(blocks):
+        value = blocks[b.index + 1].text
+        if len(value) <= 40:
+            return f"{b.text}{value}"
+    return b.text
+
+
 def _views(b: dom.Block) -> int | None:
     """The view count a line shows, read with its elements apart (a count in its own
     element after a time would continue the time's digits)."""
@@ -270,6 +279,15 @@ def read_visible_fields(
         text = b.text
         if len(text) > 160:
             continue
+        if text[-1] in ":：" and len(text) <= 8:
+            # A label in a cell of its own, its value in the next (a government page's
+            # disclosure table: ``<td>信息来源：</td><td>某某日报</td>``).
+            text = _with_value_cell(b, blocks)
+            if out["source"] is None:
+                out["source"] = zh_labels.find_source(text)
+            if out["views"] is None and b in head:
+                out["views"] = zh_labels.find_views(text)
+            continue
         if out["source"] is None:
             out["source"] = zh_labels.find_source(text)
             if out["source"] is not None and len(b.el):
@@ -292,7 +310,10 @@ def read_visible_fields(
     for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head + first_lines:
         if len(b.text) > 200:
             continue
-        credit = zh_labels.find_editor_credit(b.text)
+        text = b.text
+        if text[-1] in ":：" and len(text) <= 8:
+            text = _with_value_cell(b, blocks)  # (``<td>责任编辑：</td><td>王某</td>``)
+        credit = zh_labels.find_editor_credit(text)
         if len(b.el) and (credit or zh_labels.may_name_editor(b.text)):
             # The name ends where its element does (``<span>王某</span><a>打印</a>``), and a
             # label in the next element does not run into it (``…王婷婷</span><span>时间：``).
