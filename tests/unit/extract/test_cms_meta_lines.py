@@ -96,3 +96,23 @@ def test_a_disclosure_tables_label_cells_name_their_values():
     foot = "<table><tr><td>责任编辑：</td><td>王小明</td></tr></table>"
     art = _extract(_page(_DISCLOSURE.format(day="2024-05-20 08:00"), foot))
     assert (art.source, art.views, art.editor) == ("某某日报", 12, "王小明")
+
+
+# --- a day alone, then the same day with its time ---------------------------------------
+
+
+def test_the_time_shown_under_a_day_alone_is_the_storys():
+    """发文日期 gives the day, the 发布时间 line under it the time of the same day."""
+    meta = (
+        _DISCLOSURE.format(day="2024-05-20") + "<div class='info'>发布时间：2024-05-20 08:00</div>"
+    )
+    art = _extract(_page(meta))
+    assert art.published_at is not None
+    assert art.published_at.isoformat() == "2024-05-20T08:00:00+08:00"
+    # Another day's time below is not this story's.
+    meta = (
+        _DISCLOSURE.format(day="2024-05-20") + "<div class='info'>发布时间：2024-05-21 08:00</div>"
+    )
+    art = _extract(_page(meta))
+    assert art.published_at is not None
+    assert art.published_at.isoformat() == "2024-05-20T00:00:00+08:00"

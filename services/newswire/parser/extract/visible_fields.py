@@ -221,6 +221,21 @@ def read_visible_fields(
                 date_block = b.index
         if out["published"] is not None and date_line is not None:
             break
+    day = out["published"]
+    if day is not None and not (day.hour or day.minute or day.second):
+        # A day alone (a disclosure table's 发文日期) and the same day with its time on a
+        # later line by the headline (发布时间): the time is the story's too.
+        for b in head + inner:
+            if b.index <= date_block:
+                continue
+            timed = [
+                dt
+                for dt, kind in dates_in(b)
+                if kind == "published" and dt.date() == day.date() and (dt.hour or dt.minute)
+            ]
+            if timed:
+                out["published"], date_line, date_block = timed[0], b.text, b.index
+                break
     if out["published"] is not None and date_block not in labelled:
         first_found = originally_published(blocks[first : last + 16], tz, now)
         if first_found is not None:
