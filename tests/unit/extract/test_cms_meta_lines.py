@@ -116,3 +116,17 @@ def test_the_time_shown_under_a_day_alone_is_the_storys():
     art = _extract(_page(meta))
     assert art.published_at is not None
     assert art.published_at.isoformat() == "2024-05-20T00:00:00+08:00"
+
+
+# --- a forum's portal article (Discuz) ----------------------------------------------------
+
+
+def test_a_forum_portal_meta_line_gives_the_views_and_stays_out_of_the_body():
+    meta = (
+        "<p class='xg1'>2024-5-20 08:00<span class='pipe'>|</span> 发布者: admin"
+        "<span class='pipe'>|</span> 查看: 12<span class='pipe'>|</span> 评论: 0</p>"
+    )
+    art = _extract(_page(meta))
+    assert art.views == 12
+    assert "发布者" not in art.text
+    assert zh_labels.find_views("查看2条评论") is None

@@ -95,7 +95,7 @@ def boiler_anywhere(text: str) -> bool:
 # literal (see _BOILER_ANYWHERE_ZH).
 _LABEL_LINE = compile_zh(
     r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读[数量]?\s*[:：]?\s*\d|字号|点击[数量]?[:：]"
-    r"|访问量|人看过"
+    r"|访问量|人看过|查看\s*[:：]\s*\d"
     # A bare "时间：2019-09-24 17:08" line (with the date: "时间" alone is a common word).
     r"|时间\s*[:：]\s*(?:19|20)\d\d|日期\s*[:：]\s*(?:19|20)\d\d"
 )

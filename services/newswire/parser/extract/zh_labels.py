@@ -185,6 +185,8 @@ _VIEWS = compile_zh(
     r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览|人看过)"
     # (Or in brackets after the label: 浏览(0), 点击（12）.)
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：(（]?\s*(?P<b>\d[\d,]*)"
+    # Forums' portal pages (Discuz): 查看: 12, with its colon (查看2条评论 counts no views).
+    r"|查看(?:次数)?\s*[:：]\s*(?P<c>\d[\d,]*)"
 )
 # A date's label ends right before it, but for a colon, "on" or a bracket (a 时间 inside a
 # headline of a dated list, "开放时间延长 2026-12-05", labels nothing).
@@ -385,7 +387,7 @@ def find_paren_authors(text: str) -> list[str]:
 # searches for plain words (which the regex engine skips ahead to) cost a fraction of the
 # label pattern's (which has no plain start, so it is tried at every position). Most lines
 # of most pages hold none.
-_VIEWS_MARK = compile_zh("阅|浏|点|播|看过")  # 阅读, 浏览, 点击, 播放, 人看过
+_VIEWS_MARK = compile_zh("阅|浏|点|播|看过|查看")  # 阅读, 浏览, 点击, 播放, 人看过, 查看
 
 
 def may_name_editor(text: str) -> bool:
@@ -508,7 +510,7 @@ def find_views(text: str) -> int | None:
     m = _VIEWS.search(text)
     if not m:
         return None
-    raw = (m.group("a") or m.group("b") or "").replace(",", "")
+    raw = (m.group("a") or m.group("b") or m.group("c") or "").replace(",", "")
     try:
         return int(raw)
     except ValueError:
