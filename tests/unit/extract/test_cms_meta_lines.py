@@ -130,3 +130,30 @@ def test_a_forum_portal_meta_line_gives_the_views_and_stays_out_of_the_body():
     assert art.views == 12
     assert "发布者" not in art.text
     assert zh_labels.find_views("查看2条评论") is None
+
+
+# --- several editors joined by spaces -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("foot", "editor"),
+    [
+        ("<p>责任编辑：王小明 李大伟</p>", "王小明 李大伟"),
+        ("<p>【责任编辑：王小明 李大伟 张强】</p>", "王小明 李大伟 张强"),
+        # Not a name after the space, or another label: the first editor only.
+        ("<p>责任编辑：王小明 返回顶部</p>", "王小明"),
+        ("<p>责任编辑：王小明 审核：李大伟</p>", "王小明"),
+        ("<p>责任编辑：王小明 李大伟 2024-05-20</p>", "王小明"),
+    ],
+)
+def test_several_editors_joined_by_spaces_are_kept_as_printed(foot, editor):
+    assert _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot)).editor == editor
+
+
+def test_editors_joined_by_spaces_in_one_element_of_the_line():
+    foot = "<div class='ed'><span>责任编辑：</span><span>王小明 李大伟</span></div>"
+    assert (
+        _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot)).editor == "王小明 李大伟"
+    )
+    foot = "<div class='ed'><span>责任编辑：王小明</span><a href='#'>关闭窗口</a></div>"
+    assert _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot)).editor == "王小明"

@@ -332,7 +332,13 @@ def read_visible_fields(
         if len(b.el) and (credit or zh_labels.may_name_editor(b.text)):
             # The name ends where its element does (``<span>王某</span><a>打印</a>``), and a
             # label in the next element does not run into it (``…王婷婷</span><span>时间：``).
-            credit = zh_labels.find_editor_credit(_elements_apart(b)) or credit
+            apart = _elements_apart(b)
+            found = zh_labels.find_editor_credit(apart)
+            if found and " " in found[0] and found[0] not in b.text:
+                # Editors joined by spaces only where elements meet: the next element is
+                # no editor (``<span>责任编辑：王某</span><a>关闭窗口</a>``).
+                found = zh_labels.find_editor_credit(apart, False)
+            credit = found or credit
         if credit:
             # The first editor credit found, unless another line names the responsible
             # editor (a footer with both 编辑 and 责任编辑 lines).

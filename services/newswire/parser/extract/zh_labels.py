@@ -171,6 +171,8 @@ _LABEL_EDITOR = compile_zh(
     r"(?=$|[\s|｜】\])）【\[(（,，;；、。/]|SN)"
 )
 _STAFF_CODES = re.compile(_STAFF_CODE)
+# More editors after the first, each after a space, up to the end of the line or bracket.
+_MORE_EDITORS = compile_zh(rf"(?:[ \t\xa0\u3000]+{_CJK_NAME}){{1,3}}(?=\s*(?:$|[)）】\]]))")
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = compile_zh(
     r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
@@ -414,10 +416,13 @@ def find_editor(text: str) -> str | None:
     return found[0] if found else None
 
 
-def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
+def find_editor_credit(text: str, spaced_names: bool = True) -> tuple[str, bool, list[str]] | None:
     """The editor a line credits, whether the label names the responsible editor (责任编辑
     rather than 编辑: that credit wins when a line or page holds several), and every
-    editor the line credits (none of them is the story's author)."""
+    editor the line credits (none of them is the story's author).
+
+    ``spaced_names=False`` for a line whose spaces stand for element boundaries (the next
+    element after the name is a page tool, 关闭窗口, not another editor)."""
     if not may_name_editor(text):
         return None
     names: list[str] = []
@@ -428,6 +433,13 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
             value = _STAFF_CODES.sub("", value)
         if any(simplified(v) in _NOT_PERSON or _ORG_SUFFIX.search(v) for v in value.split("、")):
             continue
+        more = _MORE_EDITORS.match(text, m.end()) if spaced_names else None
+        if more and HAN.match(value):
+            # Editors joined by spaces, the credit ending the line (``责任编辑：王某 李某``):
+            # kept as printed, when every further word is a person's name.
+            extra = more.group().split()
+            if all(clean_person(name) == name for name in extra):
+                value = " ".join([value, *extra])
         names.append(value)
         responsible = simplified(m.group("label")) in _RESPONSIBLE
         if best is None or (not best[1] and responsible):
