@@ -1,6 +1,7 @@
 """Old table layouts give each story of a list rows of its own: the headline (its time in a
-second cell), then the summary in the next row, with no link. Those rows are the story's
-summary, not body text; a data table whose rows only sometimes hold a link is body."""
+second cell), then the summary in the next row, with no link; a flat definition list puts
+them in the <dd>s after the headline's <dt>. Those are the story's summary, not body text;
+a data table whose rows only sometimes hold a link is body."""
 
 from __future__ import annotations
 
@@ -26,21 +27,30 @@ def _page(rows: str) -> bytes:
     return (
         '<html><head><meta charset="utf-8"><title>某地召开会议</title></head><body>'
         f"<table><tr><td><h1>某地召开会议</h1>{_BODY}</td>"
-        f"<td><table>{rows}</table></td></tr></table></body></html>"
+        f"<td>{rows}</td></tr></table></body></html>"
     ).encode()
 
 
 @pytest.mark.parametrize(
-    "row",
+    ("wrapper", "row"),
     [
-        '<tr><td><a href="/n/{i}.html">{t}</a></td><td>{w}</td></tr>'
-        '<tr><td colspan="2">{s}</td></tr>',
-        '<tr><td><a href="/n/{i}.html">{t}</a></td></tr><tr><td>{s}</td></tr>'
-        '<tr><td align="right">{w}</td></tr>',
+        (
+            "<table>{}</table>",
+            '<tr><td><a href="/n/{i}.html">{t}</a></td><td>{w}</td></tr>'
+            '<tr><td colspan="2">{s}</td></tr>',
+        ),
+        (
+            "<table>{}</table>",
+            '<tr><td><a href="/n/{i}.html">{t}</a></td></tr><tr><td>{s}</td></tr>'
+            '<tr><td align="right">{w}</td></tr>',
+        ),
+        # A flat definition list: the headline's <dt>, then <dd>s, all in one <dl>.
+        ("<dl>{}</dl>", '<dt><a href="/n/{i}.html">{t}</a></dt><dd>{s}</dd><dd>{w}</dd>'),
     ],
 )
-def test_summary_in_the_next_row_belongs_to_the_story(row):
-    rows = "".join(row.format(i=i, t=t, s=s, w=w) for i, (t, s, w) in enumerate(STORIES))
+def test_summary_in_the_next_row_belongs_to_the_story(wrapper, row):
+    items = "".join(row.format(i=i, t=t, s=s, w=w) for i, (t, s, w) in enumerate(STORIES))
+    rows = wrapper.format(items)
     article = extract(_page(rows), "https://news.example.cn/a/1.html").article
     assert article is not None
     assert "摘要" not in article.text

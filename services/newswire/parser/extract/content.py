@@ -311,10 +311,11 @@ def mark_teasers(
 
 
 def _summary_rows_of(items: list[tuple[Element, str]]) -> dict[Element, list[Element]]:
-    """The summary rows of a table's story rows (:func:`dom.summary_rows`), when every
-    story but one has them: a list's stories are alike, and a row after a list of bare
-    headlines is the table's footer or the page's text, not a summary."""
-    if items[0][0].tag != "tr":
+    """The summary rows of a table's story rows, or the ``<dd>`` of a flat list's ``<dt>``
+    headlines (:func:`dom.summary_rows`), when every story but one has them: a list's
+    stories are alike, and a row after a list of bare headlines is the table's footer or
+    the page's text, not a summary."""
+    if items[0][0].tag not in ("tr", "dt"):
         return {}
     rows = {}
     for item, _ in items:
