@@ -67,3 +67,20 @@ def test_a_link_with_one_part_keeps_its_whole_text():
     article = extract(page, "https://news.example.cn/a/1.html").article
     assert article is not None
     assert [o.title for o in article.outlinks] == ["完整的一个新闻标题还有后半句标题文字"]
+
+
+@pytest.mark.parametrize("more", ["[详细]", "【全文】&gt;&gt;", "详情&gt;&gt;", "(查看全文)"])
+def test_the_more_link_closing_a_summary_is_no_part_of_it(more):
+    items = "".join(
+        f'<li><a href="/n/{i}.html">{t}</a><p>{s}<a href="/n/{i}.html">{more}</a></p>'
+        f"<span>{w}</span></li>"
+        for i, (t, s, w) in enumerate(STORIES)
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议</title></head><body>'
+        f"<h1>某地召开会议</h1>{_BODY}<ul>{items}</ul></body></html>"
+    ).encode()
+    article = extract(page, "https://news.example.cn/a/1.html").article
+    assert article is not None
+    got = [o.summary for o in article.outlinks if o.summary]
+    assert got == [s for _, s, _ in STORIES]
