@@ -310,6 +310,8 @@ def outlinks(
                 published, summary_text = _split_date(rest, url, tz, now)
                 if summary_text and summary_text[-1] in _MORE_LINK_LAST:
                     summary_text = _MORE_LINK_END.sub("", summary_text)
+                if published is not None and len(summary_text) >= 15:
+                    summary_text = _without_outlet(item, summary_text)
                 if len(summary_text) >= 15:
                     summary = summary_text[:1000]
                 if summary or published:
@@ -337,6 +339,33 @@ _MORE_LINK_END = compile_zh(
     rf"\s*(?:[\[【(（]{_MORE_WORD}[\]】)）]\s*(?:>>|»)?|{_MORE_WORD}\s*(?:>>|»))$"
 )
 _MORE_LINK_LAST = frozenset("]】)）>»")
+
+
+def _without_outlet(item: Element, summary: str) -> str:
+    """The summary without the outlet a story card prints beside its time, in elements of
+    their own after the summary (``<p>summary</p><div><span>新华网</span><span>06-15
+    17:44</span></div>``): the item's text runs them together ("…summary新华网")."""
+    last: list[tuple[Element, str]] = []
+    for el in item.iter():
+        text = el.text
+        if text and not text.isspace() and isinstance(el.tag, str):
+            last = [*last[-1:], (el, text.strip())]
+    if len(last) < 2:
+        return summary
+    (el, word), (time_el, time_text) = last
+    if (
+        el.getparent() is time_el.getparent()
+        and _DIGIT.search(time_text)
+        and len(word) <= 12
+        and not _DIGIT.search(word)
+        and summary.endswith(word)
+        and len(summary) - len(word) >= 15
+    ):
+        return summary[: -len(word)].rstrip()
+    return summary
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # Elements that start a part of a link of their own (a summary under the headline).
