@@ -86,9 +86,12 @@ def find_section(
         if cleaned:
             return cleaned
     for b in blocks[:200]:
-        labels = _trail_from_home_link(b)
-        if labels:
-            return _clean_crumbs(labels[1:], title)
+        text = b.text
+        # (The arrows tested here first: a call per block would cost more than the test.)
+        if len(text) <= 80 and ("›" in text or ">" in text or "»" in text):
+            labels = _trail_from_home_link(b)
+            if labels:
+                return _clean_crumbs(labels[1:], title)
     return []
 
 
@@ -103,11 +106,9 @@ _HOME_HREF = re.compile(
 def _trail_from_home_link(b: dom.Block) -> list[str] | None:
     """The labels of a trail led by a link to the home page that shows the site's name
     rather than 首页 (``<a href="/">某某网</a> › 门户 › 国内 › 查看内容``, as forum portals
-    print it): arrow separators between three or more short labels, the first a home link."""
-    text = b.text
-    if len(text) > 80 or ("›" not in text and ">" not in text and "»" not in text):
-        return None
-    labels = _TRAIL_ARROWS.split(text)
+    print it): arrow separators between three or more short labels, the first a home link.
+    (The caller has seen an arrow in the line, at most 80 characters long.)"""
+    labels = _TRAIL_ARROWS.split(b.text)
     if len(labels) < 3 or any(not label or len(label) > 20 for label in labels):
         return None
     first = b.el.find(".//a")
