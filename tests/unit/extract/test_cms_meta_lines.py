@@ -157,3 +157,13 @@ def test_editors_joined_by_spaces_in_one_element_of_the_line():
     )
     foot = "<div class='ed'><span>责任编辑：王小明</span><a href='#'>关闭窗口</a></div>"
     assert _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot)).editor == "王小明"
+
+
+# --- other words before the date --------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["发表于", "更新于", "更新时间", "修改时间", "录入时间"])
+def test_a_date_label_before_the_date_is_no_outlet(label):
+    """Forums print 发表于 before the time, CMSs 更新时间 or 录入时间: labels, not outlets."""
+    art = _extract(_page(f"<div class='info'>{label} 2024-5-20 08:00</div>"))
+    assert art.source is None

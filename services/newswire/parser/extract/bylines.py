@@ -23,7 +23,7 @@ from newswire.parser.extract.zh_script import compile_zh, simplified
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 
 _SLOT_STOP = compile_zh(
-    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
+    r"^(?:原创|转载|来源|作者|编辑|发布|发表|更新|修改|录入|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
     r"举报|点击|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
     # The weekday printed after the date ("星期三", "周三", "礼拜天"; traditional "週三",
     # "禮拜三"), and the half of the day before a time ("下午2:05").
