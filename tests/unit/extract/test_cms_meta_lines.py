@@ -167,3 +167,20 @@ def test_a_date_label_before_the_date_is_no_outlet(label):
     """Forums print 发表于 before the time, CMSs 更新时间 or 录入时间: labels, not outlets."""
     art = _extract(_page(f"<div class='info'>{label} 2024-5-20 08:00</div>"))
     assert art.source is None
+
+
+# --- the time after the day, labelled apart or in ISO 8601 ------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "日期：2024-05-20 时间：08:00",
+        "日期：2024年05月20日 时间：08:00:00",
+        "发布时间：2024-05-20T08:00:00+08:00",
+        "发布时间：2024-05-20T00:00:00Z",
+    ],
+)
+def test_the_time_after_the_day_under_its_own_label_or_in_iso_form(line):
+    art = _extract(_page(f"<div class='info'>{line}</div>"))
+    assert art.published_at == datetime(2024, 5, 20, 0, 0, tzinfo=UTC)  # (08:00 in Beijing)

@@ -34,6 +34,9 @@ _DIGIT = re.compile(r"\d")
 
 
 _TIME_ALONE = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
+_TIME_AFTER_DAY = compile_zh(
+    r"(?:T|\s*时间\s*[:：]\s*)(\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)(?!\d)"
+)
 
 
 def _elements_apart(b: dom.Block) -> str:
@@ -154,6 +157,13 @@ def read_visible_fields(
                 after = blocks[b.index + 1].text
                 if len(after) <= 8 and _TIME_ALONE.fullmatch(after):
                     found = f"{found} {after}"
+            elif ":" not in found and "：" not in found:
+                # The time after the day under a label of its own (``日期：2025-03-12
+                # 时间：00:50``), or as ISO 8601 prints it (``2025-03-12T00:50:00+08:00``).
+                timed = _TIME_AFTER_DAY.match(text, m.end())
+                if timed:
+                    iso = text.startswith("T", m.end())
+                    found = f"{found}{'T' if iso else ' '}{timed.group(1)}"
             dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
                 # Month-day without a year: take it from the page's machine-readable dates,
