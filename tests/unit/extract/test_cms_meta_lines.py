@@ -184,3 +184,18 @@ def test_a_date_label_before_the_date_is_no_outlet(label):
 def test_the_time_after_the_day_under_its_own_label_or_in_iso_form(line):
     art = _extract(_page(f"<div class='info'>{line}</div>"))
     assert art.published_at == datetime(2024, 5, 20, 0, 0, tzinfo=UTC)  # (08:00 in Beijing)
+
+
+# --- writers: the intern first, an affiliation in brackets ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("foot", "authors"),
+    [
+        ("<p>（实习生 陈晨 记者 王小明）</p>", ["陈晨", "王小明"]),
+        ("<p>作者：王小明（某某大学经济学院教授）</p>", ["王小明"]),
+    ],
+)
+def test_writer_credits_with_an_intern_first_or_an_affiliation(foot, authors):
+    art = _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot))
+    assert art.authors == authors

@@ -175,9 +175,11 @@ _STAFF_CODES = re.compile(_STAFF_CODE)
 _MORE_EDITORS = compile_zh(rf"(?:[ \t\xa0\u3000]+{_CJK_NAME}){{1,3}}(?=\s*(?:$|[)）】\]]))")
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = compile_zh(
-    r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
+    r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|实习生|编译|文字|文/图|文图|文)"
+    r"(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
-    r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
+    # (An affiliation in brackets may follow the name: ``作者：王某（某某大学教授）``.)
+    r"(?=$|[\s|｜)）】\]，,。;；/（(]|报道|摄|发自)"
 )
 _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]")
 _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})\s*$")
