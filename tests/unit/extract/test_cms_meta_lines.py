@@ -199,3 +199,11 @@ def test_the_time_after_the_day_under_its_own_label_or_in_iso_form(line):
 def test_writer_credits_with_an_intern_first_or_an_affiliation(foot, authors):
     art = _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot))
     assert art.authors == authors
+
+
+@pytest.mark.parametrize(
+    "foot", ["<p>新媒体编辑：王小明</p>", "<p>（融媒体编辑：王小明）</p>", "<p>小编：王小明</p>"]
+)
+def test_new_media_and_self_media_editor_labels(foot):
+    assert _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot)).editor == "王小明"
+    assert zh_labels.find_editor("小编觉得这次会议很重要") is None

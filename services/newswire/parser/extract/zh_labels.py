@@ -164,7 +164,9 @@ _STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
 _EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
 _LABEL_EDITOR = compile_zh(
     r"(?:^|(?<=[\s|｜【\[(（]))"
-    r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿)"
+    r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿"
+    # The new-media desk's editor, and self-media's 小编 (a label only with its colon).
+    r"|新媒体编辑|融媒体编辑|小编(?=\s*[:：]))"
     r"\s*[:：/︱|｜]?\s*"
     # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
     rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
