@@ -207,3 +207,16 @@ def test_writer_credits_with_an_intern_first_or_an_affiliation(foot, authors):
 def test_new_media_and_self_media_editor_labels(foot):
     assert _extract(_page("<div class='info'>2024-05-20 08:00</div>", foot)).editor == "王小明"
     assert zh_labels.find_editor("小编觉得这次会议很重要") is None
+
+
+# --- a subtitle between the headline and the meta line ----------------------------------
+
+
+def test_the_view_count_under_a_subtitle_read_as_the_first_paragraph():
+    """A subtitle under the headline (``——…``) passes for the body's first paragraph: the
+    meta line under it is still the story's."""
+    meta = (
+        "<div class='sub'>——老旧小区改造今年将覆盖全市各区</div>"
+        "<div class='info'>2024-05-20 08:00 阅读：12</div>"
+    )
+    assert _extract(_page(meta)).views == 12

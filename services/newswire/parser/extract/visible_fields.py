@@ -300,6 +300,11 @@ def read_visible_fields(
     first_lines = [b for b in body_blocks[:2] if len(b.text) <= 160]
     near = head + inner + tail[:25] + first_lines
     head_lines = set(head + inner)
+    # Where a view count may be read: by the headline, and among the lines before the
+    # body's second paragraph (a subtitle the body filter took for the first paragraph
+    # puts the meta line under it among the body's lines).
+    second = body_blocks[1].index if len(body_blocks) > 1 else last
+    view_lines = set(head) | {b for b in inner if b.index < second}
     for b in near:
         text = b.text
         if len(text) > 160:
@@ -310,7 +315,7 @@ def read_visible_fields(
             text = _with_value_cell(b, blocks)
             if out["source"] is None:
                 out["source"] = zh_labels.find_source(text)
-            if out["views"] is None and b in head:
+            if out["views"] is None and b in view_lines:
                 out["views"] = zh_labels.find_views(text)
             continue
         if out["source"] is None:
@@ -322,7 +327,7 @@ def read_visible_fields(
                 # The label runs into the element before it in the line's text
                 # (``<span>3小时前</span><span>来源：X</span>`` reads "3小时前来源：X").
                 out["source"] = zh_labels.find_source(_elements_apart(b))
-        if out["views"] is None and b in head:
+        if out["views"] is None and b in view_lines:
             out["views"] = _views(b)
     if out["source"] is None:
         # The closing note of a long last paragraph (``…（本文来源：经济日报 作者：…）``).
