@@ -78,6 +78,9 @@ def test_the_posters_region_beside_the_date_is_no_outlet(region):
         f"<div class='info'><span class='date'>2024-05-20 08:00</span><span>{region}</span></div>"
     )
     assert _extract(_page(bare)).source is None
+    for posted in (f"来自{region}", f"发布于{region}"):
+        line = f"<div class='info'><span>2024-05-20 08:00</span> <span>{posted}</span></div>"
+        assert _extract(_page(line)).source is None
 
 
 # --- a label in one cell, its value in the next ---------------------------------------
