@@ -223,3 +223,13 @@ def test_the_view_count_under_a_subtitle_read_as_the_first_paragraph():
         "<div class='info'>2024-05-20 08:00 阅读：12</div>"
     )
     assert _extract(_page(meta)).views == 12
+
+
+@pytest.mark.parametrize("badge", ["优质国际领域创作者", "科技领域创作者", "环球视野官方账号"])
+def test_the_account_over_a_platform_badge_is_the_source(badge):
+    """Self-media cards put the platform's badge between the account and the date."""
+    meta = (
+        "<div class='card'><div><a class='name' href='/u/1'>环球视野</a>"
+        f"<p class='desc'>{badge}</p></div><span>2024-05-20 08:00</span><span>12阅读</span></div>"
+    )
+    assert _extract(_page(meta)).source == "环球视野"

@@ -484,7 +484,19 @@ def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
         text = blocks[i].text.strip()
         if 3 <= len(text) <= 12 and _OUTLET_END.search(text) and slot_source(text) == text:
             return text
+    if date_block >= 2:
+        # A platform's badge for the account between the name and the date (name,
+        # "优质国际领域创作者", date): the badge says the name over it is an account's.
+        badge = blocks[date_block - 1].text
+        if len(badge) <= 20 and _ACCOUNT_BADGE.search(badge):
+            text = blocks[date_block - 2].text.strip()
+            if 2 <= len(text) <= 12 and slot_source(text) == text:
+                return text
     return None
+
+
+# A self-media platform's badge for an account (优质科技领域创作者, 某某官方账号).
+_ACCOUNT_BADGE = compile_zh(r"(?:领域创作者|创作者|官方账号|官方帐号)$")
 
 
 # A label ending the element before a name: the name is credited for something else.
