@@ -27,3 +27,18 @@ def test_amp_img_with_its_caption():
         ("https://news.example.cn/p/1.jpg", "各国代表出席会议"),
         ("https://news.example.cn/p/2.jpg", None),
     ]
+
+
+def test_baidu_mip_img_with_its_caption():
+    """Baidu's MIP pages (China's AMP) mark their images up as ``<mip-img>``."""
+    page = (
+        '<!doctype html><html mip lang="zh-CN"><head><meta charset="utf-8">'
+        "<title>某地召开会议</title></head><body><article><h1>某地召开会议</h1>"
+        '<mip-img src="/p/1.jpg" width="640" height="426" layout="responsive"></mip-img>'
+        f"<p>△各国代表出席会议</p>{_BODY * 3}</article></body></html>"
+    ).encode()
+    article = extract(page, "https://news.example.cn/a/1.html").article
+    assert article is not None
+    assert [(i.url, i.caption) for i in article.images] == [
+        ("https://news.example.cn/p/1.jpg", "各国代表出席会议")
+    ]

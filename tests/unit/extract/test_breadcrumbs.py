@@ -50,3 +50,20 @@ def test_css_position_utilities_name_no_trail():
     menus = "".join(f'<p class="dropdown-toggle position-relative">菜单{i}</p>' for i in range(12))
     trail = '<ol class="breadcrumb"><li><a href="/">首页</a></li><li><a href="/live/">实时讯息</a></li></ol>'
     assert _section(menus + trail) == ["实时讯息"]
+
+
+@pytest.mark.parametrize(
+    "crumb",
+    [
+        '<div class="header-nav"><a href="https://news.example.cn/">某某网</a> &gt; <a href="/live/">实时讯息</a> &gt; 正文</div>',
+        # A forum's portal article (Discuz): 门户 and 查看内容 are no sections.
+        '<div id="pt" class="bm cl"><div class="z"><a href="./" class="nvhm" title="首页">某某网</a> <em>&rsaquo;</em> <a href="portal.php">门户</a> <em>&rsaquo;</em> <a href="/live/">实时讯息</a> <em>&rsaquo;</em> 查看内容</div></div>',
+    ],
+)
+def test_a_trail_led_by_the_sites_name_linking_home(crumb):
+    assert _section(crumb) == ["实时讯息"]
+
+
+def test_arrows_after_a_link_elsewhere_are_no_trail():
+    crumb = '<div><a href="/live/">实时讯息</a> &gt; <a href="/world/">国际</a> &gt; 更多</div>'
+    assert _section(crumb) == []

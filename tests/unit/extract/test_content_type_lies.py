@@ -69,3 +69,19 @@ def test_the_start_of_an_html_document(start: bytes) -> None:
 @pytest.mark.parametrize("start", [b"<rss version='2.0'>", b"Hello <html>", b"%PDF-<html>"])
 def test_other_starts(start: bytes) -> None:
     assert not opens_as_html(start)
+
+
+@pytest.mark.parametrize("server_label", ["ISO-8859-1", "latin1", "windows-1252"])
+def test_a_servers_western_default_does_not_overrule_the_pages_own_cjk_charset(server_label):
+    """Servers label every page ISO-8859-1 by default (Apache's AddDefaultCharset);
+    windows-1252 decodes nearly any bytes, so the page's own <meta charset> decides."""
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+        "<title>某地召开会议讨论安全保障</title></head><body><h1>某地召开会议讨论安全保障</h1>"
+        + "<p>会议在巴黎召开，各国军方代表出席并讨论了安全保障问题。</p>" * 5
+        + "</body></html>"
+    ).encode("gbk")
+    result = extract(page, URL, {"content-type": f"text/html; charset={server_label}"})
+    assert result.article is not None
+    assert result.article.title == "某地召开会议讨论安全保障"
+    assert "各国军方代表" in result.article.text

@@ -67,3 +67,41 @@ def test_a_link_with_one_part_keeps_its_whole_text():
     article = extract(page, "https://news.example.cn/a/1.html").article
     assert article is not None
     assert [o.title for o in article.outlinks] == ["完整的一个新闻标题还有后半句标题文字"]
+
+
+@pytest.mark.parametrize("more", ["[详细]", "【全文】&gt;&gt;", "详情&gt;&gt;", "(查看全文)"])
+def test_the_more_link_closing_a_summary_is_no_part_of_it(more):
+    items = "".join(
+        f'<li><a href="/n/{i}.html">{t}</a><p>{s}<a href="/n/{i}.html">{more}</a></p>'
+        f"<span>{w}</span></li>"
+        for i, (t, s, w) in enumerate(STORIES)
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议</title></head><body>'
+        f"<h1>某地召开会议</h1>{_BODY}<ul>{items}</ul></body></html>"
+    ).encode()
+    article = extract(page, "https://news.example.cn/a/1.html").article
+    assert article is not None
+    got = [o.summary for o in article.outlinks if o.summary]
+    assert got == [s for _, s, _ in STORIES]
+
+
+def test_the_outlet_beside_a_cards_time_is_no_part_of_its_summary():
+    items = "".join(
+        f'<li><h3><a href="/n/{i}.html">{t}</a></h3><p>{s}</p>'
+        f"<div class='meta'><span>某某日报</span><span>{w}</span></div></li>"
+        for i, (t, s, w) in enumerate(STORIES)
+    )
+    # A word in bold closing the summary itself stays.
+    items += (
+        '<li><h3><a href="/n/9.html">第四则新闻的标题写在这里</a></h3>'
+        "<p>第四则新闻的摘要，说明发生了什么<b>重点</b></p><span>2025-06-11 10:00</span></li>"
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>某地召开会议</title></head><body>'
+        f"<h1>某地召开会议</h1>{_BODY}<ul>{items}</ul></body></html>"
+    ).encode()
+    article = extract(page, "https://news.example.cn/a/1.html").article
+    assert article is not None
+    got = [o.summary for o in article.outlinks if o.summary]
+    assert got == [s for _, s, _ in STORIES] + ["第四则新闻的摘要，说明发生了什么重点"]

@@ -152,3 +152,13 @@ def test_text_plain_related_lists_written_other_ways(related):
     assert article.editor == "王婷婷"
     assert [r.title for r in article.related] == ["第二则相关新闻的标题", "第三则相关新闻的标题"]
     assert [(o.title, o.summary) for o in article.outlinks] == [(t, s) for t, s, _ in STORIES]
+
+
+@pytest.mark.parametrize("trail", ["新闻网 > 国际 > 正文", "新闻网 › 门户 › 国际 › 查看内容"])
+def test_a_trail_led_by_the_sites_name_is_no_headline(trail):
+    text = f"{trail}\n\n某地召开会议讨论安全保障\n\n发布时间：2025-03-12 00:50\n\n{BODY}\n"
+    article = extract(
+        text.encode(), "https://news.example.cn/a/1.txt", {"content-type": "text/plain"}
+    ).article
+    assert article is not None
+    assert (article.title, article.section) == ("某地召开会议讨论安全保障", ["国际"])

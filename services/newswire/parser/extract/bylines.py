@@ -22,8 +22,9 @@ from newswire.parser.extract.zh_script import compile_zh, simplified
 
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
 
+_POSTED_FROM = compile_zh(r"^(?:来自|发布于|发自)")
 _SLOT_STOP = compile_zh(
-    r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
+    r"^(?:原创|转载|来源|作者|编辑|发布|发表|更新|修改|录入|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
     r"举报|点击|微博|微信|朋友圈|QQ|扫一扫|星期|周[一二三四五六日]|\d)"
     # The weekday printed after the date ("星期三", "周三", "礼拜天"; traditional "週三",
     # "禮拜三"), and the half of the day before a time ("下午2:05").
@@ -70,8 +71,12 @@ def slot_source(line: str, pieces: Iterable[str] = ()) -> str | None:
         token = re.sub(r"\[.*?\]|【.*?】", "", token).strip("[]【】()（）:：")
         if zh_labels.is_digit_outlet(token) and len(token) <= 12:
             return token  # 39健康网
-        if simplified(token) in zh_labels.NOT_AN_OUTLET:
-            continue  # a template's placeholder (来源: 未知)
+        if simplified(token) in zh_labels.NOT_AN_OUTLET or zh_labels.is_region(
+            _POSTED_FROM.sub("", token)
+        ):
+            # A template's placeholder (来源: 未知), or where the poster was (IP属地:
+            # 北京, 来自北京, 发布于北京).
+            continue
         if 2 <= len(token) <= 12 and zh_labels.HAN.match(token) and not _SLOT_STOP.match(token):
             if re.search(r"\d|次|条|條|人", token) or _SLOT_BADGE.search(token):
                 continue

@@ -14,6 +14,7 @@ own fields.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newswire.parser.extract import zh_labels
@@ -27,6 +28,7 @@ from newswire.parser.extract.dom import (
     anchors_of,
     holds_another,
     norm_ws,
+    summary_rows,
     text_of,
     word_chars,
 )
@@ -93,7 +95,7 @@ def boiler_anywhere(text: str) -> bool:
 # literal (see _BOILER_ANYWHERE_ZH).
 _LABEL_LINE = compile_zh(
     r"发布时间|发表时间|发布日期|来源\s*[:：]|作者\s*[:：]|浏览|阅读[数量]?\s*[:：]?\s*\d|字号|点击[数量]?[:：]"
-    r"|访问量|人看过"
+    r"|访问量|人看过|查看\s*[:：]\s*\d"
     # A bare "时间：2019-09-24 17:08" line (with the date: "时间" alone is a common word).
     r"|时间\s*[:：]\s*(?:19|20)\d\d|日期\s*[:：]\s*(?:19|20)\d\d"
 )
@@ -224,7 +226,8 @@ def mark_teasers(
     one headline-sized link, and the item's text starting with that link. Body paragraphs
     with inline links fail the "starts with" test, so they are not mistaken for teasers.
 
-    ``texts`` caches elements' normalised texts (the outlink stage reads the same items).
+    ``texts`` caches elements' normalised texts (the outlink stage reads the same items);
+    a table row's text there ends with its summary rows' (:func:`_summary_rows_of`).
     """
     if anchors is None:
         anchors = anchors_of(root)
@@ -276,11 +279,13 @@ def mark_teasers(
     for parent_items in candidates.values():
         if len(parent_items) < 3:
             continue
+        rows = _summary_rows_of(parent_items)
         items = []
         for item, t in parent_items:
             item_text = texts.get(item)
             if item_text is None:
-                item_text = texts[item] = norm_ws(text_of(item))
+                parts = [text_of(item), *(text_of(row) for row in rows.get(item, ()))]
+                item_text = texts[item] = norm_ws(" ".join(parts))
             if len(item_text) > max(400, 4 * len(t)) and (
                 len(item_text) > 800 or item.find(".//time") is None
             ):
@@ -290,6 +295,7 @@ def mark_teasers(
             if not item_text.startswith(t[: min(len(t), 8)]) and not _headline_leads(item_text, t):
                 continue
             items.append(item)
+            items.extend(rows.get(item, ()))
         if len(items) >= 3:
             teaser_items.update(items)
     if not teaser_items:
@@ -302,6 +308,25 @@ def mark_teasers(
         if not isdisjoint(chain[-8:]):
             b.teaser = True
     return len(teaser_items)
+
+
+def _summary_rows_of(items: list[tuple[Element, str]]) -> dict[Element, list[Element]]:
+    """The summary rows of a table's story rows, or the ``<dd>`` of a flat list's ``<dt>``
+    headlines (:func:`dom.summary_rows`), when every story but one has them: a list's
+    stories are alike, and a row after a list of bare headlines is the table's footer or
+    the page's text, not a summary."""
+    if items[0][0].tag not in ("tr", "dt"):
+        return {}
+    rows = {}
+    for item, _ in items:
+        found = summary_rows(item)
+        if found and sum(len(text_of(r)) for r in found) <= _SUMMARY_ROWS_MAX:
+            rows[item] = found
+    return rows if len(rows) >= len(items) - 1 else {}
+
+
+# A summary row longer than this is the page's own text, not a teaser's summary.
+_SUMMARY_ROWS_MAX = 600
 
 
 def _headline_leads(item_text: str, headline: str) -> bool:
@@ -493,7 +518,9 @@ def is_label_line(text: str) -> bool:
     )
 
 
-def is_heading(b: Block) -> bool:
+def is_heading(b: Block, bold_classes: Callable[[], frozenset[str]] | None = None) -> bool:
+    """A subheading: a heading tag, or a short line all in bold (by tag, inline style or,
+    given the page's ``bold_classes``, a class its stylesheet sets in bold)."""
     if len(b.text) > 80 or b.text.endswith(_SENTENCE_END[:3]):
         return False
     if 2 <= b.heading <= 6:
@@ -501,8 +528,24 @@ def is_heading(b: Block) -> bool:
     return (
         len(b.text) <= 50
         and b.el.tag in ("p", "div", "section", "span", "td")
-        and (b.bold or _styled_bold(b.el))
+        and (
+            b.bold
+            or _styled_bold(b.el)
+            or (bold_classes is not None and _class_bold(b.el, bold_classes))
+        )
     )
+
+
+def _class_bold(el: Element, bold_classes: Callable[[], frozenset[str]]) -> bool:
+    """Whether the element, or the one element wrapping all its text, has a bold class.
+    (The stylesheet is read only for an element with a class.)"""
+    if not el.get("class") and len(el) == 1 and not (el.text or "").strip():
+        el = el[0]
+    cls = el.get("class")
+    if not cls or not isinstance(el.tag, str):
+        return False
+    found = bold_classes()
+    return bool(found) and not found.isdisjoint(cls.split())
 
 
 # Bold by inline style, as WeChat-style editors write subheadings.
@@ -529,8 +572,12 @@ def extract_content(
     blocks: list[Block],
     container: Element | None,
     title: str | None,
+    bold_classes: Callable[[], frozenset[str]] | None = None,
 ) -> Content:
-    """Filter the container's blocks into body paragraphs, headings and captions."""
+    """Filter the container's blocks into body paragraphs, headings and captions.
+
+    ``bold_classes`` gives the classes the page's stylesheet sets in bold (asked only for
+    a short line with a class)."""
     out = Content(container)
     if container is None:
         return out
@@ -617,7 +664,7 @@ def extract_content(
             continue
         if is_label_line(text) and not is_prose_sentence(text):
             continue
-        if is_heading(b) and out.first >= 0:
+        if out.first >= 0 and is_heading(b, bold_classes):
             out.headings.append(text)
             out.paragraphs.append(text)
             out.blocks.append(b)

@@ -311,6 +311,15 @@ def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> Decode
             return Decoded(body[len(bom) :].decode(enc, errors="replace"), enc, "bom")
     declared, source, warnings = _declared_charset(body, headers)
     sample = body[:_DETECT_BYTES]
+    if declared == "cp1252" and source == "header" and not _is_ascii(sample):
+        # A server's default label (Apache's AddDefaultCharset ISO-8859-1) over a page that
+        # declares its own charset (``<meta charset="gbk">``): windows-1252 decodes nearly
+        # any bytes, so it never looks wrong; the page's own label wins when it fits them.
+        own = _meta_charset(body)
+        own_enc = normalize_label(own) if own else None
+        if own_enc not in (None, "cp1252", "utf-8") and _bad_ratio(body, own_enc) < 0.01:
+            warnings.append(f"mislabelled_charset:{declared}->{own_enc}")
+            declared, source = own_enc, "meta"
     if _is_ascii(sample) and (declared is None or declared == "utf-8"):
         # Pure ASCII so far: UTF-8 is right for any ASCII-compatible declaration.
         return _from_utf8(body, source, warnings)

@@ -815,6 +815,41 @@ class Anchor:
     href: str | None
 
 
+def summary_rows(item: Element) -> list[Element]:
+    """The elements after a story-list item that carry its summary or time, where the list
+    gives each story several siblings: a table row, or a ``<dt>`` in a flat ``<dl>``.
+
+    Old table layouts give each story rows of its own: the headline (with its date in a
+    second cell), then the summary, sometimes the time, in rows with no headline link
+    (``<tr><td><a>headline</a></td><td>date</td></tr><tr><td>summary</td></tr>``); a flat
+    definition list puts the summary and the time in the ``<dd>`` after the headline's
+    ``<dt>``. Up to two such siblings belong to the item; a row must have its text in one
+    cell (a row of several filled cells is a data table's: a comparison table's rows with
+    and without a link), and a sibling with a headline-sized link is the next story. Other
+    items: none (a cheap test, as this runs for every item).
+    """
+    tag = item.tag
+    if tag == "tr":
+        follower = "tr"
+    elif tag == "dt":
+        follower = "dd"
+    else:
+        return []
+    rows: list[Element] = []
+    row = item.getnext()
+    while row is not None and row.tag == follower and len(rows) < 2:
+        if any(len(text_of(a).strip()) >= 8 for a in row.iter("a")):
+            break
+        if follower == "tr":
+            if sum(1 for cell in row if text_of(cell).strip()) != 1:
+                break
+        elif not text_of(row).strip():
+            break
+        rows.append(row)
+        row = row.getnext()
+    return rows
+
+
 def holds_another(chains: list[tuple[Element, ...]], k: int, depth: int) -> bool:
     """Whether the element at ``depth`` in ``chains[k]`` is in another of the chains too.
 

@@ -23,6 +23,7 @@ from newswire.parser.extract.dom import (
     norm_ws,
     text_of,
 )
+from newswire.parser.extract.zh_script import compile_zh
 from newswire.records import Link, Outlink
 from newswire.urls import _SAFE_PATH, _is_tracking, normalize_url
 
@@ -307,6 +308,10 @@ def outlinks(
                 if pos >= 0:
                     rest = (rest[:pos] + " " + rest[pos + len(title) :]).strip()
                 published, summary_text = _split_date(rest, url, tz, now)
+                if summary_text and summary_text[-1] in _MORE_LINK_LAST:
+                    summary_text = _MORE_LINK_END.sub("", summary_text)
+                if published is not None and len(summary_text) >= 15:
+                    summary_text = _without_outlet(item, summary_text)
                 if len(summary_text) >= 15:
                     summary = summary_text[:1000]
                 if summary or published:
@@ -324,6 +329,43 @@ def outlinks(
         for url, (t, s, p) in found.items()
     ]
     return _OUTLINKS.validate_python(links), items
+
+
+# The "more" link that closes a teaser's summary (``…摘要[详细]``, ``…[全文]>>``): no part
+# of the summary. (Tried only on summaries ending in one of its last characters.)
+# Bracketed or followed by arrows: a summary may end in the bare word (…公布了全文).
+_MORE_WORD = r"(?:详细|详情|全文|阅读全文|查看全文|查看详情|更多)"
+_MORE_LINK_END = compile_zh(
+    rf"\s*(?:[\[【(（]{_MORE_WORD}[\]】)）]\s*(?:>>|»)?|{_MORE_WORD}\s*(?:>>|»))$"
+)
+_MORE_LINK_LAST = frozenset("]】)）>»")
+
+
+def _without_outlet(item: Element, summary: str) -> str:
+    """The summary without the outlet a story card prints beside its time, in elements of
+    their own after the summary (``<p>summary</p><div><span>新华网</span><span>06-15
+    17:44</span></div>``): the item's text runs them together ("…summary新华网")."""
+    last: list[tuple[Element, str]] = []
+    for el in item.iter():
+        text = el.text
+        if text and not text.isspace() and isinstance(el.tag, str):
+            last = [*last[-1:], (el, text.strip())]
+    if len(last) < 2:
+        return summary
+    (el, word), (time_el, time_text) = last
+    if (
+        el.getparent() is time_el.getparent()
+        and _DIGIT.search(time_text)
+        and len(word) <= 12
+        and not _DIGIT.search(word)
+        and summary.endswith(word)
+        and len(summary) - len(word) >= 15
+    ):
+        return summary[: -len(word)].rstrip()
+    return summary
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # Elements that start a part of a link of their own (a summary under the headline).

@@ -109,8 +109,9 @@ def caption_text(text: str) -> str:
     return _CAPTION_MARKS.sub("", norm_ws(text)).strip()
 
 
-# AMP pages mark their images up as <amp-img src=...>, with the same attributes.
-_IMAGE_TAGS = ("img", "amp-img")
+# AMP pages mark their images up as <amp-img src=...>, with the same attributes, and
+# Baidu's MIP pages (China's AMP) as <mip-img>.
+_IMAGE_TAGS = ("img", "amp-img", "mip-img")
 
 
 def images(container: Element | None, captions: list[Block], base: str) -> list[Image]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from newswire.parser.extract import dates
+from newswire.parser.extract import dates, stylesheet
 from newswire.parser.extract.dom import Element, text_of
 
 _ARTICLE_TYPES = frozenset(
@@ -175,8 +175,17 @@ class Metadata:
     #: Every JSON-LD ``@type`` on the page, lower-cased (what the page declares itself: a
     #: NewsArticle, a CollectionPage, an ItemList...), for the page type.
     ld_types: set[str] = field(default_factory=set)
+    #: <style> elements, read only when :meth:`bold_classes` is asked.
+    style_els: list[Element] = field(default_factory=list)
     _script_date: str | None = None
     _script_scanned: bool = False
+    _bold_classes: frozenset[str] | None = None
+
+    def bold_classes(self) -> frozenset[str]:
+        """The classes the page's own stylesheets set in bold (for subheadings)."""
+        if self._bold_classes is None:
+            self._bold_classes = stylesheet.bold_classes(el.text or "" for el in self.style_els)
+        return self._bold_classes
 
     def script_published(self) -> str | None:
         """A publication time left in an inline script (``"pubtime": "2019-09-07 19:02"``)."""
@@ -284,8 +293,13 @@ def read_metadata(root: Element) -> Metadata:
     lds: list[dict[str, Any]] = []
     cards: dict[str, str] = {}
     # Meta tags are usually in the head, but CMS templates put them anywhere.
-    for el in root.iter("meta", "link", "script", "title", "base", "time"):
+    for el in root.iter("meta", "link", "script", "title", "base", "time", "style"):
         tag = el.tag
+        if tag == "style":
+            # Kept for a lazy read, as scripts are: few pages have a short bold line to judge.
+            if len(md.style_els) < 20:
+                md.style_els.append(el)
+            continue
         if tag == "time":
             stamp = el.get("datetime")
             if stamp and len(md.times) < 20:

@@ -209,7 +209,10 @@ def _extract(
     if container is None:
         container = content_mod.best_container(blocks)
     title = find_title(md, blocks, container, rules, root)
-    body_content = content_mod.extract_content(blocks, container, title)
+    # Subheadings bold by a stylesheet class are a Chinese CMS idiom; elsewhere CSS
+    # frameworks' bold classes (.font-bold, .fw-bold) mark form labels, menus and cards.
+    bold_classes = md.bold_classes if lang and lang.startswith("zh") else None
+    body_content = content_mod.extract_content(blocks, container, title, bold_classes)
     if extractor == "density" and _furniture_misread(blocks, body_content):
         # Nearly all the page's prose sits under furniture-named wrappers (page builders
         # call every text box a "widget"): the names mislead, so judge without them.
@@ -217,7 +220,7 @@ def _extract(
             b.boiler = False
         container = content_mod.best_container(blocks)
         title = find_title(md, blocks, container, rules, root)
-        body_content = content_mod.extract_content(blocks, container, title)
+        body_content = content_mod.extract_content(blocks, container, title, bold_classes)
     paragraphs = body_content.paragraphs
     text_out = "\n\n".join(paragraphs)
     if not text_out:

@@ -18,6 +18,8 @@ from newswire.parser.extract.zh_script import compile_zh, either_script, simplif
 
 _HOME_LABELS = frozenset(
     {"首页", "主页", "网站首页", "home", "homepage", "正文", "当前位置", "您的位置", "你的位置"}
+    # A forum's portal home and its article view (Discuz: 门户 › 国内 › 查看内容).
+    | {"门户", "查看内容"}
 )
 # "You are here" labels: 当前位置, 您的位置, 您当前的位置, 你现在的位置, 所在位置 ...
 _HERE_LABEL = r"(?:您|你)?(?:当前|现在|目前)?的?(?:所在)?位置\s*[:：]\s*"
@@ -83,7 +85,37 @@ def find_section(
         cleaned = _clean_crumbs(_item_labels(el), title)
         if cleaned:
             return cleaned
+    for b in blocks[:200]:
+        text = b.text
+        # (The arrows tested here first: a call per block would cost more than the test.)
+        if len(text) <= 80 and ("›" in text or ">" in text or "»" in text):
+            labels = _trail_from_home_link(b)
+            if labels:
+                return _clean_crumbs(labels[1:], title)
     return []
+
+
+# Separators of a trail led by the site's name (not "|" or "/": menus use those too).
+_TRAIL_ARROWS = re.compile(r"\s*(?:›|»|>|＞|→)\s*")
+# Links to the site's home page: the root, or its index file.
+_HOME_HREF = re.compile(
+    r"^(?:https?://[^/]+)?(?:\.?/|/?index\.(?:php|html?|shtml|jsp|asp))?$", re.I
+)
+
+
+def _trail_from_home_link(b: dom.Block) -> list[str] | None:
+    """The labels of a trail led by a link to the home page that shows the site's name
+    rather than 首页 (``<a href="/">某某网</a> › 门户 › 国内 › 查看内容``, as forum portals
+    print it): arrow separators between three or more short labels, the first a home link.
+    (The caller has seen an arrow in the line, at most 80 characters long.)"""
+    labels = _TRAIL_ARROWS.split(b.text)
+    if len(labels) < 3 or any(not label or len(label) > 20 for label in labels):
+        return None
+    first = b.el.find(".//a")
+    if first is None or dom.norm_ws(text_of(first)) != labels[0]:
+        return None
+    href = (first.get("href") or "").strip()
+    return labels if href and _HOME_HREF.match(href) else None
 
 
 def _clean_crumbs(labels: list[str], title: str | None) -> list[str]:

@@ -32,6 +32,11 @@ _CRUMB = compile_zh(
     r"(?:首页|主页|网站首页|home)\s*(?:>|»|›|/)",
     re.I,
 )
+# A trail led by the site's name rather than 首页, known by the page label it ends with
+# (``新闻网 > 国际 > 正文``): its first label is the home link.
+_SITE_TRAIL = compile_zh(
+    r"^\s*[^\s>»›]{1,20}(?:\s*[>»›]\s*[^>»›]{1,20}){1,6}\s*[>»›]\s*(?:正文|查看内容)\s*$"
+)
 _BULLET = re.compile(r"^\s*[•·▪●◦\-*]\s+")
 # A numbered story-list item ("1. 标题"), known by the time line it ends with.
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}\s*[.、)）]|[【\[(（]\d{1,3}[】\])）])\s*")
@@ -126,6 +131,12 @@ def to_html(text: str) -> str:
             labels = [x.strip() for x in re.split(r"\s*(?:>|»|›)\s*", para) if x.strip()]
             crumbs = " &gt; ".join(f'<a href="">{escape(x)}</a>' for x in labels)
             out.append(f'<div class="breadcrumb">{crumbs}</div>')
+            continue
+        if not title_done and _SITE_TRAIL.match(para):
+            home, *labels = [x.strip() for x in re.split(r"\s*[>»›]\s*", para) if x.strip()]
+            # (As a link home: the section stage reads such a trail from its second label.)
+            trail = [f'<a href="/">{escape(home)}</a>', *(escape(x) for x in labels)]
+            out.append(f"<div>{' &gt; '.join(trail)}</div>")
             continue
         if not title_done:
             title = para

@@ -34,6 +34,9 @@ _DIGIT = re.compile(r"\d")
 
 
 _TIME_ALONE = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
+_TIME_AFTER_DAY = compile_zh(
+    r"(?:T|\s*时间\s*[:：]\s*)(\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)(?!\d)"
+)
 
 
 def _elements_apart(b: dom.Block) -> str:
@@ -60,6 +63,15 @@ def _read_apart(b: dom.Block) -> str:
         pieces.append(piece)
     spaced = " ".join(" ".join(pieces).split())
     return spaced if len(spaced) <= limit else b.text
+
+
+def _with_value_cell(b: dom.Block, blocks: list[dom.Block]) -> str:
+    """A label alone in its element, with the value the next element holds."""
+    if b.index + 1 < len(blocks):
+        value = blocks[b.index + 1].text
+        if len(value) <= 40:
+            return f"{b.text}{value}"
+    return b.text
 
 
 def _views(b: dom.Block) -> int | None:
@@ -145,6 +157,13 @@ def read_visible_fields(
                 after = blocks[b.index + 1].text
                 if len(after) <= 8 and _TIME_ALONE.fullmatch(after):
                     found = f"{found} {after}"
+            elif ":" not in found and "：" not in found:
+                # The time after the day under a label of its own (``日期：2025-03-12
+                # 时间：00:50``), or as ISO 8601 prints it (``2025-03-12T00:50:00+08:00``).
+                timed = _TIME_AFTER_DAY.match(text, m.end())
+                if timed:
+                    iso = text.startswith("T", m.end())
+                    found = f"{found}{'T' if iso else ' '}{timed.group(1)}"
             dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
             if dt is None and not m.group().startswith(("19", "20")):
                 # Month-day without a year: take it from the page's machine-readable dates,
@@ -212,6 +231,21 @@ def read_visible_fields(
                 date_block = b.index
         if out["published"] is not None and date_line is not None:
             break
+    day = out["published"]
+    if day is not None and not (day.hour or day.minute or day.second):
+        # A day alone (a disclosure table's 发文日期) and the same day with its time on a
+        # later line by the headline (发布时间): the time is the story's too.
+        for b in head + inner:
+            if b.index <= date_block:
+                continue
+            timed = [
+                dt
+                for dt, kind in dates_in(b)
+                if kind == "published" and dt.date() == day.date() and (dt.hour or dt.minute)
+            ]
+            if timed:
+                out["published"], date_line, date_block = timed[0], b.text, b.index
+                break
     if out["published"] is not None and date_block not in labelled:
         first_found = originally_published(blocks[first : last + 16], tz, now)
         if first_found is not None:
@@ -266,9 +300,23 @@ def read_visible_fields(
     first_lines = [b for b in body_blocks[:2] if len(b.text) <= 160]
     near = head + inner + tail[:25] + first_lines
     head_lines = set(head + inner)
+    # Where a view count may be read: by the headline, and among the lines before the
+    # body's second paragraph (a subtitle the body filter took for the first paragraph
+    # puts the meta line under it among the body's lines).
+    second = body_blocks[1].index if len(body_blocks) > 1 else last
+    view_lines = set(head) | {b for b in inner if b.index < second}
     for b in near:
         text = b.text
         if len(text) > 160:
+            continue
+        if text[-1] in ":：" and len(text) <= 8:
+            # A label in a cell of its own, its value in the next (a government page's
+            # disclosure table: ``<td>信息来源：</td><td>某某日报</td>``).
+            text = _with_value_cell(b, blocks)
+            if out["source"] is None:
+                out["source"] = zh_labels.find_source(text)
+            if out["views"] is None and b in view_lines:
+                out["views"] = zh_labels.find_views(text)
             continue
         if out["source"] is None:
             out["source"] = zh_labels.find_source(text)
@@ -279,7 +327,7 @@ def read_visible_fields(
                 # The label runs into the element before it in the line's text
                 # (``<span>3小时前</span><span>来源：X</span>`` reads "3小时前来源：X").
                 out["source"] = zh_labels.find_source(_elements_apart(b))
-        if out["views"] is None and b in head:
+        if out["views"] is None and b in view_lines:
             out["views"] = _views(b)
     if out["source"] is None:
         # The closing note of a long last paragraph (``…（本文来源：经济日报 作者：…）``).
@@ -292,11 +340,20 @@ def read_visible_fields(
     for b in list(reversed(tail)) + list(reversed(body_blocks[-3:])) + inner + head + first_lines:
         if len(b.text) > 200:
             continue
-        credit = zh_labels.find_editor_credit(b.text)
+        text = b.text
+        if text[-1] in ":：" and len(text) <= 8:
+            text = _with_value_cell(b, blocks)  # (``<td>责任编辑：</td><td>王某</td>``)
+        credit = zh_labels.find_editor_credit(text)
         if len(b.el) and (credit or zh_labels.may_name_editor(b.text)):
             # The name ends where its element does (``<span>王某</span><a>打印</a>``), and a
             # label in the next element does not run into it (``…王婷婷</span><span>时间：``).
-            credit = zh_labels.find_editor_credit(_elements_apart(b)) or credit
+            apart = _elements_apart(b)
+            found = zh_labels.find_editor_credit(apart)
+            if found and " " in found[0] and found[0] not in b.text:
+                # Editors joined by spaces only where elements meet: the next element is
+                # no editor (``<span>责任编辑：王某</span><a>关闭窗口</a>``).
+                found = zh_labels.find_editor_credit(apart, False)
+            credit = found or credit
         if credit:
             # The first editor credit found, unless another line names the responsible
             # editor (a footer with both 编辑 and 责任编辑 lines).
@@ -427,7 +484,19 @@ def _outlet_beside(blocks: list[dom.Block], date_block: int) -> str | None:
         text = blocks[i].text.strip()
         if 3 <= len(text) <= 12 and _OUTLET_END.search(text) and slot_source(text) == text:
             return text
+    if date_block >= 2:
+        # A platform's badge for the account between the name and the date (name,
+        # "优质国际领域创作者", date): the badge says the name over it is an account's.
+        badge = blocks[date_block - 1].text
+        if len(badge) <= 20 and _ACCOUNT_BADGE.search(badge):
+            text = blocks[date_block - 2].text.strip()
+            if 2 <= len(text) <= 12 and slot_source(text) == text:
+                return text
     return None
+
+
+# A self-media platform's badge for an account (优质科技领域创作者, 某某官方账号).
+_ACCOUNT_BADGE = compile_zh(r"(?:领域创作者|创作者|官方账号|官方帐号)$")
 
 
 # A label ending the element before a name: the name is credited for something else.

@@ -164,18 +164,24 @@ _STAFF_CODE = r"_?[A-Z]{1,4}\d{2,6}"
 _EDITOR_NAME = rf"{_CJK_NAME}(?:{_STAFF_CODE})?"
 _LABEL_EDITOR = compile_zh(
     r"(?:^|(?<=[\s|｜【\[(（]))"
-    r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿)"
+    r"(?P<label>责任编辑|责编|编辑|本文编辑|本期编辑|文字编辑|值班编辑|网络编辑|审核编辑|选稿"
+    # The new-media desk's editor, and self-media's 小编 (a label only with its colon).
+    r"|新媒体编辑|融媒体编辑|小编(?=\s*[:：]))"
     r"\s*[:：/︱|｜]?\s*"
     # Several editors joined by 、 are one credit, kept as printed (``责编：甲、乙``).
     rf"(?P<v>{_EDITOR_NAME}(?:、{_EDITOR_NAME})*|[A-Za-z][A-Za-z0-9_]*(?: [A-Z][a-z]+)?)"
     r"(?=$|[\s|｜】\])）【\[(（,，;；、。/]|SN)"
 )
 _STAFF_CODES = re.compile(_STAFF_CODE)
+# More editors after the first, each after a space, up to the end of the line or bracket.
+_MORE_EDITORS = compile_zh(rf"(?:[ \t\xa0\u3000]+{_CJK_NAME}){{1,3}}(?=\s*(?:$|[)）】\]]))")
 # 作者/记者/文/采写 ... followed by names; the label may carry a prefix (总台记者, 本报记者).
 _LABEL_AUTHOR = compile_zh(
-    r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|编译|文字|文/图|文图|文)(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
+    r"(?:记者|作者|撰文|撰稿人|撰稿|评论员|采写|通讯员|实习生|编译|文字|文/图|文图|文)"
+    r"(?P<sep>\s*[:：/|｜︱]\s*|\s+)?"
     rf"(?P<v>{_NAMES})"
-    r"(?=$|[\s|｜)）】\]，,。;；/]|报道|摄|发自)"
+    # (An affiliation in brackets may follow the name: ``作者：王某（某某大学教授）``.)
+    r"(?=$|[\s|｜)）】\]，,。;；/（(]|报道|摄|发自)"
 )
 _PAREN_CREDIT = re.compile(r"[（(【\[]([^()（）【】\[\]]{2,40})[)）】\]]")
 _BARE_NAMES = re.compile(rf"^\s*({_CJK_NAME}(?:\s*[\s、]\s*{_CJK_NAME}){{0,3}})\s*$")
@@ -185,6 +191,8 @@ _VIEWS = compile_zh(
     r"(?<![\d:：.\-/,])(?P<a>\d[\d,]*)\s*(?:次浏览|次阅读|人阅读|人浏览|次播放|阅读|浏览|人看过)"
     # (Or in brackets after the label: 浏览(0), 点击（12）.)
     r"|(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数|阅读数)\s*[:：(（]?\s*(?P<b>\d[\d,]*)"
+    # Forums' portal pages (Discuz): 查看: 12, with its colon (查看2条评论 counts no views).
+    r"|查看(?:次数)?\s*[:：]\s*(?P<c>\d[\d,]*)"
 )
 # A date's label ends right before it, but for a colon, "on" or a bracket (a 时间 inside a
 # headline of a dated list, "开放时间延长 2026-12-05", labels nothing).
@@ -385,7 +393,7 @@ def find_paren_authors(text: str) -> list[str]:
 # searches for plain words (which the regex engine skips ahead to) cost a fraction of the
 # label pattern's (which has no plain start, so it is tried at every position). Most lines
 # of most pages hold none.
-_VIEWS_MARK = compile_zh("阅|浏|点|播|看过")  # 阅读, 浏览, 点击, 播放, 人看过
+_VIEWS_MARK = compile_zh("阅|浏|点|播|看过|查看")  # 阅读, 浏览, 点击, 播放, 人看过, 查看
 
 
 def may_name_editor(text: str) -> bool:
@@ -412,10 +420,13 @@ def find_editor(text: str) -> str | None:
     return found[0] if found else None
 
 
-def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
+def find_editor_credit(text: str, spaced_names: bool = True) -> tuple[str, bool, list[str]] | None:
     """The editor a line credits, whether the label names the responsible editor (责任编辑
     rather than 编辑: that credit wins when a line or page holds several), and every
-    editor the line credits (none of them is the story's author)."""
+    editor the line credits (none of them is the story's author).
+
+    ``spaced_names=False`` for a line whose spaces stand for element boundaries (the next
+    element after the name is a page tool, 关闭窗口, not another editor)."""
     if not may_name_editor(text):
         return None
     names: list[str] = []
@@ -426,6 +437,13 @@ def find_editor_credit(text: str) -> tuple[str, bool, list[str]] | None:
             value = _STAFF_CODES.sub("", value)
         if any(simplified(v) in _NOT_PERSON or _ORG_SUFFIX.search(v) for v in value.split("、")):
             continue
+        more = _MORE_EDITORS.match(text, m.end()) if spaced_names else None
+        if more and HAN.match(value):
+            # Editors joined by spaces, the credit ending the line (``责任编辑：王某 李某``):
+            # kept as printed, when every further word is a person's name.
+            extra = more.group().split()
+            if all(clean_person(name) == name for name in extra):
+                value = " ".join([value, *extra])
         names.append(value)
         responsible = simplified(m.group("label")) in _RESPONSIBLE
         if best is None or (not best[1] and responsible):
@@ -450,6 +468,10 @@ def find_source(text: str) -> str | None:
     run_on = _SOURCE_RUN_ON.search(value, 2)
     if run_on:
         value = value[: run_on.start()]
+    elif text.startswith((":", "："), m.end()):
+        # The label was left empty and the next one follows (``来源：&nbsp;评论：0``,
+        # a CMS's template with no source filled in): that label is no outlet.
+        return None
     value = value.strip(" ·-")
     if simplified(value) in NOT_AN_OUTLET:
         return None
@@ -458,6 +480,12 @@ def find_source(text: str) -> str | None:
     if (value[0].isdigit() and not is_digit_outlet(value)) or _REGION.fullmatch(value):
         return None  # (a date or count after the label, not an outlet)
     return value
+
+
+def is_region(text: str) -> bool:
+    """A province or region alone (北京, 广东省, 海外): where a platform says the poster
+    was (IP属地), never an outlet."""
+    return _REGION.fullmatch(text) is not None
 
 
 # Outlets whose names begin with digits (1905电影网, 39健康网, 21世纪经济报道), unlike a
@@ -498,7 +526,7 @@ def find_views(text: str) -> int | None:
     m = _VIEWS.search(text)
     if not m:
         return None
-    raw = (m.group("a") or m.group("b") or "").replace(",", "")
+    raw = (m.group("a") or m.group("b") or m.group("c") or "").replace(",", "")
     try:
         return int(raw)
     except ValueError:
