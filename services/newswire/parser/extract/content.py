@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from newswire.parser.extract import zh_labels
 from newswire.parser.extract.date_choice import DATE_CANDIDATE
 from newswire.parser.extract.dom import (
+    BLOCK_TAGS,
     BOLD_TAGS,
     Anchor,
     Block,
@@ -112,6 +113,96 @@ END_MARKER = compile_zh(
     r"deixe (?:um|seu) comentário|deja (?:un|tu) comentario|laisser un commentaire)",
     re.I,
 )
+# A heading that opens the comment section ("109 Comments", "Comments (3)", "Top rated
+# comments", "Lascia un commento"). Headings only: a share bar prints "3 Comments" beside
+# the byline as a plain line, and a plain "Comments" line can be a toolbar's label.
+_COMMENTS_HEADING = re.compile(
+    r"^(?:(?:\d+|one|two|three|un|une|uno|una|ein|eine|satu)\s+)?"
+    r"(?:(?:top[- ]rated|latest|newest|recent|reader|readers[’']?|user|all|show|view)\s+)?"
+    r"(?:comments?|responses?|replies|thoughts|kommentare?|commentaires?|comentarios?|"
+    r"comentários?|commenti|reacties|komentar(?:ze|zy|e)?|tanggapan|комментари[иея]в?)"
+    r"(?:\s*\(\d+\))?\s*:?$|"
+    r"^(?:discussion about this (?:post|article|story)|reader interactions|"
+    r"lascia un commento|tinggalkan balasan|schreibe einen kommentar|kommentar schreiben|"
+    r"escribe un comentario|deja una respuesta|deixe uma resposta|laisser une réponse|"
+    r"leave a response|what do you think\??)$",
+    re.I,
+)
+
+
+def is_comments_heading(b: Block) -> bool:
+    """A heading (h1-h6) that opens the readers' comments."""
+    return b.heading > 0 and len(b.text) <= 60 and _COMMENTS_HEADING.match(b.text) is not None
+
+
+# Link texts of a comment's reply button ("Reply", "Reply to This", "Responder").
+_REPLY_TEXTS = frozenset(
+    {
+        "reply",
+        "reply to this",
+        "reply to comment",
+        "reply to this comment",
+        "reply ↓",
+        "↓ reply",
+        "responder",
+        "rispondi",
+        "antworten",
+        "répondre",
+        "balas",
+        "odpowiedz",
+        "ответить",
+        "beantwoorden",
+        "svara",
+        "返信",
+        "回复",
+        "回覆",
+    }
+)
+
+
+def comment_items(anchors: list[Anchor]) -> frozenset[Element]:
+    """The readers' comments, told by their own links whatever the markup calls them: a
+    comment's permalink (``#comment-123``), WordPress's reply link (``?replytocom=123``)
+    or a "Reply" link.
+
+    Each link's comment is its highest ancestor holding no other such link (as a story
+    list's items are found in mark_teasers): a comment holds its links, the thread holds
+    them all. A lone link gives the line it is on. The body ends at the first comment
+    (see extract_content).
+    """
+    found: list[Anchor] = []
+    for anchor in anchors:
+        href = anchor.href
+        if href and ("#comment-" in href or "replytocom=" in href):
+            pos = href.find("#comment-")
+            if pos >= 0 and not href[pos + 9 : pos + 10].isdigit():
+                continue  # ("#comment-form", "#comment-section": a link to the section)
+        else:
+            text = anchor.text
+            if not (len(text) < 24 and text.strip().lower() in _REPLY_TEXTS):
+                continue
+        found.append(anchor)
+    if not found:
+        return frozenset()
+    if len(found) == 1:
+        chain = found[0].chain
+        for i in range(len(chain) - 2, -1, -1):
+            if chain[i].tag in BLOCK_TAGS:
+                return frozenset((chain[i],))
+        return frozenset()
+    held = [anchor.chain[:-1] for anchor in found]
+    items: set[Element] = set()
+    for k, anchor in enumerate(found):
+        chain = anchor.chain
+        i = len(chain) - 1
+        while (
+            i > 0 and not holds_another(held, k, i - 1) and chain[i - 1].tag not in ("body", "html")
+        ):
+            i -= 1
+        items.add(chain[i])
+    return frozenset(items)
+
+
 _COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b)", re.I)
 _COPYRIGHT_NOTICE = compile_zh(r"(?:19|20)\d\d|rights|版权|reserved", re.I)
 _COPYRIGHT_RIGHTS = compile_zh(r"rights|版权|reserved", re.I)
@@ -529,8 +620,14 @@ def extract_content(
     blocks: list[Block],
     container: Element | None,
     title: str | None,
+    comments: frozenset[Element] = frozenset(),
 ) -> Content:
-    """Filter the container's blocks into body paragraphs, headings and captions."""
+    """Filter the container's blocks into body paragraphs, headings and captions.
+
+    ``comments`` are the readers' comments (:func:`comment_items`): the body ends at the
+    first block inside one of them that does not also hold the body's first block (a
+    "comment" that wide was told by links far apart, a sidebar's and the thread's).
+    """
     out = Content(container)
     if container is None:
         return out
@@ -592,7 +689,12 @@ def extract_content(
         # (When this test runs and fails, boiler_anywhere() was False: is_boiler_line()
         # below is told so rather than searching the text again.)
         end_checked = out.first >= 0 and len(text) < 200
-        if end_checked and (_ends_body(text) or boiler_anywhere(text)):
+        if (
+            end_checked
+            and (
+                _ends_body(text) or boiler_anywhere(text) or (b.heading and is_comments_heading(b))
+            )
+        ) or (comments and out.blocks and _in_comment(b, comments, out.blocks[0])):
             # The body is over; what follows (related, comments, footer) is furniture.
             # The related block may still come, so keep looking for its marker only.
             ended = True
@@ -670,6 +772,17 @@ _DATE_LINE_WORDS = compile_zh(
     r"\s*+)++$",
     re.I,
 )
+
+
+def _in_comment(b: Block, comments: frozenset[Element], first: Block) -> bool:
+    """Whether a block lies in one of the comments and that comment is not around the
+    body's first block."""
+    chain = b.chain or _chain_of(b.el)
+    hits = comments.intersection(chain)
+    if not hits:
+        return False
+    first_chain = first.chain or _chain_of(first.el)
+    return any(el not in first_chain for el in hits)
 
 
 def _name_and_time(text: str) -> bool:

@@ -209,7 +209,9 @@ def _extract(
     if container is None:
         container = content_mod.best_container(blocks)
     title = find_title(md, blocks, container, rules, root)
-    body_content = content_mod.extract_content(blocks, container, title)
+    # The readers' comments, told by their links whatever the markup calls them.
+    comments = content_mod.comment_items(linear.anchors)
+    body_content = content_mod.extract_content(blocks, container, title, comments)
     if extractor == "density" and _furniture_misread(blocks, body_content):
         # Nearly all the page's prose sits under furniture-named wrappers (page builders
         # call every text box a "widget"): the names mislead, so judge without them.
@@ -217,7 +219,7 @@ def _extract(
             b.boiler = False
         container = content_mod.best_container(blocks)
         title = find_title(md, blocks, container, rules, root)
-        body_content = content_mod.extract_content(blocks, container, title)
+        body_content = content_mod.extract_content(blocks, container, title, comments)
     paragraphs = body_content.paragraphs
     text_out = "\n\n".join(paragraphs)
     if not text_out:
