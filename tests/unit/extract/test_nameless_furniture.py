@@ -80,3 +80,70 @@ def test_a_comment_count_in_the_byline_line_and_links_to_the_section_keep_the_bo
     art = extract(html.encode(), "https://n.com/plan").article
     assert art is not None
     assert art.text.count("Part ") == 5
+
+
+_SIGN_UP = (
+    "<form method='post'><div class='c1b2'>Get the morning briefing</div>"
+    "<label>Email address</label><input type='email'><button>Sign up</button>"
+    "<p class='c4d5'>By signing up you agree to receive our newsletter and offers by email, "
+    "and you may unsubscribe at any time.</p></form>"
+)
+_CONSENT = (
+    "<div role='dialog' aria-modal='true' class='c6e7'><p>We and our partners process your "
+    "data to personalise content and measure audiences, as set out in our notice.</p>"
+    "<p>You can change your choices at any time from the settings link at the bottom.</p></div>"
+)
+
+
+@pytest.mark.parametrize("box", [_SIGN_UP, _CONSENT])
+def test_a_form_or_a_dialog_inside_the_story_is_not_body(box):
+    html = (
+        "<html><body><div class='c91a'><h1>Plan passes</h1>"
+        + paras(2)
+        + box
+        + paras(2, 2)
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert art.text.count("Part ") == 4
+    assert "newsletter" not in art.text and "partners" not in art.text
+
+
+def test_a_site_built_inside_one_form_keeps_its_body():
+    """ASP.NET pages wrap the whole page, story included, in one <form>."""
+    html = (
+        "<html><body><form method='post' action='./story.aspx'><div class='c91a'>"
+        "<h1>Plan passes</h1><div class='c22'>" + paras(5) + "</div></div></form></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert art.text.count("Part ") == 5
+
+
+def test_a_teaser_card_before_the_story_is_not_cut_with_the_story_after_it():
+    """A lead, a story card and its "Read More", the story, then under a "More from"
+    heading a short blurb or two before "Related Stories": the blurbs go, and the card's
+    cut must not take the story with it."""
+    card = (
+        "<p>The town's plan passed on Monday after months of talks, in a vote of 7 to 2.</p>"
+        "<h3>Holiday deals</h3><p>The very best deals and sales of the season, picked.</p>"
+        "<div><a href='/deals'>Read More</a></div>"
+    )
+    tail = (
+        "<h3>More from Jane Doe</h3>"
+        "<p>Please review our terms of service to complete your newsletter sign-up.</p>"
+        "<p>Subscribers hear about new stories first, every morning, before work.</p>"
+        "<h3>Related Stories</h3>"
+    )
+    html = (
+        "<html><body><div class='c91a'><h1>Plan passes</h1>"
+        + card
+        + paras(5)
+        + tail
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert art.text.count("Part ") == 5
+    assert "months of talks" in art.text and "Subscribers" not in art.text

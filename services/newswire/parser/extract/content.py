@@ -31,6 +31,7 @@ from newswire.parser.extract.dom import (
     text_of,
     word_chars,
 )
+from newswire.parser.extract.furniture import Boxes
 from newswire.parser.extract.zh_script import compile_zh, either_script
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
@@ -172,16 +173,17 @@ def comment_items(anchors: list[Anchor]) -> frozenset[Element]:
     """
     found: list[Anchor] = []
     for anchor in anchors:
+        text = anchor.text
+        if len(text) < 24 and text.strip().lower() in _REPLY_TEXTS:
+            found.append(anchor)
+            continue
         href = anchor.href
-        if href and ("#comment-" in href or "replytocom=" in href):
+        # (A long href is no comment's: a data: URI of megabytes is slow to search.)
+        if href and len(href) < 1000 and ("#comment-" in href or "replytocom=" in href):
             pos = href.find("#comment-")
-            if pos >= 0 and not href[pos + 9 : pos + 10].isdigit():
-                continue  # ("#comment-form", "#comment-section": a link to the section)
-        else:
-            text = anchor.text
-            if not (len(text) < 24 and text.strip().lower() in _REPLY_TEXTS):
-                continue
-        found.append(anchor)
+            if pos < 0 or href[pos + 9 : pos + 10].isdigit():
+                # (not "#comment-form", "#comment-section": a link to the section)
+                found.append(anchor)
     if not found:
         return frozenset()
     if len(found) == 1:
@@ -650,6 +652,8 @@ def extract_content(
     first_marker = -1  # len(out.blocks) at the first related marker
     ended = False
     seen: set[str] = set()
+    # Forms and dialogs, whatever their names (see furniture).
+    boxes = Boxes(inside_blocks, depth)
     for b in inside_blocks:
         text = b.text
         if (
@@ -666,10 +670,16 @@ def extract_content(
             if 0 <= resumed < len(out.blocks) and _teaser_sized(out.blocks[resumed:]):
                 # Marker, a summary, marker again ("Read more" under each story card):
                 # what came between was a teaser's summary, not the body resuming; so
-                # was the card before the first marker (its heading and summary).
+                # was the card before the first marker (its heading and summary), when
+                # no body came between that marker and this summary.
                 cut = resumed
                 card = out.blocks[first_marker - 2 : first_marker]
-                if len(card) == 2 and is_heading(card[0]) and _teaser_sized(card[1:]):
+                if (
+                    resumed <= first_marker
+                    and len(card) == 2
+                    and is_heading(card[0])
+                    and _teaser_sized(card[1:])
+                ):
                     cut = min(cut, first_marker - 2)
                 dropped = {b.text for b in out.blocks[cut:]}
                 del out.blocks[cut:]
@@ -718,6 +728,8 @@ def extract_content(
         if zh_labels.is_credit_line(text):
             continue
         if is_label_line(text) and not is_prose_sentence(text):
+            continue
+        if boxes.hold(b):
             continue
         if is_heading(b) and out.first >= 0:
             out.headings.append(text)
