@@ -147,3 +147,24 @@ def test_a_teaser_card_before_the_story_is_not_cut_with_the_story_after_it():
     assert art is not None
     assert art.text.count("Part ") == 5
     assert "months of talks" in art.text and "Subscribers" not in art.text
+
+
+@pytest.mark.parametrize(
+    "attrs", ["itemscope itemtype='https://schema.org/Person'", "itemprop='author' itemscope"]
+)
+def test_an_author_box_marked_as_a_person_is_not_body(attrs):
+    bio = (
+        f"<div class='c5a0' {attrs}><div class='c5a1'><p>Jane Doe is a reporter who has covered "
+        "city hall, the council and its budgets for the paper since 2015.</p>"
+        "<p>She lives in the town with her family and two dogs.</p></div></div>"
+    )
+    html = (
+        "<html><body><div class='c91a'><h1>Plan passes</h1>"
+        + paras(4)
+        + bio
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert art.text.count("Part ") == 4
+    assert "Jane Doe" not in art.text and "dogs" not in art.text

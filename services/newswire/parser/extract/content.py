@@ -652,7 +652,7 @@ def extract_content(
     first_marker = -1  # len(out.blocks) at the first related marker
     ended = False
     seen: set[str] = set()
-    # Forms and dialogs, whatever their names (see furniture).
+    # Forms, dialogs and author boxes, whatever their names (see furniture).
     boxes = Boxes(inside_blocks, depth)
     for b in inside_blocks:
         text = b.text

@@ -2,10 +2,10 @@
 class or id names (which a CSS-in-JS build turns into "c3f9a1").
 
 A sign-up or comment form and a dialog (a cookie notice, a newsletter pop-up, a
-"republish this story" box) say what they are by their tag or their ARIA role, whatever
-the classes say. Only the elements between the container and each of its blocks are
-looked at (the walk's chains, a few attribute reads per element, each element once), so
-this costs little on any page.
+"republish this story" box) say what they are by their tag or their ARIA role, and an
+author box by its microdata (a schema.org Person), whatever the classes say. Only the
+elements between the container and each of its blocks are looked at (the walk's chains,
+a few attribute reads per element, each element once), so this costs little on any page.
 """
 
 from __future__ import annotations
@@ -22,18 +22,26 @@ _MOST = 0.5
 
 
 def _is_box(el: Element) -> bool:
-    """A form or a dialog."""
+    """A form, a dialog, or an author box."""
     tag = el.tag
     if tag == "form" or tag == "dialog":
         return True
     role = el.get("role")
     if role is not None and role in _DIALOG_ROLES:
         return True
-    return el.get("aria-modal") == "true"
+    if el.get("aria-modal") == "true":
+        return True
+    # A Person's microdata: the writer's biography under the story, or a byline (no
+    # body either).
+    if el.get("itemprop") == "author":
+        return True
+    kind = el.get("itemtype")
+    return kind is not None and kind.endswith("/Person")
 
 
 class Boxes:
-    """Whether a block of the container lies in a form or a dialog below the container.
+    """Whether a block of the container lies in a form, a dialog or an author box below
+    the container.
 
     Asked only of the blocks the body would otherwise take (a few dozen a page). The
     answer is kept per element (the outermost box from the container down to it), so a
