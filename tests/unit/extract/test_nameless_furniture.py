@@ -168,3 +168,42 @@ def test_an_author_box_marked_as_a_person_is_not_body(attrs):
     assert art is not None
     assert art.text.count("Part ") == 4
     assert "Jane Doe" not in art.text and "dogs" not in art.text
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='c3'><h3>Join our newsletter</h3><div>Get the day's top stories delivered "
+        "straight to your inbox every morning.</div></div>",
+        "<div class='c3'><div>Get our weekly Business newsletter</div><div>By subscribing, you "
+        "agree to our terms of use and privacy policy.</div></div>",
+        "<div class='c3'><div>Thank you for subscribing to our daily newsletter.</div></div>",
+    ],
+)
+def test_a_newsletter_sign_up_box_without_a_form_is_not_body(box):
+    """The sign-up box's lines read as sentences, and a script adds the form later."""
+    html = (
+        "<html><body><div class='c91a'><h1>Plan passes</h1>"
+        + paras(3)
+        + box
+        + paras(2, 3)
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert art.text.count("Part ") == 5
+    assert "inbox" not in art.text and "newsletter" not in art.text
+
+
+def test_a_sentence_about_newsletters_stays():
+    line = "<p>She found 28 newsletters, a small subset of the newsletters she subscribes to.</p>"
+    html = (
+        "<html><body><div class='c91a'><h1>Plan passes</h1>"
+        + paras(3)
+        + line
+        + paras(2, 3)
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert "28 newsletters" in art.text and art.text.count("Part ") == 5

@@ -560,6 +560,30 @@ _NOTICE = re.compile(
 )
 
 
+# A newsletter sign-up box's lines, whatever its markup is called: "Get our weekly
+# newsletter", "Join my newsletter", "... delivered straight to your inbox", "By
+# subscribing you agree to ...", "Thank you for subscribing". A sentence merely about a
+# newsletter ("the newsletters I subscribe to") does not start with the call to act.
+_NEWSLETTER_PROMO = re.compile(
+    r"^(?:sign up|subscribe|join|get)\b.{0,80}\bnewsletters?\b|^thank you for subscribing|"
+    r"successfully subscribed|problem subscribing|^by (?:subscribing|signing up)\b|"
+    r"(?:delivered|sent|straight|right) (?:right |straight )?to your inbox|"
+    r"^join our (?:mailing list|newsletter)|"
+    r"^(?:inscreva-se|assine|suscríbete|abonnez-vous|inscrivez-vous|iscriviti)\b.{0,80}\bnewsletter|"
+    r"\bnewsletter (?:abonnieren|bestellen)\b",
+    re.I,
+)
+# Every sign-up line holds one of these: a substring test spares most lines the search.
+_NEWSLETTER_WORDS = ("ewsletter", "ubscri", "nbox", "igning up", "ailing list")
+
+
+def is_newsletter_promo(text: str) -> bool:
+    """A line of a newsletter sign-up box."""
+    if len(text) >= 200 or not any(word in text for word in _NEWSLETTER_WORDS):
+        return False
+    return _NEWSLETTER_PROMO.search(text) is not None
+
+
 def is_boiler_line(text: str, anywhere: bool = True) -> bool:
     """A furniture line; ``anywhere=False`` skips the boiler_anywhere() search, for a
     caller that already knows it fails."""
@@ -572,7 +596,7 @@ def is_boiler_line(text: str, anywhere: bool = True) -> bool:
             return True
     if anywhere and len(text) < 160 and boiler_anywhere(text):
         return True
-    return len(text) < 120 and is_promo(text)
+    return (len(text) < 120 and is_promo(text)) or is_newsletter_promo(text)
 
 
 def is_label_line(text: str) -> bool:
