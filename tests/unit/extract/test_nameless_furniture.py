@@ -207,3 +207,39 @@ def test_a_sentence_about_newsletters_stays():
     art = extract(html.encode(), "https://n.com/plan").article
     assert art is not None
     assert "28 newsletters" in art.text and art.text.count("Part ") == 5
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "By choosing I Accept, you consent to our use of cookies and other tracking technologies.",
+        "Our website uses cookies to improve its performance and your experience.",
+        "Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza.",
+    ],
+)
+def test_a_cookie_notice_without_its_box_name_is_not_body(notice):
+    html = (
+        "<html><body><div class='c91a'><div class='c7'><p>"
+        + notice
+        + "</p></div><h1>Plan passes</h1>"
+        + paras(4)
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert art.text.count("Part ") == 4
+    assert "cookie" not in art.text
+
+
+def test_a_sentence_about_cookies_stays():
+    line = "<p>The bakery sold cookies, bagels and pies to the council before the vote.</p>"
+    html = (
+        "<html><body><div class='c91a'><h1>Plan passes</h1>"
+        + paras(3)
+        + line
+        + paras(1, 3)
+        + "</div></body></html>"
+    )
+    art = extract(html.encode(), "https://n.com/plan").article
+    assert art is not None
+    assert "cookies, bagels" in art.text

@@ -555,7 +555,12 @@ _MACHINE_LINE = re.compile(
 _MACHINE_FIRST = frozenset("hH0123456789<[")
 _NOTICE = re.compile(
     r"requires javascript|enable javascript|(?:necessary|functional|performance|analytics|"
-    r"advertisement) cookies|any cookies that may not be",
+    r"advertisement) cookies|any cookies that may not be|"
+    # A consent notice, whatever its box is called: "By choosing I Accept, you consent to
+    # our use of cookies", "Our website uses cookies", and the same in a few languages.
+    r"(?:our|the) use of cookies|(?:site|website) uses cookies|(?:non-)?essential cookies|"
+    r"utilizziamo (?:i )?cookie|wir verwenden cookies|nous utilisons des cookies|"
+    r"(?:usamos|utilizamos) cookies|(?:site|sitio) (?:usa|utiliza) cookies",
     re.I,
 )
 
