@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from newswire.parser.extract import zh_labels
 from newswire.parser.extract.date_choice import DATE_CANDIDATE
 from newswire.parser.extract.dom import (
+    BLOCK_TAGS,
     BOLD_TAGS,
     Anchor,
     Block,
@@ -32,6 +33,7 @@ from newswire.parser.extract.dom import (
     text_of,
     word_chars,
 )
+from newswire.parser.extract.furniture import Boxes
 from newswire.parser.extract.zh_script import compile_zh, either_script
 
 _PUNCT = '，。！？；：、,.!?;:"“”‘’（）()…—'
@@ -114,6 +116,97 @@ END_MARKER = compile_zh(
     r"deixe (?:um|seu) comentário|deja (?:un|tu) comentario|laisser un commentaire)",
     re.I,
 )
+# A heading that opens the comment section ("109 Comments", "Comments (3)", "Top rated
+# comments", "Lascia un commento"). Headings only: a share bar prints "3 Comments" beside
+# the byline as a plain line, and a plain "Comments" line can be a toolbar's label.
+_COMMENTS_HEADING = re.compile(
+    r"^(?:(?:\d+|one|two|three|un|une|uno|una|ein|eine|satu)\s+)?"
+    r"(?:(?:top[- ]rated|latest|newest|recent|reader|readers[’']?|user|all|show|view)\s+)?"
+    r"(?:comments?|responses?|replies|thoughts|kommentare?|commentaires?|comentarios?|"
+    r"comentários?|commenti|reacties|komentar(?:ze|zy|e)?|tanggapan|комментари[иея]в?)"
+    r"(?:\s*\(\d+\))?\s*:?$|"
+    r"^(?:discussion about this (?:post|article|story)|reader interactions|"
+    r"lascia un commento|tinggalkan balasan|schreibe einen kommentar|kommentar schreiben|"
+    r"escribe un comentario|deja una respuesta|deixe uma resposta|laisser une réponse|"
+    r"leave a response|what do you think\??)$",
+    re.I,
+)
+
+
+def is_comments_heading(b: Block) -> bool:
+    """A heading (h1-h6) that opens the readers' comments."""
+    return b.heading > 0 and len(b.text) <= 60 and _COMMENTS_HEADING.match(b.text) is not None
+
+
+# Link texts of a comment's reply button ("Reply", "Reply to This", "Responder").
+_REPLY_TEXTS = frozenset(
+    {
+        "reply",
+        "reply to this",
+        "reply to comment",
+        "reply to this comment",
+        "reply ↓",
+        "↓ reply",
+        "responder",
+        "rispondi",
+        "antworten",
+        "répondre",
+        "balas",
+        "odpowiedz",
+        "ответить",
+        "beantwoorden",
+        "svara",
+        "返信",
+        "回复",
+        "回覆",
+    }
+)
+
+
+def comment_items(anchors: list[Anchor]) -> frozenset[Element]:
+    """The readers' comments, told by their own links whatever the markup calls them: a
+    comment's permalink (``#comment-123``), WordPress's reply link (``?replytocom=123``)
+    or a "Reply" link.
+
+    Each link's comment is its highest ancestor holding no other such link (as a story
+    list's items are found in mark_teasers): a comment holds its links, the thread holds
+    them all. A lone link gives the line it is on. The body ends at the first comment
+    (see extract_content).
+    """
+    found: list[Anchor] = []
+    for anchor in anchors:
+        text = anchor.text
+        if len(text) < 24 and text.strip().lower() in _REPLY_TEXTS:
+            found.append(anchor)
+            continue
+        href = anchor.href
+        # (A long href is no comment's: a data: URI of megabytes is slow to search.)
+        if href and len(href) < 1000 and ("#comment-" in href or "replytocom=" in href):
+            pos = href.find("#comment-")
+            if pos < 0 or href[pos + 9 : pos + 10].isdigit():
+                # (not "#comment-form", "#comment-section": a link to the section)
+                found.append(anchor)
+    if not found:
+        return frozenset()
+    if len(found) == 1:
+        chain = found[0].chain
+        for i in range(len(chain) - 2, -1, -1):
+            if chain[i].tag in BLOCK_TAGS:
+                return frozenset((chain[i],))
+        return frozenset()
+    held = [anchor.chain[:-1] for anchor in found]
+    items: set[Element] = set()
+    for k, anchor in enumerate(found):
+        chain = anchor.chain
+        i = len(chain) - 1
+        while (
+            i > 0 and not holds_another(held, k, i - 1) and chain[i - 1].tag not in ("body", "html")
+        ):
+            i -= 1
+        items.add(chain[i])
+    return frozenset(items)
+
+
 _COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b)", re.I)
 _COPYRIGHT_NOTICE = compile_zh(r"(?:19|20)\d\d|rights|版权|reserved", re.I)
 _COPYRIGHT_RIGHTS = compile_zh(r"rights|版权|reserved", re.I)
@@ -487,9 +580,38 @@ _MACHINE_LINE = re.compile(
 _MACHINE_FIRST = frozenset("hH0123456789<[")
 _NOTICE = re.compile(
     r"requires javascript|enable javascript|(?:necessary|functional|performance|analytics|"
-    r"advertisement) cookies|any cookies that may not be",
+    r"advertisement) cookies|any cookies that may not be|"
+    # A consent notice, whatever its box is called: "By choosing I Accept, you consent to
+    # our use of cookies", "Our website uses cookies", and the same in a few languages.
+    r"(?:our|the) use of cookies|(?:site|website) uses cookies|(?:non-)?essential cookies|"
+    r"utilizziamo (?:i )?cookie|wir verwenden cookies|nous utilisons des cookies|"
+    r"(?:usamos|utilizamos) cookies|(?:site|sitio) (?:usa|utiliza) cookies",
     re.I,
 )
+
+
+# A newsletter sign-up box's lines, whatever its markup is called: "Get our weekly
+# newsletter", "Join my newsletter", "... delivered straight to your inbox", "By
+# subscribing you agree to ...", "Thank you for subscribing". A sentence merely about a
+# newsletter ("the newsletters I subscribe to") does not start with the call to act.
+_NEWSLETTER_PROMO = re.compile(
+    r"^(?:sign up|subscribe|join|get)\b.{0,80}\bnewsletters?\b|^thank you for subscribing|"
+    r"successfully subscribed|problem subscribing|^by (?:subscribing|signing up)\b|"
+    r"(?:delivered|sent|straight|right) (?:right |straight )?to your inbox|"
+    r"^join our (?:mailing list|newsletter)|"
+    r"^(?:inscreva-se|assine|suscríbete|abonnez-vous|inscrivez-vous|iscriviti)\b.{0,80}\bnewsletter|"
+    r"\bnewsletter (?:abonnieren|bestellen)\b",
+    re.I,
+)
+# Every sign-up line holds one of these: a substring test spares most lines the search.
+_NEWSLETTER_WORDS = ("ewsletter", "ubscri", "nbox", "igning up", "ailing list")
+
+
+def is_newsletter_promo(text: str) -> bool:
+    """A line of a newsletter sign-up box."""
+    if len(text) >= 200 or not any(word in text for word in _NEWSLETTER_WORDS):
+        return False
+    return _NEWSLETTER_PROMO.search(text) is not None
 
 
 def is_boiler_line(text: str, anywhere: bool = True) -> bool:
@@ -504,7 +626,7 @@ def is_boiler_line(text: str, anywhere: bool = True) -> bool:
             return True
     if anywhere and len(text) < 160 and boiler_anywhere(text):
         return True
-    return len(text) < 120 and is_promo(text)
+    return (len(text) < 120 and is_promo(text)) or is_newsletter_promo(text)
 
 
 def is_label_line(text: str) -> bool:
@@ -573,11 +695,16 @@ def extract_content(
     container: Element | None,
     title: str | None,
     bold_classes: Callable[[], frozenset[str]] | None = None,
+    comments: frozenset[Element] = frozenset(),
 ) -> Content:
     """Filter the container's blocks into body paragraphs, headings and captions.
 
     ``bold_classes`` gives the classes the page's stylesheet sets in bold (asked only for
-    a short line with a class)."""
+    a short line with a class). ``comments`` are the readers' comments
+    (:func:`comment_items`): the body ends at the first block inside one of them that does
+    not also hold the body's first block (a "comment" that wide was told by links far
+    apart, a sidebar's and the thread's).
+    """
     out = Content(container)
     if container is None:
         return out
@@ -600,6 +727,8 @@ def extract_content(
     first_marker = -1  # len(out.blocks) at the first related marker
     ended = False
     seen: set[str] = set()
+    # Forms, dialogs and author boxes, whatever their names (see furniture).
+    boxes = Boxes(inside_blocks, depth)
     for b in inside_blocks:
         text = b.text
         if (
@@ -616,10 +745,16 @@ def extract_content(
             if 0 <= resumed < len(out.blocks) and _teaser_sized(out.blocks[resumed:]):
                 # Marker, a summary, marker again ("Read more" under each story card):
                 # what came between was a teaser's summary, not the body resuming; so
-                # was the card before the first marker (its heading and summary).
+                # was the card before the first marker (its heading and summary), when
+                # no body came between that marker and this summary.
                 cut = resumed
                 card = out.blocks[first_marker - 2 : first_marker]
-                if len(card) == 2 and is_heading(card[0]) and _teaser_sized(card[1:]):
+                if (
+                    resumed <= first_marker
+                    and len(card) == 2
+                    and is_heading(card[0])
+                    and _teaser_sized(card[1:])
+                ):
                     cut = min(cut, first_marker - 2)
                 dropped = {b.text for b in out.blocks[cut:]}
                 del out.blocks[cut:]
@@ -639,7 +774,12 @@ def extract_content(
         # (When this test runs and fails, boiler_anywhere() was False: is_boiler_line()
         # below is told so rather than searching the text again.)
         end_checked = out.first >= 0 and len(text) < 200
-        if end_checked and (_ends_body(text) or boiler_anywhere(text)):
+        if (
+            end_checked
+            and (
+                _ends_body(text) or boiler_anywhere(text) or (b.heading and is_comments_heading(b))
+            )
+        ) or (comments and out.blocks and _in_comment(b, comments, out.blocks[0])):
             # The body is over; what follows (related, comments, footer) is furniture.
             # The related block may still come, so keep looking for its marker only.
             ended = True
@@ -663,6 +803,8 @@ def extract_content(
         if zh_labels.is_credit_line(text):
             continue
         if is_label_line(text) and not is_prose_sentence(text):
+            continue
+        if boxes.hold(b):
             continue
         if out.first >= 0 and is_heading(b, bold_classes):
             out.headings.append(text)
@@ -717,6 +859,17 @@ _DATE_LINE_WORDS = compile_zh(
     r"\s*+)++$",
     re.I,
 )
+
+
+def _in_comment(b: Block, comments: frozenset[Element], first: Block) -> bool:
+    """Whether a block lies in one of the comments and that comment is not around the
+    body's first block."""
+    chain = b.chain or _chain_of(b.el)
+    hits = comments.intersection(chain)
+    if not hits:
+        return False
+    first_chain = first.chain or _chain_of(first.el)
+    return any(el not in first_chain for el in hits)
 
 
 def _name_and_time(text: str) -> bool:

@@ -212,7 +212,11 @@ def _extract(
     # Subheadings bold by a stylesheet class are a Chinese CMS idiom; elsewhere CSS
     # frameworks' bold classes (.font-bold, .fw-bold) mark form labels, menus and cards.
     bold_classes = md.bold_classes if lang and lang.startswith("zh") else None
-    body_content = content_mod.extract_content(blocks, container, title, bold_classes)
+    # The readers' comments, told by their links whatever the markup calls them.
+    comments = content_mod.comment_items(linear.anchors)
+    body_content = content_mod.extract_content(
+        blocks, container, title, bold_classes=bold_classes, comments=comments
+    )
     if extractor == "density" and _furniture_misread(blocks, body_content):
         # Nearly all the page's prose sits under furniture-named wrappers (page builders
         # call every text box a "widget"): the names mislead, so judge without them.
@@ -220,7 +224,9 @@ def _extract(
             b.boiler = False
         container = content_mod.best_container(blocks)
         title = find_title(md, blocks, container, rules, root)
-        body_content = content_mod.extract_content(blocks, container, title, bold_classes)
+        body_content = content_mod.extract_content(
+            blocks, container, title, bold_classes=bold_classes, comments=comments
+        )
     paragraphs = body_content.paragraphs
     text_out = "\n\n".join(paragraphs)
     if not text_out:
