@@ -19,8 +19,16 @@ from newswire.parser.extract.dom import Element
 from newswire.parser.extract.metadata import Metadata, ld_value
 from newswire.parser.extract.rules import ExtractionRules, rule_text
 
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*")
+# What templates join the headline, section and site name with in a <title>: dashes, bars,
+# colons, dots, bullets, guillemets, slashes and tildes between spaces ("Headline « Site",
+# "Headline :: Site", "Headline / Site", "Headline • Site").
+_TITLE_SEPARATORS = re.compile(
+    r"\s+(?:[-|–—:·»«•~/]|::)\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*"
+)
 
+
+_SITE_BRACKETED = re.compile(r"\s*[(\[](?P<site>[^()\[\]]{2,60})[)\]]\s*$")
+_SITE_LABEL = re.compile(r"^(?P<site>[^:]{2,60}):\s+")
 
 # Keys of short texts already keyed: the title, section and byline stages compare the same
 # lines (and the headline) with one another, a few dozen times a page.
@@ -52,10 +60,17 @@ def has_match_key(text: str, key: str) -> bool:
 
 
 def _strip_site_suffix(title: str, md: Metadata) -> str:
+    site = match_key(md.get("site_name") or md.get("app_name"))
+    if site:
+        # The site's name in brackets after the headline ("Headline (Site)", "Headline
+        # [Site]") or as a colon's label before it ("Site: Headline"): only the known name
+        # is cut, as a bracket or a colon is just as often the headline's own.
+        m = _SITE_BRACKETED.search(title) or _SITE_LABEL.match(title)
+        if m is not None and match_key(m["site"]) == site:
+            title = title[: m.start()] + title[m.end() :]
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip()]
     if len(parts) <= 1:
         return title.strip()
-    site = match_key(md.get("site_name") or md.get("app_name"))
     kept = [p for p in parts if not site or match_key(p) != site]
     if not kept:
         return title.strip()
