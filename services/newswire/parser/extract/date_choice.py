@@ -291,7 +291,23 @@ def dateline(text: str, m: re.Match[str]) -> bool:
     return m.start() <= 40 and bool(_DATELINE_END.match(text, m.end()))
 
 
-_DATELINE_END = re.compile(r"\s*(?:[-–—:|]|\()")
+def opening_dateline(text: str, tz: tzinfo, url: str, now: datetime) -> datetime | None:
+    """The date of the dateline opening a story's first paragraph ("WASHINGTON, Dec. 1,
+    2026 (AP) — ...", "NEW YORK, Dec. 1, 2026 /PRNewswire/ -- ..."): how wire stories and
+    press releases state their date when the page shows it nowhere else. (A paragraph is
+    too long for the short-line scan; only its first 80 characters are searched.)"""
+    opening = text[:80]
+    if _DIGIT.search(opening) is None:
+        return None
+    m = DATE_CANDIDATE.search(opening)
+    if m is None or not dateline(text, m):
+        return None
+    return dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+
+
+# What follows a dateline's date: a dash or colon, the agency in brackets ("(AP) —"), or
+# a wire's name between slashes ("/PRNewswire/ --").
+_DATELINE_END = re.compile(r"\s*(?:[-–—:|/]|\()")
 _ORIGINALLY_PUBLISHED = re.compile(r"\boriginally\s+(?:published|posted)\b", re.I)
 
 

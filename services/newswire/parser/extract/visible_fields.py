@@ -21,6 +21,7 @@ from newswire.parser.extract.date_choice import (
     DATE_CANDIDATE,
     dateline,
     late_dates,
+    opening_dateline,
     originally_published,
 )
 from newswire.parser.extract.titles import has_match_key, match_key
@@ -212,6 +213,12 @@ def read_visible_fields(
                 date_block = b.index
         if out["published"] is not None and date_line is not None:
             break
+    if out["published"] is None and body_blocks and len(body_blocks[0].text) > 200:
+        # (A shorter first paragraph was read with the lines above.)
+        opening = body_blocks[0]
+        out["published"] = opening_dateline(opening.text, tz, url, now)
+        if out["published"] is not None:
+            date_line, date_block = opening.text, opening.index
     if out["published"] is not None and date_block not in labelled:
         first_found = originally_published(blocks[first : last + 16], tz, now)
         if first_found is not None:
