@@ -174,13 +174,16 @@ def read_visible_fields(
             got.append((dt, kind or "published"))
         return got
 
-    # Lines below the story and over the headline, where lists of other stories go.
-    edges = (tail[:15], above)
+    # Lines below the story and over the headline, where lists of other stories go, and
+    # those under a heading between the headline and the body ("Most popular" in a sidebar
+    # the template prints before the story).
+    sub = next((i for i, b in enumerate(head) if b.heading and b.index != title_idx), None)
+    edges = (tail[:15], above, head[sub:] if sub is not None else [])
     listed: dict[int, bool] = {}
 
     def in_a_dated_list(b: dom.Block) -> bool:
-        """Whether ``b`` is one of the lines of an edge of the page that show three or
-        more different days between them: a list of other stories, each with its date,
+        """Whether ``b`` is one of the lines of an edge of the page (see ``edges``) that
+        show three or more different days between them: a list of other stories, each with its date,
         none of them this story's, unless the item is this story itself (its headline
         on the line or the one before: "Recent posts" led by the story). (Worked out once
         per edge, when first asked; the lines are short, at most 200 characters.)"""
