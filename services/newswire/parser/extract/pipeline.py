@@ -208,7 +208,7 @@ def _extract(
             extractor = "rules"
     if container is None:
         container = content_mod.best_container(blocks)
-    title = find_title(md, blocks, container, rules, root)
+    title = find_title(md, blocks, container, rules, root, url)
     body_content = content_mod.extract_content(blocks, container, title)
     if extractor == "density" and _furniture_misread(blocks, body_content):
         # Nearly all the page's prose sits under furniture-named wrappers (page builders
@@ -216,7 +216,7 @@ def _extract(
         for b in blocks:
             b.boiler = False
         container = content_mod.best_container(blocks)
-        title = find_title(md, blocks, container, rules, root)
+        title = find_title(md, blocks, container, rules, root, url)
         body_content = content_mod.extract_content(blocks, container, title)
     paragraphs = body_content.paragraphs
     text_out = "\n\n".join(paragraphs)

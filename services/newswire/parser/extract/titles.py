@@ -12,10 +12,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dom
-from newswire.parser.extract.dom import Element
+from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.metadata import Metadata, ld_value
 from newswire.parser.extract.rules import ExtractionRules, rule_text
 
@@ -84,11 +85,13 @@ def find_title(
     container: Element | None,
     rules: ExtractionRules | None,
     root: Element,
+    url: str = "",
 ) -> str | None:
+    """The article's title; ``url`` is the page's address (a headline may link to it)."""
     ruled = rule_text(rules, "title", root)
     if ruled:
         return ruled
-    return _tidy_title(_page_title(md, blocks, container))
+    return _tidy_title(_page_title(md, blocks, container, url))
 
 
 def _tidy_title(title: str | None) -> str | None:
@@ -109,7 +112,9 @@ def _tidy_title(title: str | None) -> str | None:
 _PIPE = re.compile(r"\s+\|\s+")
 
 
-def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None) -> str | None:
+def _page_title(
+    md: Metadata, blocks: list[dom.Block], container: Element | None, url: str
+) -> str | None:
     refs = [
         r
         for r in (
@@ -121,12 +126,27 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
         if r
     ]
     ref_keys = [match_key(r) for r in refs]
-    headings = [b for b in blocks if b.heading and 4 <= len(b.text) <= 200 and b.link_density < 0.9]
+    # The page's own paths (never the site's root), which a headline may link to.
+    pages = tuple(
+        path
+        for address in (url, md.canonical)
+        if address and (path := urlsplit(address.strip()).path.rstrip("/"))
+    )
+    headings: list[dom.Block] = []
+    # Headings all link that link to the story itself (their indexes).
+    permalinked: set[int] = set()
+    for b in blocks:
+        if b.heading and 4 <= len(b.text) <= 200:
+            if b.link_density < 0.9:
+                headings.append(b)
+            elif _permalink(b, pages):
+                headings.append(b)
+                permalinked.add(b.index)
     first_prose: int | None = None
     for level in ((1,), (2, 3, 4, 5, 6)):
         if level[0] == 2:
             first_prose = _first_prose(blocks, container)
-            lone = _lone_h1(headings, refs, first_prose)
+            lone = _lone_h1(headings, refs, first_prose, permalinked)
             if lone is not None:
                 return lone
         partial: str | None = None
@@ -137,7 +157,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
             if len(k) < 4:
                 continue
             if any(k == rk or (len(rk) >= 8 and rk in k) for rk in ref_keys):
-                return b.text
+                return _headline(b)
             # A heading the metadata title holds only part of gives way to one it names
             # whole, further down (a subheading may repeat the SEO title's words).
             if (
@@ -145,7 +165,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
                 and any(k in rk and len(k) >= 0.4 * len(rk) for rk in ref_keys)
                 and not (level[0] == 2 and _site_part(b, k, refs, first_prose))
             ):
-                partial = b.text
+                partial = _headline(b)
         if partial is not None:
             return partial
     # Non-heading elements with a title-ish class (old CMS templates use <div class=title>).
@@ -155,7 +175,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
             k = match_key(b.text)
             if any(k == rk or (len(k) >= 6 and k in rk) for rk in ref_keys):
                 return b.text
-    shown = _similar_h1(headings, refs)
+    shown = _similar_h1(headings, refs, permalinked)
     if shown is not None:
         return shown
     for ref in refs[:3]:
@@ -244,6 +264,35 @@ def _site_part(b: dom.Block, key: str, refs: list[str], first_prose: int | None)
     return False
 
 
+def _permalink(b: dom.Block, pages: tuple[str, ...]) -> bool:
+    """Whether a heading that is all link links to the story itself: blog themes wrap the
+    headline in a link to its own permalink (``<h1 class="entry-title"><a href="...">``),
+    where a heading linking elsewhere is another story's teaser (``rel=bookmark`` says
+    nothing: themes put it on related stories' links too). ``pages`` are the paths of the
+    page's own address and its canonical one. (Asked only of the few headings all link.)"""
+    links = list(b.el.iter("a"))
+    if len(links) != 1:
+        return False
+    href = links[0].get("href")
+    return bool(href) and urlsplit(href.strip()).path.rstrip("/") in pages
+
+
+def _headline(b: dom.Block) -> str:
+    """A heading's text as the headline: without the date a <time> element inside it shows
+    (``<h1><a href=...><time>Dec 18 2025</time> Headline</a></h1>``)."""
+    for time_el in b.el.iter("time"):
+        shown = " ".join(text_of(time_el).split())
+        if shown and shown in b.text:
+            return " ".join(b.text.replace(shown, " ", 1).split()) or b.text
+    return b.text
+
+
+def _unlinked(b: dom.Block, permalinked: set[int]) -> bool:
+    """A heading that reads as a headline, not a link: mostly plain text, or linked to its
+    own story."""
+    return b.link_density < 0.5 or b.index in permalinked
+
+
 def _first_prose(blocks: list[dom.Block], container: Element | None) -> int | None:
     """Where the body's prose starts: the first prose block in the container."""
     if container is None:
@@ -261,7 +310,9 @@ _TITLE_STOPWORDS = frozenset(
 )
 
 
-def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None) -> str | None:
+def _lone_h1(
+    headings: list[dom.Block], refs: list[str], first_prose: int | None, permalinked: set[int]
+) -> str | None:
     """The page's one <h1> above the body when it is about what the metadata title is about.
 
     The SEO title (og:title, <title>) often words the story differently from the headline
@@ -272,7 +323,7 @@ def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None
     """
     if first_prose is None or not refs:
         return None
-    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    h1s = [b for b in headings if b.heading == 1 and _unlinked(b, permalinked)]
     if len(h1s) != 1 or h1s[0].index > first_prose + 3:
         return None
     words = _words(h1s[0].text) - _TITLE_STOPWORDS
@@ -280,7 +331,7 @@ def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None
         return None
     if max(len(words & _words(r)) for r in refs) < 2:
         return None
-    return h1s[0].text
+    return _headline(h1s[0])
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -290,7 +341,7 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
+def _similar_h1(headings: list[dom.Block], refs: list[str], permalinked: set[int]) -> str | None:
     """The page's one headline when it says much the same as the metadata's title.
 
     Editors often write a different SEO title (og:title, <title>) from the headline the
@@ -299,7 +350,7 @@ def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
     of its words with a metadata title is that headline; a logo or section <h1> shares
     few, and several <h1>s say nothing about which one is the headline.
     """
-    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    h1s = [b for b in headings if b.heading == 1 and _unlinked(b, permalinked)]
     if len(h1s) != 1 or not refs:
         return None
     text = h1s[0].text
@@ -308,5 +359,5 @@ def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
         return None
     best = max(len(words & _words(r)) for r in refs)
     if best >= 3 and best >= 0.5 * len(words):
-        return text
+        return _headline(h1s[0])
     return None
