@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dom
+from newswire.parser.extract.date_choice import DATE_CANDIDATE, has_date_candidate
 from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.metadata import Metadata, ld_value
 from newswire.parser.extract.rules import ExtractionRules, rule_text
@@ -202,6 +203,7 @@ def _page_title(
                 and 5 <= len(b.text) <= 100
                 and b.link_density < 0.5
                 and (md.title_tag is None or match_key(b.text) != match_key(md.title_tag))
+                and not _meta_line(b.text)
             ):
                 return b.text
     if md.title_tag:
@@ -210,6 +212,22 @@ def _page_title(
         )
     h1 = next((b.text for b in headings if b.heading == 1), None)
     return h1
+
+
+# A byline: "By" (or "Written by", "Posted by") and a capitalised name.
+_BYLINE = re.compile(
+    r"(?:(?:written|posted|words)\s+)?by:?\s+(?-i:[A-Z])\w*[.'’-]?\w*\s+(?-i:[A-Z])", re.I
+)
+
+
+def _meta_line(text: str) -> bool:
+    """Whether a heading over the story is its byline or its date, which templates set in
+    heading elements too (``<h3>By Jane Doe, Columnist</h3>``, ``<h4>November 21, 2023
+    </h4>``), not a headline."""
+    if _BYLINE.match(text):
+        return True
+    m = DATE_CANDIDATE.search(text) if has_date_candidate(text) else None
+    return m is not None and len(text) - len(m.group()) <= 15
 
 
 def _shown_part(title: str, blocks: list[dom.Block], first_prose: int | None) -> str | None:
