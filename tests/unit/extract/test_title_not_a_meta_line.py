@@ -49,3 +49,14 @@ def test_a_byline_or_date_heading_over_the_story_is_no_headline(meta: str) -> No
 def test_a_headline_opening_with_by_stays_the_headline() -> None:
     headline = "By the numbers: what the council scheme costs"
     assert _title(f"<h2>{headline}</h2><h3>By Jane Doe</h3>") == headline
+
+
+def test_the_headline_printed_twice_as_h1_is_one_headline() -> None:
+    # A hero banner over the page and the article's header both show it; the byline
+    # split over headings ("Posted by" | name) under it is no headline either.
+    seo = "<title>Harbour plan approved after long debate- Harbour Times</title>"
+    hero = f"<div class='hero'><h1>{HEADLINE}</h1></div><nav><a href='/'>Home</a></nav>"
+    top = f"{hero}<h1>{HEADLINE}</h1><h2>Posted by</h2><h4>Jane Doe</h4>"
+    art = extract(page(head=seo, top=top), "https://harbour.example.com/news/x", fetched_at=NOW)
+    assert art.article is not None
+    assert art.article.title == HEADLINE

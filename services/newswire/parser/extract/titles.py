@@ -305,6 +305,16 @@ def _headline(b: dom.Block) -> str:
     return b.text
 
 
+def _the_h1s(headings: list[dom.Block], permalinked: set[int]) -> list[dom.Block]:
+    """The page's <h1> headlines, the same one printed twice counted once (a hero banner
+    over the page and the article's header both show the headline): the last of them, the
+    one nearest the story."""
+    h1s = [b for b in headings if b.heading == 1 and _unlinked(b, permalinked)]
+    if len(h1s) > 1 and len({match_key(b.text) for b in h1s}) == 1:
+        return h1s[-1:]
+    return h1s
+
+
 def _unlinked(b: dom.Block, permalinked: set[int]) -> bool:
     """A heading that reads as a headline, not a link: mostly plain text, or linked to its
     own story."""
@@ -341,7 +351,7 @@ def _lone_h1(
     """
     if first_prose is None or not refs:
         return None
-    h1s = [b for b in headings if b.heading == 1 and _unlinked(b, permalinked)]
+    h1s = _the_h1s(headings, permalinked)
     if len(h1s) != 1 or h1s[0].index > first_prose + 3:
         return None
     words = _words(h1s[0].text) - _TITLE_STOPWORDS
@@ -368,7 +378,7 @@ def _similar_h1(headings: list[dom.Block], refs: list[str], permalinked: set[int
     of its words with a metadata title is that headline; a logo or section <h1> shares
     few, and several <h1>s say nothing about which one is the headline.
     """
-    h1s = [b for b in headings if b.heading == 1 and _unlinked(b, permalinked)]
+    h1s = _the_h1s(headings, permalinked)
     if len(h1s) != 1 or not refs:
         return None
     text = h1s[0].text
