@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dom
@@ -128,21 +127,18 @@ def _page_title(
     ]
     ref_keys = [match_key(r) for r in refs]
     # The page's own paths (never the site's root), which a headline may link to.
-    pages = tuple(
-        path
-        for address in (url, md.canonical)
-        if address and (path := urlsplit(address.strip()).path.rstrip("/"))
-    )
-    headings: list[dom.Block] = []
+    pages = tuple(path for address in (url, md.canonical) if address and (path := _path(address)))
+    # (A headline is an <h1> or <h2>: only those all link are asked whether they link to
+    # the story, not the dozens of teaser headings of a list page.)
+    headings = [
+        b
+        for b in blocks
+        if b.heading
+        and 4 <= len(b.text) <= 200
+        and (b.link_density < 0.9 or (b.heading <= 2 and _permalink(b, pages)))
+    ]
     # Headings all link that link to the story itself (their indexes).
-    permalinked: set[int] = set()
-    for b in blocks:
-        if b.heading and 4 <= len(b.text) <= 200:
-            if b.link_density < 0.9:
-                headings.append(b)
-            elif _permalink(b, pages):
-                headings.append(b)
-                permalinked.add(b.index)
+    permalinked = {b.index for b in headings if b.heading <= 2 and b.link_density >= 0.9}
     first_prose: int | None = None
     for level in ((1,), (2, 3, 4, 5, 6)):
         if level[0] == 2:
@@ -287,12 +283,29 @@ def _permalink(b: dom.Block, pages: tuple[str, ...]) -> bool:
     headline in a link to its own permalink (``<h1 class="entry-title"><a href="...">``),
     where a heading linking elsewhere is another story's teaser (``rel=bookmark`` says
     nothing: themes put it on related stories' links too). ``pages`` are the paths of the
-    page's own address and its canonical one. (Asked only of the few headings all link.)"""
-    links = list(b.el.iter("a"))
-    if len(links) != 1:
+    page's own address and its canonical one. (Asked only of the headings all link: on a
+    list page, dozens, so the cheapest tests come first.)"""
+    link = next(b.el.iter("a"), None)
+    href = link.get("href") if link is not None else None
+    if not href or not any(path in href for path in pages):
         return False
-    href = links[0].get("href")
-    return bool(href) and urlsplit(href.strip()).path.rstrip("/") in pages
+    return _path(href) in pages and sum(1 for _ in b.el.iter("a")) == 1
+
+
+def _path(address: str) -> str:
+    """The path of a URL, absolute or relative, without its last slash ("" for none)."""
+    rest = address.strip()
+    if "://" in rest:
+        rest = rest.split("://", 1)[1]
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    else:
+        return _PATH_END.split(rest, 1)[0].rstrip("/") if rest.startswith("/") else ""
+    slash = rest.find("/")
+    return _PATH_END.split(rest[slash:], 1)[0].rstrip("/") if slash >= 0 else ""
+
+
+_PATH_END = re.compile(r"[?#]")
 
 
 def _headline(b: dom.Block) -> str:
