@@ -15,6 +15,7 @@ from .english_story import P, page, paras
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+_URL = "https://harbour.example.com/news/x"
 
 
 def _published(first_paragraph: str, head: str = "") -> date | None:
@@ -47,3 +48,31 @@ def test_a_date_later_in_the_first_sentence_is_no_dateline() -> None:
 def test_metadata_still_outranks_the_dateline() -> None:
     head = "<meta property='article:published_time' content='2026-12-02T09:00:00Z'>"
     assert _published("WASHINGTON, Dec. 1, 2026 (AP) — " + P * 4, head=head) == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("opening", "url", "day"),
+    [
+        (
+            "LONDON, December 1 (Reuters) - ",
+            "https://harbour.example.com/news/x",
+            date(2026, 12, 1),
+        ),
+        ("WASHINGTON, Dec. 1 (AP) — ", _URL, date(2026, 12, 1)),
+        # A day after the visit is last year's.
+        ("NEW YORK, December 20 (Reuters) - ", "https://harbour.example.com/x", date(2025, 12, 20)),
+        # The URL's year, when it has one.
+        ("LONDON, March 3 (Reuters) - ", "https://harbour.example.com/2024/x", date(2024, 3, 3)),
+    ],
+)
+def test_a_wire_dateline_without_a_year_dates_the_story(opening: str, url: str, day: date) -> None:
+    body = f"<p>{opening}{P * 4}</p>" + paras(4, start=1)
+    html = page(top="<h1>Council approves the harbour plan</h1>", body=body)
+    art = extract(html, url, fetched_at=NOW).article
+    assert art is not None
+    assert art.published_at is not None
+    assert art.published_at.date() == day
+
+
+def test_a_sentence_opening_with_a_month_is_no_dateline() -> None:
+    assert _published("On December 1 (a Tuesday) the council met again. " + P * 4) is None
