@@ -313,6 +313,12 @@ def read_metadata(root: Element) -> Metadata:
                 with contextlib.suppress(orjson.JSONDecodeError):
                     _walk_ld(orjson.loads(content), lds)
                 continue
+            if mapped is None and key == "parsely-page" and content:
+                # Parse.ly's older tag: a JSON object holding the publication time.
+                page = _loose_json(content)
+                if not isinstance(page, dict) or not isinstance(page.get("pub_date"), str):
+                    continue
+                mapped, content = "published", page["pub_date"]
             if mapped is None and key.startswith("twitter:"):
                 # Slack/Twitter cards: label "Written by" with the writer in the data slot.
                 if key.startswith(("twitter:label", "twitter:data")) and content:
