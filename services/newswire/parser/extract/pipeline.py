@@ -230,7 +230,15 @@ def _extract(
         return _error("not_an_article", junk)
 
     fields = read_visible_fields(
-        blocks, body_content, title, url, tz, now, lang, lambda: date_choice.ref_year(md, tz, now)
+        blocks,
+        body_content,
+        title,
+        url,
+        tz,
+        now,
+        lang,
+        lambda: date_choice.ref_year(md, tz, now),
+        day_first=lang == "en" and dates.day_first_site(md.lang, url),
     )
     evidence: dict[str, str] = {}
     published = date_choice.rule_date(rules, "published_at", root, tz, url, now)

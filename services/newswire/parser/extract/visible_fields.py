@@ -81,8 +81,10 @@ def read_visible_fields(
     now: datetime,
     lang: str | None,
     ref_year: Callable[[], int | None],
+    day_first: bool = False,
 ) -> dict:
-    """Dates, credits and counts read from the short lines around the body."""
+    """Dates, credits and counts read from the short lines around the body; ``day_first``
+    for a site that writes numeric dates day first (:func:`dates.day_first_site`)."""
     title_key = match_key(title)
     title_idx = -1
     if title_key:
@@ -146,7 +148,7 @@ def read_visible_fields(
                 after = blocks[b.index + 1].text
                 if len(after) <= 8 and _TIME_ALONE.fullmatch(after):
                     found = f"{found} {after}"
-            dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
+            dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False, day_first=day_first)
             if dt is None and not m.group().startswith(("19", "20")):
                 # Month-day without a year: take it from the page's machine-readable dates,
                 # else it is the last such day up to the visit, as a reader takes it (sites
