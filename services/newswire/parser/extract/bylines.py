@@ -247,6 +247,12 @@ _ROLE = re.compile(
 _BYLINE_DATE = re.compile(rf"\s+(?:(?:on|updated|published|posted)\s+)?(?:{MONTHS}\s+\d|\d)", re.I)
 
 
+# What is left of "on <date>" once the date is cut: the word, a comma where the date was.
+_BEFORE_A_DATE = re.compile(
+    r"\s+(?:in\s+[\w&'’ -]{1,30}?\s+)?(?:on|updated|published|posted)\s*,", re.I
+)
+
+
 def _unglue(text: str) -> str:
     """Undo the seams of text run together from separate elements ("ByJane DoeMar 5")."""
     text = _GLUED_BY.sub(r"\1 ", text)
@@ -278,6 +284,9 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     text = _BY_ANY.sub("", text)
     # Dates before or after the names ("Dec. 19, 2025 · Jane Doe") separate, never name.
     text = DATE_CANDIDATE.sub(",", text)
+    # ... and so do the words that led to such a date ("By Jane Doe on Dec 1, 2026",
+    # "Posted by Jane Doe in News on 1st December 2026").
+    text = _BEFORE_A_DATE.sub(",", text)
     text = _BYLINE_DATE.split(text, maxsplit=1)[0]
     parts = [
         p.strip(" ,;:|-–—")

@@ -1,0 +1,36 @@
+"""A byline that goes on to the date (issue 12: authors on unseen English sites): blog
+themes print "By Jane Doe on December 1, 2026" or "Posted by Jane Doe in News on 1st
+December 2026" on one line. The date was cut from it, but the "on" before it stayed and
+made the name no name."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from newswire.parser.extract import extract
+
+from .english_story import page
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Jane Doe on December 1, 2026", ["Jane Doe"]),
+        ("By Jane Doe and John Roe on Dec. 1, 2026", ["Jane Doe", "John Roe"]),
+        ("Posted by Jane Doe in News on 1st December 2026", ["Jane Doe"]),
+        ("By Jane Doe, updated December 1, 2026", ["Jane Doe"]),
+    ],
+)
+def test_the_writer_of_a_byline_with_its_date_is_read(byline: str, authors: list[str]) -> None:
+    html = page(top=f"<h1>Council approves the harbour plan</h1><p class='byline'>{byline}</p>")
+    art = extract(html, "https://harbour.example.com/news/x", fetched_at=NOW).article
+    assert art is not None
+    assert art.authors == authors
+    assert art.published_at is not None
+    assert art.published_at.date() == date(2026, 12, 1)
