@@ -34,3 +34,19 @@ def test_the_writer_of_a_byline_with_its_date_is_read(byline: str, authors: list
     assert art.authors == authors
     assert art.published_at is not None
     assert art.published_at.date() == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Author: Jane Doe", ["Jane Doe"]),
+        ("Authors: Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Author: Jane Doe | December 1, 2026", ["Jane Doe"]),
+    ],
+)
+def test_a_writer_labelled_author_with_a_colon_is_read(line: str, authors: list[str]) -> None:
+    # Blog themes label the writer "Author:" on the name's own line, often under the date.
+    top = f"<h1>Council approves the harbour plan</h1><p>Published on: 1 Dec, 2026</p><p>{line}</p>"
+    art = extract(page(top=top), "https://harbour.example.com/news/x", fetched_at=NOW).article
+    assert art is not None
+    assert art.authors == authors

@@ -20,7 +20,10 @@ from newswire.parser.extract.rules import ExtractionRules, rule_text
 from newswire.parser.extract.titles import match_key
 from newswire.parser.extract.zh_script import compile_zh, simplified
 
-_BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
+# "By", or "Author:" with its colon ("Author: Jane Doe", as blog themes label the writer).
+_BY_PREFIX = re.compile(
+    r"^(?:(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)|authors?\s*:\s*)", re.I
+)
 
 _SLOT_STOP = compile_zh(
     r"^(?:原创|转载|来源|作者|编辑|发布|时间|日期|浏览|阅读|评论|分享|收藏|字号|字体|打印|关闭|纠错|"
@@ -336,7 +339,9 @@ _TEAM = re.compile(
 )
 # What is left of a dateline before the byline: the time zone after its time, and "By".
 _ZONE_BY = re.compile(r"^(?:(?:[ECMP][SD]?T|UTC|GMT)\s+)?(?:[Bb]y:?\s+)?(?=[A-Z])")
-_BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
+_BY_ANY = re.compile(
+    r"^(?:(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?|authors?\s*:)\s*", re.I
+)
 
 
 def _byline_authors(
