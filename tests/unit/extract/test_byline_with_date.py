@@ -50,3 +50,20 @@ def test_a_writer_labelled_author_with_a_colon_is_read(line: str, authors: list[
     art = extract(page(top=top), "https://harbour.example.com/news/x", fetched_at=NOW).article
     assert art is not None
     assert art.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By JOHN DOE and JANE ROE", ["John Doe", "Jane Roe"]),
+        ("By MARY O'NEIL", ["Mary O'Neil"]),
+        ("By BEN SMITH-JONES", ["Ben Smith-Jones"]),
+    ],
+)
+def test_a_wire_byline_in_capitals_gives_its_writers(byline: str, authors: list[str]) -> None:
+    # Wire copy prints the byline in capitals: "JOHN DOE" used to read as initials or a
+    # time zone, not a name.
+    top = f"<h1>Council approves the harbour plan</h1><div class='byline'>{byline}</div>"
+    art = extract(page(top=top), "https://harbour.example.com/news/x", fetched_at=NOW).article
+    assert art is not None
+    assert art.authors == authors

@@ -282,7 +282,8 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     text = dom.norm_ws(text)
     if seams:
         text = _unglue(text)
-    single = single or bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
+    by = bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
+    single = single or by
     text = _clean_byline(text)
     text = _BY_ANY.sub("", text)
     # Dates before or after the names ("Dec. 19, 2025 · Jane Doe") separate, never name.
@@ -304,6 +305,11 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
             # A team credited as a whole ("By the Lavazza Team", "The Currency editors").
             names.append(part)
             continue
+        if by and _CAPS_NAME.match(part):
+            # A wire byline in capitals ("By JOHN DOE and JANE O'NEIL"): the names as
+            # names are written, so that they read as names (and are not taken for
+            # initials or a zone).
+            part = _CAPS_WORD_TAIL.sub(lambda m: m.group().lower(), part)
         role = _ROLE.search(part)
         if role:
             part = part[: role.start()].strip(" ,;:-")
@@ -332,6 +338,10 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     return names[:6]
 
 
+# Two to four words in capitals, each of two letters or more ("JOHN DOE", "MARY O'NEIL").
+_CAPS_NAME = re.compile(r"^[A-Z][A-Z'’-]*[A-Z](?:\s+[A-Z][A-Z'’-]*[A-Z]){1,3}$")
+# The letters of a capitalised word after its first, and after an apostrophe or hyphen.
+_CAPS_WORD_TAIL = re.compile(r"(?<=[A-Z])[A-Z]+")
 # A team's credit: a capitalised name and "Team", "Staff" or "Editors", or "Team" first.
 _TEAM = re.compile(
     r"^(?:(?:[Tt]he\s+)?(?:[A-Z][\w&.'’-]*\s+){1,3}(?:[Tt]eam|[Ss]taff|[Ee]ditors)"
