@@ -20,7 +20,10 @@ from newswire.parser.extract.rules import ExtractionRules, rule_text
 from newswire.parser.extract.titles import match_key
 from newswire.parser.extract.zh_script import compile_zh, simplified
 
-_BY_PREFIX = re.compile(r"^(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)", re.I)
+# "By", or "Author:" with its colon ("Author: Jane Doe", as blog themes label the writer).
+_BY_PREFIX = re.compile(
+    r"^(?:(?:by|written by|posted by|von|par|por)(?:\s*:\s*|\s+)|authors?\s*:\s*)", re.I
+)
 
 _POSTED_FROM = compile_zh(r"^(?:来自|发布于|发自)")
 _SLOT_STOP = compile_zh(
@@ -252,6 +255,12 @@ _ROLE = re.compile(
 _BYLINE_DATE = re.compile(rf"\s+(?:(?:on|updated|published|posted)\s+)?(?:{MONTHS}\s+\d|\d)", re.I)
 
 
+# What is left of "on <date>" once the date is cut: the word, a comma where the date was.
+_BEFORE_A_DATE = re.compile(
+    r"\s+(?:in\s+[\w&'’ -]{1,30}?\s+)?(?:on|updated|published|posted)\s*,", re.I
+)
+
+
 def _unglue(text: str) -> str:
     """Undo the seams of text run together from separate elements ("ByJane DoeMar 5")."""
     text = _GLUED_BY.sub(r"\1 ", text)
@@ -278,11 +287,15 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     text = dom.norm_ws(text)
     if seams:
         text = _unglue(text)
-    single = single or bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
+    by = bool(_BY_PREFIX.match(text) or _BY_ANY.match(text))
+    single = single or by
     text = _clean_byline(text)
     text = _BY_ANY.sub("", text)
     # Dates before or after the names ("Dec. 19, 2025 · Jane Doe") separate, never name.
     text = DATE_CANDIDATE.sub(",", text)
+    # ... and so do the words that led to such a date ("By Jane Doe on Dec 1, 2026",
+    # "Posted by Jane Doe in News on 1st December 2026").
+    text = _BEFORE_A_DATE.sub(",", text)
     text = _BYLINE_DATE.split(text, maxsplit=1)[0]
     parts = [
         p.strip(" ,;:|-–—")
@@ -297,6 +310,11 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
             # A team credited as a whole ("By the Lavazza Team", "The Currency editors").
             names.append(part)
             continue
+        if by and _CAPS_NAME.match(part):
+            # A wire byline in capitals ("By JOHN DOE and JANE O'NEIL"): the names as
+            # names are written, so that they read as names (and are not taken for
+            # initials or a zone).
+            part = _CAPS_WORD_TAIL.sub(lambda m: m.group().lower(), part)
         role = _ROLE.search(part)
         if role:
             part = part[: role.start()].strip(" ,;:-")
@@ -325,6 +343,10 @@ def split_names(text: str, *, single: bool = True, seams: bool = True) -> list[s
     return names[:6]
 
 
+# Two to four words in capitals, each of two letters or more ("JOHN DOE", "MARY O'NEIL").
+_CAPS_NAME = re.compile(r"^[A-Z][A-Z'’-]*[A-Z](?:\s+[A-Z][A-Z'’-]*[A-Z]){1,3}$")
+# The letters of a capitalised word after its first, and after an apostrophe or hyphen.
+_CAPS_WORD_TAIL = re.compile(r"(?<=[A-Z])[A-Z]+")
 # A team's credit: a capitalised name and "Team", "Staff" or "Editors", or "Team" first.
 _TEAM = re.compile(
     r"^(?:(?:[Tt]he\s+)?(?:[A-Z][\w&.'’-]*\s+){1,3}(?:[Tt]eam|[Ss]taff|[Ee]ditors)"
@@ -332,7 +354,9 @@ _TEAM = re.compile(
 )
 # What is left of a dateline before the byline: the time zone after its time, and "By".
 _ZONE_BY = re.compile(r"^(?:(?:[ECMP][SD]?T|UTC|GMT)\s+)?(?:[Bb]y:?\s+)?(?=[A-Z])")
-_BY_ANY = re.compile(r"^(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?\s*", re.I)
+_BY_ANY = re.compile(
+    r"^(?:(?:written|reviewed|posted|edited|article|story|words)?\s*by\s*:?|authors?\s*:)\s*", re.I
+)
 
 
 def _byline_authors(

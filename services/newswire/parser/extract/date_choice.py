@@ -291,7 +291,41 @@ def dateline(text: str, m: re.Match[str]) -> bool:
     return m.start() <= 40 and bool(_DATELINE_END.match(text, m.end()))
 
 
-_DATELINE_END = re.compile(r"\s*(?:[-–—:|]|\()")
+def opening_dateline(text: str, tz: tzinfo, url: str, now: datetime) -> datetime | None:
+    """The date of the dateline opening a story's first paragraph ("WASHINGTON, Dec. 1,
+    2026 (AP) — ...", "NEW YORK, Dec. 1, 2026 /PRNewswire/ -- ...", "LONDON, December 1
+    (Reuters) - ..."): how wire stories and press releases state their date when the
+    page shows it nowhere else. (A paragraph is
+    too long for the short-line scan; only its first 80 characters are searched.)"""
+    opening = text[:80]
+    if _DIGIT.search(opening) is None:
+        return None
+    m = DATE_CANDIDATE.search(opening)
+    if m is not None:
+        if not dateline(text, m):
+            return None
+        return dates.parse_date(m.group(), tz, url=url, now=now, fuzzy=False)
+    m = _YEARLESS_DATELINE.match(opening)
+    if m is None:
+        return None
+    # A wire's dateline gives no year ("LONDON, Dec 1 (Reuters) -"): the URL's, else the
+    # last such day up to the visit (parse_date refuses a day after it: last year's).
+    url_year = dates.year_from_url(url)
+    for year in (url_year,) if url_year else (now.year, now.year - 1):
+        dt = dates.parse_date(f"{m['day']}, {year}", tz, now=now, fuzzy=False)
+        if dt is not None:
+            return dt
+    return None
+
+
+# What follows a dateline's date: a dash or colon, the agency in brackets ("(AP) —"), or
+# a wire's name between slashes ("/PRNewswire/ --").
+_DATELINE_END = re.compile(r"\s*(?:[-–—:|/]|\()")
+# A place in capitals, a month and day, and the agency in brackets: "LONDON, December 1
+# (Reuters) -", "WASHINGTON, Dec. 1 (AP) —".
+_YEARLESS_DATELINE = re.compile(
+    rf"(?-i:[A-Z][A-Z .'’-]{{1,40}}),\s+(?P<day>{MONTHS}\s+\d{{1,2}})\s*\((?-i:[A-Z])", re.I
+)
 _ORIGINALLY_PUBLISHED = re.compile(r"\boriginally\s+(?:published|posted)\b", re.I)
 
 

@@ -243,12 +243,15 @@ def parse_date(
     now: datetime | None = None,
     fuzzy: bool = True,
     ref_year: int | None = None,
+    day_first: bool = False,
 ) -> datetime | None:
     """The first plausible date (and time) in ``text``, as an aware datetime, or ``None``.
 
     ``tz`` is the zone for times shown without one; ``url`` (or else ``ref_year``, e.g.
     from a page's metadata) supplies the year for month-day forms. ``fuzzy=False`` skips
     the RFC 2822 fallback (for scanning page text, where it would find dates in anything).
+    ``day_first`` reads a numeric date either order allows day first (``01/12/2026`` as
+    1 December), as sites in the UK and the Commonwealth write it (:func:`day_first_site`).
     """
     if not text:
         return None
@@ -283,11 +286,9 @@ def parse_date(
     m = _NUM_DMY.search(text)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        if m["sep"] != "-" or a > 12 or b > 12:
-            day_first = a > 12 or (m["sep"] == "." and b <= 12)
-            return _at(
-                m, int(m["y"]), b if day_first else a, a if day_first else b, default_tz, now
-            )
+        if m["sep"] != "-" or a > 12 or b > 12 or day_first:
+            first = a > 12 or ((m["sep"] == "." or day_first) and b <= 12)
+            return _at(m, int(m["y"]), b if first else a, a if first else b, default_tz, now)
     for rx in (_EN_MDY, _EN_DMY):
         m = rx.search(text)
         if m:
@@ -316,6 +317,27 @@ def parse_date(
                 dt = dt.replace(tzinfo=default_tz)
             return dt if dt.year >= MIN_YEAR else None
     return None
+
+
+# English as written in the UK and the Commonwealth, whose sites write numeric dates day
+# first: by the page's language tag, else by the country's domain.
+_DAY_FIRST_REGIONS = frozenset({"gb", "uk", "au", "nz", "ie", "in", "za", "sg", "ng", "ke", "pk"})
+_DAY_FIRST_HOST = re.compile(
+    r"\.(?:co\.uk|org\.uk|ac\.uk|gov\.uk|com\.au|net\.au|org\.au|co\.nz|ie|in|co\.in|co\.za|com\.sg|com\.ng|co\.ke|com\.pk)$"
+)
+
+
+def day_first_site(lang: str | None, url: str) -> bool:
+    """Whether an English page's numeric dates are day first (``01/12/2026``): its
+    language tag names a region that writes them so (``en-GB``, ``en-AU``, ``en-IN``), or
+    it has none and its domain is such a country's (``.co.uk``, ``.com.au``)."""
+    tag = (lang or "").strip().lower().replace("_", "-")
+    if tag.startswith("en-"):
+        return tag[3:5] in _DAY_FIRST_REGIONS
+    if tag and not tag.startswith("en"):
+        return False
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    return _DAY_FIRST_HOST.search(host) is not None
 
 
 def date_from_url(url: str, tz: tzinfo | str | None = None) -> datetime | None:

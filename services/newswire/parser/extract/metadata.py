@@ -327,6 +327,12 @@ def read_metadata(root: Element) -> Metadata:
                 with contextlib.suppress(orjson.JSONDecodeError):
                     _walk_ld(orjson.loads(content), lds)
                 continue
+            if mapped is None and key == "parsely-page" and content:
+                # Parse.ly's older tag: a JSON object holding the publication time.
+                page = _loose_json(content)
+                if not isinstance(page, dict) or not isinstance(page.get("pub_date"), str):
+                    continue
+                mapped, content = "published", page["pub_date"]
             if mapped is None and key.startswith("twitter:"):
                 # Slack/Twitter cards: label "Written by" with the writer in the data slot.
                 if key.startswith(("twitter:label", "twitter:data")) and content:
@@ -356,11 +362,9 @@ def read_metadata(root: Element) -> Metadata:
                 raw = el.text.strip()
                 if raw.startswith("<!--"):
                     raw = raw[4:].rstrip("->").strip()
-                try:
-                    data = orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    continue
-                _walk_ld(data, lds)
+                data = _loose_json(raw)
+                if data is not None:
+                    _walk_ld(data, lds)
         elif tag == "title":
             if md.title_tag is None and el.text:
                 md.title_tag = " ".join(text_of(el).split()) or None
@@ -379,6 +383,29 @@ def read_metadata(root: Element) -> Metadata:
     if not md.lang and md.meta.get("locale"):
         md.lang = md.meta["locale"]
     return md
+
+
+# What hand-written JSON-LD gets wrong that browsers and search engines forgive: a line
+# break or tab typed inside a string (a description over several lines), a comma after the
+# last item, and a CDATA wrapper left from XHTML templates.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f]+")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+
+
+def _loose_json(raw: str) -> Any:
+    """JSON-LD as parsed, or as parsed once those slips are mended (only for a script
+    that is not valid JSON: most are); ``None`` when even that fails."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    # (Whitespace between tokens may be any; inside a string a line break reads as a space.)
+    mended = _TRAILING_COMMA.sub(r"\1", _CONTROL_CHARS.sub(" ", _CDATA.sub("", raw)))
+    try:
+        return orjson.loads(mended)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _settle_published(md: Metadata) -> None:

@@ -208,7 +208,7 @@ def _extract(
             extractor = "rules"
     if container is None:
         container = content_mod.best_container(blocks)
-    title = find_title(md, blocks, container, rules, root)
+    title = find_title(md, blocks, container, rules, root, url)
     # Subheadings bold by a stylesheet class are a Chinese CMS idiom; elsewhere CSS
     # frameworks' bold classes (.font-bold, .fw-bold) mark form labels, menus and cards.
     bold_classes = md.bold_classes if lang and lang.startswith("zh") else None
@@ -223,7 +223,7 @@ def _extract(
         for b in blocks:
             b.boiler = False
         container = content_mod.best_container(blocks)
-        title = find_title(md, blocks, container, rules, root)
+        title = find_title(md, blocks, container, rules, root, url)
         body_content = content_mod.extract_content(
             blocks, container, title, bold_classes=bold_classes, comments=comments
         )
@@ -239,7 +239,15 @@ def _extract(
         return _error("not_an_article", junk)
 
     fields = read_visible_fields(
-        blocks, body_content, title, url, tz, now, lang, lambda: date_choice.ref_year(md, tz, now)
+        blocks,
+        body_content,
+        title,
+        url,
+        tz,
+        now,
+        lang,
+        lambda: date_choice.ref_year(md, tz, now),
+        day_first=lang == "en" and dates.day_first_site(md.lang, url),
     )
     evidence: dict[str, str] = {}
     published = date_choice.rule_date(rules, "published_at", root, tz, url, now)

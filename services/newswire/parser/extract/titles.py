@@ -15,12 +15,21 @@ import unicodedata
 
 from newswire.parser.extract import content as content_mod
 from newswire.parser.extract import dom
-from newswire.parser.extract.dom import Element
+from newswire.parser.extract.date_choice import DATE_CANDIDATE, has_date_candidate
+from newswire.parser.extract.dom import Element, text_of
 from newswire.parser.extract.metadata import Metadata, ld_value
 from newswire.parser.extract.rules import ExtractionRules, rule_text
 
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*")
+# What templates join the headline, section and site name with in a <title>: dashes, bars,
+# colons, dots, bullets, guillemets, slashes and tildes between spaces ("Headline « Site",
+# "Headline :: Site", "Headline / Site", "Headline • Site").
+_TITLE_SEPARATORS = re.compile(
+    r"\s+(?:[-|–—:·»«•~/]|::)\s+|\s*[|｜_]\s*|\s*--+\s*|\s*——\s*|\s*－\s*"
+)
 
+
+_SITE_BRACKETED = re.compile(r"\s*[(\[](?P<site>[^()\[\]]{2,60})[)\]]\s*$")
+_SITE_LABEL = re.compile(r"^(?P<site>[^:]{2,60}):\s+")
 
 # Keys of short texts already keyed: the title, section and byline stages compare the same
 # lines (and the headline) with one another, a few dozen times a page.
@@ -52,10 +61,17 @@ def has_match_key(text: str, key: str) -> bool:
 
 
 def _strip_site_suffix(title: str, md: Metadata) -> str:
+    site = match_key(md.get("site_name") or md.get("app_name"))
+    if site:
+        # The site's name in brackets after the headline ("Headline (Site)", "Headline
+        # [Site]") or as a colon's label before it ("Site: Headline"): only the known name
+        # is cut, as a bracket or a colon is just as often the headline's own.
+        m = _SITE_BRACKETED.search(title) or _SITE_LABEL.match(title)
+        if m is not None and match_key(m["site"]) == site:
+            title = title[: m.start()] + title[m.end() :]
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip()]
     if len(parts) <= 1:
         return title.strip()
-    site = match_key(md.get("site_name") or md.get("app_name"))
     kept = [p for p in parts if not site or match_key(p) != site]
     if not kept:
         return title.strip()
@@ -69,11 +85,13 @@ def find_title(
     container: Element | None,
     rules: ExtractionRules | None,
     root: Element,
+    url: str = "",
 ) -> str | None:
+    """The article's title; ``url`` is the page's address (a headline may link to it)."""
     ruled = rule_text(rules, "title", root)
     if ruled:
         return ruled
-    return _tidy_title(_page_title(md, blocks, container))
+    return _tidy_title(_page_title(md, blocks, container, url))
 
 
 def _tidy_title(title: str | None) -> str | None:
@@ -94,7 +112,9 @@ def _tidy_title(title: str | None) -> str | None:
 _PIPE = re.compile(r"\s+\|\s+")
 
 
-def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None) -> str | None:
+def _page_title(
+    md: Metadata, blocks: list[dom.Block], container: Element | None, url: str
+) -> str | None:
     refs = [
         r
         for r in (
@@ -106,12 +126,24 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
         if r
     ]
     ref_keys = [match_key(r) for r in refs]
-    headings = [b for b in blocks if b.heading and 4 <= len(b.text) <= 200 and b.link_density < 0.9]
+    # The page's own paths (never the site's root), which a headline may link to.
+    pages = tuple(path for address in (url, md.canonical) if address and (path := _path(address)))
+    # (A headline is an <h1> or <h2>: only those all link are asked whether they link to
+    # the story, not the dozens of teaser headings of a list page.)
+    headings = [
+        b
+        for b in blocks
+        if b.heading
+        and 4 <= len(b.text) <= 200
+        and (b.link_density < 0.9 or (b.heading <= 2 and _permalink(b, pages)))
+    ]
+    # Headings all link that link to the story itself (their indexes).
+    permalinked = {b.index for b in headings if b.heading <= 2 and b.link_density >= 0.9}
     first_prose: int | None = None
     for level in ((1,), (2, 3, 4, 5, 6)):
         if level[0] == 2:
             first_prose = _first_prose(blocks, container)
-            lone = _lone_h1(headings, refs, first_prose)
+            lone = _lone_h1(headings, refs, first_prose, permalinked)
             if lone is not None:
                 return lone
         partial: str | None = None
@@ -122,7 +154,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
             if len(k) < 4:
                 continue
             if any(k == rk or (len(rk) >= 8 and rk in k) for rk in ref_keys):
-                return b.text
+                return _headline(b)
             # A heading the metadata title holds only part of gives way to one it names
             # whole, further down (a subheading may repeat the SEO title's words).
             if (
@@ -130,7 +162,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
                 and any(k in rk and len(k) >= 0.4 * len(rk) for rk in ref_keys)
                 and not (level[0] == 2 and _site_part(b, k, refs, first_prose))
             ):
-                partial = b.text
+                partial = _headline(b)
         if partial is not None:
             return partial
     # Non-heading elements with a title-ish class (old CMS templates use <div class=title>).
@@ -140,7 +172,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
             k = match_key(b.text)
             if any(k == rk or (len(k) >= 6 and k in rk) for rk in ref_keys):
                 return b.text
-    shown = _similar_h1(headings, refs)
+    shown = _similar_h1(headings, refs, permalinked)
     if shown is not None:
         return shown
     for ref in refs[:3]:
@@ -167,6 +199,7 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
                 and 5 <= len(b.text) <= 100
                 and b.link_density < 0.5
                 and (md.title_tag is None or match_key(b.text) != match_key(md.title_tag))
+                and not _meta_line(b.text)
             ):
                 return b.text
     if md.title_tag:
@@ -175,6 +208,22 @@ def _page_title(md: Metadata, blocks: list[dom.Block], container: Element | None
         )
     h1 = next((b.text for b in headings if b.heading == 1), None)
     return h1
+
+
+# A byline: "By" (or "Written by", "Posted by") and a capitalised name.
+_BYLINE = re.compile(
+    r"(?:(?:written|posted|words)\s+)?by:?\s+(?-i:[A-Z])\w*[.'’-]?\w*\s+(?-i:[A-Z])", re.I
+)
+
+
+def _meta_line(text: str) -> bool:
+    """Whether a heading over the story is its byline or its date, which templates set in
+    heading elements too (``<h3>By Jane Doe, Columnist</h3>``, ``<h4>November 21, 2023
+    </h4>``), not a headline."""
+    if _BYLINE.match(text):
+        return True
+    m = DATE_CANDIDATE.search(text) if has_date_candidate(text) else None
+    return m is not None and len(text) - len(m.group()) <= 15
 
 
 def _shown_part(title: str, blocks: list[dom.Block], first_prose: int | None) -> str | None:
@@ -229,6 +278,62 @@ def _site_part(b: dom.Block, key: str, refs: list[str], first_prose: int | None)
     return False
 
 
+def _permalink(b: dom.Block, pages: tuple[str, ...]) -> bool:
+    """Whether a heading that is all link links to the story itself: blog themes wrap the
+    headline in a link to its own permalink (``<h1 class="entry-title"><a href="...">``),
+    where a heading linking elsewhere is another story's teaser (``rel=bookmark`` says
+    nothing: themes put it on related stories' links too). ``pages`` are the paths of the
+    page's own address and its canonical one. (Asked only of the headings all link: on a
+    list page, dozens, so the cheapest tests come first.)"""
+    link = next(b.el.iter("a"), None)
+    href = link.get("href") if link is not None else None
+    if not href or not any(path in href for path in pages):
+        return False
+    return _path(href) in pages and sum(1 for _ in b.el.iter("a")) == 1
+
+
+def _path(address: str) -> str:
+    """The path of a URL, absolute or relative, without its last slash ("" for none)."""
+    rest = address.strip()
+    if "://" in rest:
+        rest = rest.split("://", 1)[1]
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    else:
+        return _PATH_END.split(rest, 1)[0].rstrip("/") if rest.startswith("/") else ""
+    slash = rest.find("/")
+    return _PATH_END.split(rest[slash:], 1)[0].rstrip("/") if slash >= 0 else ""
+
+
+_PATH_END = re.compile(r"[?#]")
+
+
+def _headline(b: dom.Block) -> str:
+    """A heading's text as the headline: without the date a <time> element inside it shows
+    (``<h1><a href=...><time>Dec 18 2025</time> Headline</a></h1>``)."""
+    for time_el in b.el.iter("time"):
+        shown = " ".join(text_of(time_el).split())
+        if shown and shown in b.text:
+            return " ".join(b.text.replace(shown, " ", 1).split()) or b.text
+    return b.text
+
+
+def _the_h1s(headings: list[dom.Block], permalinked: set[int]) -> list[dom.Block]:
+    """The page's <h1> headlines, the same one printed twice counted once (a hero banner
+    over the page and the article's header both show the headline): the last of them, the
+    one nearest the story."""
+    h1s = [b for b in headings if b.heading == 1 and _unlinked(b, permalinked)]
+    if len(h1s) > 1 and len({match_key(b.text) for b in h1s}) == 1:
+        return h1s[-1:]
+    return h1s
+
+
+def _unlinked(b: dom.Block, permalinked: set[int]) -> bool:
+    """A heading that reads as a headline, not a link: mostly plain text, or linked to its
+    own story."""
+    return b.link_density < 0.5 or b.index in permalinked
+
+
 def _first_prose(blocks: list[dom.Block], container: Element | None) -> int | None:
     """Where the body's prose starts: the first prose block in the container."""
     if container is None:
@@ -246,7 +351,9 @@ _TITLE_STOPWORDS = frozenset(
 )
 
 
-def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None) -> str | None:
+def _lone_h1(
+    headings: list[dom.Block], refs: list[str], first_prose: int | None, permalinked: set[int]
+) -> str | None:
     """The page's one <h1> above the body when it is about what the metadata title is about.
 
     The SEO title (og:title, <title>) often words the story differently from the headline
@@ -257,7 +364,7 @@ def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None
     """
     if first_prose is None or not refs:
         return None
-    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    h1s = _the_h1s(headings, permalinked)
     if len(h1s) != 1 or h1s[0].index > first_prose + 3:
         return None
     words = _words(h1s[0].text) - _TITLE_STOPWORDS
@@ -265,7 +372,7 @@ def _lone_h1(headings: list[dom.Block], refs: list[str], first_prose: int | None
         return None
     if max(len(words & _words(r)) for r in refs) < 2:
         return None
-    return h1s[0].text
+    return _headline(h1s[0])
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -275,7 +382,7 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
+def _similar_h1(headings: list[dom.Block], refs: list[str], permalinked: set[int]) -> str | None:
     """The page's one headline when it says much the same as the metadata's title.
 
     Editors often write a different SEO title (og:title, <title>) from the headline the
@@ -284,7 +391,7 @@ def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
     of its words with a metadata title is that headline; a logo or section <h1> shares
     few, and several <h1>s say nothing about which one is the headline.
     """
-    h1s = [b for b in headings if b.heading == 1 and b.link_density < 0.5]
+    h1s = _the_h1s(headings, permalinked)
     if len(h1s) != 1 or not refs:
         return None
     text = h1s[0].text
@@ -293,5 +400,5 @@ def _similar_h1(headings: list[dom.Block], refs: list[str]) -> str | None:
         return None
     best = max(len(words & _words(r)) for r in refs)
     if best >= 3 and best >= 0.5 * len(words):
-        return text
+        return _headline(h1s[0])
     return None

@@ -21,6 +21,7 @@ from newswire.parser.extract.date_choice import (
     DATE_CANDIDATE,
     dateline,
     late_dates,
+    opening_dateline,
     originally_published,
 )
 from newswire.parser.extract.titles import has_match_key, match_key
@@ -92,8 +93,10 @@ def read_visible_fields(
     now: datetime,
     lang: str | None,
     ref_year: Callable[[], int | None],
+    day_first: bool = False,
 ) -> dict:
-    """Dates, credits and counts read from the short lines around the body."""
+    """Dates, credits and counts read from the short lines around the body; ``day_first``
+    for a site that writes numeric dates day first (:func:`dates.day_first_site`)."""
     title_key = match_key(title)
     title_idx = -1
     if title_key:
@@ -164,7 +167,7 @@ def read_visible_fields(
                 if timed:
                     iso = text.startswith("T", m.end())
                     found = f"{found}{'T' if iso else ' '}{timed.group(1)}"
-            dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False)
+            dt = dates.parse_date(found, tz, url=url, now=now, fuzzy=False, day_first=day_first)
             if dt is None and not m.group().startswith(("19", "20")):
                 # Month-day without a year: take it from the page's machine-readable dates,
                 # else it is the last such day up to the visit, as a reader takes it (sites
@@ -192,13 +195,16 @@ def read_visible_fields(
             got.append((dt, kind or "published"))
         return got
 
-    # Lines below the story and over the headline, where lists of other stories go.
-    edges = (tail[:15], above)
+    # Lines below the story and over the headline, where lists of other stories go, and
+    # those under a heading between the headline and the body ("Most popular" in a sidebar
+    # the template prints before the story).
+    sub = next((i for i, b in enumerate(head) if b.heading and b.index != title_idx), None)
+    edges = (tail[:15], above, head[sub:] if sub is not None else [])
     listed: dict[int, bool] = {}
 
     def in_a_dated_list(b: dom.Block) -> bool:
-        """Whether ``b`` is one of the lines of an edge of the page that show three or
-        more different days between them: a list of other stories, each with its date,
+        """Whether ``b`` is one of the lines of an edge of the page (see ``edges``) that
+        show three or more different days between them: a list of other stories, each with its date,
         none of them this story's, unless the item is this story itself (its headline
         on the line or the one before: "Recent posts" led by the story). (Worked out once
         per edge, when first asked; the lines are short, at most 200 characters.)"""
@@ -246,6 +252,12 @@ def read_visible_fields(
             if timed:
                 out["published"], date_line, date_block = timed[0], b.text, b.index
                 break
+    if out["published"] is None and body_blocks and len(body_blocks[0].text) > 200:
+        # (A shorter first paragraph was read with the lines above.)
+        opening = body_blocks[0]
+        out["published"] = opening_dateline(opening.text, tz, url, now)
+        if out["published"] is not None:
+            date_line, date_block = opening.text, opening.index
     if out["published"] is not None and date_block not in labelled:
         first_found = originally_published(blocks[first : last + 16], tz, now)
         if first_found is not None:
