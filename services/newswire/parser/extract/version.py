@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 #: Read at call time (``version.EXTRACTOR_VERSION``), so tests can simulate an upgrade.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 #: Room for extractor versions in an article version.
 _SLOTS = 1000
