@@ -603,13 +603,17 @@ _NEWSLETTER_PROMO = re.compile(
     r"\bnewsletter (?:abonnieren|bestellen)\b",
     re.I,
 )
-# Every sign-up line holds one of these: a substring test spares most lines the search.
-_NEWSLETTER_WORDS = ("ewsletter", "ubscri", "nbox", "igning up", "ailing list")
-
-
 def is_newsletter_promo(text: str) -> bool:
     """A line of a newsletter sign-up box."""
-    if len(text) >= 200 or not any(word in text for word in _NEWSLETTER_WORDS):
+    # Every sign-up line holds one of these words: substring tests spare most lines the
+    # search (spelled out: any() over a tuple costs three times as much, on every line).
+    if len(text) >= 200 or not (
+        "ewsletter" in text
+        or "ubscri" in text
+        or "nbox" in text
+        or "igning up" in text
+        or "ailing list" in text
+    ):
         return False
     return _NEWSLETTER_PROMO.search(text) is not None
 
