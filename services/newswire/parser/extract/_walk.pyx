@@ -247,9 +247,20 @@ cdef class _Walk:
         self.cur_bold = 0
 
     cdef int add(
-        self, str text, object owner, int heading, Py_ssize_t depth, bint linked, bint bold
+        self,
+        str text,
+        object owner,
+        int heading,
+        Py_ssize_t depth,
+        bint in_link,
+        bint linked,
+        bint bold,
     ) except -1:
-        """A piece of text for the current block (whitespace never starts one)."""
+        """A piece of text for the current block (whitespace never starts one), and for the
+        text of the link it is in. ``linked``: its characters count as link text (a
+        childless link's own text, whether or not it sits in another link)."""
+        if in_link:
+            self.link_texts.append(text)
         if self.parts or not text.isspace():
             if not self.parts:
                 self.cur_el = owner
@@ -263,6 +274,25 @@ cdef class _Walk:
                 if bold:
                     self.cur_bold += n
         return 0
+
+    cdef bint leaf(
+        self,
+        object text,
+        object owner,
+        int heading,
+        Py_ssize_t depth,
+        bint in_link,
+        bint linked,
+        bint bold,
+    ) except -1:
+        """A childless element (or comment) taken inline, as walk() would take it: one
+        element of the budget, then its text. Returns False: it is no block."""
+        self.budget -= 1
+        if self.budget < 0:
+            self.truncated = True
+        elif text:
+            self.add(text, owner, heading, depth, in_link, linked, bold)
+        return False
 
     cdef bint walk(
         self,
@@ -319,9 +349,7 @@ cdef class _Walk:
         cdef xmlNode* child = c.children
         text = _text_run(child)
         if text:
-            if in_link:
-                self.link_texts.append(text)
-            self.add(text, owner, heading, depth, in_link, in_bold)
+            self.add(text, owner, heading, depth, in_link, in_link, in_bold)
         child = _after_text(child)
         cdef int child_kind
         cdef bint child_block
@@ -332,70 +360,46 @@ cdef class _Walk:
             if child.type != tree.XML_ELEMENT_NODE:
                 # A comment or processing instruction (the parser drops them): lxml gives
                 # its content as its text.
-                self.budget -= 1
-                if self.budget < 0:
-                    self.truncated = True
-                elif child.content is not NULL and child.content[0] != 0:
-                    ctext = _str(<const char*>child.content)
-                    if in_link:
-                        self.link_texts.append(ctext)
-                    self.add(ctext, owner, heading, depth, in_link, in_bold)
-                child_block = False
+                ctext = (
+                    _str(<const char*>child.content)
+                    if child.content is not NULL and child.content[0] != 0
+                    else None
+                )
+                child_block = self.leaf(ctext, owner, heading, depth, in_link, in_link, in_bold)
             else:
                 child_kind = self.kind_of(child)
-                if child_kind & (K_BLOCK | K_LINK | K_BOLD):
-                    if child_kind & K_LINK and not _has_children(child):
-                        self.budget -= 1
-                        child_block = False
-                        if self.budget < 0:
-                            self.truncated = True
-                        else:
-                            ctext = _text_run(child.children)
-                            if ctext:
-                                if in_link:
-                                    self.link_texts.append(ctext)
-                                self.add(ctext, owner, heading, depth, True, in_bold)
-                            link = cetree.elementFactory(self.doc, child)
-                            self.anchors.append(
-                                self.Anchor(
-                                    link, ctext or "", (*self.stack, link), _attr(child, "href")
-                                )
+                if child_kind & K_LINK and not _has_children(child):
+                    ctext = _text_run(child.children)
+                    child_block = self.leaf(ctext, owner, heading, depth, in_link, True, in_bold)
+                    if self.budget >= 0:
+                        link = cetree.elementFactory(self.doc, child)
+                        self.anchors.append(
+                            self.Anchor(
+                                link, ctext or "", (*self.stack, link), _attr(child, "href")
                             )
-                    elif child_kind & K_BREAK:
-                        self.budget -= 1
-                        if self.budget < 0:
-                            self.truncated = True
-                            child_block = False
-                        else:
-                            if self.parts:
-                                self.flush()
-                            child_block = True
-                    else:
-                        child_block = self.walk(
-                            child, child_kind, None, owner, heading, depth, in_link, in_bold
                         )
-                elif _has_children(child):
+                elif child_kind & K_BREAK:
+                    self.budget -= 1
+                    if self.budget < 0:
+                        self.truncated = True
+                        child_block = False
+                    else:
+                        if self.parts:
+                            self.flush()
+                        child_block = True
+                elif child_kind & (K_BLOCK | K_BOLD) or _has_children(child):
                     child_block = self.walk(
                         child, child_kind, None, owner, heading, depth, in_link, in_bold
                     )
                 else:
-                    self.budget -= 1
-                    if self.budget < 0:
-                        self.truncated = True
-                    else:
-                        ctext = _text_run(child.children)
-                        if ctext:
-                            if in_link:
-                                self.link_texts.append(ctext)
-                            self.add(ctext, owner, heading, depth, in_link, in_bold)
-                    child_block = False
+                    child_block = self.leaf(
+                        _text_run(child.children), owner, heading, depth, in_link, in_link, in_bold
+                    )
             tail = _text_run(child.next)
             if tail:
                 if child_block and self.parts:
                     self.flush()
-                if in_link:
-                    self.link_texts.append(tail)
-                self.add(tail, owner, heading, depth, in_link, in_bold)
+                self.add(tail, owner, heading, depth, in_link, in_link, in_bold)
             child = _after_text(child.next)
         if is_block:
             if self.parts:
